@@ -1,0 +1,42 @@
+/** The roots an expression can read (DESIGN.md §4). Secrets are never among them. */
+export interface ExpressionScope {
+  trigger: unknown;
+  nodes: Record<string, NodeScope>;
+  item?: unknown;
+  index?: number;
+  vars: Record<string, unknown>;
+  run: { id: string; started: number; mode: string; dryRun: boolean };
+}
+
+export interface NodeScope {
+  output?: unknown;
+  status: string;
+  error?: unknown;
+}
+
+export interface ExpressionLimits {
+  /** Wall-clock budget of one evaluation. */
+  timeoutMs: number;
+  /** Deepest allowed evaluation stack (recursion in user-defined functions). */
+  maxDepth: number;
+}
+
+export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = { timeoutMs: 1_000, maxDepth: 200 };
+
+export type ExpressionErrorCode = 'EXPRESSION_SYNTAX' | 'EXPRESSION_EVAL' | 'EXPRESSION_TIMEOUT' | 'EXPRESSION_DEPTH';
+
+/** A template that failed to parse or evaluate; `path` names the param (`params.url`). */
+export class ExpressionError extends Error {
+  readonly code: ExpressionErrorCode;
+  readonly path: string;
+  /** Character offset inside the expression, when JSONata gives one. */
+  readonly position?: number;
+
+  constructor(code: ExpressionErrorCode, path: string, message: string, position?: number) {
+    super(message);
+    this.name = 'ExpressionError';
+    this.code = code;
+    this.path = path;
+    this.position = position;
+  }
+}

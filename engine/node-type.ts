@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import type { Clock } from './ports.ts';
+
+export type Effect = 'read' | 'write';
+export type Decision = 'approved' | 'rejected' | 'expired';
+
+/** What a node implementation receives besides its resolved input. */
+export interface NodeContext {
+  runId: string;
+  nodeId: string;
+  /** 1-based attempt number. */
+  attempt: number;
+  dryRun: boolean;
+  /** Aborts on stop, on the node's timeout, or when the run is cancelled. */
+  signal: AbortSignal;
+  clock: Clock;
+  /** The bound credential's values; never logged, never reachable from expressions. */
+  credentials?: Record<string, unknown>;
+  /** Stable across attempts of the same node (and item), so vendors can de-duplicate writes. */
+  idempotencyKey: string;
+  /** The run's trigger event. */
+  trigger: unknown;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+  /** Evaluates a template (a param kept raw, see `rawParams`) with optional `item`/`index`. */
+  evaluate(template: unknown, extra?: { item?: unknown; index?: number }): Promise<unknown>;
+  /** Pauses until a human decides, or the deadline passes. */
+  requestDecision(request: { prompt: string; expiresAt: number; details?: unknown }): Promise<Decision>;
+  /** Runs another playbook as a child of this run and resolves with its output. */
+  runPlaybook(ref: string, event: unknown): Promise<unknown>;
+}
+
+/**
+ * One node type of the catalogue (`core.set@1`, `virustotal.url_report@1`): everything the
+ * validator, executor and editor need. Connectors produce these through `defineConnector`.
+ */
+export interface NodeTypeSpec<I = any, O = any> {
+  /** `vendor.action@version`. */
+  type: string;
+  connector: string;
+  action: string;
+  title: string;
+  description: string;
+  category: string;
+  kind: 'trigger' | 'action';
+  effect: Effect;
+  /** Schema of the resolved params. */
+  input: z.ZodType<I>;
+  /** Declared example output: documents the shape, drives completion and the dry run. */
+  example: O;
+  /** The connector whose credentials this node needs, if any. */
+  credentials?: { connector: string; required: boolean; schema?: z.ZodType };
+  /** Output ports, from the node's raw params (a switch's ports are its case names). */
+  ports(params: Record<string, unknown>): string[];
+  /** Picks the port taken by a successful output; `out` when absent. */
+  route?(output: O): string;
+  /** Params handed over unresolved, for the node to evaluate itself (e.g. per item). */
+  rawParams?: readonly string[];
+  /**
+   * `instant`: pure computation that cannot hang (no timeout or abort wiring, no rate limit: the
+   * hot path of long chains). `waits`: waits on purpose (approval, delay, sub-playbook), so no
+   * default timeout. Absent: an I/O call under the default timeout.
+   */
+  timing?: 'instant' | 'waits';
+  /** Whether retrying after an unknown outcome is safe (GETs are; a POST usually is not). */
+  idempotent?: boolean;
+  run(ctx: NodeContext, input: I): Promise<O>;
+}
+
+export type NodeRegistry = ReadonlyMap<string, NodeTypeSpec>;
+
+/** Builds a registry from specs, refusing two specs of the same type. */
+export function createRegistry(specs: Iterable<NodeTypeSpec>): NodeRegistry {
+  const map = new Map<string, NodeTypeSpec>();
+  for (const spec of specs) {
+    if (map.has(spec.type)) throw new Error(`duplicate node type ${spec.type}`);
+    map.set(spec.type, spec);
+  }
+  return map;
+}
+
+/** Ports of an ordinary action: its output and its error path. */
+export const ACTION_PORTS = ['out', 'error'] as const;

@@ -1,0 +1,80 @@
+import type { NodeErrorInfo } from '../errors.ts';
+import type { Decision } from '../node-type.ts';
+
+export type RunMode = 'run' | 'step';
+export type RunStatus = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+export type NodeStatus = 'idle' | 'running' | 'paused' | 'succeeded' | 'failed' | 'skipped' | 'simulated';
+export type SkipReason = 'dead-path' | 'disabled' | 'user' | 'join';
+export type PauseReason = 'step' | 'breakpoint' | 'pause';
+
+interface Base {
+  /** Position in the run's journal, from 1. */
+  seq: number;
+  runId: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+/**
+ * The events of a run (DESIGN.md §7). The journal stores them, the UI streams them, and
+ * `reduceRun` turns them into run state on both sides.
+ */
+export type RunEvent =
+  | (Base & {
+      type: 'run.started';
+      playbookId: string;
+      playbookName: string;
+      revision: number;
+      mode: RunMode;
+      dryRun: boolean;
+      trigger: unknown;
+      /** Set for "run from here" and resume: the run whose outputs were reused. */
+      fromRunId?: string;
+      fromNodeId?: string;
+      parentRunId?: string;
+      nodeIds: string[];
+    })
+  | (Base & { type: 'node.started'; nodeId: string; attempt: number; input: unknown; items?: number })
+  | (Base & { type: 'node.log'; nodeId: string; level: 'debug' | 'info' | 'warn' | 'error'; message: string })
+  | (Base & { type: 'node.progress'; nodeId: string; done: number; total: number })
+  | (Base & { type: 'node.retrying'; nodeId: string; attempt: number; delayMs: number; error: NodeErrorInfo })
+  | (Base & {
+      type: 'node.succeeded';
+      nodeId: string;
+      attempt: number;
+      output: unknown;
+      port: string;
+      durationMs: number;
+      /** A dry run replaced this write with its example output. */
+      simulated?: boolean;
+      /** The output came from a pin, a skip with output, or a previous run. */
+      source?: 'pin' | 'user' | 'reused';
+    })
+  | (Base & {
+      type: 'node.failed';
+      nodeId: string;
+      attempt: number;
+      error: NodeErrorInfo;
+      durationMs: number;
+      /** The node has an error edge and the run goes on along it. */
+      handled: boolean;
+    })
+  | (Base & { type: 'node.skipped'; nodeId: string; reason: SkipReason })
+  | (Base & { type: 'run.paused'; nodeId: string; reason: PauseReason; input: unknown })
+  | (Base & { type: 'run.resumed'; nodeId: string; action: 'step' | 'continue' | 'skip' })
+  | (Base & { type: 'approval.requested'; nodeId: string; prompt: string; expiresAt: number; details?: unknown })
+  | (Base & { type: 'approval.decided'; nodeId: string; decision: Decision; by?: string; comment?: string })
+  | (Base & {
+      type: 'run.finished';
+      status: 'succeeded' | 'failed' | 'cancelled';
+      durationMs: number;
+      error?: NodeErrorInfo & { nodeId?: string };
+      output?: unknown;
+    });
+
+export type RunEventType = RunEvent['type'];
+
+/** An event before the executor stamps its `seq`, `runId` and `at`. */
+export type RunEventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'seq' | 'runId' | 'at'> : never) : never;
+
+export const TERMINAL_EVENT: RunEventType = 'run.finished';

@@ -1,0 +1,518 @@
+import { NodeError, toErrorInfo, type NodeErrorInfo } from '../errors.ts';
+import { DEFAULT_EXPRESSION_LIMITS, type ExpressionScope } from '../expressions/types.ts';
+import { compileValue, evaluateValue } from '../expressions/template.ts';
+import { createRedactor } from '../journal/redact.ts';
+import type { Decision, NodeContext, NodeTypeSpec } from '../node-type.ts';
+import { systemClock, type Clock } from '../ports.ts';
+import { DebugGate } from './debug-gate.ts';
+import { EventPipeline } from './event-pipeline.ts';
+import type { RunEvent, RunEventBody } from './events.ts';
+import { asNodeError, attemptTimeout, invokeWithDeadline } from './node-invoke.ts';
+import { planFor, type Compiled, type Plan, type PlannedNode } from './plan.ts';
+import { reserveToken, type TokenBucket } from './rate-limit.ts';
+import { isEdgeTaken, joinDecision, pauseReason, type Settlement } from './readiness.ts';
+import { initialRunState, applyRunEvent } from './reducer.ts';
+import { DEFAULT_RETRY, nextRetry } from './retry.ts';
+import { rerunSet, reusedOutcome } from './reuse.ts';
+import type { DebugController, RunHandle, RunOptions, RunState } from './types.ts';
+
+/** Run-wide limit on nodes and forEach items in flight when the caller sets none. */
+export const DEFAULT_CONCURRENCY = 16;
+/** Sub-playbooks may nest this deep unless the caller says otherwise. */
+export const DEFAULT_MAX_DEPTH = 5;
+/** forEach items in flight per node when the node sets no `concurrency`. */
+export const DEFAULT_ITEM_CONCURRENCY = 4;
+
+type Attempted = { ok: true; output: unknown; attempt: number } | { ok: false; error: NodeError; attempt: number };
+
+let runCounter = 0;
+
+/** A run id that sorts by start time and is a safe file name. */
+export function newRunId(now: number): string {
+  runCounter = (runCounter + 1) % 1_000_000;
+  const random = Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0');
+  return `${new Date(now).toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 15)}-${runCounter.toString(36)}${random}`;
+}
+
+/**
+ * One run of a playbook: the executor loop of DESIGN.md §5. The loop only dispatches ready nodes
+ * and waits; every decision (readiness, joins, retries, pauses) is a pure function elsewhere.
+ */
+class Run {
+  readonly runId: string;
+  readonly clock: Clock;
+  readonly plan: Plan;
+  readonly state: RunState;
+  readonly pipeline: EventPipeline;
+  readonly gate: DebugGate;
+  readonly abort = new AbortController();
+  readonly scope: ExpressionScope;
+  private readonly pendingIn: Int32Array;
+  private readonly takenIn: Int32Array;
+  private readonly ready: PlannedNode[] = [];
+  private head = 0;
+  private running = 0;
+  private wake: (() => void) | undefined;
+  private failure: (NodeErrorInfo & { nodeId?: string }) | undefined;
+  private stopped = false;
+  private readonly secrets: string[] = [];
+  private readonly credentialCache = new Map<string, Promise<Record<string, unknown> | undefined>>();
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly approvals = new Map<string, (decision: Decision, by?: string, comment?: string) => void>();
+  private readonly rerun: Set<string> | undefined;
+  private readonly startedAt: number;
+
+  constructor(private readonly options: RunOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = this.clock.now();
+    this.runId = options.runId ?? newRunId(this.startedAt);
+    this.plan = planFor(options.playbook, options.registry);
+    this.gate = new DebugGate(options.mode ?? 'run', options.breakpoints ?? []);
+    this.pipeline = new EventPipeline(this.runId, this.clock.now, options.journal);
+    if (options.onEvent) this.pipeline.subscribe(options.onEvent);
+    this.pendingIn = new Int32Array(this.plan.nodes.length);
+    this.takenIn = new Int32Array(this.plan.nodes.length);
+    for (const node of this.plan.nodes) this.pendingIn[node.index] = node.incoming.length;
+    this.rerun = options.reuse ? rerunSet(this.plan, options.reuse) : undefined;
+    const trigger = options.trigger ?? options.reuse?.previous.trigger ?? {};
+    this.scope = {
+      trigger,
+      nodes: {},
+      vars: options.playbook.vars,
+      run: { id: this.runId, started: this.startedAt, mode: this.gate.mode, dryRun: options.dryRun ?? false },
+    };
+    options.signal?.addEventListener('abort', () => this.stop('the run was cancelled'), { once: true });
+    const started = this.pipeline.emit({
+      type: 'run.started',
+      playbookId: options.playbook.id,
+      playbookName: options.playbook.name,
+      revision: options.playbook.revision,
+      mode: this.gate.mode,
+      dryRun: options.dryRun ?? false,
+      trigger,
+      nodeIds: this.plan.nodes.map((n) => n.id),
+      ...(options.reuse ? { fromRunId: options.reuse.previous.runId } : {}),
+      ...(options.reuse?.fromNodeId ? { fromNodeId: options.reuse.fromNodeId } : {}),
+      ...(options.parentRunId ? { parentRunId: options.parentRunId } : {}),
+    });
+    this.state = initialRunState(started);
+  }
+
+  private emit(body: RunEventBody): RunEvent {
+    const event = this.pipeline.emit(body);
+    applyRunEvent(this.state, event);
+    return event;
+  }
+
+  /** The loop: 1. seed the trigger, 2. dispatch ready nodes, 3. wait, 4. finish. */
+  async execute(): Promise<RunState> {
+    if (this.plan.triggers.length !== 1) {
+      this.failure = { code: 'FAILED', message: `a playbook needs exactly one trigger; this one has ${this.plan.triggers.length}` };
+    } else {
+      this.seed(this.plan.triggers[0]!);
+    }
+    while (!this.mustStop()) {
+      const next = this.ready[this.head];
+      if (next && this.running < this.limit()) {
+        this.head++;
+        await this.dispatch(next);
+        continue;
+      }
+      if (this.running === 0) break;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    while (this.running > 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    return this.finish();
+  }
+
+  private limit(): number {
+    return this.gate.mode === 'step' ? 1 : Math.max(1, this.options.concurrency ?? DEFAULT_CONCURRENCY);
+  }
+
+  private mustStop(): boolean {
+    if (this.pipeline.failure !== undefined && !this.failure) {
+      this.failure = { code: 'FAILED', message: `the run journal could not be written: ${toErrorInfo(this.pipeline.failure).message}` };
+    }
+    return this.stopped || this.failure !== undefined;
+  }
+
+  /** Ready: the trigger, and every other node nothing leads to is dead from the start. */
+  private seed(trigger: PlannedNode): void {
+    this.ready.push(trigger);
+    for (const node of this.plan.nodes) {
+      if (node !== trigger && node.incoming.length === 0) this.settle(node, { kind: 'skipped', reason: 'dead-path' });
+    }
+  }
+
+  /** Starts one ready node: shortcuts (disabled, reused, pinned), input, pause, then launch. */
+  private async dispatch(node: PlannedNode): Promise<void> {
+    if (node.node.disabled) return this.settle(node, { kind: 'skipped', reason: 'disabled' });
+    if (this.reuse(node)) return;
+    const pin = this.options.pins?.[node.id];
+    if (pin) return this.succeed(node, pin.output, pin.port ?? this.route(node, pin.output), 1, 0, { source: 'pin' });
+    if (!node.spec) {
+      return this.fail(node, new NodeError('FAILED', `unknown node type ${node.node.type}`), 1, 0);
+    }
+    const resolved = await this.resolveInput(node);
+    if (!resolved.ok) return this.fail(node, resolved.error, 1, 0);
+    let input = resolved.input;
+    const reason = pauseReason(this.gate.mode, this.gate.pauseRequested, node.node.breakpoint === true || this.gate.breakpoints.has(node.id));
+    if (reason && node.spec.kind !== 'trigger') {
+      this.emit({ type: 'run.paused', nodeId: node.id, reason, input });
+      const command = await this.gate.wait({ nodeId: node.id, reason, input });
+      if (command.action === 'stop') return this.stop('stopped by the analyst');
+      this.emit({ type: 'run.resumed', nodeId: node.id, action: command.action });
+      if (command.action === 'skip') {
+        const output = command.output ?? null;
+        return this.succeed(node, output, command.port ?? 'out', 0, 0, { source: 'user' });
+      }
+      input = this.gate.takeInput(input);
+    }
+    this.running++;
+    this.execNode(node, input, resolved.items)
+      .catch((err) => this.fail(node, asNodeError(err, this.abort.signal), 1, 0))
+      .finally(() => {
+        this.running--;
+        this.wake?.();
+      });
+  }
+
+  /** "Run from here" and resume: outside the re-run set, replay the earlier outcome. */
+  private reuse(node: PlannedNode): boolean {
+    if (!this.rerun || this.rerun.has(node.id)) return false;
+    const outcome = reusedOutcome(this.options.reuse!.previous.nodes[node.id], node.hasErrorEdge);
+    if (!outcome) return false;
+    if (outcome.kind === 'succeeded') this.succeed(node, outcome.output, outcome.port, 0, 0, { source: 'reused' });
+    else this.fail(node, new NodeError(outcome.error.code, outcome.error.message), 0, 0);
+    return true;
+  }
+
+  private async resolveInput(node: PlannedNode): Promise<{ ok: true; input: unknown; items?: unknown[] } | { ok: false; error: NodeError }> {
+    try {
+      if (node.forEach) {
+        const list = await this.evaluate(node.forEach);
+        if (!Array.isArray(list)) {
+          const kind = list === null || list === undefined ? 'nothing' : typeof list;
+          return { ok: false, error: new NodeError('INVALID_INPUT', `forEach must yield a list; it yielded ${kind}`) };
+        }
+        return { ok: true, input: { items: list }, items: list };
+      }
+      return { ok: true, input: await this.evaluate(node.params) };
+    } catch (err) {
+      return { ok: false, error: new NodeError('EXPRESSION', err instanceof Error ? err.message : String(err)) };
+    }
+  }
+
+  private evaluate(compiled: Compiled, extra?: { item?: unknown; index?: number }): Promise<unknown> {
+    if (!compiled.ok) return Promise.reject(compiled.error);
+    const scope = extra ? { ...this.scope, item: extra.item, index: extra.index } : this.scope;
+    return evaluateValue(compiled.value, scope, this.options.expressionLimits ?? DEFAULT_EXPRESSION_LIMITS);
+  }
+
+  /** Runs a node to its end (all attempts, all items) and settles it. */
+  private async execNode(node: PlannedNode, input: unknown, items: unknown[] | undefined): Promise<void> {
+    const spec = node.spec!;
+    const started = this.clock.now();
+    if (this.options.dryRun && spec.effect === 'write') {
+      this.emit({ type: 'node.started', nodeId: node.id, attempt: 1, input });
+      const output = items ? items.map(() => spec.example) : spec.example;
+      return this.succeed(node, output, this.route(node, spec.example), 1, this.clock.now() - started, { simulated: true });
+    }
+    if (items) return this.execItems(node, spec, items, started);
+    this.emit({ type: 'node.started', nodeId: node.id, attempt: 1, input });
+    const result = await this.attempts(node, spec, input);
+    const durationMs = this.clock.now() - started;
+    if (result.ok) this.succeed(node, result.output, this.route(node, result.output), result.attempt, durationMs);
+    else this.fail(node, result.error, result.attempt, durationMs);
+  }
+
+  /** forEach: one run per item, `concurrency` at a time; the output is the list of results. */
+  private async execItems(node: PlannedNode, spec: NodeTypeSpec, items: unknown[], started: number): Promise<void> {
+    this.emit({ type: 'node.started', nodeId: node.id, attempt: 1, input: { items }, items: items.length });
+    const results = new Array<unknown>(items.length);
+    let nextIndex = 0;
+    let done = 0;
+    let failed: { error: NodeError; attempt: number; index: number } | undefined;
+    let maxAttempt = 1;
+    const worker = async (): Promise<void> => {
+      while (!failed && !this.abort.signal.aborted && nextIndex < items.length) {
+        const index = nextIndex++;
+        const extra = { item: items[index], index };
+        let input: unknown;
+        try {
+          input = await this.evaluate(node.params, extra);
+        } catch (err) {
+          failed ??= { error: new NodeError('EXPRESSION', err instanceof Error ? err.message : String(err)), attempt: 1, index };
+          return;
+        }
+        const result = await this.attempts(node, spec, input, extra);
+        maxAttempt = Math.max(maxAttempt, result.attempt);
+        if (!result.ok) {
+          failed ??= { ...result, index };
+          return;
+        }
+        results[index] = result.output;
+        this.emit({ type: 'node.progress', nodeId: node.id, done: ++done, total: items.length });
+      }
+    };
+    const width = Math.min(items.length, node.node.concurrency ?? DEFAULT_ITEM_CONCURRENCY);
+    await Promise.all(Array.from({ length: width }, worker));
+    const durationMs = this.clock.now() - started;
+    if (failed) {
+      const { error } = failed;
+      const itemError = new NodeError(error.code, `item ${failed.index}: ${error.message}`, error);
+      return this.fail(node, itemError, failed.attempt, durationMs);
+    }
+    if (this.abort.signal.aborted) return this.fail(node, asNodeError(undefined, this.abort.signal), maxAttempt, durationMs);
+    this.succeed(node, results, 'out', maxAttempt, durationMs);
+  }
+
+  /** Attempts with retries: full-jitter backoff, `Retry-After` honoured, 4xx never retried. */
+  private async attempts(node: PlannedNode, spec: NodeTypeSpec, resolved: unknown, extra?: { item?: unknown; index?: number }): Promise<Attempted> {
+    const parsed = spec.input.safeParse(resolved);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `params.${issue.path.join('.')}` : 'params';
+      return { ok: false, error: new NodeError('INVALID_INPUT', `${where}: ${issue?.message ?? 'invalid'}`), attempt: 1 };
+    }
+    const input = this.withRawParams(node, parsed.data);
+    const policy = { ...DEFAULT_RETRY, ...node.node.retry };
+    const timeoutMs = attemptTimeout(node.node.timeoutMs, spec);
+    const credentials = await this.credentialsFor(node, spec);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.rateLimit(spec);
+        const output = await invokeWithDeadline(spec, input, (signal) => this.context(node, attempt, signal, credentials, extra), this.abort.signal, this.clock, timeoutMs);
+        return { ok: true, output, attempt };
+      } catch (err) {
+        const error = asNodeError(err, this.abort.signal);
+        const code = error.code === 'UNKNOWN_OUTCOME' && spec.idempotent ? 'NETWORK' : error.code;
+        const decision = nextRetry(attempt, code, policy, error.retryAfterMs, this.options.random);
+        if (!decision.retry || this.abort.signal.aborted) return { ok: false, error, attempt };
+        this.emit({ type: 'node.retrying', nodeId: node.id, attempt, delayMs: decision.delayMs, error: toErrorInfo(error) });
+        try {
+          await this.clock.sleep(decision.delayMs, this.abort.signal);
+        } catch {
+          return { ok: false, error: asNodeError(undefined, this.abort.signal), attempt };
+        }
+      }
+    }
+  }
+
+  private withRawParams(node: PlannedNode, input: unknown): unknown {
+    if (Object.keys(node.rawParams).length === 0 || typeof input !== 'object' || input === null) return input;
+    return { ...input, ...node.rawParams };
+  }
+
+  private async rateLimit(spec: NodeTypeSpec): Promise<void> {
+    const limit = this.options.rateLimits?.[spec.connector];
+    if (!limit || spec.timing === 'instant') return;
+    const { bucket, waitMs } = reserveToken(this.buckets.get(spec.connector), limit, this.clock.now());
+    this.buckets.set(spec.connector, bucket);
+    if (waitMs > 0) await this.clock.sleep(waitMs, this.abort.signal);
+  }
+
+  /** Resolves a node's credential slot once per run and registers its secrets for redaction. */
+  private credentialsFor(node: PlannedNode, spec: NodeTypeSpec): Promise<Record<string, unknown> | undefined> {
+    const slot = node.node.credential;
+    if (!slot || !spec.credentials) {
+      if (spec.credentials?.required) {
+        return Promise.reject(new NodeError('AUTH', `node ${node.id} needs a ${spec.credentials.connector} credential and has none bound`));
+      }
+      return Promise.resolve(undefined);
+    }
+    let pending = this.credentialCache.get(slot);
+    if (!pending) {
+      pending = this.resolveCredential(slot, spec.credentials.connector);
+      this.credentialCache.set(slot, pending);
+    }
+    return pending;
+  }
+
+  private async resolveCredential(slot: string, connector: string): Promise<Record<string, unknown> | undefined> {
+    const resolved = await this.options.credentials?.resolve(slot, connector);
+    if (!resolved) throw new NodeError('AUTH', `credential slot "${slot}" (${connector}) is not bound to a credential`);
+    this.secrets.push(...resolved.secrets);
+    const redactor = createRedactor(this.secrets);
+    this.pipeline.redact = (event) => redactor(event);
+    return resolved.values;
+  }
+
+  private context(node: PlannedNode, attempt: number, signal: AbortSignal, credentials: Record<string, unknown> | undefined, extra?: { item?: unknown; index?: number }): NodeContext {
+    const ctx: NodeContext = {
+      runId: this.runId,
+      nodeId: node.id,
+      attempt,
+      dryRun: this.options.dryRun ?? false,
+      signal,
+      clock: this.clock,
+      idempotencyKey: extra?.index === undefined ? `${this.runId}:${node.id}` : `${this.runId}:${node.id}:${extra.index}`,
+      trigger: this.scope.trigger,
+      log: (level, message) => void this.emit({ type: 'node.log', nodeId: node.id, level, message }),
+      evaluate: (template, more) => evaluateValue(compileValue(template, 'params'), { ...this.scope, ...extra, ...more }, this.options.expressionLimits ?? DEFAULT_EXPRESSION_LIMITS),
+      requestDecision: (request) => this.requestDecision(node.id, request, signal),
+      runPlaybook: (ref, event) => this.runChild(node.id, ref, event, signal),
+    };
+    if (credentials) ctx.credentials = credentials;
+    return ctx;
+  }
+
+  private requestDecision(nodeId: string, request: { prompt: string; expiresAt: number; details?: unknown }, signal: AbortSignal): Promise<Decision> {
+    if (this.approvals.has(nodeId)) return Promise.reject(new NodeError('FAILED', `node ${nodeId} already waits for a decision`));
+    this.emit({ type: 'approval.requested', nodeId, prompt: request.prompt, expiresAt: request.expiresAt, details: request.details });
+    return new Promise<Decision>((resolve, reject) => {
+      const expiry = new AbortController();
+      const onAbort = () => {
+        this.approvals.delete(nodeId);
+        expiry.abort();
+        reject(asNodeError(undefined, signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const decide = (decision: Decision, by?: string, comment?: string) => {
+        this.approvals.delete(nodeId);
+        signal.removeEventListener('abort', onAbort);
+        expiry.abort();
+        this.emit({ type: 'approval.decided', nodeId, decision, ...(by ? { by } : {}), ...(comment ? { comment } : {}) });
+        resolve(decision);
+      };
+      this.approvals.set(nodeId, decide);
+      this.clock.sleep(Math.max(0, request.expiresAt - this.clock.now()), expiry.signal).then(() => decide('expired'), () => undefined);
+    });
+  }
+
+  /** Runs a sub-playbook as a child run, refusing to nest deeper than the limit. */
+  private async runChild(nodeId: string, ref: string, event: unknown, signal: AbortSignal): Promise<unknown> {
+    const depth = (this.options.depth ?? 0) + 1;
+    const maxDepth = this.options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    if (depth > maxDepth) throw new NodeError('FAILED', `sub-playbook ${ref} would nest ${depth} deep; the limit is ${maxDepth}`);
+    if (!this.options.playbooks) throw new NodeError('FAILED', `no playbook resolver to load sub-playbook ${ref}`);
+    const playbook = await this.options.playbooks.load(ref);
+    const child = startRun({
+      ...this.options,
+      playbook,
+      trigger: event,
+      runId: `${this.runId}.${nodeId}.${Math.floor(Math.random() * 1e6).toString(36)}`,
+      depth,
+      maxDepth,
+      parentRunId: this.runId,
+      signal,
+      mode: 'run',
+      breakpoints: [],
+      pins: {},
+      reuse: undefined,
+      journal: undefined,
+      onEvent: undefined,
+    });
+    const state = await child.done;
+    if (state.status !== 'succeeded') {
+      const where = state.error?.nodeId ? ` at ${state.error.nodeId}` : '';
+      throw new NodeError(state.error?.code === 'CANCELLED' ? 'CANCELLED' : 'FAILED', `sub-playbook ${playbook.id} ${state.status}${where}: ${state.error?.message ?? ''}`.trim());
+    }
+    return state.output;
+  }
+
+  private route(node: PlannedNode, output: unknown): string {
+    return node.spec?.route ? node.spec.route(output) : 'out';
+  }
+
+  private succeed(node: PlannedNode, output: unknown, port: string, attempt: number, durationMs: number, extra: { simulated?: boolean; source?: 'pin' | 'user' | 'reused' } = {}): void {
+    this.emit({ type: 'node.succeeded', nodeId: node.id, attempt, output, port, durationMs, ...extra });
+    this.scope.nodes[node.id] = { output, status: extra.simulated ? 'simulated' : 'succeeded' };
+    this.settle(node, { kind: 'succeeded', port });
+  }
+
+  private fail(node: PlannedNode, error: NodeError, attempt: number, durationMs: number): void {
+    const info = toErrorInfo(error);
+    const handled = node.hasErrorEdge && error.code !== 'CANCELLED';
+    this.emit({ type: 'node.failed', nodeId: node.id, attempt, error: info, durationMs, handled });
+    this.scope.nodes[node.id] = { status: 'failed', error: info };
+    if (!handled) {
+      if (error.code === 'CANCELLED') this.stopped = true;
+      else this.failure ??= { ...info, nodeId: node.id };
+      return;
+    }
+    this.settle(node, { kind: 'failed', handled });
+  }
+
+  /** Marks a node's outgoing edges taken or dead and readies (or skips) the nodes they reach. */
+  private settle(first: PlannedNode, firstSettlement: Settlement): void {
+    const work: Array<[PlannedNode, Settlement]> = [[first, firstSettlement]];
+    for (let item = work.pop(); item; item = work.pop()) {
+      const [node, settlement] = item;
+      if (settlement.kind === 'skipped') {
+        this.emit({ type: 'node.skipped', nodeId: node.id, reason: settlement.reason });
+        this.scope.nodes[node.id] = { status: 'skipped' };
+      }
+      for (const edgeIndex of node.outgoing) {
+        const target = this.plan.nodes[this.plan.edgeTarget[edgeIndex]!]!;
+        if (isEdgeTaken(this.plan.edges[edgeIndex]!.port, settlement)) this.takenIn[target.index]!++;
+        if (--this.pendingIn[target.index]! > 0) continue;
+        const decision = joinDecision(target.join, this.takenIn[target.index]!, target.incoming.length);
+        if (decision === 'run') this.ready.push(target);
+        else work.push([target, { kind: 'skipped', reason: decision }]);
+      }
+    }
+    this.wake?.();
+  }
+
+  stop(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.abort.abort(new NodeError('CANCELLED', reason));
+    if (this.gate.paused) this.gate.resume({ action: 'stop' });
+    this.wake?.();
+  }
+
+  /** The run's output: the output of its one finishing node, or of each, keyed by node id. */
+  private output(): unknown {
+    const sinks = this.plan.nodes.filter((n) => n.outgoing.length === 0 && this.scope.nodes[n.id]?.status === 'succeeded');
+    if (sinks.length === 1) return this.scope.nodes[sinks[0]!.id]!.output;
+    return Object.fromEntries(sinks.map((n) => [n.id, this.scope.nodes[n.id]!.output]));
+  }
+
+  private async finish(): Promise<RunState> {
+    this.mustStop();
+    const status = this.failure ? 'failed' : this.stopped ? 'cancelled' : 'succeeded';
+    const durationMs = this.clock.now() - this.startedAt;
+    const error = this.failure ?? (this.stopped ? { code: 'CANCELLED' as const, message: String((this.abort.signal.reason as Error | undefined)?.message ?? 'stopped') } : undefined);
+    this.emit({ type: 'run.finished', status, durationMs, ...(error ? { error } : {}), ...(status === 'succeeded' ? { output: this.output() } : {}) });
+    await this.pipeline.flushed();
+    return this.state;
+  }
+
+  controller(): DebugController {
+    return {
+      pause: () => {
+        this.gate.pauseRequested = true;
+      },
+      step: () => void this.gate.resume({ action: 'step' }),
+      continue: () => void this.gate.resume({ action: 'continue' }),
+      skip: (output, port) => void this.gate.resume({ action: 'skip', output, ...(port ? { port } : {}) }),
+      override: (input) => this.gate.override(input),
+      setBreakpoints: (ids) => {
+        this.gate.breakpoints = new Set(ids);
+      },
+      inspect: () => this.gate.paused,
+      decide: (nodeId, decision, by, comment) => {
+        const decide = this.approvals.get(nodeId);
+        if (!decide) return false;
+        decide(decision, by, comment);
+        return true;
+      },
+      stop: (reason) => this.stop(reason ?? 'stopped by the analyst'),
+    };
+  }
+}
+
+/** Starts a run and returns its handle at once; `done` resolves when it has finished. */
+export function startRun(options: RunOptions): RunHandle {
+  const run = new Run(options);
+  const done = run.execute();
+  return {
+    runId: run.runId,
+    done,
+    state: () => run.state,
+    debug: run.controller(),
+    subscribe: (listener) => run.pipeline.subscribe(listener),
+  };
+}

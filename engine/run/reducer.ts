@@ -1,0 +1,170 @@
+import type { RunEvent } from './events.ts';
+import type { NodeRunState, RunState } from './types.ts';
+
+/** The state of a run before its first event; `run.started` fills it in. */
+function emptyState(event: RunEvent): RunState {
+  return {
+    runId: event.runId,
+    playbookId: '',
+    playbookName: '',
+    revision: 0,
+    mode: 'run',
+    dryRun: false,
+    status: 'running',
+    trigger: undefined,
+    startedAt: event.at,
+    nodes: {},
+    approvals: {},
+    lastSeq: 0,
+  };
+}
+
+function nodeOf(state: RunState, nodeId: string): NodeRunState {
+  let node = state.nodes[nodeId];
+  if (!node) {
+    node = { status: 'idle', attempt: 0 };
+    state.nodes[nodeId] = node;
+  }
+  return node;
+}
+
+/**
+ * Applies one event to `state` in place. The executor and the journal reader use it directly
+ * (linear in the number of events); `reduceRun` wraps it for callers that need a new object.
+ */
+export function applyRunEvent(state: RunState, event: RunEvent): RunState {
+  state.lastSeq = event.seq;
+  switch (event.type) {
+    case 'run.started': {
+      state.playbookId = event.playbookId;
+      state.playbookName = event.playbookName;
+      state.revision = event.revision;
+      state.mode = event.mode;
+      state.dryRun = event.dryRun;
+      state.trigger = event.trigger;
+      state.startedAt = event.at;
+      state.status = 'running';
+      if (event.fromRunId !== undefined) state.fromRunId = event.fromRunId;
+      for (const id of event.nodeIds) nodeOf(state, id);
+      break;
+    }
+    case 'node.started': {
+      const node = nodeOf(state, event.nodeId);
+      node.status = 'running';
+      node.attempt = event.attempt;
+      node.input = event.input;
+      node.startedAt = event.at;
+      delete node.error;
+      if (event.items !== undefined) node.progress = { done: 0, total: event.items };
+      if (state.paused?.nodeId === event.nodeId) delete state.paused;
+      break;
+    }
+    case 'node.progress':
+      nodeOf(state, event.nodeId).progress = { done: event.done, total: event.total };
+      break;
+    case 'node.retrying': {
+      const node = nodeOf(state, event.nodeId);
+      node.attempt = event.attempt + 1;
+      node.error = event.error;
+      break;
+    }
+    case 'node.succeeded': {
+      const node = nodeOf(state, event.nodeId);
+      node.status = event.simulated ? 'simulated' : event.source === 'user' ? 'skipped' : 'succeeded';
+      node.attempt = event.attempt;
+      node.output = event.output;
+      node.port = event.port;
+      node.finishedAt = event.at;
+      node.durationMs = event.durationMs;
+      if (event.source !== undefined) node.source = event.source;
+      delete node.error;
+      state.lastCompletedNodeId = event.nodeId;
+      if (state.paused?.nodeId === event.nodeId) delete state.paused;
+      break;
+    }
+    case 'node.failed': {
+      const node = nodeOf(state, event.nodeId);
+      node.status = 'failed';
+      node.attempt = event.attempt;
+      node.error = event.error;
+      node.finishedAt = event.at;
+      node.durationMs = event.durationMs;
+      if (event.handled) node.port = 'error';
+      state.lastCompletedNodeId = event.nodeId;
+      break;
+    }
+    case 'node.skipped': {
+      const node = nodeOf(state, event.nodeId);
+      node.status = 'skipped';
+      node.finishedAt = event.at;
+      state.lastCompletedNodeId = event.nodeId;
+      if (state.paused?.nodeId === event.nodeId) delete state.paused;
+      break;
+    }
+    case 'node.log':
+      break;
+    case 'run.paused':
+      state.status = 'paused';
+      state.paused = { nodeId: event.nodeId, reason: event.reason, input: event.input };
+      nodeOf(state, event.nodeId).status = 'paused';
+      nodeOf(state, event.nodeId).input = event.input;
+      break;
+    case 'run.resumed': {
+      state.status = 'running';
+      const node = nodeOf(state, event.nodeId);
+      if (node.status === 'paused') node.status = 'idle';
+      delete state.paused;
+      break;
+    }
+    case 'approval.requested':
+      state.approvals[event.nodeId] = { prompt: event.prompt, expiresAt: event.expiresAt };
+      break;
+    case 'approval.decided': {
+      const approval = state.approvals[event.nodeId];
+      if (approval) approval.decision = event.decision;
+      break;
+    }
+    case 'run.finished':
+      state.status = event.status;
+      state.finishedAt = event.at;
+      state.durationMs = event.durationMs;
+      delete state.paused;
+      for (const node of Object.values(state.nodes)) if (node.status === 'paused') node.status = 'idle';
+      if (event.error !== undefined) state.error = event.error;
+      if (event.output !== undefined) state.output = event.output;
+      break;
+  }
+  return state;
+}
+
+/** Copies what `applyRunEvent` may mutate, so the result shares nothing mutable with `state`. */
+function copyForUpdate(state: RunState, event: RunEvent): RunState {
+  const next: RunState = { ...state, nodes: { ...state.nodes }, approvals: { ...state.approvals } };
+  const nodeId = 'nodeId' in event ? event.nodeId : undefined;
+  if (nodeId !== undefined) {
+    const node = state.nodes[nodeId];
+    if (node) next.nodes[nodeId] = { ...node };
+    const approval = state.approvals[nodeId];
+    if (approval) next.approvals[nodeId] = { ...approval };
+  }
+  return next;
+}
+
+/** Pure reducer: a new state from `state` and one event (the UI uses this one). */
+export function reduceRun(state: RunState | undefined, event: RunEvent): RunState {
+  return applyRunEvent(state ? copyForUpdate(state, event) : emptyState(event), event);
+}
+
+/** Rebuilds a run's state from its journal; undefined for an empty journal. */
+export function replayRun(events: readonly RunEvent[]): RunState | undefined {
+  const first = events[0];
+  if (!first) return undefined;
+  const state = emptyState(first);
+  for (const event of events) applyRunEvent(state, event);
+  return state;
+}
+
+/** A fresh state for a run about to start (the executor mutates it as it emits). */
+export function initialRunState(event: RunEvent): RunState {
+  return applyRunEvent(emptyState(event), event);
+}

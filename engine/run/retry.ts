@@ -1,0 +1,52 @@
+import type { NodeErrorCode } from '../errors.ts';
+import type { RetryPolicy } from '../format/playbook.ts';
+
+/** Retry defaults for nodes whose playbook entry sets none. */
+export const DEFAULT_RETRY: Required<RetryPolicy> = { maxAttempts: 3, delayMs: 500, maxDelayMs: 30_000 };
+
+/**
+ * Parses a `Retry-After` header: delta-seconds or an HTTP date. Returns milliseconds from `nowMs`
+ * (never negative), or undefined when the header is absent or unreadable.
+ */
+export function parseRetryAfter(header: string | null | undefined, nowMs: number): number | undefined {
+  if (header === undefined || header === null) return undefined;
+  const text = String(header).trim();
+  if (text === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+/** Whether an error class is worth another attempt (never 4xx other than 408/429, never unknown outcomes). */
+export function isRetryable(code: NodeErrorCode): boolean {
+  return code === 'RATE_LIMITED' || code === 'VENDOR' || code === 'TIMEOUT' || code === 'NETWORK';
+}
+
+/**
+ * Delay before attempt `attempt + 1`: full-jitter exponential backoff
+ * (uniform in [0, min(cap, base·2^(attempt-1))]), unless the vendor said when to come back,
+ * in which case its `Retry-After` wins, capped by `maxDelayMs`.
+ */
+export function retryDelay(
+  attempt: number,
+  policy: Required<RetryPolicy>,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
+  if (retryAfterMs !== undefined) return Math.min(Math.max(0, retryAfterMs), policy.maxDelayMs);
+  const ceiling = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** The decision after a failed attempt: retry after a delay, or give up. */
+export function nextRetry(
+  attempt: number,
+  code: NodeErrorCode,
+  policy: Required<RetryPolicy>,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): { retry: true; delayMs: number } | { retry: false } {
+  if (attempt >= policy.maxAttempts || !isRetryable(code)) return { retry: false };
+  return { retry: true, delayMs: retryDelay(attempt, policy, retryAfterMs, random) };
+}

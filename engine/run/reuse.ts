@@ -1,0 +1,42 @@
+import type { NodeErrorInfo } from '../errors.ts';
+import type { Plan } from './plan.ts';
+import type { NodeRunState, RunOptions } from './types.ts';
+
+/**
+ * The nodes a "run from here" or a resume runs again: the explicit list, else the chosen node
+ * and everything downstream of it, else (resume) every node the earlier run did not finish.
+ */
+export function rerunSet(plan: Plan, reuse: NonNullable<RunOptions['reuse']>): Set<string> {
+  if (reuse.rerun) return new Set(reuse.rerun);
+  if (reuse.fromNodeId !== undefined) {
+    const start = plan.byId.get(reuse.fromNodeId);
+    const seen = new Set<string>();
+    const stack = start ? [start] : [];
+    for (let node = stack.pop(); node; node = stack.pop()) {
+      if (seen.has(node.id)) continue;
+      seen.add(node.id);
+      for (const edge of node.outgoing) stack.push(plan.nodes[plan.edgeTarget[edge]!]!);
+    }
+    return seen;
+  }
+  const unfinished = plan.nodes.filter((n) => !isFinished(reuse.previous.nodes[n.id]));
+  return new Set(unfinished.map((n) => n.id));
+}
+
+function isFinished(node: NodeRunState | undefined): boolean {
+  if (!node) return false;
+  return node.status === 'succeeded' || node.status === 'simulated' || (node.status === 'failed' && node.port === 'error') || node.output !== undefined;
+}
+
+/** What an earlier run recorded for a node, if it can stand in for running it again. */
+export function reusedOutcome(
+  previous: NodeRunState | undefined,
+  hasErrorEdge: boolean,
+): { kind: 'succeeded'; output: unknown; port: string } | { kind: 'failed'; error: NodeErrorInfo } | undefined {
+  if (!previous) return undefined;
+  if (previous.status === 'succeeded' || previous.status === 'simulated' || (previous.status === 'skipped' && previous.output !== undefined)) {
+    return { kind: 'succeeded', output: previous.output, port: previous.port ?? 'out' };
+  }
+  if (previous.status === 'failed' && previous.error && hasErrorEdge) return { kind: 'failed', error: previous.error };
+  return undefined;
+}
