@@ -17,7 +17,7 @@ export interface NodeScope {
 export interface ExpressionLimits {
   /** Wall-clock budget of one evaluation. */
   timeoutMs: number;
-  /** Deepest allowed evaluation stack (recursion in user-defined functions). */
+  /** Deepest allowed evaluation stack: nested function calls (recursion in user-defined functions). */
   maxDepth: number;
 }
 

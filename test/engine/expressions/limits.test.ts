@@ -1,0 +1,92 @@
+import { describe, it, expect } from 'vitest';
+import { compileValue, evaluateValue } from '../../../engine/expressions/template.ts';
+import { DEFAULT_EXPRESSION_LIMITS, ExpressionError } from '../../../engine/expressions/types.ts';
+import type { ExpressionLimits, ExpressionScope } from '../../../engine/expressions/types.ts';
+import { makeScope } from './fixtures.ts';
+
+const RECURSE = '{{ ($down := function($n) { $n = 0 ? 0 : 1 + $down($n - 1) }; $down(trigger.n)) }}';
+
+async function outcome(template: string, scope: ExpressionScope, limits?: ExpressionLimits): Promise<{ value?: unknown; error?: ExpressionError; ms: number }> {
+  const started = Date.now();
+  try {
+    const value = await evaluateValue(compileValue(template, 'params.x'), scope, limits);
+    return { value, ms: Date.now() - started };
+  } catch (error) {
+    expect(error).toBeInstanceOf(ExpressionError);
+    return { error: error as ExpressionError, ms: Date.now() - started };
+  }
+}
+
+describe('depth limit', () => {
+  it('stops runaway recursion with EXPRESSION_DEPTH, quickly', async () => {
+    const { error, ms } = await outcome('{{ ($x := function() { 1 + $x() }; $x()) }}', makeScope());
+    expect(error?.code).toBe('EXPRESSION_DEPTH');
+    expect(error?.path).toBe('params.x');
+    expect(error?.message).toContain(`more than ${DEFAULT_EXPRESSION_LIMITS.maxDepth} function calls`);
+    expect(ms).toBeLessThan(500);
+  });
+
+  it('counts nested function calls, so honest recursion within the limit works', async () => {
+    const { value } = await outcome(RECURSE, makeScope({ trigger: { n: 150 } }));
+    expect(value).toBe(150);
+    const { error } = await outcome(RECURSE, makeScope({ trigger: { n: 150 } }), { timeoutMs: 1_000, maxDepth: 100 });
+    expect(error?.code).toBe('EXPRESSION_DEPTH');
+  });
+});
+
+describe('time limit', () => {
+  it('stops an endless tail-recursive loop (which JSONata runs without growing the stack)', async () => {
+    const { error, ms } = await outcome('{{ ($x := function() { $x() }; $x()) }}', makeScope(), { timeoutMs: 100, maxDepth: 200 });
+    expect(error?.code).toBe('EXPRESSION_TIMEOUT');
+    expect(error?.message).toMatch(/^params\.x: .* ran longer than 100 ms$/);
+    expect(ms).toBeGreaterThanOrEqual(100);
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('stops a heavy loop over a huge range', async () => {
+    const { error, ms } = await outcome('{{ $sum([1..10000000].($ * 2)) }}', makeScope(), { timeoutMs: 100, maxDepth: 200 });
+    expect(error?.code).toBe('EXPRESSION_TIMEOUT');
+    expect(ms).toBeLessThan(1_500);
+  });
+
+  it('leaves JSONata\'s own range cap in place', async () => {
+    const { error } = await outcome('{{ [1..100000000] }}', makeScope());
+    expect(error?.code).toBe('EXPRESSION_EVAL');
+    expect(error?.message).toContain('must not exceed 1e7');
+  });
+});
+
+describe('limits are per evaluation', () => {
+  it('keeps the depth of concurrent evaluations of one compiled expression apart', async () => {
+    const compiled = compileValue(RECURSE);
+    const scopes = Array.from({ length: 8 }, () => makeScope({ trigger: { n: 150 } }));
+    const results = await Promise.all(scopes.map((scope) => evaluateValue(compiled, scope)));
+    expect(results).toEqual(Array(8).fill(150));
+  });
+
+  it('fails only the evaluation that overruns, not one running beside it', async () => {
+    const compiled = compileValue(RECURSE);
+    const [deep, shallow] = await Promise.allSettled([
+      evaluateValue(compiled, makeScope({ trigger: { n: 1_000 } })),
+      evaluateValue(compiled, makeScope({ trigger: { n: 10 } })),
+    ]);
+    expect(deep.status === 'rejected' && (deep.reason as ExpressionError).code).toBe('EXPRESSION_DEPTH');
+    expect(shallow).toEqual({ status: 'fulfilled', value: 10 });
+  });
+
+  it('applies each call\'s own time limit to a shared compiled expression', async () => {
+    const compiled = compileValue('{{ $count([1..200000].($ + 1)) }}');
+    const [short, long] = await Promise.allSettled([
+      evaluateValue(compiled, makeScope(), { timeoutMs: 10, maxDepth: 200 }),
+      evaluateValue(compiled, makeScope(), { timeoutMs: 15_000, maxDepth: 200 }),
+    ]);
+    expect(short.status === 'rejected' && (short.reason as ExpressionError).code).toBe('EXPRESSION_TIMEOUT');
+    expect(long).toEqual({ status: 'fulfilled', value: 200_000 });
+  });
+
+  it('leaves nothing behind: the same expression evaluates normally after tripping', async () => {
+    const compiled = compileValue(RECURSE);
+    await expect(evaluateValue(compiled, makeScope({ trigger: { n: 5_000 } }))).rejects.toMatchObject({ code: 'EXPRESSION_DEPTH' });
+    await expect(evaluateValue(compiled, makeScope({ trigger: { n: 3 } }))).resolves.toBe(3);
+  });
+});
