@@ -29,9 +29,16 @@ export class EventPipeline {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stamps and queues an event; returns it (already redacted) for the caller's own state. */
+  /**
+   * Stamps and queues an event; returns it (already redacted) for the caller's own state. The
+   * body is a fresh literal at every call site, so it is stamped in place rather than copied.
+   */
   emit(body: RunEventBody): RunEvent {
-    const event = this.redact({ ...body, seq: ++this.seq, runId: this.runId, at: this.now() } as RunEvent);
+    const stamped = body as RunEvent;
+    stamped.seq = ++this.seq;
+    stamped.runId = this.runId;
+    stamped.at = this.now();
+    const event = this.redact(stamped);
     this.queue.push(event);
     if (!this.writing) this.writing = this.drain();
     return event;

@@ -6,7 +6,7 @@ import type { Decision, NodeContext, NodeTypeSpec } from '../node-type.ts';
 import { systemClock, type Clock } from '../ports.ts';
 import { DebugGate } from './debug-gate.ts';
 import { EventPipeline } from './event-pipeline.ts';
-import type { RunEvent, RunEventBody } from './events.ts';
+import type { PauseReason, RunEvent, RunEventBody } from './events.ts';
 import { asNodeError, attemptTimeout, invokeWithDeadline } from './node-invoke.ts';
 import { planFor, type Compiled, type Plan, type PlannedNode } from './plan.ts';
 import { reserveToken, type TokenBucket } from './rate-limit.ts';
@@ -22,6 +22,9 @@ export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_MAX_DEPTH = 5;
 /** forEach items in flight per node when the node sets no `concurrency`. */
 export const DEFAULT_ITEM_CONCURRENCY = 4;
+
+type Resolved = { ok: true; input: unknown; items?: unknown[] } | { ok: false; error: NodeError };
+type ParseResult = NonNullable<NonNullable<PlannedNode['staticParams']>['parsed']>;
 
 type Attempted = { ok: true; output: unknown; attempt: number } | { ok: false; error: NodeError; attempt: number };
 
@@ -115,7 +118,8 @@ class Run {
       const next = this.ready[this.head];
       if (next && this.running < this.limit()) {
         this.head++;
-        await this.dispatch(next);
+        const dispatching = this.dispatch(next);
+        if (dispatching) await dispatching;
         continue;
       }
       if (this.running === 0) break;
@@ -145,31 +149,37 @@ class Run {
   }
 
   /** Starts one ready node: shortcuts (disabled, reused, pinned), input, pause, then launch. */
-  private async dispatch(node: PlannedNode): Promise<void> {
+  private dispatch(node: PlannedNode): Promise<void> | void {
     if (node.node.disabled) return this.settle(node, { kind: 'skipped', reason: 'disabled' });
     if (this.reuse(node)) return;
     const pin = this.options.pins?.[node.id];
     if (pin) return this.succeed(node, pin.output, pin.port ?? this.route(node, pin.output), 1, 0, { source: 'pin' });
-    if (!node.spec) {
-      return this.fail(node, new NodeError('FAILED', `unknown node type ${node.node.type}`), 1, 0);
-    }
-    const resolved = await this.resolveInput(node);
+    if (!node.spec) return this.fail(node, new NodeError('FAILED', `unknown node type ${node.node.type}`), 1, 0);
+    const resolved = this.resolveInput(node);
+    return resolved instanceof Promise ? resolved.then((r) => this.launch(node, r)) : this.launch(node, resolved);
+  }
+
+  /** Pauses first when stepping or at a breakpoint, then starts the node without waiting for it. */
+  private launch(node: PlannedNode, resolved: Resolved): Promise<void> | void {
     if (!resolved.ok) return this.fail(node, resolved.error, 1, 0);
-    let input = resolved.input;
     const reason = pauseReason(this.gate.mode, this.gate.pauseRequested, node.node.breakpoint === true || this.gate.breakpoints.has(node.id));
-    if (reason && node.spec.kind !== 'trigger') {
-      this.emit({ type: 'run.paused', nodeId: node.id, reason, input });
-      const command = await this.gate.wait({ nodeId: node.id, reason, input });
-      if (command.action === 'stop') return this.stop('stopped by the analyst');
-      this.emit({ type: 'run.resumed', nodeId: node.id, action: command.action });
-      if (command.action === 'skip') {
-        const output = command.output ?? null;
-        return this.succeed(node, output, command.port ?? 'out', 0, 0, { source: 'user' });
-      }
-      input = this.gate.takeInput(input);
-    }
+    if (reason && node.spec!.kind !== 'trigger') return this.pauseBefore(node, reason, resolved);
+    this.start(node, resolved.input, resolved.items);
+  }
+
+  private async pauseBefore(node: PlannedNode, reason: PauseReason, resolved: Resolved & { ok: true }): Promise<void> {
+    this.emit({ type: 'run.paused', nodeId: node.id, reason, input: resolved.input });
+    const command = await this.gate.wait({ nodeId: node.id, reason, input: resolved.input });
+    if (command.action === 'stop') return this.stop('stopped by the analyst');
+    this.emit({ type: 'run.resumed', nodeId: node.id, action: command.action });
+    if (command.action === 'skip') return this.succeed(node, command.output ?? null, command.port ?? 'out', 0, 0, { source: 'user' });
+    const input = this.gate.takeInput(resolved.input);
+    this.start(node, input, input === resolved.input ? resolved.items : undefined, input !== resolved.input);
+  }
+
+  private start(node: PlannedNode, input: unknown, items: unknown[] | undefined, overridden = false): void {
     this.running++;
-    this.execNode(node, input, resolved.items)
+    this.execNode(node, input, items, overridden)
       .catch((err) => this.fail(node, asNodeError(err, this.abort.signal), 1, 0))
       .finally(() => {
         this.running--;
@@ -187,7 +197,13 @@ class Run {
     return true;
   }
 
-  private async resolveInput(node: PlannedNode): Promise<{ ok: true; input: unknown; items?: unknown[] } | { ok: false; error: NodeError }> {
+  /** The node's resolved params (or forEach list); synchronous when there is nothing to evaluate. */
+  private resolveInput(node: PlannedNode): Resolved | Promise<Resolved> {
+    if (!node.forEach && node.staticParams) return { ok: true, input: node.staticParams.value };
+    return this.evaluateInput(node);
+  }
+
+  private async evaluateInput(node: PlannedNode): Promise<Resolved> {
     try {
       if (node.forEach) {
         const list = await this.evaluate(node.forEach);
@@ -210,7 +226,7 @@ class Run {
   }
 
   /** Runs a node to its end (all attempts, all items) and settles it. */
-  private async execNode(node: PlannedNode, input: unknown, items: unknown[] | undefined): Promise<void> {
+  private async execNode(node: PlannedNode, input: unknown, items: unknown[] | undefined, overridden: boolean): Promise<void> {
     const spec = node.spec!;
     const started = this.clock.now();
     if (this.options.dryRun && spec.effect === 'write') {
@@ -220,7 +236,7 @@ class Run {
     }
     if (items) return this.execItems(node, spec, items, started);
     this.emit({ type: 'node.started', nodeId: node.id, attempt: 1, input });
-    const result = await this.attempts(node, spec, input);
+    const result = await this.attempts(node, spec, input, undefined, overridden);
     const durationMs = this.clock.now() - started;
     if (result.ok) this.succeed(node, result.output, this.route(node, result.output), result.attempt, durationMs);
     else this.fail(node, result.error, result.attempt, durationMs);
@@ -268,8 +284,8 @@ class Run {
   }
 
   /** Attempts with retries: full-jitter backoff, `Retry-After` honoured, 4xx never retried. */
-  private async attempts(node: PlannedNode, spec: NodeTypeSpec, resolved: unknown, extra?: { item?: unknown; index?: number }): Promise<Attempted> {
-    const parsed = spec.input.safeParse(resolved);
+  private async attempts(node: PlannedNode, spec: NodeTypeSpec, resolved: unknown, extra?: { item?: unknown; index?: number }, overridden = false): Promise<Attempted> {
+    const parsed = this.parseInput(node, spec, resolved, extra === undefined && !overridden);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? `params.${issue.path.join('.')}` : 'params';
@@ -278,11 +294,11 @@ class Run {
     const input = this.withRawParams(node, parsed.data);
     const policy = { ...DEFAULT_RETRY, ...node.node.retry };
     const timeoutMs = attemptTimeout(node.node.timeoutMs, spec);
-    const credentials = await this.credentialsFor(node, spec);
+    const credentials = node.node.credential || spec.credentials?.required ? await this.credentialsFor(node, spec) : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.rateLimit(spec);
-        const output = await invokeWithDeadline(spec, input, (signal) => this.context(node, attempt, signal, credentials, extra), this.abort.signal, this.clock, timeoutMs);
+        if (this.options.rateLimits?.[spec.connector]) await this.rateLimit(spec);
+        const output = await invokeWithDeadline(spec, input, (signal) => new RunNodeContext(this, node.id, attempt, signal, credentials, extra), this.abort.signal, this.clock, timeoutMs);
         return { ok: true, output, attempt };
       } catch (err) {
         const error = asNodeError(err, this.abort.signal);
@@ -297,6 +313,15 @@ class Run {
         }
       }
     }
+  }
+
+  /** Validates resolved params; static params are validated once per playbook, not per run. */
+  private parseInput(node: PlannedNode, spec: NodeTypeSpec, resolved: unknown, mayCache: boolean): ParseResult {
+    const fixed = mayCache ? node.staticParams : undefined;
+    if (fixed?.parsed) return fixed.parsed;
+    const parsed = spec.input.safeParse(resolved) as ParseResult;
+    if (fixed) fixed.parsed = parsed;
+    return parsed;
   }
 
   private withRawParams(node: PlannedNode, input: unknown): unknown {
@@ -338,26 +363,17 @@ class Run {
     return resolved.values;
   }
 
-  private context(node: PlannedNode, attempt: number, signal: AbortSignal, credentials: Record<string, unknown> | undefined, extra?: { item?: unknown; index?: number }): NodeContext {
-    const ctx: NodeContext = {
-      runId: this.runId,
-      nodeId: node.id,
-      attempt,
-      dryRun: this.options.dryRun ?? false,
-      signal,
-      clock: this.clock,
-      idempotencyKey: extra?.index === undefined ? `${this.runId}:${node.id}` : `${this.runId}:${node.id}:${extra.index}`,
-      trigger: this.scope.trigger,
-      log: (level, message) => void this.emit({ type: 'node.log', nodeId: node.id, level, message }),
-      evaluate: (template, more) => evaluateValue(compileValue(template, 'params'), { ...this.scope, ...extra, ...more }, this.options.expressionLimits ?? DEFAULT_EXPRESSION_LIMITS),
-      requestDecision: (request) => this.requestDecision(node.id, request, signal),
-      runPlaybook: (ref, event) => this.runChild(node.id, ref, event, signal),
-    };
-    if (credentials) ctx.credentials = credentials;
-    return ctx;
+  /** Evaluates a template a node holds raw (a filter's `where`), in the run's scope plus `extra`. */
+  evaluateRaw(template: unknown, extra: { item?: unknown; index?: number } | undefined): Promise<unknown> {
+    const scope = extra ? { ...this.scope, ...extra } : this.scope;
+    return evaluateValue(compileValue(template, 'params'), scope, this.options.expressionLimits ?? DEFAULT_EXPRESSION_LIMITS);
   }
 
-  private requestDecision(nodeId: string, request: { prompt: string; expiresAt: number; details?: unknown }, signal: AbortSignal): Promise<Decision> {
+  log(nodeId: string, level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
+    this.emit({ type: 'node.log', nodeId, level, message });
+  }
+
+  requestDecision(nodeId: string, request: { prompt: string; expiresAt: number; details?: unknown }, signal: AbortSignal): Promise<Decision> {
     if (this.approvals.has(nodeId)) return Promise.reject(new NodeError('FAILED', `node ${nodeId} already waits for a decision`));
     this.emit({ type: 'approval.requested', nodeId, prompt: request.prompt, expiresAt: request.expiresAt, details: request.details });
     return new Promise<Decision>((resolve, reject) => {
@@ -381,7 +397,7 @@ class Run {
   }
 
   /** Runs a sub-playbook as a child run, refusing to nest deeper than the limit. */
-  private async runChild(nodeId: string, ref: string, event: unknown, signal: AbortSignal): Promise<unknown> {
+  async runChild(nodeId: string, ref: string, event: unknown, signal: AbortSignal): Promise<unknown> {
     const depth = (this.options.depth ?? 0) + 1;
     const maxDepth = this.options.maxDepth ?? DEFAULT_MAX_DEPTH;
     if (depth > maxDepth) throw new NodeError('FAILED', `sub-playbook ${ref} would nest ${depth} deep; the limit is ${maxDepth}`);
@@ -501,6 +517,51 @@ class Run {
       },
       stop: (reason) => this.stop(reason ?? 'stopped by the analyst'),
     };
+  }
+}
+
+/**
+ * What a node sees of its run. A class, not a literal of closures: long chains create one per
+ * node, and prototype methods cost nothing to create.
+ */
+class RunNodeContext implements NodeContext {
+  readonly runId: string;
+  readonly dryRun: boolean;
+  readonly clock: Clock;
+  readonly idempotencyKey: string;
+  readonly trigger: unknown;
+  readonly credentials?: Record<string, unknown>;
+
+  constructor(
+    private readonly run: Run,
+    readonly nodeId: string,
+    readonly attempt: number,
+    readonly signal: AbortSignal,
+    credentials: Record<string, unknown> | undefined,
+    private readonly extra: { item?: unknown; index?: number } | undefined,
+  ) {
+    this.runId = run.runId;
+    this.dryRun = run.scope.run.dryRun;
+    this.clock = run.clock;
+    this.trigger = run.scope.trigger;
+    this.idempotencyKey = extra?.index === undefined ? `${run.runId}:${nodeId}` : `${run.runId}:${nodeId}:${extra.index}`;
+    if (credentials) this.credentials = credentials;
+  }
+
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
+    this.run.log(this.nodeId, level, message);
+  }
+
+  evaluate(template: unknown, more?: { item?: unknown; index?: number }): Promise<unknown> {
+    return this.run.evaluateRaw(template, this.extra || more ? { ...this.extra, ...more } : undefined);
+  }
+
+  requestDecision(request: { prompt: string; expiresAt: number; details?: unknown }): Promise<Decision> {
+    return this.run.requestDecision(this.nodeId, request, this.signal);
+  }
+
+  runPlaybook(ref: string, event: unknown): Promise<unknown> {
+    return this.run.runChild(this.nodeId, ref, event, this.signal);
   }
 }
 

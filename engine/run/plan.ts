@@ -1,7 +1,7 @@
 import type { Playbook, PlaybookEdge, PlaybookNode } from '../format/playbook.ts';
 import type { NodeRegistry, NodeTypeSpec } from '../node-type.ts';
 import { ExpressionError } from '../expressions/types.ts';
-import { compileValue, type CompiledValue } from '../expressions/template.ts';
+import { compileValue, isStaticValue, type CompiledValue } from '../expressions/template.ts';
 
 /** A template compiled once per playbook, or the error that compiling it raised. */
 export type Compiled = { ok: true; value: CompiledValue } | { ok: false; error: ExpressionError };
@@ -20,6 +20,8 @@ export interface PlannedNode {
   params: Compiled;
   /** The params handed to the node unresolved. */
   rawParams: Record<string, unknown>;
+  /** Set when the params hold no template: they need no evaluation, and are validated once. */
+  staticParams?: { value: unknown; parsed?: { success: true; data: unknown } | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } } };
   forEach?: Compiled;
 }
 
@@ -67,6 +69,7 @@ function planNode(node: PlaybookNode, index: number, registry: NodeRegistry): Pl
     rawParams: raw,
   };
   if (node.forEach !== undefined) planned.forEach = compile(node.forEach, 'forEach');
+  if (planned.params.ok && isStaticValue(planned.params.value)) planned.staticParams = { value: resolved };
   return planned;
 }
 

@@ -54,7 +54,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       node.attempt = event.attempt;
       node.input = event.input;
       node.startedAt = event.at;
-      delete node.error;
+      if (node.error !== undefined) delete node.error;
       if (event.items !== undefined) node.progress = { done: 0, total: event.items };
       if (state.paused?.nodeId === event.nodeId) delete state.paused;
       break;
@@ -77,7 +77,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       node.finishedAt = event.at;
       node.durationMs = event.durationMs;
       if (event.source !== undefined) node.source = event.source;
-      delete node.error;
+      if (node.error !== undefined) delete node.error;
       state.lastCompletedNodeId = event.nodeId;
       if (state.paused?.nodeId === event.nodeId) delete state.paused;
       break;
