@@ -1,0 +1,33 @@
+import { allLimited, baselineClient } from './baseline-http.ts';
+import { createBenchEngine } from './engine.ts';
+import { startLoopbackServer } from './loopback-server.ts';
+import { httpFanOut, indicatorUrl } from './playbooks.ts';
+import { benchResult, medianPair, timeMs } from './stats.ts';
+import type { BenchResult } from './stats.ts';
+
+const CALLS = 200;
+const CONCURRENCY = 50;
+
+/**
+ * `http-parallel-200`: 200 parallel `core.http` branches joined by one `join: "all"` node at run
+ * concurrency 50, against `Promise.all` over the same axios GETs limited to 50 in flight; ms per
+ * run. Target ratio ≤ 1.25.
+ */
+export async function httpParallel200(): Promise<BenchResult> {
+  const server = await startLoopbackServer();
+  const engine = await createBenchEngine();
+  const { client, close } = baselineClient();
+  try {
+    const playbook = httpFanOut(CALLS, server.url);
+    const [ours, baseline] = await medianPair(
+      () => engine.time(playbook, { concurrency: CONCURRENCY }),
+      () => timeMs(() => allLimited(CALLS, CONCURRENCY, (i) => client.get(indicatorUrl(server.url, i + 1)))),
+      { warmup: 3, runs: 11 },
+    );
+    return benchResult('http-parallel-200', ours, baseline);
+  } finally {
+    close();
+    await engine.close();
+    await server.close();
+  }
+}

@@ -1,0 +1,46 @@
+import { formatResult } from './stats.ts';
+import type { BenchResult } from './stats.ts';
+
+interface Benchmark {
+  name: string;
+  /** Imported lazily, so a filter loads only what it runs and one broken module spoils one line. */
+  load(): Promise<() => Promise<BenchResult>>;
+}
+
+const BENCHMARKS: readonly Benchmark[] = [
+  { name: 'node-overhead-chain-1000', load: async () => (await import('./node-overhead.ts')).nodeOverheadChain1000 },
+  { name: 'peer-nodered-chain-1000', load: async () => (await import('./peer-nodered.ts')).peerNodeRedChain1000 },
+  { name: 'http-sequential-200', load: async () => (await import('./http-sequential.ts')).httpSequential200 },
+  { name: 'http-parallel-200', load: async () => (await import('./http-parallel.ts')).httpParallel200 },
+  { name: 'diamond-lattice-200', load: async () => (await import('./diamond-lattice.ts')).diamondLattice200 },
+  { name: 'diamond-lattice-400', load: async () => (await import('./diamond-lattice.ts')).diamondLattice400 },
+];
+
+/**
+ * `npm run bench [-- FILTER...]`: runs every benchmark whose name contains one of the filters
+ * (all when none) and prints one `BENCH` line each. Timings never fail the command; a crash does.
+ */
+async function main(filters: readonly string[]): Promise<number> {
+  const wanted = filters.map((filter) => filter.toLowerCase());
+  const selected = BENCHMARKS.filter(
+    (bench) => wanted.length === 0 || wanted.some((filter) => bench.name.includes(filter)),
+  );
+  if (selected.length === 0) {
+    process.stderr.write(`no benchmark matches ${filters.join(' ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}\n`);
+    return 2;
+  }
+  let crashed = 0;
+  for (const bench of selected) {
+    try {
+      const run = await bench.load();
+      process.stdout.write(`${formatResult(await run())}\n`);
+    } catch (err) {
+      crashed++;
+      const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      process.stderr.write(`BENCH ${bench.name} crashed: ${detail}\n`);
+    }
+  }
+  return crashed === 0 ? 0 : 1;
+}
+
+process.exit(await main(process.argv.slice(2)));
