@@ -1,0 +1,239 @@
+/** What a redacted secret, or the value of a sensitive field, is replaced with. */
+export const REDACTED = '[REDACTED]';
+
+/**
+ * Secrets shorter than this are ignored: replacing every `1`, `on` or `abc` in a journal would
+ * shred it while hiding nothing a credential could be.
+ */
+export const MIN_SECRET_LENGTH = 4;
+
+/** Replaces secrets inside a value; returns the very same value when nothing changed. */
+export type Redactor = <T>(value: T) => T;
+
+const identity: Redactor = (value) => value;
+
+/**
+ * Compiles a redactor for a run's secrets once, so the executor can call it on every event.
+ * Every occurrence of a secret is replaced, inside longer strings (`Bearer <secret>`) and in
+ * object keys too; containers are copied only along the paths that changed.
+ */
+export function createRedactor(secrets: readonly string[]): Redactor {
+  const pattern = secretPattern(secrets);
+  if (pattern === undefined) return identity;
+  const replaceText = (text: string): string => {
+    pattern.lastIndex = 0;
+    return pattern.test(text) ? text.replace(pattern, REDACTED) : text;
+  };
+  return <T>(value: T): T => transform(value, replaceText, () => false) as T;
+}
+
+const redactors = new WeakMap<readonly string[], Redactor>();
+
+/**
+ * `createRedactor(secrets)(value)`, with the compiled redactor cached per `secrets` array, so
+ * callers that keep one array per run pay for the compilation once.
+ */
+export function redact(value: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0) return value;
+  let redactor = redactors.get(secrets);
+  if (redactor === undefined) {
+    redactor = createRedactor(secrets);
+    redactors.set(secrets, redactor);
+  }
+  return redactor(value);
+}
+
+/**
+ * Field names whose values are credentials whatever they hold, compared lowercased with `-`,
+ * `_`, `.` and spaces removed: the second net behind value redaction, for secrets no slot declared.
+ */
+export const SENSITIVE_KEYS: readonly string[] = [
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'clientsecret',
+  'apikey',
+  'xapikey',
+  'apitoken',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'authtoken',
+  'sessiontoken',
+  'bearertoken',
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'setcookie',
+  'privatekey',
+  'sessionid',
+];
+
+/** Suffixes that make a field sensitive too (`smtp_password`, `vt-api-key`, `webhookSecret`). */
+const SENSITIVE_SUFFIXES = ['password', 'passwd', 'secret', 'apikey', 'accesstoken', 'authtoken', 'privatekey'];
+
+/** Normalises a field name for comparison: `X-Api-Key` and `api_key` both become `xapikey`/`apikey`. */
+export function normalizeKey(key: string): string {
+  return key.toLowerCase().replace(/[-_. ]/g, '');
+}
+
+/** Whether a field name is one whose value must never be written down; custom `keys` match exactly (no suffixes). */
+export function isSensitiveKey(key: string, keys: ReadonlySet<string> = DEFAULT_KEY_SET): boolean {
+  const normal = normalizeKey(key);
+  if (keys.has(normal)) return true;
+  return keys === DEFAULT_KEY_SET && SENSITIVE_SUFFIXES.some((suffix) => normal.endsWith(suffix));
+}
+
+const DEFAULT_KEY_SET: ReadonlySet<string> = new Set(SENSITIVE_KEYS);
+
+/** Memo of field names already classified: events repeat the same few keys thousands of times. */
+const keyVerdicts = new Map<string, boolean>();
+const MAX_KEY_VERDICTS = 10_000;
+
+function sensitiveDefaultKey(key: string): boolean {
+  const known = keyVerdicts.get(key);
+  if (known !== undefined) return known;
+  const verdict = isSensitiveKey(key);
+  if (keyVerdicts.size >= MAX_KEY_VERDICTS) keyVerdicts.clear();
+  keyVerdicts.set(key, verdict);
+  return verdict;
+}
+
+/**
+ * Replaces the values of sensitive fields (`password`, `apiKey`, `token`, `Authorization`, …)
+ * with `[REDACTED]`, at any depth. Empty strings, null and booleans are kept: they hide nothing.
+ * Returns the very same value when nothing changed.
+ */
+export function redactKeys(value: unknown, keys?: readonly string[]): unknown {
+  if (keys === undefined) return transform(value, (text) => text, sensitiveDefaultKey);
+  const set = new Set(keys.map(normalizeKey));
+  return transform(value, (text) => text, (key) => isSensitiveKey(key, set));
+}
+
+/**
+ * Words every default sensitive field name contains (separators may sit between words, as in
+ * `pass_word` or `x-api-key`, not inside them): a cheap test on encoded JSON before walking it.
+ */
+const SENSITIVE_WORDS = /pass|secret|api|token|auth|cookie|private|session/i;
+
+/**
+ * Whether JSON text may hold a field `redactKeys` would blank. False means it holds none (short of
+ * a separator inside a word, `to_ken`), so a journal can skip the walk for almost every event.
+ */
+export function mayHoldSensitiveKey(json: string): boolean {
+  return SENSITIVE_WORDS.test(json);
+}
+
+/**
+ * A test on encoded JSON for any of `secrets` (as written, or as JSON escapes it). False means
+ * the text holds none of them, so the value needs no redaction walk.
+ */
+export function createSecretProbe(secrets: readonly string[]): (json: string) => boolean {
+  const forms = usableSecrets(secrets).flatMap((secret) => {
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    return escaped === secret ? [secret] : [secret, escaped];
+  });
+  if (forms.length === 0) return () => false;
+  const pattern = new RegExp(forms.map(escapeRegExp).join('|'));
+  return (json) => pattern.test(json);
+}
+
+/** Both nets at once: secret values wherever they appear, then sensitive field names. */
+export function redactAll(value: unknown, secrets: readonly string[]): unknown {
+  return redactKeys(redact(value, secrets));
+}
+
+function usableSecrets(secrets: readonly string[]): string[] {
+  return [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))];
+}
+
+function secretPattern(secrets: readonly string[]): RegExp | undefined {
+  const usable = usableSecrets(secrets);
+  if (usable.length === 0) return undefined;
+  usable.sort((a, b) => b.length - a.length);
+  return new RegExp(usable.map(escapeRegExp).join('|'), 'g');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function hidesNothing(value: unknown): boolean {
+  return value === null || value === undefined || value === '' || typeof value === 'boolean';
+}
+
+/**
+ * Walks a JSON-like value, rewriting strings with `text` and blanking fields `sensitive` names.
+ * Copies a container only when something inside it changed; shared and cyclic references are
+ * visited once.
+ */
+function transform(root: unknown, text: (s: string) => string, sensitive: (key: string) => boolean): unknown {
+  let seen: Map<object, unknown> | undefined;
+
+  const visit = (value: unknown): unknown => {
+    if (typeof value === 'string') return text(value);
+    if (typeof value !== 'object' || value === null) return value;
+    seen ??= new Map();
+    if (seen.has(value)) return seen.get(value);
+    seen.set(value, value);
+    const result = Array.isArray(value) ? visitArray(value) : visitObject(value as Record<string, unknown>);
+    seen.set(value, result);
+    return result;
+  };
+
+  const visitArray = (list: unknown[]): unknown[] => {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      const next = visit(item);
+      if (next !== item) {
+        copy ??= list.slice();
+        copy[i] = next;
+      }
+    }
+    return copy ?? list;
+  };
+
+  const visitObject = (object: Record<string, unknown>): unknown => {
+    const source = typeof object.toJSON === 'function' ? (object.toJSON as () => unknown)() : object;
+    if (source !== object) {
+      const next = visit(source);
+      return next === source ? object : next;
+    }
+    let copy: Record<string, unknown> | undefined;
+    const keys = Object.keys(object);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const item = object[key];
+      const nextKey = text(key);
+      const next = sensitive(key) && !hidesNothing(item) ? REDACTED : visit(item);
+      if (next !== item || nextKey !== key) {
+        copy ??= copyUpTo(object, keys, i);
+        setField(copy, nextKey, next);
+      } else if (copy !== undefined) {
+        setField(copy, key, item);
+      }
+    }
+    return copy ?? object;
+  };
+
+  return visit(root);
+}
+
+/** A plain copy of the first `count` fields, in order (the ones already known unchanged). */
+function copyUpTo(object: Record<string, unknown>, keys: string[], count: number): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) {
+    const key = keys[i] as string;
+    setField(copy, key, object[key]);
+  }
+  return copy;
+}
+
+/** Sets an own field, even one named `__proto__` (which plain assignment would turn into a prototype). */
+function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}

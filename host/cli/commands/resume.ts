@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { resumePlan } from '../../../engine/journal/recovery.ts';
+import type { NodeRegistry } from '../../../engine/node-type.ts';
+import { formatProblem, hasErrors } from '../../../engine/validate/problems.ts';
+import { createBuiltinRegistry } from '../../../nodes/registry.ts';
+import { loadPlaybook } from '../../../engine/format/load.ts';
+import { createJournalStore, isSafeRunId } from '../../journal/journal-store.ts';
+import { parseCommandArgs, resolveWorkspace, splitList } from '../args.ts';
+import { CliError, EXIT_INVALID } from '../io.ts';
+import type { CliIo } from '../io.ts';
+import { createPlaybookResolver, SHIPPED_PLAYBOOKS } from '../playbook-files.ts';
+import { runSession } from '../run-session.ts';
+import type { SavedRunInfo } from '../run-session.ts';
+import { checkBreakpoints, loadCredentials, RUN_OPTIONS } from './run.ts';
+
+/** What `switchboard help resume` prints. */
+export const resumeUsage = `Usage: switchboard resume RUN_ID [options]
+
+Continues an interrupted (or failed, or stopped) run as a new run: nodes that already
+succeeded or were skipped keep their recorded outputs (marked reused); the others, and
+everything downstream of them, run again with the original trigger event.
+  --workspace DIR     where the runs are journalled (default: $SWITCHBOARD_WORKSPACE or ./.switchboard)
+  --credentials FILE  the credential slots, as for run (secrets are never journalled)
+  --dry-run, --step, --breakpoint ID, --json   as for run
+Exit 0 when the resumed run succeeded, 1 when it failed, 2 when the run cannot be resumed.
+`;
+
+/** `switchboard resume RUN_ID`: reruns what a killed or failed run left undone. */
+export async function resumeCommand(argv: readonly string[], io: CliIo, registry: NodeRegistry = createBuiltinRegistry()): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, RUN_OPTIONS, 'resume');
+  const runId = positionals[0];
+  if (positionals.length !== 1 || runId === undefined) throw new CliError('resume: give exactly one run id (see switchboard runs)');
+  if (!isSafeRunId(runId)) throw new CliError(`resume: ${JSON.stringify(runId)} is not a run id`);
+  const workspace = resolveWorkspace(values.workspace, io);
+  const store = createJournalStore(workspace);
+
+  const stored = await store.readRun(runId).catch((err: unknown) => {
+    throw new CliError(`resume: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  const previous = stored.state;
+  if (previous === undefined) throw new CliError(`resume: run ${runId} has no run.started event; nothing to resume`);
+  if (stored.live) throw new CliError(`resume: run ${runId} is still running in another process`);
+  if (previous.status === 'succeeded') throw new CliError(`resume: run ${runId} already succeeded; nothing to resume`);
+
+  const info = (await store.readRunInfo(runId).catch(() => undefined)) as SavedRunInfo | undefined;
+  if (info?.playbook === undefined) throw new CliError(`resume: run ${runId} has no saved playbook (was it started by switchboard run?)`);
+  const { playbook, problems } = loadPlaybook(JSON.stringify(info.playbook), registry);
+  for (const problem of problems) io.stderr.write(`${formatProblem(problem, `${runId} (saved playbook)`)}\n`);
+  if (playbook === undefined || hasErrors(problems)) return EXIT_INVALID;
+
+  const { credentials, secrets } = loadCredentials(values.credentials, playbook, registry, io);
+  const plan = resumePlan(previous, playbook);
+  return runSession(
+    {
+      playbook,
+      playbookFile: info.playbookFile,
+      registry,
+      trigger: previous.trigger,
+      dryRun: values['dry-run'] === true || info.dryRun,
+      mode: values.step === true ? 'step' : 'run',
+      breakpoints: checkBreakpoints(splitList(values.breakpoint), playbook),
+      credentials,
+      secrets,
+      playbooks: createPlaybookResolver(path.dirname(info.playbookFile), [path.join(workspace, 'playbooks'), SHIPPED_PLAYBOOKS], registry),
+      workspace,
+      json: values.json === true,
+      reuse: { previous, rerun: plan.rerun },
+    },
+    io,
+  );
+}

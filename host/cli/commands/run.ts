@@ -1,0 +1,120 @@
+import path from 'node:path';
+import type { Playbook } from '../../../engine/format/playbook.ts';
+import type { NodeRegistry } from '../../../engine/node-type.ts';
+import type { CredentialsPort } from '../../../engine/ports.ts';
+import { formatProblem, hasErrors } from '../../../engine/validate/problems.ts';
+import { builtinConnectors, createBuiltinRegistry } from '../../../nodes/registry.ts';
+import { secretValues } from '../../../nodes/sdk/secrets.ts';
+import { parseCommandArgs, resolveWorkspace, splitList } from '../args.ts';
+import { allSecrets, createFileCredentials, readCredentialsFile, stringValues } from '../credentials-file.ts';
+import type { SecretsOf } from '../credentials-file.ts';
+import { CliError, EXIT_INVALID } from '../io.ts';
+import type { CliIo } from '../io.ts';
+import { createPlaybookResolver, readJsonFile, readPlaybookFile, SHIPPED_PLAYBOOKS } from '../playbook-files.ts';
+import { runSession } from '../run-session.ts';
+
+/** What `switchboard help run` prints. */
+export const runUsage = `Usage: switchboard run FILE [options]
+
+Runs a playbook, printing a line per node as it settles, then a summary.
+  --event FILE        the trigger event (JSON); default: the trigger's params.sample, else {}
+  --dry-run           run reads, replace writes with their example output (marked simulated)
+  --step              pause before every node: [n]ext [c]ontinue [s]kip [i]nspect [q]uit
+  --breakpoint ID     pause before node ID (repeat, or comma-separate)
+  --credentials FILE  JSON { "<slot>": { ...fields } } binding the playbook's credential slots
+  --workspace DIR     where the run journal goes (default: $SWITCHBOARD_WORKSPACE or ./.switchboard)
+  --json              print the final run state as JSON instead of live lines
+Prompts read one line each from stdin (piped input works too). Ctrl-C stops the run.
+Exit 0 when the run succeeded, 1 when it failed or was stopped, 2 on invalid input.
+`;
+
+/** The options `run` and `resume` share. */
+export const RUN_OPTIONS = {
+  'dry-run': { type: 'boolean' },
+  step: { type: 'boolean' },
+  breakpoint: { type: 'string', multiple: true },
+  credentials: { type: 'string' },
+  workspace: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** `switchboard run FILE`: validate, run with the journal on, report; exit 0/1/2. */
+export async function runCommand(argv: readonly string[], io: CliIo, registry: NodeRegistry = createBuiltinRegistry()): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { ...RUN_OPTIONS, event: { type: 'string' } }, 'run');
+  if (positionals.length !== 1) throw new CliError('run: give exactly one playbook file (see switchboard help run)');
+  const file = path.resolve(io.cwd, positionals[0] as string);
+
+  const { playbook, problems } = readPlaybookFile(file, registry);
+  for (const problem of problems) io.stderr.write(`${formatProblem(problem, positionals[0])}\n`);
+  if (playbook === undefined || hasErrors(problems)) return EXIT_INVALID;
+
+  const breakpoints = checkBreakpoints(splitList(values.breakpoint), playbook);
+  const trigger = values.event === undefined ? sampleEvent(playbook, registry) : readJsonFile(path.resolve(io.cwd, values.event), 'event file');
+  const workspace = resolveWorkspace(values.workspace, io);
+  const { credentials, secrets } = loadCredentials(values.credentials, playbook, registry, io);
+
+  return runSession(
+    {
+      playbook,
+      playbookFile: file,
+      registry,
+      trigger,
+      dryRun: values['dry-run'] === true,
+      mode: values.step === true ? 'step' : 'run',
+      breakpoints,
+      credentials,
+      secrets,
+      playbooks: createPlaybookResolver(path.dirname(file), [path.join(workspace, 'playbooks'), SHIPPED_PLAYBOOKS], registry),
+      workspace,
+      json: values.json === true,
+    },
+    io,
+  );
+}
+
+/** The event a run starts with when none is given: the trigger node's `params.sample`, else `{}`. */
+export function sampleEvent(playbook: Playbook, registry: NodeRegistry): unknown {
+  const trigger = playbook.nodes.find((n) => registry.get(n.type)?.kind === 'trigger' || n.type.startsWith('trigger.'));
+  return trigger?.params.sample ?? {};
+}
+
+/** Refuses breakpoints on nodes the playbook does not have, naming them all. */
+export function checkBreakpoints(ids: readonly string[], playbook: Playbook): string[] {
+  const known = new Set(playbook.nodes.map((n) => n.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new CliError(`--breakpoint: no node ${unknown.join(', ')} in playbook ${playbook.id}`);
+  return [...ids];
+}
+
+/**
+ * Secret fields as the connector (or, for shared credentials such as `http`, the node types
+ * that take them) declares them; every string value when neither is known, to err on the safe side.
+ */
+export function secretsOfFor(registry: NodeRegistry): SecretsOf {
+  return (values, connectorId) => {
+    const connector = builtinConnectors.find((c) => c.id === connectorId);
+    if (connector !== undefined) return secretValues(values, connector);
+    for (const spec of registry.values()) {
+      if (spec.credentials?.connector === connectorId && spec.credentials.schema !== undefined) return secretValues(values, spec.credentials.schema);
+    }
+    return stringValues(values);
+  };
+}
+
+/** Reads `--credentials FILE` into the executor's port and the secrets to keep out of the journal. */
+export function loadCredentials(
+  flag: string | undefined,
+  playbook: Playbook,
+  registry: NodeRegistry,
+  io: CliIo,
+): { credentials?: CredentialsPort; secrets: string[] } {
+  if (flag === undefined) return { secrets: [] };
+  let slots;
+  try {
+    slots = readCredentialsFile(path.resolve(io.cwd, flag));
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+  const secretsOf = secretsOfFor(registry);
+  return { credentials: createFileCredentials(slots, secretsOf), secrets: allSecrets(slots, playbook.credentials, secretsOf) };
+}

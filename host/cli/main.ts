@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import { connectorsCommand, connectorsUsage } from './commands/connectors.ts';
+import { resumeCommand, resumeUsage } from './commands/resume.ts';
+import { runCommand, runUsage } from './commands/run.ts';
+import { runsCommand, runsUsage } from './commands/runs.ts';
+import { validateCommand, validateUsage } from './commands/validate.ts';
+import { CliError, EXIT_INVALID, EXIT_OK } from './io.ts';
+import type { CliIo } from './io.ts';
+
+/** What `switchboard --help` prints. */
+export const usage = `Usage: switchboard <command> [options]
+
+Security orchestration from the command line: validate and run playbooks, list runs.
+
+Commands:
+  validate FILE...          check playbook files; exit 2 listing every problem
+  run FILE [options]        run a playbook with a live line per node
+                            [--event FILE] [--dry-run] [--step] [--breakpoint ID...]
+                            [--credentials FILE] [--workspace DIR] [--json]
+  runs [--workspace DIR]    list past runs, including interrupted ones [--json]
+  resume RUN_ID             continue an interrupted run from where it stopped
+  connectors [--json]       list connectors and their actions
+  help [COMMAND]            this text, or a command's options
+  --version                 print the version
+
+Runs are journalled under --workspace (default: $SWITCHBOARD_WORKSPACE or ./.switchboard).
+Exit codes: 0 success, 1 the run failed or was stopped, 2 invalid input.
+`;
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  validate: { run: (argv, io) => validateCommand(argv, io), usage: validateUsage },
+  run: { run: (argv, io) => runCommand(argv, io), usage: runUsage },
+  runs: { run: runsCommand, usage: runsUsage },
+  resume: { run: (argv, io) => resumeCommand(argv, io), usage: resumeUsage },
+  connectors: { run: connectorsCommand, usage: connectorsUsage },
+};
+
+/** The package version, for `--version`. */
+export function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+/**
+ * Dispatches a command line to its command and returns the exit code. Whatever goes wrong comes
+ * out as one line on stderr (exit 2), never a stack trace; SWITCHBOARD_DEBUG=1 shows the stack.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined) {
+      io.stderr.write(usage);
+      return EXIT_INVALID;
+    }
+    if (name === '--help' || name === '-h' || name === 'help') return help(rest[0], io);
+    if (name === '--version' || name === '-v' || name === 'version') {
+      io.stdout.write(`switchboard ${version()}\n`);
+      return EXIT_OK;
+    }
+    const command = COMMANDS[name];
+    if (command === undefined) throw new CliError(`unknown command ${JSON.stringify(name)} (see switchboard --help)`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(command.usage);
+      return EXIT_OK;
+    }
+    return await command.run(rest, io);
+  } catch (err) {
+    io.stderr.write(`switchboard: ${describe(err)}\n`);
+    if (io.env.SWITCHBOARD_DEBUG === '1' && err instanceof Error && err.stack !== undefined) io.stderr.write(`${err.stack}\n`);
+    return EXIT_INVALID;
+  }
+}
+
+function help(topic: string | undefined, io: CliIo): number {
+  if (topic === undefined) {
+    io.stdout.write(usage);
+    return EXIT_OK;
+  }
+  const command = COMMANDS[topic];
+  if (command === undefined) throw new CliError(`no help for unknown command ${JSON.stringify(topic)}`);
+  io.stdout.write(command.usage);
+  return EXIT_OK;
+}
+
+function describe(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+/**
+ * Wires the real process: argv, stdio, Ctrl-C (first stops the run and lets the journal close,
+ * a second one exits at once), and exits once output is flushed, whatever handles linger.
+ */
+export async function runMain(): Promise<void> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const fatal = (err: unknown) => {
+    process.stderr.write(`switchboard: internal error: ${describe(err)}\n`);
+    process.exit(EXIT_INVALID);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true,
+    cwd: process.cwd(),
+    env: process.env,
+    signal: controller.signal,
+  };
+  const code = await main(process.argv.slice(2), io);
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import type { Playbook } from '../../engine/format/playbook.ts';
+import type { NodeRegistry } from '../../engine/node-type.ts';
+import type { CredentialsPort, PlaybookResolver } from '../../engine/ports.ts';
+import type { RunEvent, RunMode } from '../../engine/run/events.ts';
+import { startRun } from '../../engine/run/executor.ts';
+import type { RunHandle, RunOptions, RunState } from '../../engine/run/types.ts';
+import { createJournalStore } from '../journal/journal-store.ts';
+import { formatEventLine, formatRunSummary } from './format-run.ts';
+import { createLineReader, EXIT_OK, EXIT_RUN_FAILED, prettyJson } from './io.ts';
+import type { CliIo, LineReader, Writer } from './io.ts';
+
+/** What `run` and `resume` hand over once their input is read and checked. */
+export interface SessionOptions {
+  playbook: Playbook;
+  /** Absolute path of the playbook file, kept so `resume` can find sub-playbooks beside it. */
+  playbookFile: string;
+  registry: NodeRegistry;
+  trigger: unknown;
+  dryRun: boolean;
+  mode: RunMode;
+  breakpoints: readonly string[];
+  credentials?: CredentialsPort;
+  /** Secret values known up front, redacted by the journal store as a second net. */
+  secrets: readonly string[];
+  playbooks: PlaybookResolver;
+  workspace: string;
+  json: boolean;
+  reuse?: RunOptions['reuse'];
+}
+
+/** What `run` saves beside the journal so `resume` can rebuild the run without its file. */
+export interface SavedRunInfo {
+  playbookFile: string;
+  playbook: Playbook;
+  dryRun: boolean;
+  fromRunId?: string;
+}
+
+/** A sortable, file-safe run id: `20250301-140209-3fa9c1` (local time, then randomness). */
+export function newRunId(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const date = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}`;
+  const time = `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+  return `${date}-${time}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Exit code of a finished run: 0 when it succeeded, 1 otherwise. */
+export function exitCodeOf(state: RunState): number {
+  return state.status === 'succeeded' ? EXIT_OK : EXIT_RUN_FAILED;
+}
+
+/**
+ * Runs a playbook with its journal in the workspace, printing a line per node as events arrive
+ * (or the final RunState as JSON), answering pauses and approvals from stdin, stopping on Ctrl-C.
+ */
+export async function runSession(options: SessionOptions, io: CliIo): Promise<number> {
+  const store = createJournalStore(options.workspace);
+  const runId = newRunId();
+  const journal = store.open(runId, { secrets: options.secrets });
+  const info: SavedRunInfo = { playbookFile: options.playbookFile, playbook: options.playbook, dryRun: options.dryRun };
+  if (options.reuse !== undefined) info.fromRunId = options.reuse.previous.runId;
+
+  let handle: RunHandle;
+  try {
+    await store.saveRunInfo(runId, info);
+    handle = startRun({
+      playbook: options.playbook,
+      registry: options.registry,
+      trigger: options.trigger,
+      runId,
+      mode: options.mode,
+      breakpoints: options.breakpoints,
+      dryRun: options.dryRun,
+      credentials: options.credentials,
+      playbooks: options.playbooks,
+      journal,
+      reuse: options.reuse,
+    });
+  } catch (err) {
+    await journal.close();
+    throw err;
+  }
+
+  const out: Writer = options.json ? io.stderr : io.stdout;
+  const prompts = createPrompts(handle, options.playbook, io, out);
+  const unsubscribe = handle.subscribe((event) => {
+    if (!options.json) {
+      const line = formatEventLine(event);
+      if (line !== undefined) io.stdout.write(`${line}\n`);
+    }
+    prompts.onEvent(event);
+  });
+  const onAbort = () => handle.debug.stop('stopped by the user (Ctrl-C)');
+  io.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    const state = await handle.done;
+    await prompts.close();
+    await journal.close();
+    if (options.json) io.stdout.write(`${prettyJson(state)}\n`);
+    else io.stdout.write(`${formatRunSummary(state)}\n`);
+    return exitCodeOf(state);
+  } finally {
+    io.signal?.removeEventListener('abort', onAbort);
+    unsubscribe();
+    await journal.close();
+  }
+}
+
+/**
+ * The interactive side of a run: prompts when it pauses before a node and, in a terminal, when an
+ * approval waits. Prompts are answered one at a time, in order, from stdin lines.
+ */
+function createPrompts(handle: RunHandle, playbook: Playbook, io: CliIo, out: Writer) {
+  let reader: LineReader | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  const typeOf = new Map(playbook.nodes.map((n) => [n.id, n.type]));
+
+  const ask = (question: string): Promise<string | undefined> => {
+    out.write(question);
+    reader ??= createLineReader(io.stdin);
+    return reader.next(io.signal).then((answer) => {
+      if (answer !== undefined && !io.isTTY) out.write(`${answer}\n`);
+      return answer;
+    });
+  };
+  const enqueue = (task: () => Promise<void>) => {
+    queue = queue.then(task).catch((err: unknown) => {
+      out.write(`prompt failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
+  };
+
+  const onPause = async (nodeId: string, input: unknown) => {
+    const question = `paused before ${nodeId} (${typeOf.get(nodeId) ?? '?'}) — [n]ext [c]ontinue [s]kip [i]nspect [q]uit: `;
+    for (;;) {
+      const answer = await ask(question);
+      if (io.signal?.aborted) return;
+      const choice = answer === undefined ? 'c' : answer.trim().toLowerCase().slice(0, 1) || 'n';
+      if (answer === undefined) out.write('\n(no more input: continuing)\n');
+      if (choice === 'i') {
+        out.write(`${prettyJson(handle.debug.inspect()?.input ?? input)}\n`);
+        continue;
+      }
+      if (choice === 'n') handle.debug.step();
+      else if (choice === 'c') handle.debug.continue();
+      else if (choice === 's') handle.debug.skip();
+      else if (choice === 'q') handle.debug.stop('stopped from the step prompt');
+      else {
+        out.write(`unknown answer ${JSON.stringify(answer)}\n`);
+        continue;
+      }
+      return;
+    }
+  };
+
+  const onApproval = async (nodeId: string) => {
+    for (;;) {
+      const answer = await ask(`approve ${nodeId}? [y/n] `);
+      if (answer === undefined || io.signal?.aborted) return;
+      const choice = answer.trim().toLowerCase();
+      if (choice !== 'y' && choice !== 'n' && choice !== 'yes' && choice !== 'no') continue;
+      const decided = handle.debug.decide(nodeId, choice.startsWith('y') ? 'approved' : 'rejected', io.env.USER ?? io.env.USERNAME);
+      if (!decided) out.write(`approval of ${nodeId} is no longer waiting\n`);
+      return;
+    }
+  };
+
+  return {
+    onEvent(event: RunEvent) {
+      if (event.type === 'run.paused') enqueue(() => onPause(event.nodeId, event.input));
+      else if (event.type === 'approval.requested' && io.isTTY) enqueue(() => onApproval(event.nodeId));
+    },
+    /** Ends prompting: unanswered prompts give up, and stdin is released. */
+    async close() {
+      reader?.close();
+      await queue;
+    },
+  };
+}

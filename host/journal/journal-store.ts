@@ -1,0 +1,327 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodeJournal, encodeEvents } from '../../engine/journal/journal-format.ts';
+import { createRedactor, createSecretProbe, mayHoldSensitiveKey, redactKeys } from '../../engine/journal/redact.ts';
+import { recoverRun, summarizeRun } from '../../engine/journal/recovery.ts';
+import type { RunSummary } from '../../engine/journal/recovery.ts';
+import { replayRun } from '../../engine/run/reducer.ts';
+import type { RunEvent } from '../../engine/run/events.ts';
+import type { RunState } from '../../engine/run/types.ts';
+import type { JournalPort } from '../../engine/ports.ts';
+
+/**
+ * How far a batch has got when `append` resolves. `process`: handed to the OS (one `write`), so
+ * it survives the process being killed or crashing, and the file is fdatasync'ed when the run
+ * closes; `os`: also fdatasync'ed per batch, surviving power loss at the cost of a disk flush each.
+ */
+export type Durability = 'process' | 'os';
+
+/** How a store writes: its durability level and whether field-name redaction is on. */
+export interface JournalStoreOptions {
+  /** Default `process`: a 1,000-node run cannot afford a disk flush per batch. */
+  durability?: Durability;
+  /** Blank sensitive fields (`password`, `token`, …) before writing. Default true. */
+  redactKeys?: boolean;
+}
+
+/** Per-run settings of `open`. */
+export interface OpenOptions {
+  /** Secret values to redact before writing, as a second net behind the executor's redaction. */
+  secrets?: readonly string[];
+}
+
+/** A run's journal file open for appending: the engine's JournalPort plus `close`. */
+export interface RunJournal extends JournalPort {
+  readonly runId: string;
+  readonly path: string;
+  append(events: readonly RunEvent[]): Promise<void>;
+  /** Waits for pending appends, flushes the file to disk and releases the run. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A run read back from its journal, with its state rebuilt by the reducer. */
+export interface StoredRun {
+  runId: string;
+  events: RunEvent[];
+  /** Undefined when the journal holds no `run.started`. Interrupted runs are marked so. */
+  state: RunState | undefined;
+  torn: boolean;
+  corrupt: number;
+  /** A process is still writing this run. */
+  live: boolean;
+}
+
+/** The workspace's run journals: the writer side for the executor, the reader side for history and resume. */
+export interface JournalStore {
+  readonly dir: string;
+  /** Creates `<dir>/runs/<runId>.jsonl`; refuses ids that are not safe file names, and existing runs. */
+  open(runId: string, options?: OpenOptions): RunJournal;
+  /** Summaries of every readable run, newest first. */
+  listRuns(): Promise<RunSummary[]>;
+  readRun(runId: string): Promise<StoredRun>;
+  /** Keeps what a later `resume` needs beside the journal (the playbook, its source path, …). */
+  saveRunInfo(runId: string, info: unknown): Promise<void>;
+  readRunInfo(runId: string): Promise<unknown>;
+}
+
+/** Why the store refused: bad or taken run id, unknown run, or a write after close. */
+export type JournalStoreErrorCode = 'INVALID_RUN_ID' | 'RUN_EXISTS' | 'RUN_NOT_FOUND' | 'JOURNAL_CLOSED';
+
+/** A refusal of the journal store, with a code callers can branch on. */
+export class JournalStoreError extends Error {
+  readonly code: JournalStoreErrorCode;
+
+  constructor(code: JournalStoreErrorCode, message: string) {
+    super(`${code}: ${message}`);
+    this.name = 'JournalStoreError';
+    this.code = code;
+  }
+}
+
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+/** Whether a run id can be a file name as it is: no separators, no dots, no traversal. */
+export function isSafeRunId(runId: string): boolean {
+  return RUN_ID.test(runId);
+}
+
+function checkRunId(runId: string): void {
+  if (!isSafeRunId(runId)) {
+    throw new JournalStoreError('INVALID_RUN_ID', `run id ${JSON.stringify(runId.slice(0, 140))} must be letters, digits, - and _`);
+  }
+}
+
+/** Journals this process has open, so its own live runs are never taken for interrupted ones. */
+const openHere = new Set<string>();
+
+/**
+ * The run journal on disk: one JSON Lines file per run under `<dir>/runs/`, plus a `.lock` file
+ * holding the writer's pid while it runs, so readers tell a live run from a killed one.
+ */
+export function createJournalStore(dir: string, options: JournalStoreOptions = {}): JournalStore {
+  const runsDir = path.join(dir, 'runs');
+  const durability = options.durability ?? 'process';
+  const blankKeys = options.redactKeys ?? true;
+  const file = (runId: string, ext: string) => {
+    checkRunId(runId);
+    return path.join(runsDir, `${runId}${ext}`);
+  };
+
+  const open = (runId: string, openOptions: OpenOptions = {}): RunJournal => {
+    const journalPath = file(runId, '.jsonl');
+    fs.mkdirSync(runsDir, { recursive: true });
+    let fd: number;
+    try {
+      fd = fs.openSync(journalPath, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new JournalStoreError('RUN_EXISTS', `run ${runId} already has a journal`);
+      throw err;
+    }
+    try {
+      fs.writeFileSync(file(runId, '.lock'), `${process.pid}\n`);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    openHere.add(journalPath);
+    const encode = createEncoder(openOptions.secrets ?? [], blankKeys);
+    return openJournal(runId, journalPath, fd, durability, encode, () => {
+      openHere.delete(journalPath);
+      fs.rmSync(file(runId, '.lock'), { force: true });
+    });
+  };
+
+  const readRun = async (runId: string): Promise<StoredRun> => {
+    const journalPath = file(runId, '.jsonl');
+    let text: string;
+    try {
+      text = await fs.promises.readFile(journalPath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new JournalStoreError('RUN_NOT_FOUND', `no run ${runId} in ${runsDir}`);
+      throw err;
+    }
+    const { events, torn, corrupt } = decodeJournal(text);
+    const live = await writerAlive(journalPath, file(runId, '.lock'));
+    const replayed = replayRun(events);
+    const state = replayed === undefined ? undefined : recoverRun(replayed, live);
+    return { runId, events, state, torn, corrupt, live };
+  };
+
+  const listRuns = async (): Promise<RunSummary[]> => {
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(runsDir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const ids = names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length)).filter(isSafeRunId);
+    const runs = await Promise.all(ids.map((id) => readRun(id).catch(() => undefined)));
+    const summaries: RunSummary[] = [];
+    for (const run of runs) {
+      if (run?.state !== undefined) summaries.push(summarizeRun(run.state, run.events.at(-1)?.at));
+    }
+    return summaries.sort((a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : -1));
+  };
+
+  const saveRunInfo = async (runId: string, info: unknown): Promise<void> => {
+    await fs.promises.mkdir(runsDir, { recursive: true });
+    await fs.promises.writeFile(file(runId, '.run.json'), JSON.stringify(info, null, 2) + '\n');
+  };
+
+  const readRunInfo = async (runId: string): Promise<unknown> => {
+    try {
+      return JSON.parse(await fs.promises.readFile(file(runId, '.run.json'), 'utf8')) as unknown;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new JournalStoreError('RUN_NOT_FOUND', `no saved details for run ${runId}`);
+      throw err;
+    }
+  };
+
+  return { dir, open, listRuns, readRun, saveRunInfo, readRunInfo };
+}
+
+/**
+ * Encodes a batch as JSON Lines with its secrets and sensitive fields redacted. The common case
+ * costs one JSON.stringify per event plus two regex scans of the text; only batches the scans
+ * flag are walked, redacted and encoded again.
+ */
+export function createEncoder(secrets: readonly string[], blankKeys: boolean): (events: readonly RunEvent[]) => string {
+  const redactSecrets = createRedactor(secrets);
+  const holdsSecret = createSecretProbe(secrets);
+  return (events) => {
+    let text = encodeEvents(events);
+    let current = events;
+    if (holdsSecret(text)) current = redactSecrets(current);
+    if (blankKeys && mayHoldSensitiveKey(text)) current = redactKeys(current) as readonly RunEvent[];
+    if (current !== events) text = encodeEvents(current);
+    return text;
+  };
+}
+
+/**
+ * The append side. Each batch is encoded at once and written with ONE `write` of all its lines;
+ * appends made while a write is under way are merged into the next write, in order. The
+ * executor's own group commit (next batch once this one resolved) makes that the rare case.
+ */
+function openJournal(
+  runId: string,
+  journalPath: string,
+  fd: number,
+  durability: Durability,
+  encode: (events: readonly RunEvent[]) => string,
+  release: () => void,
+): RunJournal {
+  let queue: PendingWrite[] = [];
+  let writing = false;
+  let failure: unknown;
+  let last: Promise<void> = Promise.resolve();
+  let closing: Promise<void> | undefined;
+
+  const pump = (): void => {
+    const batch = queue;
+    queue = [];
+    writing = true;
+    const data = batch.length === 1 ? (batch[0] as PendingWrite).data : Buffer.concat(batch.map((p) => p.data));
+    writeAll(fd, data, durability === 'os', (err) => {
+      writing = false;
+      if (err !== null) {
+        failure = err;
+        for (const pending of [...batch, ...queue]) pending.reject(err);
+        queue = [];
+        return;
+      }
+      for (const pending of batch) pending.resolve();
+      if (queue.length > 0) pump();
+    });
+  };
+
+  const append = (events: readonly RunEvent[]): Promise<void> => {
+    if (closing !== undefined) return Promise.reject(new JournalStoreError('JOURNAL_CLOSED', `journal of run ${runId} is closed`));
+    if (failure !== undefined) return Promise.reject(failure);
+    if (events.length === 0) return last;
+    let data: Buffer;
+    try {
+      data = Buffer.from(encode(events), 'utf8');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const written = new Promise<void>((resolve, reject) => {
+      queue.push({ data, resolve, reject });
+      if (!writing) pump();
+    });
+    last = written.catch(() => undefined);
+    return written;
+  };
+
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await last;
+      try {
+        if (failure === undefined) await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+      } finally {
+        await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
+        release();
+        syncDirectory(path.dirname(journalPath));
+      }
+    })();
+    return closing;
+  };
+
+  return { runId, path: journalPath, append, close };
+}
+
+interface PendingWrite {
+  data: Buffer;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Writes all of `data` at the end of the file (looping on short writes), then fdatasyncs if asked. */
+function writeAll(fd: number, data: Buffer, sync: boolean, done: (err: NodeJS.ErrnoException | null) => void): void {
+  const step = (offset: number): void => {
+    fs.write(fd, data, offset, data.length - offset, null, (err, written) => {
+      if (err !== null) return done(err);
+      if (offset + written < data.length) return step(offset + written);
+      if (sync) fs.fdatasync(fd, done);
+      else done(null);
+    });
+  };
+  step(0);
+}
+
+/** Makes the new journal's directory entry durable too; best effort (Windows cannot open a dir). */
+function syncDirectory(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return;
+  }
+}
+
+/** A run's writer is alive when this process holds it, or its lock names a running process. */
+async function writerAlive(journalPath: string, lockPath: string): Promise<boolean> {
+  if (openHere.has(journalPath)) return true;
+  let pid: number;
+  try {
+    pid = Number.parseInt(await fs.promises.readFile(lockPath, 'utf8'), 10);
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  return processAlive(pid);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createRedactor,
+  createSecretProbe,
+  isSensitiveKey,
+  mayHoldSensitiveKey,
+  redact,
+  redactAll,
+  redactKeys,
+  REDACTED,
+  SENSITIVE_KEYS,
+} from '../../../engine/journal/redact.ts';
+
+describe('redact', () => {
+  const secrets = ['s3cr3t-token', 'hunter22'];
+
+  it('replaces a secret wherever it appears, also inside longer strings', () => {
+    const value = { headers: { Authorization: 'Bearer s3cr3t-token' }, list: ['x hunter22 y', 'clean'], n: 3 };
+    expect(redact(value, secrets)).toEqual({
+      headers: { Authorization: `Bearer ${REDACTED}` },
+      list: [`x ${REDACTED} y`, 'clean'],
+      n: 3,
+    });
+  });
+
+  it('replaces every occurrence, and the longest secret first', () => {
+    expect(redact('abcd abcdef abcd', ['abcd', 'abcdef'])).toBe(`${REDACTED} ${REDACTED} ${REDACTED}`);
+  });
+
+  it('redacts secrets used as object keys', () => {
+    expect(redact({ 'hunter22': 1, other: 2 }, secrets)).toEqual({ [REDACTED]: 1, other: 2 });
+  });
+
+  it('returns the very same object when nothing changed', () => {
+    const value = { a: { b: ['c', { d: 'e' }] }, f: 1 };
+    expect(redact(value, secrets)).toBe(value);
+    expect(redact(value, [])).toBe(value);
+  });
+
+  it('copies only the changed path and never mutates the input', () => {
+    const untouched = { deep: ['x'] };
+    const value = { untouched, changed: { token: 'hunter22' } };
+    const result = redact(value, secrets) as typeof value;
+    expect(result).not.toBe(value);
+    expect(result.untouched).toBe(untouched);
+    expect(value.changed.token).toBe('hunter22');
+  });
+
+  it('ignores secrets shorter than 4 characters and empty ones', () => {
+    expect(redact('a 123 ab', ['123', '', 'ab'])).toBe('a 123 ab');
+  });
+
+  it('treats regular-expression characters in secrets literally', () => {
+    expect(redact('pa$$.w(r)d*', ['$$.w(r)d*'])).toBe(`pa${REDACTED}`);
+    expect(redact('xxxxxx', ['x.x.'])).toBe('xxxxxx');
+  });
+
+  it('survives cycles and shared references', () => {
+    const shared = { v: 'hunter22' };
+    const cyclic: Record<string, unknown> = { a: shared, b: shared };
+    cyclic.self = cyclic;
+    const result = redact(cyclic, secrets) as Record<string, { v: string }>;
+    expect(result.a?.v).toBe(REDACTED);
+    expect(result.b).toBe(result.a);
+  });
+
+  it('keeps an own __proto__ field as data, not as a prototype', () => {
+    const value = JSON.parse('{"__proto__": {"x": "hunter22"}, "y": "hunter22"}') as object;
+    const result = redact(value, secrets) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(JSON.stringify(result)).toBe(`{"__proto__":{"x":"${REDACTED}"},"y":"${REDACTED}"}`);
+  });
+
+  it('redacts what JSON would write for objects with toJSON', () => {
+    const value = { when: { toJSON: () => 'token hunter22' } };
+    expect(redact(value, secrets)).toEqual({ when: `token ${REDACTED}` });
+  });
+
+  it('compiles once per redactor and stays cheap on events without secrets', () => {
+    const redactor = createRedactor(secrets);
+    const event = { seq: 1, runId: 'r', at: 0, type: 'node.succeeded', nodeId: 'n', output: { values: { a: 1, b: 'text' } } };
+    const started = performance.now();
+    for (let i = 0; i < 10_000; i++) redactor(event);
+    expect(redactor(event)).toBe(event);
+    expect((performance.now() - started) / 10_000).toBeLessThan(0.05);
+  });
+});
+
+describe('redactKeys', () => {
+  it('blanks sensitive fields at any depth, whatever their spelling', () => {
+    const value = {
+      password: 'p',
+      nested: { apiKey: 'k', 'X-Api-Key': 'k2', Authorization: 'Basic abc', smtp_password: 'x', client_secret: 's' },
+      headers: [{ cookie: 'c' }],
+      keep: 'visible',
+    };
+    expect(redactKeys(value)).toEqual({
+      password: REDACTED,
+      nested: { apiKey: REDACTED, 'X-Api-Key': REDACTED, Authorization: REDACTED, smtp_password: REDACTED, client_secret: REDACTED },
+      headers: [{ cookie: REDACTED }],
+      keep: 'visible',
+    });
+  });
+
+  it('blanks whole objects under a sensitive key, keeps empty and boolean values', () => {
+    expect(redactKeys({ token: { a: 1 }, secret: '', password: null, apikey: false })).toEqual({
+      token: REDACTED,
+      secret: '',
+      password: null,
+      apikey: false,
+    });
+  });
+
+  it('leaves look-alike fields alone', () => {
+    for (const key of ['tokens_used', 'max_tokens', 'token_type', 'secretName', 'passwordPolicy', 'author']) {
+      expect(isSensitiveKey(key), key).toBe(false);
+    }
+  });
+
+  it('takes a custom list of keys', () => {
+    expect(redactKeys({ pin: '1234', password: 'x' }, ['pin'])).toEqual({ pin: REDACTED, password: 'x' });
+  });
+
+  it('returns the same object when no field is sensitive', () => {
+    const value = { a: [{ b: 1 }] };
+    expect(redactKeys(value)).toBe(value);
+  });
+
+  it('redactAll applies both nets', () => {
+    expect(redactAll({ note: 'key=hunter22', token: 'other' }, ['hunter22'])).toEqual({ note: `key=${REDACTED}`, token: REDACTED });
+  });
+});
+
+describe('probes on encoded JSON', () => {
+  it('flag every default sensitive field name, spelled with separators between words', () => {
+    const spellings = [...SENSITIVE_KEYS, 'api_key', 'X-Api-Key', 'client_secret', 'Proxy-Authorization', 'smtp_password', 'session_id', 'Private-Key'];
+    for (const key of spellings) expect(mayHoldSensitiveKey(JSON.stringify({ [key]: 'v' })), key).toBe(true);
+    expect(mayHoldSensitiveKey(JSON.stringify({ values: { a: 1, b: 'hello' }, nodeId: 'set_x' }))).toBe(false);
+  });
+
+  it('find secrets as written and as JSON escapes them', () => {
+    const probe = createSecretProbe(['ab"cd\\ef', 'plain-secret', 'x']);
+    expect(probe(JSON.stringify({ v: 'ab"cd\\ef' }))).toBe(true);
+    expect(probe(JSON.stringify({ v: 'Bearer plain-secret' }))).toBe(true);
+    expect(probe(JSON.stringify({ v: 'x marks nothing' }))).toBe(false);
+    expect(createSecretProbe([])('anything')).toBe(false);
+  });
+});
