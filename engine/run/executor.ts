@@ -61,6 +61,12 @@ class Run {
   private readonly secrets: string[] = [];
   private readonly credentialCache = new Map<string, Promise<Record<string, unknown> | undefined>>();
   private readonly buckets = new Map<string, TokenBucket>();
+  /** Controllers of the attempts in flight, aborted together when the run stops. */
+  private readonly attemptsInFlight = new Set<AbortController>();
+  private readonly track = (attempt: AbortController): (() => void) => {
+    this.attemptsInFlight.add(attempt);
+    return () => this.attemptsInFlight.delete(attempt);
+  };
   private readonly approvals = new Map<string, (decision: Decision, by?: string, comment?: string) => void>();
   private readonly rerun: Set<string> | undefined;
   private readonly startedAt: number;
@@ -298,7 +304,7 @@ class Run {
     for (let attempt = 1; ; attempt++) {
       try {
         if (this.options.rateLimits?.[spec.connector]) await this.rateLimit(spec);
-        const output = await invokeWithDeadline(spec, input, (signal) => new RunNodeContext(this, node.id, attempt, signal, credentials, extra), this.abort.signal, this.clock, timeoutMs);
+        const output = await invokeWithDeadline(spec, input, (signal) => new RunNodeContext(this, node.id, attempt, signal, credentials, extra), this.abort.signal, this.clock, timeoutMs, this.track);
         return { ok: true, output, attempt };
       } catch (err) {
         const error = asNodeError(err, this.abort.signal);
@@ -474,7 +480,9 @@ class Run {
   stop(reason: string): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.abort.abort(new NodeError('CANCELLED', reason));
+    const cancelled = new NodeError('CANCELLED', reason);
+    this.abort.abort(cancelled);
+    for (const attempt of this.attemptsInFlight) attempt.abort(cancelled);
     if (this.gate.paused) this.gate.resume({ action: 'stop' });
     this.wake?.();
   }

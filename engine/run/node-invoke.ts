@@ -20,8 +20,9 @@ export function asNodeError(err: unknown, signal: AbortSignal): NodeError {
 }
 
 /**
- * Runs one attempt of a node under its own AbortController, linked to the run's signal and
- * aborted with a TIMEOUT error when the attempt's budget runs out. A node that ignores its
+ * Runs one attempt of a node under its own AbortController, which the run aborts on stop (through
+ * `track`, not a listener per attempt on the run's signal: hundreds run at once) and which a
+ * TIMEOUT error aborts when the attempt's budget runs out. A node that ignores its
  * signal still cannot hang the run: the attempt settles when the signal fires.
  */
 export async function invokeWithDeadline(
@@ -31,12 +32,12 @@ export async function invokeWithDeadline(
   runSignal: AbortSignal,
   clock: Clock,
   timeoutMs: number | undefined,
+  track: (attempt: AbortController) => () => void,
 ): Promise<unknown> {
   if (runSignal.aborted) throw asNodeError(undefined, runSignal);
   if (spec.timing === 'instant' && timeoutMs === undefined) return spec.run(makeContext(runSignal), input);
   const attempt = new AbortController();
-  const onRunAbort = () => attempt.abort(runSignal.reason);
-  runSignal.addEventListener('abort', onRunAbort, { once: true });
+  const untrack = track(attempt);
   if (timeoutMs !== undefined) {
     clock.sleep(timeoutMs, attempt.signal).then(
       () => attempt.abort(new NodeError('TIMEOUT', `no answer within ${timeoutMs} ms`)),
@@ -54,7 +55,7 @@ export async function invokeWithDeadline(
   } catch (err) {
     throw asNodeError(err, attempt.signal);
   } finally {
-    runSignal.removeEventListener('abort', onRunAbort);
+    untrack();
     if (onAbort) attempt.signal.removeEventListener('abort', onAbort);
     if (!attempt.signal.aborted) attempt.abort(new NodeError('CANCELLED', 'attempt finished'));
   }

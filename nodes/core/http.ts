@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { NodeError } from '../../engine/errors.ts';
+import type { NodeContext, NodeTypeSpec } from '../../engine/node-type.ts';
+import { sendRequest } from '../sdk/http-client.ts';
+import type { HttpClientOptions } from '../sdk/http-client.ts';
+import { plainHeaders } from '../sdk/http-errors.ts';
+import { secret, secretFieldsOf, secretValues } from '../sdk/secrets.ts';
+
+/**
+ * The `http` credential: whichever secret the chosen auth mode needs. `baseUrl`, when set, pins the
+ * credential to one origin: relative URLs resolve against it and the secret is never sent elsewhere.
+ */
+export const httpCredentials = z.object({
+  baseUrl: z.url({ protocol: /^https?$/ }).optional().describe('Pins the credential to this origin; relative URLs resolve against it.'),
+  apiKey: secret(z.string().min(1)).optional(),
+  token: secret(z.string().min(1)).optional(),
+  username: z.string().min(1).optional(),
+  password: secret(z.string()).optional(),
+  rejectUnauthorized: z.boolean().optional().describe('Set false only for an internal host with a self-signed certificate.'),
+});
+
+type HttpCredentials = z.output<typeof httpCredentials>;
+
+const HTTP_SECRETS = { secretFields: secretFieldsOf(httpCredentials) };
+
+/** Lists in `query` repeat the key (`tag=a&tag=b`), as most REST APIs expect. */
+const REPEATED_KEYS = { indexes: null };
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+const common = {
+  url: z.string().min(1).max(8_192).describe('Absolute http(s) URL, or a path when the credential sets baseUrl.'),
+  query: z.record(z.string(), z.union([scalar, z.array(scalar)])).optional().describe('Query parameters.'),
+  headers: z.record(z.string().regex(HEADER_NAME, 'must be an HTTP header name'), z.string()).optional(),
+  auth: z
+    .enum(['none', 'apiKey', 'bearer', 'basic'])
+    .default('none')
+    .describe('Which secret of the bound http credential to send: apiKey (header or query), bearer token, or basic.'),
+  apiKeyHeader: z.string().regex(HEADER_NAME, 'must be an HTTP header name').default('X-API-Key').describe('Header that carries the API key.'),
+  apiKeyQuery: z.string().min(1).max(100).optional().describe('Send the API key as this query parameter instead of a header.'),
+  timeoutMs: z.number().int().min(1).max(600_000).optional(),
+  responseType: z.enum(['json', 'text']).default('json'),
+};
+
+/** Params of core.http: any method, optional body. */
+export const httpInput = z.strictObject({
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']).default('GET'),
+  ...common,
+  body: z.unknown().optional().describe('Request body: an object is sent as JSON, a string as is.'),
+});
+
+/** Params of core.http_get: GET or HEAD only, no body. */
+export const httpGetInput = z.strictObject({
+  method: z.enum(['GET', 'HEAD']).default('GET'),
+  ...common,
+});
+
+type HttpParams = z.output<typeof httpInput> | z.output<typeof httpGetInput>;
+
+/** What a generic HTTP call outputs: enough to branch on status and read the body. */
+export interface HttpOutput {
+  status: number;
+  /** Lower-cased; `set-cookie` is dropped. */
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Example output (documentation, and the dry-run stand-in for core.http). */
+export const HTTP_EXAMPLE: HttpOutput = {
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: { ok: true },
+};
+
+/** The credential binding of core.http nodes: optional, since many endpoints need none. */
+export const HTTP_CREDENTIAL_BINDING = { connector: 'http', required: false, schema: httpCredentials } as const;
+
+/** One generic REST call: auth from the bound `http` credential, errors mapped like any connector's. */
+export async function runHttp(ctx: NodeContext, params: HttpParams): Promise<HttpOutput> {
+  const credentials = credentialsOf(ctx.credentials);
+  const url = targetUrl(params.url, credentials.baseUrl, params.auth !== 'none');
+  const options: HttpClientOptions = {
+    vendor: url.host,
+    connectorId: 'http',
+    signal: ctx.signal,
+    idempotencyKey: ctx.idempotencyKey,
+    secrets: secretValues(ctx.credentials, HTTP_SECRETS),
+    rejectUnauthorized: credentials.rejectUnauthorized,
+    timeoutMs: params.timeoutMs,
+    now: () => ctx.clock.now(),
+    ...authSettings(params, credentials),
+  };
+  const response = await sendRequest(options, {
+    method: params.method,
+    url: url.href,
+    params: params.query,
+    paramsSerializer: REPEATED_KEYS,
+    headers: params.headers,
+    data: 'body' in params ? params.body : undefined,
+    responseType: params.responseType,
+  });
+  return { status: response.status, headers: plainHeaders(response.headers), body: response.data };
+}
+
+const parsedCredentials = new WeakMap<object, HttpCredentials>();
+
+/** The bound credential, checked once per credential object (a bad one is an AUTH error naming the field). */
+function credentialsOf(raw: Record<string, unknown> | undefined): HttpCredentials {
+  if (raw === undefined) return {};
+  const cached = parsedCredentials.get(raw);
+  if (cached !== undefined) return cached;
+  const result = httpCredentials.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new NodeError('AUTH', `http credential field ${issue?.path.join('.') || '?'}: ${issue?.message ?? 'invalid'}`);
+  }
+  parsedCredentials.set(raw, result.data);
+  return result.data;
+}
+
+/** Resolves the URL and keeps a pinned credential on its own origin. */
+export function targetUrl(raw: string, baseUrl: string | undefined, sendsCredential: boolean): URL {
+  const absolute = /^[a-z][a-z0-9+.-]*:/i.test(raw);
+  if (!absolute && baseUrl === undefined) {
+    throw new NodeError('INVALID_INPUT', `params.url "${raw}" must be absolute (or bind an http credential with a baseUrl)`);
+  }
+  let url: URL;
+  try {
+    url = new URL(absolute ? raw : `${baseUrl?.replace(/\/+$/, '')}/${raw.replace(/^\/+/, '')}`);
+  } catch {
+    throw new NodeError('INVALID_INPUT', `params.url "${raw}" is not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new NodeError('INVALID_INPUT', `params.url must use http or https, not ${url.protocol}`);
+  }
+  if (sendsCredential && baseUrl !== undefined && new URL(baseUrl).origin !== url.origin) {
+    throw new NodeError('INVALID_INPUT', `params.url ${url.origin} is outside the credential's origin ${new URL(baseUrl).origin}`);
+  }
+  return url;
+}
+
+function authSettings(params: HttpParams, credentials: HttpCredentials): Partial<HttpClientOptions> {
+  switch (params.auth) {
+    case 'none':
+      return {};
+    case 'apiKey': {
+      const key = need(credentials.apiKey, 'apiKey', params.auth);
+      return params.apiKeyQuery === undefined
+        ? { headers: { [params.apiKeyHeader]: key } }
+        : { params: { [params.apiKeyQuery]: key } };
+    }
+    case 'bearer':
+      return { headers: { Authorization: `Bearer ${need(credentials.token, 'token', params.auth)}` } };
+    case 'basic':
+      return {
+        auth: {
+          username: need(credentials.username, 'username', params.auth),
+          password: credentials.password ?? '',
+        },
+      };
+  }
+}
+
+function need(value: string | undefined, field: string, mode: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  throw new NodeError('AUTH', `core.http auth ${mode} needs a bound http credential with ${field}`);
+}
+
+/** Generic REST call with any method. Effect is write: a dry run simulates it (use core.http_get for reads). */
+export const httpNode: NodeTypeSpec<z.output<typeof httpInput>, HttpOutput> = {
+  type: 'core.http@1',
+  connector: 'core',
+  action: 'http',
+  title: 'HTTP request',
+  description: 'Calls any REST endpoint. Treated as a write (simulated in dry runs); use HTTP GET for lookups.',
+  category: 'core',
+  kind: 'action',
+  effect: 'write',
+  input: httpInput,
+  example: HTTP_EXAMPLE,
+  credentials: HTTP_CREDENTIAL_BINDING,
+  ports: () => ['out', 'error'],
+  idempotent: false,
+  run: runHttp,
+};

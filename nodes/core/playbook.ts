@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { NodeTypeSpec } from '../../engine/node-type.ts';
+
+const input = z.strictObject({
+  playbook: z.string().min(1).max(500).describe('Id or path of the playbook to run.'),
+  input: z.record(z.string(), z.unknown()).optional().describe('The child run\'s trigger event.'),
+});
+
+/**
+ * Runs another playbook as a child run and outputs its output: the unit of multi-step per-item work
+ * (with forEach). Its effect is read because the child's own nodes declare theirs (a dry run reaches them).
+ */
+export const playbookNode: NodeTypeSpec<z.output<typeof input>, unknown> = {
+  type: 'core.playbook@1',
+  connector: 'core',
+  action: 'playbook',
+  title: 'Run playbook',
+  description: 'Runs another playbook with the given input and outputs what it returns.',
+  category: 'core',
+  kind: 'action',
+  effect: 'read',
+  input,
+  example: { verdict: 'benign' },
+  ports: () => ['out', 'error'],
+  timing: 'waits',
+  idempotent: false,
+  run: (ctx, params) => ctx.runPlaybook(params.playbook, params.input ?? {}),
+};

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { NodeTypeSpec } from '../../engine/node-type.ts';
+
+const RESERVED = new Set(['default', 'error']);
+
+const caseName = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((name) => !RESERVED.has(name), 'default and error are reserved port names')
+  .refine((name) => !name.includes('{{'), 'case names are literal port names, not templates');
+
+const input = z.strictObject({
+  value: z.unknown().describe('The value to match, usually a {{ }} template.'),
+  cases: z
+    .array(caseName)
+    .min(1)
+    .max(100)
+    .refine((cases) => new Set(cases).size === cases.length, 'case names must be unique')
+    .describe('Literal case names; each becomes an output port.'),
+});
+
+interface SwitchOutput {
+  value: unknown;
+  case: string;
+}
+
+/** The case a value matches: strings match by equality, numbers and booleans by their text. */
+export function matchCase(value: unknown, cases: readonly string[]): string {
+  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return text !== undefined && cases.includes(text) ? text : 'default';
+}
+
+/** Ports from the raw params: one per usable case name, then default and error. Never throws. */
+export function switchPorts(params: Record<string, unknown>): string[] {
+  let cases: unknown;
+  try {
+    cases = params?.['cases'];
+  } catch {
+    cases = undefined;
+  }
+  const names = Array.isArray(cases)
+    ? cases.filter((c): c is string => typeof c === 'string' && c !== '' && !RESERVED.has(c) && !c.includes('{{'))
+    : [];
+  return [...new Set(names), 'default', 'error'];
+}
+
+/** Routes on a value: the port named like the matching case, else `default`. */
+export const switchNode: NodeTypeSpec<z.output<typeof input>, SwitchOutput> = {
+  type: 'core.switch@1',
+  connector: 'core',
+  action: 'switch',
+  title: 'Switch',
+  description: 'Takes the path named after the case the value equals, or default.',
+  category: 'core',
+  kind: 'action',
+  effect: 'read',
+  input,
+  example: { value: 'malicious', case: 'malicious' },
+  ports: switchPorts,
+  route: (output) => output.case,
+  timing: 'instant',
+  idempotent: true,
+  run: (_ctx, { value, cases }) => Promise.resolve({ value, case: matchCase(value, cases) }),
+};

@@ -1,0 +1,162 @@
+import axios from 'axios';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, CreateAxiosDefaults, RawAxiosRequestHeaders } from 'axios';
+import pkg from '../../package.json' with { type: 'json' };
+import { agentsFor } from './http-agents.ts';
+import { toNodeError } from './http-errors.ts';
+import type { ErrorContext, VendorErrorExtractor } from './http-errors.ts';
+
+/** How a connector reaches its vendor, derived from the bound credential by `defineConnector`'s `http`. */
+export interface HttpSettings {
+  baseURL?: string;
+  headers?: Record<string, string>;
+  auth?: { username: string; password: string };
+  /** Query parameters sent on every call (e.g. Shodan's `?key=`). */
+  params?: Record<string, string | number | boolean>;
+  /** TLS verification; only an explicit `false` (self-signed on-prem appliances) turns it off. */
+  rejectUnauthorized?: boolean;
+  timeoutMs?: number;
+}
+
+/** Everything one node call's client needs: vendor settings plus the run's signal and idempotency key. */
+export interface HttpClientOptions extends HttpSettings {
+  /** Display name that starts error messages. */
+  vendor: string;
+  /** Connector id: keys the shared keep-alive agents and tags errors. */
+  connectorId: string;
+  signal?: AbortSignal;
+  /** Sent as `Idempotency-Key` on every non-GET request. */
+  idempotencyKey?: string;
+  /** The action is safe to repeat whatever the method (affects transport-error classification). */
+  idempotent?: boolean;
+  vendorError?: VendorErrorExtractor;
+  /** Values scrubbed from error messages. */
+  secrets?: readonly string[];
+  /** Response (and request body) size cap in bytes. */
+  maxContentLength?: number;
+  now?: () => number;
+}
+
+/** Per-request timeout when the connector sets none; the node's own deadline still applies on top. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Response size cap: a runaway export cannot exhaust the host's memory. */
+export const DEFAULT_MAX_CONTENT_LENGTH = 20 * 1024 * 1024;
+/** Identifies us to vendors (their support can find our calls in their logs). */
+export const USER_AGENT = `Switchboard/${pkg.version}`;
+
+const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
+const shared = new Map<string, AxiosInstance>();
+
+/** 2xx and 3xx succeed; everything else goes through the one error mapper. */
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 400;
+}
+
+/**
+ * A preconfigured axios instance for `ctx.http` in `run` actions: base URL, auth, timeout, TLS on,
+ * `Idempotency-Key` on writes, the run's abort signal, a size cap, and errors mapped to NodeError.
+ */
+export function createHttpClient(options: HttpClientOptions): AxiosInstance {
+  const key = options.idempotencyKey;
+  const methodHeaders = key === undefined ? {} : Object.fromEntries(WRITE_METHODS.map((m) => [m, { 'Idempotency-Key': key }]));
+  const defaults: CreateAxiosDefaults = {
+    ...baseConfig(options),
+    headers: { 'User-Agent': USER_AGENT, ...userHeaders(options), ...methodHeaders } as CreateAxiosDefaults['headers'],
+    baseURL: options.baseURL,
+    params: options.params,
+    auth: options.auth,
+    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    signal: options.signal,
+    sensitiveHeaders: sensitiveHeaderNames(options),
+  };
+  const instance = axios.create(defaults);
+  const context = errorContext(options);
+  instance.interceptors.response.use(undefined, (error: unknown) => Promise.reject(toNodeError(error, context)));
+  return instance;
+}
+
+/**
+ * One request on the connector's shared instance: the fast path for declarative actions and core.http,
+ * with no per-call instance (a chain of calls costs what a bare axios loop costs). Errors are NodeErrors.
+ */
+export async function sendRequest<T = unknown>(
+  options: HttpClientOptions,
+  config: AxiosRequestConfig,
+): Promise<AxiosResponse<T>> {
+  const instance = sharedInstance(options);
+  try {
+    return await instance.request<T>(requestConfig(options, config));
+  } catch (error) {
+    throw toNodeError(error, errorContext(options));
+  }
+}
+
+/** Per-call config layered over the shared instance; the call's own values win over the connector's. */
+export function requestConfig(options: HttpClientOptions, config: AxiosRequestConfig): AxiosRequestConfig {
+  const headers: RawAxiosRequestHeaders = { ...userHeaders(options), ...(config.headers as RawAxiosRequestHeaders) };
+  if (options.idempotencyKey !== undefined && !isIdempotentRead(config.method)) {
+    headers['Idempotency-Key'] = options.idempotencyKey;
+  }
+  return {
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    auth: options.auth,
+    signal: options.signal,
+    sensitiveHeaders: sensitiveHeaderNames(options),
+    ...config,
+    params: options.params === undefined ? config.params : { ...options.params, ...config.params },
+    headers,
+  };
+}
+
+function isIdempotentRead(method: string | undefined): boolean {
+  const m = (method ?? 'get').toLowerCase();
+  return m === 'get' || m === 'head' || m === 'options';
+}
+
+function sharedInstance(options: HttpClientOptions): AxiosInstance {
+  const verify = options.rejectUnauthorized !== false;
+  const key = `${options.connectorId}|${verify}|${options.maxContentLength ?? ''}`;
+  let instance = shared.get(key);
+  if (instance === undefined) {
+    instance = axios.create(baseConfig(options));
+    shared.set(key, instance);
+  }
+  return instance;
+}
+
+function baseConfig(options: HttpClientOptions): CreateAxiosDefaults {
+  const cap = options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
+  const agents = agentsFor(options.connectorId, options.rejectUnauthorized !== false);
+  return {
+    ...agents,
+    headers: { 'User-Agent': USER_AGENT },
+    timeout: DEFAULT_TIMEOUT_MS,
+    maxContentLength: cap,
+    maxBodyLength: cap,
+    maxRedirects: 5,
+    validateStatus: isSuccess,
+  };
+}
+
+function userHeaders(options: HttpClientOptions): Record<string, string> {
+  return options.headers === undefined ? {} : options.headers;
+}
+
+/** Auth-bearing headers are dropped when a redirect leaves the vendor's origin. */
+function sensitiveHeaderNames(options: HttpClientOptions): string[] {
+  const names = options.headers === undefined ? [] : Object.keys(options.headers);
+  return ['authorization', 'cookie', 'proxy-authorization', ...names];
+}
+
+function errorContext(options: HttpClientOptions): ErrorContext {
+  return {
+    vendor: options.vendor,
+    connectorId: options.connectorId,
+    idempotent: options.idempotent,
+    vendorError: options.vendorError,
+    secrets: options.secrets,
+    signal: options.signal,
+    now: options.now,
+  };
+}
+

@@ -1,0 +1,53 @@
+import { createRegistry } from '../../engine/node-type.ts';
+import { startRun } from '../../engine/run/executor.ts';
+import type { RunEvent } from '../../engine/run/events.ts';
+import type { NodeRunState, RunOptions } from '../../engine/run/types.ts';
+import type { Connector } from '../../nodes/sdk/define-connector.ts';
+import { secretValues } from '../../nodes/sdk/secrets.ts';
+import { FakeClock } from './fake-clock.ts';
+
+export interface ActionResult {
+  node: NodeRunState;
+  events: RunEvent[];
+  /** Virtual milliseconds the run took (retry waits included). */
+  elapsedMs: number;
+  /** Every delay the executor decided to wait, e.g. a honoured Retry-After. */
+  sleeps: number[];
+}
+
+/**
+ * Runs one connector action the way a playbook does (executor, retries, credentials, redaction)
+ * against a real server, on a fake clock so Retry-After waits cost no real time.
+ */
+export async function runAction(
+  connector: Connector,
+  action: string,
+  params: Record<string, unknown>,
+  credentials: Record<string, unknown>,
+  options: Partial<RunOptions> & { retry?: { maxAttempts: number } } = {},
+): Promise<ActionResult> {
+  const type = `${connector.id}.${action}@${connector.version}`;
+  const trigger = { id: 't', type: 'trigger.manual@1', name: 'Trigger', params: {} };
+  const node = { id: 'act', type, name: action, params, credential: 'cred', ...(options.retry ? { retry: options.retry } : {}) };
+  const clock = new FakeClock({ start: Date.now() });
+  const events: RunEvent[] = [];
+  const registry = createRegistry([
+    { ...connector.specs[0]!, type: 'trigger.manual@1', kind: 'trigger', timing: 'instant', ports: () => ['out'], run: async (ctx) => ctx.trigger },
+    ...connector.specs,
+  ]);
+  const started = clock.now();
+  const state = await startRun({
+    playbook: {
+      format: 'switchboard/playbook@1', id: 'contract', name: 'Contract', description: '', revision: 1, tags: [], vars: {}, layout: {}, notes: [],
+      credentials: { cred: { connector: connector.id } },
+      nodes: [trigger, node],
+      edges: [{ id: 'e1', from: 't', port: 'out', to: 'act' }],
+    },
+    registry,
+    clock,
+    credentials: { resolve: async () => ({ values: credentials, secrets: secretValues(credentials, connector) }) },
+    journal: { append: (batch) => void events.push(...batch) },
+    ...options,
+  }).done;
+  return { node: state.nodes.act!, events, elapsedMs: clock.now() - started, sleeps: clock.sleeps };
+}
