@@ -4,7 +4,8 @@ import type { RunEvent } from '../../engine/run/events.ts';
 import type { NodeRunState, RunOptions } from '../../engine/run/types.ts';
 import type { Connector } from '../../nodes/sdk/define-connector.ts';
 import { secretValues } from '../../nodes/sdk/secrets.ts';
-import { FakeClock } from './fake-clock.ts';
+import { manualTrigger } from '../../nodes/core/trigger-manual.ts';
+import { LoopbackClock } from './loopback-clock.ts';
 
 export interface ActionResult {
   node: NodeRunState;
@@ -17,7 +18,7 @@ export interface ActionResult {
 
 /**
  * Runs one connector action the way a playbook does (executor, retries, credentials, redaction)
- * against a real server, on a fake clock so Retry-After waits cost no real time.
+ * against a real server, on a LoopbackClock so Retry-After waits cost no real time.
  */
 export async function runAction(
   connector: Connector,
@@ -29,12 +30,9 @@ export async function runAction(
   const type = `${connector.id}.${action}@${connector.version}`;
   const trigger = { id: 't', type: 'trigger.manual@1', name: 'Trigger', params: {} };
   const node = { id: 'act', type, name: action, params, credential: 'cred', ...(options.retry ? { retry: options.retry } : {}) };
-  const clock = new FakeClock({ start: Date.now() });
+  const clock = options.clock ?? new LoopbackClock();
   const events: RunEvent[] = [];
-  const registry = createRegistry([
-    { ...connector.specs[0]!, type: 'trigger.manual@1', kind: 'trigger', timing: 'instant', ports: () => ['out'], run: async (ctx) => ctx.trigger },
-    ...connector.specs,
-  ]);
+  const registry = createRegistry([manualTrigger, ...connector.specs]);
   const started = clock.now();
   const state = await startRun({
     playbook: {
@@ -44,10 +42,10 @@ export async function runAction(
       edges: [{ id: 'e1', from: 't', port: 'out', to: 'act' }],
     },
     registry,
-    clock,
     credentials: { resolve: async () => ({ values: credentials, secrets: secretValues(credentials, connector) }) },
     journal: { append: (batch) => void events.push(...batch) },
     ...options,
+    clock,
   }).done;
-  return { node: state.nodes.act!, events, elapsedMs: clock.now() - started, sleeps: clock.sleeps };
+  return { node: state.nodes.act!, events, elapsedMs: clock.now() - started, sleeps: clock instanceof LoopbackClock ? clock.sleeps : [] };
 }

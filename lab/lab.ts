@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+import type { CredentialsPort } from '../engine/ports.ts';
+import type { Connector } from '../nodes/sdk/define-connector.ts';
+import { secretValues } from '../nodes/sdk/secrets.ts';
+import { startTwin, type RunningTwin, type TwinDefinition } from './twin.ts';
+
+/** One vendor of the lab: its connector, its twin and the credential values the twin accepts. */
+export interface LabVendor {
+  connector: Connector;
+  twin: TwinDefinition<any>;
+  credentials: Record<string, unknown>;
+}
+
+export interface Lab {
+  twins: RunningTwin<unknown>[];
+  /** Credential values per connector id, URLs pointing at the twins. */
+  credentials: Record<string, Record<string, unknown>>;
+  /** A credentials port that binds every slot to the lab credential of its connector. */
+  credentialsPort: CredentialsPort;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Default value of a credential field (e.g. the vendor's real base URL), if it has one. */
+function defaultOf(schema: z.ZodObject, field: string): unknown {
+  const shape = schema.shape[field] as z.ZodType | undefined;
+  const parsed = shape?.safeParse(undefined);
+  return parsed?.success ? parsed.data : undefined;
+}
+
+/**
+ * Points a connector's URL fields at its twin, keeping each default URL's path: VirusTotal's
+ * `https://www.virustotal.com/api/v3` becomes `http://127.0.0.1:<port>/api/v3`.
+ */
+export function labCredentialsFor(vendor: LabVendor, twinUrl: string): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...vendor.credentials };
+  const schema = vendor.connector.credentials;
+  if (!schema) return values;
+  for (const field of Object.keys(schema.shape)) {
+    if (!/url$/i.test(field) || values[field] !== undefined) continue;
+    const fallback = defaultOf(schema, field);
+    const path = typeof fallback === 'string' && /^https?:\/\//.test(fallback) ? new URL(fallback).pathname.replace(/\/$/, '') : '';
+    values[field] = `${twinUrl}${path}`;
+  }
+  return values;
+}
+
+/** Starts every twin on 127.0.0.1 (ports picked by the OS unless `basePort` is given). */
+export async function startLab(vendors: readonly LabVendor[], options: { basePort?: number } = {}): Promise<Lab> {
+  const twins: RunningTwin<unknown>[] = [];
+  const credentials: Record<string, Record<string, unknown>> = {};
+  try {
+    for (const [i, vendor] of vendors.entries()) {
+      const twin = await startTwin(vendor.twin, options.basePort ? options.basePort + i : 0);
+      twins.push(twin);
+      credentials[vendor.connector.id] = labCredentialsFor(vendor, twin.url);
+    }
+  } catch (err) {
+    await Promise.all(twins.map((t) => t.close()));
+    throw err;
+  }
+  const byId = new Map(vendors.map((v) => [v.connector.id, v.connector]));
+  return {
+    twins,
+    credentials,
+    credentialsPort: {
+      resolve: async (_slot, connector) => {
+        const values = credentials[connector];
+        const owner = byId.get(connector);
+        return values && owner ? { values, secrets: secretValues(values, owner) } : undefined;
+      },
+    },
+    reset: () => twins.forEach((t) => t.reset()),
+    close: async () => {
+      await Promise.all(twins.map((t) => t.close()));
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { NodeError } from '../../engine/errors.ts';
+import { defineConnector } from '../sdk/define-connector.ts';
+import type { RunAction } from '../sdk/define-connector.ts';
+import { secret } from '../sdk/secrets.ts';
+
+/**
+ * AbuseIPDB API v2 (docs.abuseipdb.com). Confirmed against the docs' own source (the Slate pages): the
+ * check endpoint's `maxAgeInDays` defaults to 30 and ranges 1–365; errors are JSON:API-style
+ * `{ errors: [{ detail, status, source? }] }` (422 for a bad parameter); the daily quota answers 429
+ * with `Retry-After`, `X-RateLimit-Limit/-Remaining/-Reset`; reporting the same IP twice within
+ * 15 minutes answers 429 with `source.parameter: "ip"`.
+ */
+export const abuseipdbCredentials = z.object({
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .default('https://api.abuseipdb.com/api/v2')
+    .describe('API v2 root; change it only to reach a proxy or the lab.'),
+  apiKey: secret(z.string().min(1)).describe('APIv2 key (AbuseIPDB → Account → API), sent as the Key header.'),
+});
+
+const ip = z.union([z.ipv4(), z.ipv6()]);
+
+export const checkIpInput = z.strictObject({
+  ipAddress: ip.describe('IPv4 or IPv6 address to check.'),
+  maxAgeInDays: z.int().min(1).max(365).optional().describe('Only count reports from the last N days (1–365; AbuseIPDB defaults to 30).'),
+  verbose: z.boolean().default(false).describe('Include the individual reports (`reports[]`) and the country name.'),
+  threshold: z
+    .int()
+    .min(0)
+    .max(100)
+    .default(75)
+    .describe('abuseConfidenceScore at or above which `malicious` is true.'),
+});
+
+export const reportIpInput = z.strictObject({
+  ip: ip.describe('IPv4 or IPv6 address to report.'),
+  categories: z
+    .union([z.array(z.int().min(1)).min(1).max(30), z.string().regex(/^\d+(,\d+)*$/, 'must be comma-separated category ids, e.g. 18,22')])
+    .describe('AbuseIPDB category ids (www.abuseipdb.com/categories), e.g. [18, 22] for brute-force over SSH.'),
+  comment: z.string().optional().describe('What was seen (log lines, timestamps). Strip personal data: reports are public; long comments are truncated.'),
+  timestamp: z.iso.datetime({ offset: true }).optional().describe('When the attack happened (ISO 8601); defaults to now.'),
+});
+
+/** The fields of `data` on a check; `reports` only with `verbose`. */
+export interface CheckData {
+  ipAddress: string;
+  isPublic: boolean;
+  ipVersion: number;
+  isWhitelisted: boolean | null;
+  abuseConfidenceScore: number;
+  countryCode: string | null;
+  countryName?: string | null;
+  usageType: string | null;
+  isp: string | null;
+  domain: string | null;
+  hostnames: string[];
+  isTor: boolean;
+  totalReports: number;
+  numDistinctUsers: number;
+  lastReportedAt: string | null;
+  reports?: unknown[];
+}
+
+/**
+ * AbuseIPDB's error body: `{ errors: [{ detail, status }] }`; the details are joined. A refused key
+ * reads "Authentication failed. Your API key is either missing, incorrect, or revoked. …".
+ */
+export function abuseipdbError(_status: number, body: unknown): string | undefined {
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors)) return undefined;
+  const details = errors
+    .map((e: unknown) => (e !== null && typeof e === 'object' ? (e as { detail?: unknown }).detail : undefined))
+    .filter((d): d is string => typeof d === 'string' && d !== '');
+  return details.length === 0 ? undefined : details.join('; ');
+}
+
+/**
+ * The "same IP within 15 minutes" refusal arrives as a 429, but waiting seconds and retrying cannot
+ * help, so it becomes a BAD_REQUEST (not retried) with AbuseIPDB's own message.
+ */
+export function duplicateReport(error: unknown): NodeError | undefined {
+  if (!(error instanceof NodeError) || error.status !== 429) return undefined;
+  const body = (error.details as { body?: { errors?: Array<{ source?: { parameter?: unknown }; detail?: unknown }> } } | undefined)?.body;
+  const first = body?.errors?.[0];
+  const isDuplicate = first?.source?.parameter === 'ip' || (typeof first?.detail === 'string' && /once in 15 minutes/.test(first.detail));
+  if (!isDuplicate) return undefined;
+  return new NodeError('BAD_REQUEST', error.message, { status: 429, vendor: error.vendor, details: error.details });
+}
+
+const CHECK_EXAMPLE: CheckData & { malicious: boolean; permalink: string } = {
+  ipAddress: '118.25.6.39',
+  isPublic: true,
+  ipVersion: 4,
+  isWhitelisted: false,
+  abuseConfidenceScore: 100,
+  countryCode: 'CN',
+  usageType: 'Data Center/Web Hosting/Transit',
+  isp: 'Tencent Cloud Computing (Beijing) Co. Ltd',
+  domain: 'tencent.com',
+  hostnames: [],
+  isTor: false,
+  totalReports: 1,
+  numDistinctUsers: 1,
+  lastReportedAt: '2018-12-20T20:55:14+00:00',
+  malicious: true,
+  permalink: 'https://www.abuseipdb.com/check/118.25.6.39',
+};
+
+/** GET /check: the IP's abuse confidence score and report counts, plus `malicious` against the threshold. */
+const checkIp: RunAction<typeof checkIpInput> = {
+  title: 'Check IP',
+  description: 'Looks up an IP address on AbuseIPDB: abuse confidence score (0–100), report counts, ISP, usage type and Tor exit status.',
+  input: checkIpInput,
+  effect: 'read',
+  example: CHECK_EXAMPLE,
+  run: async (ctx, input) => {
+    const params: Record<string, string | number> = { ipAddress: input.ipAddress };
+    if (input.maxAgeInDays !== undefined) params['maxAgeInDays'] = input.maxAgeInDays;
+    if (input.verbose) params['verbose'] = '';
+    const response = await ctx.http.get<{ data?: CheckData }>('/check', { params });
+    const data = response.data?.data;
+    if (data === undefined || typeof data.abuseConfidenceScore !== 'number') {
+      throw new NodeError('VENDOR', 'AbuseIPDB returned an unexpected response: no data.abuseConfidenceScore', { status: response.status, vendor: 'abuseipdb' });
+    }
+    return { ...data, malicious: data.abuseConfidenceScore >= input.threshold, permalink: `https://www.abuseipdb.com/check/${data.ipAddress}` };
+  },
+};
+
+/** POST /report (form-encoded): files an abuse report; AbuseIPDB answers with the IP's updated score. */
+const reportIp: RunAction<typeof reportIpInput> = {
+  title: 'Report IP',
+  description: 'Reports an abusive IP address to AbuseIPDB under one or more categories. Public and attributed to your account; the same IP can be reported once per 15 minutes.',
+  input: reportIpInput,
+  effect: 'write',
+  example: { ipAddress: '127.0.0.1', abuseConfidenceScore: 52 },
+  run: async (ctx, input) => {
+    const form = new URLSearchParams({ ip: input.ip, categories: Array.isArray(input.categories) ? input.categories.join(',') : input.categories });
+    if (input.comment !== undefined) form.set('comment', input.comment);
+    if (input.timestamp !== undefined) form.set('timestamp', input.timestamp);
+    try {
+      const response = await ctx.http.post<{ data?: { ipAddress?: string; abuseConfidenceScore?: number } }>('/report', form);
+      return response.data?.data ?? {};
+    } catch (error) {
+      throw duplicateReport(error) ?? error;
+    }
+  },
+};
+
+/** AbuseIPDB v2: community IP reputation (check) and abuse reporting. */
+export const abuseipdbConnector = defineConnector({
+  id: 'abuseipdb',
+  name: 'AbuseIPDB',
+  category: 'threat-intel',
+  docsUrl: 'https://docs.abuseipdb.com/',
+  description: 'Community IP reputation: abuse confidence score and report history of an IP, and reporting abusive IPs (API v2).',
+  credentials: abuseipdbCredentials,
+  // Without `Accept: application/json` AbuseIPDB answers errors with an HTML page.
+  http: (credentials) => ({ baseURL: credentials.baseUrl.replace(/\/+$/, ''), headers: { Key: credentials.apiKey, Accept: 'application/json' } }),
+  vendorError: abuseipdbError,
+  actions: {
+    check_ip: checkIp,
+    report_ip: reportIp,
+  },
+});

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../../engine/ports.ts';
+import { labCredentialsFor } from '../../../lab/lab.ts';
+import { scenario } from '../../../lab/scenario.ts';
+import { startTwin } from '../../../lab/twin.ts';
+import type { RunningTwin } from '../../../lab/twin.ts';
+import { abuseipdbLabCredentials, abuseipdbTwin, LAB_REPORTER_ID } from '../../../lab/twins/abuseipdb.ts';
+import type { AbuseIpdbState } from '../../../lab/twins/abuseipdb.ts';
+import { abuseipdbConnector } from '../../../nodes/abuseipdb/index.ts';
+import type { CheckData } from '../../../nodes/abuseipdb/index.ts';
+import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
+import { runAction } from '../../support/connector-harness.ts';
+
+let twin: RunningTwin<AbuseIpdbState>;
+let credentials: Record<string, unknown>;
+
+beforeAll(async () => {
+  twin = await startTwin(abuseipdbTwin);
+  credentials = labCredentialsFor({ connector: abuseipdbConnector, twin: abuseipdbTwin, credentials: abuseipdbLabCredentials }, twin.url);
+});
+afterAll(async () => {
+  await twin.close();
+  destroyAgents();
+});
+beforeEach(() => twin.reset());
+
+/**
+ * Virtual time for runs over real loopback HTTP. The harness's FakeClock fires its earliest timer
+ * whenever the event loop turns, which during a real request is the attempt's 120 s deadline; here
+ * waits under a minute (backoff, Retry-After) pass at once in virtual time and are recorded, while
+ * deadlines run on real unref'd timers that the finished attempt cancels.
+ */
+class LoopbackClock implements Clock {
+  private time = Date.now();
+  readonly sleeps: number[] = [];
+  now = (): number => this.time;
+  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      if (ms >= 60_000) {
+        const timer = setTimeout(resolve, ms).unref();
+        signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+        return;
+      }
+      this.sleeps.push(ms);
+      setImmediate(() => {
+        this.time += ms;
+        resolve();
+      });
+    });
+}
+
+/** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
+async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
+  const clock = new LoopbackClock();
+  const result = await runAction(abuseipdbConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
+  return { ...result, sleeps: clock.sleeps };
+}
+
+async function control(path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.ok).toBe(true);
+}
+
+type CheckOutput = CheckData & { malicious: boolean; permalink: string };
+
+describe('abuseipdb connector against its twin', () => {
+  it('points the lab credential at the twin under the /api/v2 root, with the key as the only secret', () => {
+    expect(credentials['baseUrl']).toBe(`${twin.url}/api/v2`);
+    expect(abuseipdbConnector.secretFields).toEqual(['apiKey']);
+    expect(abuseipdbConnector.specs.map((s) => `${s.action}:${s.effect}`)).toEqual(['check_ip:read', 'report_ip:write']);
+  });
+
+  it('checks the suspicious-login IP: listed as abusive, a Tor exit, malicious', async () => {
+    const { node } = await run('check_ip', { ipAddress: scenario.login.maliciousIp });
+    expect(node.status).toBe('succeeded');
+    const out = node.output as CheckOutput;
+    expect(out).toMatchObject({
+      ipAddress: scenario.login.maliciousIp,
+      isPublic: true,
+      ipVersion: 4,
+      abuseConfidenceScore: 100,
+      countryCode: scenario.login.country,
+      isTor: true,
+      totalReports: 6,
+      numDistinctUsers: 6,
+      malicious: true,
+      permalink: `https://www.abuseipdb.com/check/${scenario.login.maliciousIp}`,
+    });
+    expect(out.lastReportedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
+    expect(out).not.toHaveProperty('reports');
+    expect(out).not.toHaveProperty('countryName');
+  });
+
+  it('sends verbose and maxAgeInDays, returning the individual reports', async () => {
+    const { node } = await run('check_ip', { ipAddress: scenario.login.maliciousIp, verbose: true, maxAgeInDays: 90 });
+    const out = node.output as CheckOutput;
+    expect(out.countryName).toBe('Romania');
+    expect(out.reports).toHaveLength(6);
+    expect(out.reports?.[0]).toMatchObject({ categories: [18, 22], reporterCountryCode: 'DE' });
+  });
+
+  it('checks the benign IP as clean, and applies the threshold', async () => {
+    const { node } = await run('check_ip', { ipAddress: scenario.login.benignIp });
+    expect(node.output).toMatchObject({ abuseConfidenceScore: 0, totalReports: 0, lastReportedAt: null, isTor: false, malicious: false });
+    const strict = await run('check_ip', { ipAddress: scenario.login.maliciousIp, threshold: 100 });
+    expect(strict.node.output).toMatchObject({ malicious: true });
+  });
+
+  it('reports an IP, after which a check shows the report', async () => {
+    const comment = 'Switchboard: suspicious SSO login for alice@corp.example';
+    const { node } = await run('report_ip', { ip: scenario.login.benignIp, categories: [18, 21], comment });
+    expect(node.status).toBe('succeeded');
+    expect(node.output).toEqual({ ipAddress: scenario.login.benignIp, abuseConfidenceScore: 20 });
+    expect(twin.state().reports[scenario.login.benignIp]).toHaveLength(1);
+
+    const check = await run('check_ip', { ipAddress: scenario.login.benignIp, verbose: true });
+    const out = check.node.output as CheckOutput;
+    expect(out).toMatchObject({ totalReports: 1, numDistinctUsers: 1, abuseConfidenceScore: 20 });
+    expect(out.lastReportedAt).not.toBeNull();
+    expect(out.reports?.[0]).toMatchObject({ categories: [18, 21], comment, reporterId: LAB_REPORTER_ID });
+  });
+
+  it('accepts categories as the vendor\'s comma-separated string', async () => {
+    const { node } = await run('report_ip', { ip: scenario.login.maliciousIp, categories: '18,22' });
+    expect(node.status).toBe('succeeded');
+    expect(twin.state().reports[scenario.login.maliciousIp]?.[0]).toMatchObject({ categories: [18, 22], reporterId: LAB_REPORTER_ID });
+  });
+
+  it('fails a second report within 15 minutes with the vendor message, without retrying the 429', async () => {
+    await run('report_ip', { ip: scenario.login.maliciousIp, categories: [18] });
+    const { node, sleeps } = await run('report_ip', { ip: scenario.login.maliciousIp, categories: [18] });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatchObject({ code: 'BAD_REQUEST', status: 429 });
+    expect(node.error?.message).toBe(`AbuseIPDB 429 You can only report the same IP address (\`${scenario.login.maliciousIp}\`) once in 15 minutes.`);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('refuses a wrong key with AUTH and the vendor message', async () => {
+    const { node, sleeps } = await run('check_ip', { ipAddress: scenario.login.maliciousIp }, {}, { ...credentials, apiKey: 'wrong-key' });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatchObject({ code: 'AUTH', status: 401 });
+    expect(node.error?.message).toBe('AbuseIPDB 401 Authentication failed. Your API key is either missing, incorrect, or revoked. Note: The APIv2 key differs from the APIv1 key.');
+    expect(sleeps).toEqual([]);
+  });
+
+  it('honours Retry-After on the daily-quota 429 and then succeeds', async () => {
+    const limited = abuseipdbTwin.rateLimited(2);
+    expect(Object.keys(limited.headers ?? {})).toEqual(['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']);
+    await control('/_lab/faults', { status: 429, headers: limited.headers, body: limited.body, times: 1 });
+    const { node, sleeps } = await run('check_ip', { ipAddress: scenario.login.maliciousIp });
+    expect(node.status).toBe('succeeded');
+    expect(node.attempt).toBe(2);
+    expect(sleeps).toEqual([2000]);
+  });
+
+  it('gives up with RATE_LIMITED and the quota message when the budget stays spent', async () => {
+    await control('/_lab/rate-limit', { budget: 0, retryAfterSeconds: 3 });
+    const { node, sleeps } = await run('check_ip', { ipAddress: scenario.login.maliciousIp });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+    expect(node.error?.message).toBe('AbuseIPDB 429 Daily rate limit of 1000 requests exceeded for this endpoint. See headers for additional details.');
+    expect(sleeps).toEqual([3000, 3000]);
+  });
+
+  it("surfaces the vendor's own message for a refused parameter", async () => {
+    const { node, sleeps } = await run('report_ip', { ip: scenario.login.maliciousIp, categories: [99] });
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatchObject({ code: 'BAD_REQUEST', status: 422, message: 'AbuseIPDB 422 The categories field is invalid.' });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('retries a 500 and surfaces its message when it persists', async () => {
+    await control('/_lab/faults', { path: '^/api/v2/check', status: 500, body: { errors: [{ detail: 'Internal server error.', status: 500 }] } });
+    const { node, sleeps } = await run('check_ip', { ipAddress: scenario.login.benignIp });
+    expect(node.error).toMatchObject({ code: 'VENDOR', status: 500, message: 'AbuseIPDB 500 Internal server error.' });
+    expect(sleeps).toEqual([500, 1000]);
+  });
+
+  it('simulates report_ip in a dry run: its example, and nothing reaches AbuseIPDB', async () => {
+    const { node } = await run('report_ip', { ip: scenario.login.maliciousIp, categories: [18] }, { dryRun: true });
+    expect(node.status).toBe('simulated');
+    expect(node.output).toEqual(abuseipdbConnector.actions['report_ip']?.example);
+    expect(twin.requests).toEqual([]);
+    expect(twin.state().reports[scenario.login.maliciousIp]).toHaveLength(6);
+  });
+});
