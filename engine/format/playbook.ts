@@ -62,17 +62,24 @@ export const NoteSchema = z.strictObject({
 });
 
 export const PlaybookSchema = z.strictObject({
-  format: z.literal(PLAYBOOK_FORMAT),
+  $schema: z.string().max(500).optional().describe('JSON Schema reference for editors; ignored by Switchboard.'),
+  format: z.literal(PLAYBOOK_FORMAT).describe('File format and version; older versions are migrated, newer refused.'),
   id: z.string().regex(/^[a-z0-9][a-z0-9-_]{0,99}$/, 'must be a slug'),
   name: z.string().min(1).max(200),
   description: z.string().max(20_000).default(''),
   revision: z.number().int().min(0).default(0),
   tags: z.array(z.string().max(50)).max(50).default([]),
   vars: z.record(z.string(), z.unknown()).default({}).describe('Constants reachable as `vars` in expressions.'),
-  credentials: z.record(z.string(), CredentialSlotSchema).default({}),
+  credentials: z
+    .record(z.string(), CredentialSlotSchema)
+    .default({})
+    .describe('Credential slots by name and connector; never a secret value.'),
   nodes: z.array(NodeSchema).max(20_000),
   edges: z.array(EdgeSchema).max(100_000),
-  layout: z.record(z.string(), LayoutEntrySchema).default({}),
+  layout: z
+    .record(z.string(), LayoutEntrySchema)
+    .default({})
+    .describe('Canvas positions (and note sizes) by node or note id, apart from the logic.'),
   notes: z.array(NoteSchema).default([]),
 });
 
