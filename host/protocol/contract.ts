@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import type { Playbook } from '../../engine/format/playbook.ts';
+import type { RunEvent } from '../../engine/run/events.ts';
+import type { RunState } from '../../engine/run/types.ts';
+import type { Problem } from '../../engine/validate/problems.ts';
+import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+
+/**
+ * The one contract between the renderer and the host (DESIGN.md §1), whatever the transport
+ * (WebSocket in the browser, MessagePort in Electron). Params are zod schemas: the host
+ * validates every incoming message against them. Results are typed for the client; the host
+ * builds them itself. Adding a method touches this file and its handler; forgetting the
+ * handler fails `tsc` (see `host/protocol/handlers.ts`).
+ */
+
+const id = z.string().min(1).max(200);
+/** A playbook arrives as plain JSON: the host validates it with the playbook schema itself. */
+const playbookJson = z.record(z.string(), z.unknown());
+
+export interface PlaybookSummary {
+  id: string;
+  name: string;
+  description: string;
+  revision: number;
+  tags: string[];
+  nodeCount: number;
+  updatedAt: number;
+  /** Credential slots of the playbook and whether each is bound to a stored credential. */
+  slots: SlotBinding[];
+}
+
+export interface SlotBinding {
+  slot: string;
+  connector: string;
+  credentialId: string | null;
+}
+
+/** A stored credential as the renderer may see it: secret fields only say whether they are set. */
+export interface CredentialView {
+  id: string;
+  name: string;
+  connector: string;
+  /** Non-secret values as stored; each secret field is `{ set: boolean }`, never its value. */
+  fields: Record<string, unknown>;
+  secretFields: string[];
+  updatedAt: number;
+}
+
+export interface RunSummary {
+  runId: string;
+  playbookId: string;
+  playbookName: string;
+  status: RunState['status'];
+  mode: RunState['mode'];
+  dryRun: boolean;
+  startedAt: number;
+  durationMs?: number;
+  trigger: unknown;
+  lastCompletedNodeId?: string;
+  error?: RunState['error'];
+}
+
+export interface HostInfo {
+  version: string;
+  workspace: string;
+  /** How the vault key is protected: the UI says so plainly when it is not. */
+  vault: { protection: 'safe-storage' | 'key-file' | 'environment' | 'plain-text-fallback'; detail: string };
+  lab: { running: boolean; twins: Array<{ id: string; name: string; url: string }> };
+}
+
+/** Every method: its params schema and (as a phantom type) its result. */
+export const methods = {
+  'host.info': { params: z.strictObject({}), result: {} as HostInfo },
+  'catalogue.list': { params: z.strictObject({}), result: {} as { connectors: CatalogueEntry[] } },
+
+  'playbooks.list': { params: z.strictObject({}), result: {} as { playbooks: PlaybookSummary[] } },
+  'playbooks.get': { params: z.strictObject({ id }), result: {} as { playbook: Playbook; problems: Problem[]; slots: SlotBinding[] } },
+  'playbooks.create': { params: z.strictObject({ name: z.string().min(1).max(200) }), result: {} as { playbook: Playbook } },
+  'playbooks.save': {
+    params: z.strictObject({ playbook: playbookJson, expectedRevision: z.number().int().min(0).optional() }),
+    result: {} as { playbook: Playbook; problems: Problem[] },
+  },
+  'playbooks.rename': { params: z.strictObject({ id, name: z.string().min(1).max(200) }), result: {} as { playbook: Playbook } },
+  'playbooks.duplicate': { params: z.strictObject({ id, name: z.string().min(1).max(200).optional() }), result: {} as { playbook: Playbook } },
+  'playbooks.delete': { params: z.strictObject({ id }), result: {} as { deleted: true } },
+  'playbooks.validate': { params: z.strictObject({ playbook: playbookJson }), result: {} as { problems: Problem[] } },
+  /** Reads a shared file without saving it: the editor shows its problems and asks for bindings. */
+  'playbooks.import': {
+    params: z.strictObject({ text: z.string().max(10_000_000), fileName: z.string().max(500) }),
+    result: {} as { playbook?: Playbook; problems: Problem[]; slots: SlotBinding[] },
+  },
+  /** The file to share: the playbook as saved, never a secret (credentials are slots only). */
+  'playbooks.export': { params: z.strictObject({ id }), result: {} as { fileName: string; text: string } },
+  'playbooks.bind': {
+    params: z.strictObject({ playbookId: id, slot: id, credentialId: id.nullable() }),
+    result: {} as { slots: SlotBinding[] },
+  },
+
+  'credentials.list': { params: z.strictObject({}), result: {} as { credentials: CredentialView[] } },
+  /** Secret fields left out (or undefined) keep their stored value: they are write-only. */
+  'credentials.save': {
+    params: z.strictObject({ id: id.optional(), name: z.string().min(1).max(200), connector: id, values: z.record(z.string(), z.unknown()) }),
+    result: {} as { credential: CredentialView },
+  },
+  'credentials.delete': { params: z.strictObject({ id }), result: {} as { deleted: true } },
+
+  'runs.start': {
+    params: z.strictObject({
+      playbookId: id,
+      trigger: z.unknown().optional(),
+      mode: z.enum(['run', 'step']).default('run'),
+      dryRun: z.boolean().default(false),
+      breakpoints: z.array(id).max(10_000).default([]),
+      pins: z.record(z.string(), z.strictObject({ output: z.unknown(), port: z.string().optional() })).default({}),
+      /** "Run from here": re-run `nodeId` and everything after it, reusing `runId`'s other outputs. */
+      from: z.strictObject({ runId: id, nodeId: id }).optional(),
+    }),
+    result: {} as { runId: string },
+  },
+  'runs.control': {
+    params: z.discriminatedUnion('action', [
+      z.strictObject({ runId: id, action: z.literal('pause') }),
+      z.strictObject({ runId: id, action: z.literal('step') }),
+      z.strictObject({ runId: id, action: z.literal('continue') }),
+      z.strictObject({ runId: id, action: z.literal('stop') }),
+      z.strictObject({ runId: id, action: z.literal('skip'), output: z.unknown().optional(), port: z.string().optional() }),
+      z.strictObject({ runId: id, action: z.literal('override'), input: z.unknown() }),
+      z.strictObject({ runId: id, action: z.literal('breakpoints'), nodeIds: z.array(id).max(10_000) }),
+    ]),
+    result: {} as { ok: boolean },
+  },
+  'runs.decide': {
+    params: z.strictObject({ runId: id, nodeId: id, decision: z.enum(['approved', 'rejected']), comment: z.string().max(2_000).optional() }),
+    result: {} as { ok: boolean },
+  },
+  'runs.list': { params: z.strictObject({ playbookId: id.optional() }), result: {} as { runs: RunSummary[] } },
+  /** A run's whole journal: opening a past run replays these events on the canvas. */
+  'runs.get': { params: z.strictObject({ runId: id }), result: {} as { state: RunState; events: RunEvent[] } },
+} as const;
+
+export type MethodName = keyof typeof methods;
+export type ParamsOf<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
+export type ParsedParamsOf<M extends MethodName> = z.output<(typeof methods)[M]['params']>;
+export type ResultOf<M extends MethodName> = (typeof methods)[M]['result'];
+
+/** Events the host pushes to every connected client. */
+export const events = {
+  'run.event': z.custom<RunEvent>(),
+  'playbooks.changed': z.strictObject({ id: z.string().optional() }),
+  'credentials.changed': z.strictObject({}),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** Wire frames. Requests carry a client-chosen id that the response echoes. */
+export const RequestFrame = z.strictObject({ id: z.number().int().min(0), method: z.string().max(100), params: z.unknown().optional() });
+export type RequestFrame = z.infer<typeof RequestFrame>;
+export type ResponseFrame = { id: number; result: unknown } | { id: number | null; error: { code: string; message: string } };
+export type EventFrame = { event: EventName; payload: unknown };
+export type ServerFrame = ResponseFrame | EventFrame;
+
+/** Error codes a response can carry. */
+export type ProtocolErrorCode = 'BAD_FRAME' | 'UNKNOWN_METHOD' | 'INVALID_PARAMS' | 'NOT_FOUND' | 'CONFLICT' | 'INVALID_PLAYBOOK' | 'FAILED';
