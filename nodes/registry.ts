@@ -1,10 +1,26 @@
 import { createRegistry } from '../engine/node-type.ts';
 import type { NodeRegistry } from '../engine/node-type.ts';
+import { abuseipdbConnector } from './abuseipdb/index.ts';
 import { coreConnector } from './core/index.ts';
+import { crowdstrikeConnector } from './crowdstrike/index.ts';
+import { mispConnector } from './misp/index.ts';
+import { msgraphConnector } from './msgraph/index.ts';
+import { oktaConnector } from './okta/index.ts';
+import { panosConnector } from './panos/index.ts';
+import { virustotalConnector } from './virustotal/index.ts';
 import type { Connector } from './sdk/define-connector.ts';
 
-/** Every connector shipped with the app; vendor connectors join this list as their folders land. */
-export const builtinConnectors: Connector[] = [coreConnector];
+/** Every connector shipped with the app, core first. */
+export const builtinConnectors: Connector[] = [
+  coreConnector,
+  virustotalConnector,
+  abuseipdbConnector,
+  mispConnector,
+  crowdstrikeConnector,
+  panosConnector,
+  msgraphConnector,
+  oktaConnector,
+];
 
 /** The registry of every built-in node type, for the executor, the validator and the CLI. */
 export function createBuiltinRegistry(): NodeRegistry {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { connectorsCommand, connectorsUsage } from './commands/connectors.ts';
+import { labCommand, labUsage } from './commands/lab.ts';
 import { resumeCommand, resumeUsage } from './commands/resume.ts';
 import { runCommand, runUsage } from './commands/run.ts';
 import { runsCommand, runsUsage } from './commands/runs.ts';
@@ -16,10 +17,11 @@ Commands:
   validate FILE...          check playbook files; exit 2 listing every problem
   run FILE [options]        run a playbook with a live line per node
                             [--event FILE] [--dry-run] [--step] [--breakpoint ID...]
-                            [--credentials FILE] [--workspace DIR] [--json]
+                            [--credentials FILE | --lab] [--workspace DIR] [--json]
   runs [--workspace DIR]    list past runs, including interrupted ones [--json]
   resume RUN_ID             continue an interrupted run from where it stopped
   connectors [--json]       list connectors and their actions
+  lab [--port N] [--json]   start the vendor twins (simulated tool APIs) and print their URLs
   help [COMMAND]            this text, or a command's options
   --version                 print the version
 
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   runs: { run: runsCommand, usage: runsUsage },
   resume: { run: (argv, io) => resumeCommand(argv, io), usage: resumeUsage },
   connectors: { run: connectorsCommand, usage: connectorsUsage },
+  lab: { run: labCommand, usage: labUsage },
 };
 
 /** The package version, for `--version`. */

@@ -12,6 +12,7 @@ import { CliError, EXIT_INVALID } from '../io.ts';
 import type { CliIo } from '../io.ts';
 import { createPlaybookResolver, readJsonFile, readPlaybookFile, SHIPPED_PLAYBOOKS } from '../playbook-files.ts';
 import { runSession } from '../run-session.ts';
+import { startRunLab } from './lab.ts';
 
 /** What `switchboard help run` prints. */
 export const runUsage = `Usage: switchboard run FILE [options]
@@ -22,6 +23,7 @@ Runs a playbook, printing a line per node as it settles, then a summary.
   --step              pause before every node: [n]ext [c]ontinue [s]kip [i]nspect [q]uit
   --breakpoint ID     pause before node ID (repeat, or comma-separate)
   --credentials FILE  JSON { "<slot>": { ...fields } } binding the playbook's credential slots
+  --lab               start the lab's vendor twins and bind every slot to its lab credential
   --workspace DIR     where the run journal goes (default: $SWITCHBOARD_WORKSPACE or ./.switchboard)
   --json              print the final run state as JSON instead of live lines
 Prompts read one line each from stdin (piped input works too). Ctrl-C stops the run.
@@ -40,7 +42,7 @@ export const RUN_OPTIONS = {
 
 /** `switchboard run FILE`: validate, run with the journal on, report; exit 0/1/2. */
 export async function runCommand(argv: readonly string[], io: CliIo, registry: NodeRegistry = createBuiltinRegistry()): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { ...RUN_OPTIONS, event: { type: 'string' } }, 'run');
+  const { values, positionals } = parseCommandArgs(argv, { ...RUN_OPTIONS, event: { type: 'string' }, lab: { type: 'boolean' } }, 'run');
   if (positionals.length !== 1) throw new CliError('run: give exactly one playbook file (see switchboard help run)');
   const file = path.resolve(io.cwd, positionals[0] as string);
 
@@ -51,25 +53,31 @@ export async function runCommand(argv: readonly string[], io: CliIo, registry: N
   const breakpoints = checkBreakpoints(splitList(values.breakpoint), playbook);
   const trigger = values.event === undefined ? sampleEvent(playbook, registry) : readJsonFile(path.resolve(io.cwd, values.event), 'event file');
   const workspace = resolveWorkspace(values.workspace, io);
-  const { credentials, secrets } = loadCredentials(values.credentials, playbook, registry, io);
+  if (values.lab === true && values.credentials !== undefined) throw new CliError('run: give --lab or --credentials, not both');
+  const lab = values.lab === true ? await startRunLab() : undefined;
+  const { credentials, secrets } = lab ? { credentials: lab.lab.credentialsPort, secrets: lab.secrets } : loadCredentials(values.credentials, playbook, registry, io);
 
-  return runSession(
-    {
-      playbook,
-      playbookFile: file,
-      registry,
-      trigger,
-      dryRun: values['dry-run'] === true,
-      mode: values.step === true ? 'step' : 'run',
-      breakpoints,
-      credentials,
-      secrets,
-      playbooks: createPlaybookResolver(path.dirname(file), [path.join(workspace, 'playbooks'), SHIPPED_PLAYBOOKS], registry),
-      workspace,
-      json: values.json === true,
-    },
-    io,
-  );
+  try {
+    return await runSession(
+      {
+        playbook,
+        playbookFile: file,
+        registry,
+        trigger,
+        dryRun: values['dry-run'] === true,
+        mode: values.step === true ? 'step' : 'run',
+        breakpoints,
+        credentials,
+        secrets,
+        playbooks: createPlaybookResolver(path.dirname(file), [path.join(workspace, 'playbooks'), SHIPPED_PLAYBOOKS], registry),
+        workspace,
+        json: values.json === true,
+      },
+      io,
+    );
+  } finally {
+    await lab?.lab.close();
+  }
 }
 
 /** The event a run starts with when none is given: the trigger node's `params.sample`, else `{}`. */

@@ -1,0 +1,26 @@
+import { abuseipdbConnector } from '../nodes/abuseipdb/index.ts';
+import { crowdstrikeConnector } from '../nodes/crowdstrike/index.ts';
+import { mispConnector } from '../nodes/misp/index.ts';
+import { msgraphConnector } from '../nodes/msgraph/index.ts';
+import { oktaConnector } from '../nodes/okta/index.ts';
+import { panosConnector } from '../nodes/panos/index.ts';
+import { virustotalConnector } from '../nodes/virustotal/index.ts';
+import type { LabVendor } from './lab.ts';
+import { abuseipdbLabCredentials, abuseipdbTwin } from './twins/abuseipdb.ts';
+import { crowdstrikeLabCredentials, crowdstrikeTwin } from './twins/crowdstrike.ts';
+import { mispLabCredentials, mispTwin } from './twins/misp.ts';
+import { msgraphLabCredentials, msgraphTwin } from './twins/msgraph.ts';
+import { oktaLabCredentials, oktaTwin } from './twins/okta.ts';
+import { panosLabCredentials, panosTwin } from './twins/panos.ts';
+import { virustotalLabCredentials, virustotalTwin } from './twins/virustotal.ts';
+
+/** Every vendor the lab simulates: the connector, its twin, and the credential the twin accepts. */
+export const labVendors: readonly LabVendor[] = [
+  { connector: virustotalConnector, twin: virustotalTwin, credentials: virustotalLabCredentials },
+  { connector: abuseipdbConnector, twin: abuseipdbTwin, credentials: abuseipdbLabCredentials },
+  { connector: mispConnector, twin: mispTwin, credentials: mispLabCredentials },
+  { connector: crowdstrikeConnector, twin: crowdstrikeTwin, credentials: crowdstrikeLabCredentials },
+  { connector: panosConnector, twin: panosTwin, credentials: panosLabCredentials },
+  { connector: msgraphConnector, twin: msgraphTwin, credentials: msgraphLabCredentials },
+  { connector: oktaConnector, twin: oktaTwin, credentials: oktaLabCredentials },
+];
