@@ -5,6 +5,9 @@ import { msgraphConnector } from '../nodes/msgraph/index.ts';
 import { oktaConnector } from '../nodes/okta/index.ts';
 import { panosConnector } from '../nodes/panos/index.ts';
 import { virustotalConnector } from '../nodes/virustotal/index.ts';
+import { jiraConnector } from '../nodes/jira/index.ts';
+import { slackConnector } from '../nodes/slack/index.ts';
+import { thehiveConnector } from '../nodes/thehive/index.ts';
 import type { LabVendor } from './lab.ts';
 import { abuseipdbLabCredentials, abuseipdbTwin } from './twins/abuseipdb.ts';
 import { crowdstrikeLabCredentials, crowdstrikeTwin } from './twins/crowdstrike.ts';
@@ -13,6 +16,9 @@ import { msgraphLabCredentials, msgraphTwin } from './twins/msgraph.ts';
 import { oktaLabCredentials, oktaTwin } from './twins/okta.ts';
 import { panosLabCredentials, panosTwin } from './twins/panos.ts';
 import { virustotalLabCredentials, virustotalTwin } from './twins/virustotal.ts';
+import { jiraLabCredentials, jiraTwin } from './twins/jira.ts';
+import { slackLabCredentials, slackTwin } from './twins/slack.ts';
+import { thehiveLabCredentials, thehiveTwin } from './twins/thehive.ts';
 
 /** Every vendor the lab simulates: the connector, its twin, and the credential the twin accepts. */
 export const labVendors: readonly LabVendor[] = [
@@ -23,4 +29,7 @@ export const labVendors: readonly LabVendor[] = [
   { connector: panosConnector, twin: panosTwin, credentials: panosLabCredentials },
   { connector: msgraphConnector, twin: msgraphTwin, credentials: msgraphLabCredentials },
   { connector: oktaConnector, twin: oktaTwin, credentials: oktaLabCredentials },
+  { connector: jiraConnector, twin: jiraTwin, credentials: jiraLabCredentials },
+  { connector: thehiveConnector, twin: thehiveTwin, credentials: thehiveLabCredentials },
+  { connector: slackConnector, twin: slackTwin, credentials: slackLabCredentials },
 ];

@@ -7,6 +7,9 @@ import { mispConnector } from './misp/index.ts';
 import { msgraphConnector } from './msgraph/index.ts';
 import { oktaConnector } from './okta/index.ts';
 import { panosConnector } from './panos/index.ts';
+import { jiraConnector } from './jira/index.ts';
+import { slackConnector } from './slack/index.ts';
+import { thehiveConnector } from './thehive/index.ts';
 import { virustotalConnector } from './virustotal/index.ts';
 import type { Connector } from './sdk/define-connector.ts';
 
@@ -20,6 +23,9 @@ export const builtinConnectors: Connector[] = [
   panosConnector,
   msgraphConnector,
   oktaConnector,
+  jiraConnector,
+  thehiveConnector,
+  slackConnector,
 ];
 
 /** The registry of every built-in node type, for the executor, the validator and the CLI. */
