@@ -6,6 +6,10 @@ import { oktaConnector } from '../nodes/okta/index.ts';
 import { panosConnector } from '../nodes/panos/index.ts';
 import { virustotalConnector } from '../nodes/virustotal/index.ts';
 import { jiraConnector } from '../nodes/jira/index.ts';
+import { tenableConnector } from '../nodes/tenable/index.ts';
+import { nvdConnector } from '../nodes/nvd/index.ts';
+import { cisaKevConnector } from '../nodes/cisa_kev/index.ts';
+import { shodanConnector } from '../nodes/shodan/index.ts';
 import { slackConnector } from '../nodes/slack/index.ts';
 import { thehiveConnector } from '../nodes/thehive/index.ts';
 import type { LabVendor } from './lab.ts';
@@ -17,6 +21,10 @@ import { oktaLabCredentials, oktaTwin } from './twins/okta.ts';
 import { panosLabCredentials, panosTwin } from './twins/panos.ts';
 import { virustotalLabCredentials, virustotalTwin } from './twins/virustotal.ts';
 import { jiraLabCredentials, jiraTwin } from './twins/jira.ts';
+import { tenableLabCredentials, tenableTwin } from './twins/tenable.ts';
+import { nvdLabCredentials, nvdTwin } from './twins/nvd.ts';
+import { cisaKevLabCredentials, cisaKevTwin } from './twins/cisa-kev.ts';
+import { shodanLabCredentials, shodanTwin } from './twins/shodan.ts';
 import { slackLabCredentials, slackTwin } from './twins/slack.ts';
 import { thehiveLabCredentials, thehiveTwin } from './twins/thehive.ts';
 
@@ -32,4 +40,8 @@ export const labVendors: readonly LabVendor[] = [
   { connector: jiraConnector, twin: jiraTwin, credentials: jiraLabCredentials },
   { connector: thehiveConnector, twin: thehiveTwin, credentials: thehiveLabCredentials },
   { connector: slackConnector, twin: slackTwin, credentials: slackLabCredentials },
+  { connector: tenableConnector, twin: tenableTwin, credentials: tenableLabCredentials },
+  { connector: nvdConnector, twin: nvdTwin, credentials: nvdLabCredentials },
+  { connector: cisaKevConnector, twin: cisaKevTwin, credentials: cisaKevLabCredentials },
+  { connector: shodanConnector, twin: shodanTwin, credentials: shodanLabCredentials },
 ];

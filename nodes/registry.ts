@@ -8,6 +8,10 @@ import { msgraphConnector } from './msgraph/index.ts';
 import { oktaConnector } from './okta/index.ts';
 import { panosConnector } from './panos/index.ts';
 import { jiraConnector } from './jira/index.ts';
+import { tenableConnector } from './tenable/index.ts';
+import { nvdConnector } from './nvd/index.ts';
+import { cisaKevConnector } from './cisa_kev/index.ts';
+import { shodanConnector } from './shodan/index.ts';
 import { slackConnector } from './slack/index.ts';
 import { thehiveConnector } from './thehive/index.ts';
 import { virustotalConnector } from './virustotal/index.ts';
@@ -26,6 +30,10 @@ export const builtinConnectors: Connector[] = [
   jiraConnector,
   thehiveConnector,
   slackConnector,
+  tenableConnector,
+  nvdConnector,
+  cisaKevConnector,
+  shodanConnector,
 ];
 
 /** The registry of every built-in node type, for the executor, the validator and the CLI. */
