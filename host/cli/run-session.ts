@@ -27,6 +27,8 @@ export interface SessionOptions {
   workspace: string;
   json: boolean;
   reuse?: RunOptions['reuse'];
+  /** How approvals are answered: asked in a terminal, or decided up front (`--approve`/`--reject`). */
+  approvals?: 'ask' | 'approve' | 'reject';
 }
 
 /** What `run` saves beside the journal so `resume` can rebuild the run without its file. */
@@ -83,7 +85,7 @@ export async function runSession(options: SessionOptions, io: CliIo): Promise<nu
   }
 
   const out: Writer = options.json ? io.stderr : io.stdout;
-  const prompts = createPrompts(handle, options.playbook, io, out);
+  const prompts = createPrompts(handle, options.playbook, io, out, options.approvals ?? 'ask');
   const unsubscribe = handle.subscribe((event) => {
     if (!options.json) {
       const line = formatEventLine(event);
@@ -109,10 +111,20 @@ export async function runSession(options: SessionOptions, io: CliIo): Promise<nu
 }
 
 /**
+ * Who answers an approval: the person at the terminal, else what the command line said, else a
+ * rejection, since nobody can approve a destructive step that no one was asked about.
+ */
+export function approvalPolicy(approvals: 'ask' | 'approve' | 'reject', isTTY: boolean): 'ask' | 'approved' | 'rejected' {
+  if (approvals === 'approve') return 'approved';
+  if (approvals === 'reject') return 'rejected';
+  return isTTY ? 'ask' : 'rejected';
+}
+
+/**
  * The interactive side of a run: prompts when it pauses before a node and, in a terminal, when an
  * approval waits. Prompts are answered one at a time, in order, from stdin lines.
  */
-function createPrompts(handle: RunHandle, playbook: Playbook, io: CliIo, out: Writer) {
+function createPrompts(handle: RunHandle, playbook: Playbook, io: CliIo, out: Writer, approvals: 'ask' | 'approve' | 'reject') {
   let reader: LineReader | undefined;
   let queue: Promise<void> = Promise.resolve();
   const typeOf = new Map(playbook.nodes.map((n) => [n.id, n.type]));
@@ -169,7 +181,14 @@ function createPrompts(handle: RunHandle, playbook: Playbook, io: CliIo, out: Wr
   return {
     onEvent(event: RunEvent) {
       if (event.type === 'run.paused') enqueue(() => onPause(event.nodeId, event.input));
-      else if (event.type === 'approval.requested' && io.isTTY) enqueue(() => onApproval(event.nodeId));
+      else if (event.type === 'approval.requested') {
+        const decision = approvalPolicy(approvals, io.isTTY);
+        if (decision === 'ask') enqueue(() => onApproval(event.nodeId));
+        else {
+          out.write(`${decision === 'approved' ? 'approving' : 'rejecting'} ${event.nodeId}: ${approvals === 'ask' ? 'no terminal to ask (use --approve to approve)' : `--${approvals === 'approve' ? 'approve' : 'reject'} given`}\n`);
+          handle.debug.decide(event.nodeId, decision, 'switchboard-cli');
+        }
+      }
     },
     /** Ends prompting: unanswered prompts give up, and stdin is released. */
     async close() {

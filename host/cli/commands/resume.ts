@@ -11,7 +11,7 @@ import type { CliIo } from '../io.ts';
 import { createPlaybookResolver, SHIPPED_PLAYBOOKS } from '../playbook-files.ts';
 import { runSession } from '../run-session.ts';
 import type { SavedRunInfo } from '../run-session.ts';
-import { checkBreakpoints, loadCredentials, RUN_OPTIONS } from './run.ts';
+import { approvalsFlag, checkBreakpoints, loadCredentials, RUN_OPTIONS } from './run.ts';
 
 /** What `switchboard help resume` prints. */
 export const resumeUsage = `Usage: switchboard resume RUN_ID [options]
@@ -64,6 +64,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo, registry
       playbooks: createPlaybookResolver(path.dirname(info.playbookFile), [path.join(workspace, 'playbooks'), SHIPPED_PLAYBOOKS], registry),
       workspace,
       json: values.json === true,
+      approvals: approvalsFlag(values.approve, values.reject),
       reuse: { previous, rerun: plan.rerun },
     },
     io,

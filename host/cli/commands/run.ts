@@ -24,6 +24,8 @@ Runs a playbook, printing a line per node as it settles, then a summary.
   --breakpoint ID     pause before node ID (repeat, or comma-separate)
   --credentials FILE  JSON { "<slot>": { ...fields } } binding the playbook's credential slots
   --lab               start the lab's vendor twins and bind every slot to its lab credential
+  --approve, --reject decide every approval this way; without them a terminal is asked, and
+                      with no terminal approvals are rejected
   --workspace DIR     where the run journal goes (default: $SWITCHBOARD_WORKSPACE or ./.switchboard)
   --json              print the final run state as JSON instead of live lines
 Prompts read one line each from stdin (piped input works too). Ctrl-C stops the run.
@@ -38,6 +40,8 @@ export const RUN_OPTIONS = {
   credentials: { type: 'string' },
   workspace: { type: 'string' },
   json: { type: 'boolean' },
+  approve: { type: 'boolean' },
+  reject: { type: 'boolean' },
 } as const;
 
 /** `switchboard run FILE`: validate, run with the journal on, report; exit 0/1/2. */
@@ -72,12 +76,19 @@ export async function runCommand(argv: readonly string[], io: CliIo, registry: N
         playbooks: createPlaybookResolver(path.dirname(file), [path.join(workspace, 'playbooks'), SHIPPED_PLAYBOOKS], registry),
         workspace,
         json: values.json === true,
+        approvals: approvalsFlag(values.approve, values.reject),
       },
       io,
     );
   } finally {
     await lab?.lab.close();
   }
+}
+
+/** `--approve` / `--reject` as the session's approval policy; both at once is a usage error. */
+export function approvalsFlag(approve: boolean | undefined, reject: boolean | undefined): 'ask' | 'approve' | 'reject' {
+  if (approve === true && reject === true) throw new CliError('run: give --approve or --reject, not both');
+  return approve === true ? 'approve' : reject === true ? 'reject' : 'ask';
 }
 
 /** The event a run starts with when none is given: the trigger node's `params.sample`, else `{}`. */
