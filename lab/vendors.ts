@@ -6,6 +6,8 @@ import { oktaConnector } from '../nodes/okta/index.ts';
 import { panosConnector } from '../nodes/panos/index.ts';
 import { virustotalConnector } from '../nodes/virustotal/index.ts';
 import { jiraConnector } from '../nodes/jira/index.ts';
+import { splunkConnector } from '../nodes/splunk/index.ts';
+import { elasticConnector } from '../nodes/elastic/index.ts';
 import { tenableConnector } from '../nodes/tenable/index.ts';
 import { nvdConnector } from '../nodes/nvd/index.ts';
 import { cisaKevConnector } from '../nodes/cisa_kev/index.ts';
@@ -21,6 +23,8 @@ import { oktaLabCredentials, oktaTwin } from './twins/okta.ts';
 import { panosLabCredentials, panosTwin } from './twins/panos.ts';
 import { virustotalLabCredentials, virustotalTwin } from './twins/virustotal.ts';
 import { jiraLabCredentials, jiraTwin } from './twins/jira.ts';
+import { splunkLabCredentials, splunkTwin } from './twins/splunk.ts';
+import { elasticLabCredentials, elasticTwin } from './twins/elastic.ts';
 import { tenableLabCredentials, tenableTwin } from './twins/tenable.ts';
 import { nvdLabCredentials, nvdTwin } from './twins/nvd.ts';
 import { cisaKevLabCredentials, cisaKevTwin } from './twins/cisa-kev.ts';
@@ -30,6 +34,8 @@ import { thehiveLabCredentials, thehiveTwin } from './twins/thehive.ts';
 
 /** Every vendor the lab simulates: the connector, its twin, and the credential the twin accepts. */
 export const labVendors: readonly LabVendor[] = [
+  { connector: splunkConnector, twin: splunkTwin, credentials: splunkLabCredentials },
+  { connector: elasticConnector, twin: elasticTwin, credentials: elasticLabCredentials },
   { connector: virustotalConnector, twin: virustotalTwin, credentials: virustotalLabCredentials },
   { connector: abuseipdbConnector, twin: abuseipdbTwin, credentials: abuseipdbLabCredentials },
   { connector: mispConnector, twin: mispTwin, credentials: mispLabCredentials },

@@ -8,6 +8,8 @@ import { msgraphConnector } from './msgraph/index.ts';
 import { oktaConnector } from './okta/index.ts';
 import { panosConnector } from './panos/index.ts';
 import { jiraConnector } from './jira/index.ts';
+import { splunkConnector } from './splunk/index.ts';
+import { elasticConnector } from './elastic/index.ts';
 import { tenableConnector } from './tenable/index.ts';
 import { nvdConnector } from './nvd/index.ts';
 import { cisaKevConnector } from './cisa_kev/index.ts';
@@ -20,6 +22,8 @@ import type { Connector } from './sdk/define-connector.ts';
 /** Every connector shipped with the app, core first. */
 export const builtinConnectors: Connector[] = [
   coreConnector,
+  splunkConnector,
+  elasticConnector,
   virustotalConnector,
   abuseipdbConnector,
   mispConnector,
