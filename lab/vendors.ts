@@ -6,6 +6,7 @@ import { oktaConnector } from '../nodes/okta/index.ts';
 import { panosConnector } from '../nodes/panos/index.ts';
 import { virustotalConnector } from '../nodes/virustotal/index.ts';
 import { jiraConnector } from '../nodes/jira/index.ts';
+import { awsConnector } from '../nodes/aws/index.ts';
 import { splunkConnector } from '../nodes/splunk/index.ts';
 import { elasticConnector } from '../nodes/elastic/index.ts';
 import { tenableConnector } from '../nodes/tenable/index.ts';
@@ -23,6 +24,7 @@ import { oktaLabCredentials, oktaTwin } from './twins/okta.ts';
 import { panosLabCredentials, panosTwin } from './twins/panos.ts';
 import { virustotalLabCredentials, virustotalTwin } from './twins/virustotal.ts';
 import { jiraLabCredentials, jiraTwin } from './twins/jira.ts';
+import { awsLabCredentials, awsTwin } from './twins/aws.ts';
 import { splunkLabCredentials, splunkTwin } from './twins/splunk.ts';
 import { elasticLabCredentials, elasticTwin } from './twins/elastic.ts';
 import { tenableLabCredentials, tenableTwin } from './twins/tenable.ts';
@@ -50,4 +52,5 @@ export const labVendors: readonly LabVendor[] = [
   { connector: nvdConnector, twin: nvdTwin, credentials: nvdLabCredentials },
   { connector: cisaKevConnector, twin: cisaKevTwin, credentials: cisaKevLabCredentials },
   { connector: shodanConnector, twin: shodanTwin, credentials: shodanLabCredentials },
+  { connector: awsConnector, twin: awsTwin, credentials: awsLabCredentials },
 ];

@@ -8,6 +8,7 @@ import { msgraphConnector } from './msgraph/index.ts';
 import { oktaConnector } from './okta/index.ts';
 import { panosConnector } from './panos/index.ts';
 import { jiraConnector } from './jira/index.ts';
+import { awsConnector } from './aws/index.ts';
 import { splunkConnector } from './splunk/index.ts';
 import { elasticConnector } from './elastic/index.ts';
 import { tenableConnector } from './tenable/index.ts';
@@ -38,6 +39,7 @@ export const builtinConnectors: Connector[] = [
   nvdConnector,
   cisaKevConnector,
   shodanConnector,
+  awsConnector,
 ];
 
 /** The registry of every built-in node type, for the executor, the validator and the CLI. */

@@ -91,7 +91,7 @@ describe('aws connector against its twin', () => {
     it('describes the exposed gateway group with both inbound rules', async () => {
       const { node } = await run('describe_security_groups', { GroupIds: SG });
       expect(node.status).toBe('succeeded');
-      const out = node.output as { SecurityGroups: Array<Record<string, unknown>>; ingress: unknown[]; count: number; nextToken: null };
+      const out = node.output as { SecurityGroups: Array<Record<string, unknown>>; ingress: unknown[]; count: number; truncated: boolean };
       expect(out.count).toBe(1);
       expect(out.SecurityGroups[0]).toMatchObject({ GroupId: SG, GroupName: 'vpn-gw-01-sg', VpcId: awsLabResources.vpcId, OwnerId: awsLabResources.accountId });
       expect(out.SecurityGroups[0]?.['IpPermissionsEgress']).toEqual([{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], UserIdGroupPairs: [], PrefixListIds: [] }]);
@@ -99,7 +99,7 @@ describe('aws connector against its twin', () => {
         { GroupId: SG, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' },
         { GroupId: SG, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: `${IP}/32` },
       ]);
-      expect(out.nextToken).toBeNull();
+      expect(out.truncated).toBe(false);
     });
 
     it('filters groups with EC2 filters', async () => {
@@ -113,10 +113,10 @@ describe('aws connector against its twin', () => {
       const template = twin.state().securityGroups[1]!;
       for (let i = 0; i < 1003; i++) twin.state().securityGroups.push({ ...template, GroupId: `sg-${(0x10000000 + i).toString(16)}`, GroupName: `bulk-${i}` });
       const { node } = await run('describe_security_groups', { limit: 1004 });
-      const out = node.output as { count: number; nextToken: string | null };
-      expect(out.count).toBe(1004);
-      expect(out.nextToken).not.toBeNull();
+      expect(node.output).toMatchObject({ count: 1004, truncated: true });
       expect(twin.requests.filter((r) => r.path === '/')).toHaveLength(2);
+      const all = await run('describe_security_groups', { limit: 5000 });
+      expect(all.node.output).toMatchObject({ count: 1005, truncated: false });
     });
 
     it('revokes SSH from the attacker address, and the rule is gone', async () => {
@@ -129,6 +129,7 @@ describe('aws connector against its twin', () => {
         RevokedSecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-0b1c2d3e4f5a60002', GroupId: SG, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: `${IP}/32` }],
       });
       expect(twin.state().revoked).toEqual([{ GroupId: SG, SecurityGroupRuleId: 'sgr-0b1c2d3e4f5a60002' }]);
+      expect(twin.state().writeRequests).toEqual([{ service: 'ec2', operation: 'RevokeSecurityGroupIngress' }]);
       const after = await run('describe_security_groups', { GroupIds: [SG] });
       expect((after.node.output as { ingress: unknown[] }).ingress).toEqual([{ GroupId: SG, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }]);
     });
@@ -157,7 +158,7 @@ describe('aws connector against its twin', () => {
 
     it('refuses a tcp rule without ports before calling AWS', async () => {
       const { node } = await run('revoke_security_group_ingress', { GroupId: SG, IpProtocol: 'tcp', CidrIp: IP });
-      expect(node.error).toMatchObject({ code: 'INVALID_INPUT', message: 'an tcp rule needs FromPort and ToPort' });
+      expect(node.error).toMatchObject({ code: 'INVALID_INPUT', message: 'IpProtocol tcp needs FromPort and ToPort' });
       expect(twin.requests).toEqual([]);
     });
 
@@ -166,6 +167,7 @@ describe('aws connector against its twin', () => {
       expect(node.status).toBe('simulated');
       expect(node.output).toEqual(awsConnector.actions['revoke_security_group_ingress']?.example);
       expect(twin.requests).toEqual([]);
+      expect(twin.state().writeRequests).toEqual([]);
       expect(vpnGroup().rules).toHaveLength(3);
     });
   });
@@ -213,6 +215,7 @@ describe('aws connector against its twin', () => {
       expect(node.status).toBe('succeeded');
       expect(node.output).toMatchObject({ attempts: 2, updated: true });
       expect(twin.requests.filter((r) => r.method === 'POST' && r.path === '/')).toHaveLength(4);
+      expect(twin.state().writeRequests).toHaveLength(2);
       expect(twin.state().ipSets[0]!.Addresses).toEqual([`${IP}/32`]);
     });
 
@@ -247,6 +250,7 @@ describe('aws connector against its twin', () => {
       const { node } = await run('add_ip_to_waf_ip_set', { ...ref, Addresses: IP }, { dryRun: true });
       expect(node.status).toBe('simulated');
       expect(twin.requests).toEqual([]);
+      expect(twin.state().writeRequests).toEqual([]);
       expect(twin.state().ipSets[0]!.Addresses).toEqual([]);
     });
   });
@@ -350,7 +354,7 @@ describe('aws connector against its twin', () => {
       expect(await tampered.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
       const otherService = signCall(parsed, { service: 'wafv2', path: '/', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' } });
       const scoped = await send(body, otherService.headers);
-      expect(await scoped.text()).toContain("Credential should be scoped to correct service: 'ec2'.");
+      expect(await scoped.text()).toContain('<Message>Credential should be scoped to correct service: &apos;ec2&apos;. </Message>');
       const unsigned = await fetch(signed.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
       expect(unsigned.status).toBe(401);
     });
