@@ -6,10 +6,15 @@ import type { Clock } from '../../engine/ports.ts';
  * run on real, unref'd timers, so a deadline never fires during a real request.
  */
 export class LoopbackClock implements Clock {
-  private time = Date.now();
+  private time: number;
+  private readonly instantBelowMs: number;
   readonly sleeps: number[] = [];
 
-  constructor(private readonly instantBelowMs = 60_000) {}
+  /** `startOffsetMs` starts the clock later than now (to age a cache); `instantBelowMs` sets what counts as short. */
+  constructor(options: { startOffsetMs?: number; instantBelowMs?: number } = {}) {
+    this.time = Date.now() + (options.startOffsetMs ?? 0);
+    this.instantBelowMs = options.instantBelowMs ?? 60_000;
+  }
 
   now = (): number => this.time;
 

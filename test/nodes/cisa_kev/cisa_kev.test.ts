@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../engine/ports.ts';
 import { labCredentialsFor } from '../../../lab/lab.ts';
 import { scenario } from '../../../lab/scenario.ts';
 import { startTwin } from '../../../lab/twin.ts';
@@ -10,6 +9,7 @@ import { CACHE_TTL_MS, clearKevCache, conditionalHeaders, indexCatalog, isFresh 
 import { cisaKevConnector } from '../../../nodes/cisa_kev/index.ts';
 import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { runAction } from '../../support/connector-harness.ts';
+import { LoopbackClock } from '../../support/loopback-clock.ts';
 
 let twin: RunningTwin<CisaKevState>;
 let credentials: Record<string, unknown>;
@@ -27,36 +27,9 @@ beforeEach(() => {
   clearKevCache();
 });
 
-/**
- * Virtual time over real loopback HTTP, optionally starting later than now (to age the catalog cache):
- * waits under a minute pass at once and are recorded; the attempt deadline runs on a real unref'd timer.
- */
-class LoopbackClock implements Clock {
-  private time: number;
-  readonly sleeps: number[] = [];
-  constructor(offsetMs = 0) {
-    this.time = Date.now() + offsetMs;
-  }
-  now = (): number => this.time;
-  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      if (ms >= 60_000) {
-        const timer = setTimeout(resolve, ms).unref();
-        signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-        return;
-      }
-      this.sleeps.push(ms);
-      setImmediate(() => {
-        this.time += ms;
-        resolve();
-      });
-    });
-}
-
 async function check(cveID: string, options: Parameters<typeof runAction>[4] & { offsetMs?: number } = {}) {
   const { offsetMs, ...rest } = options;
-  const clock = new LoopbackClock(offsetMs);
+  const clock = new LoopbackClock({ startOffsetMs: offsetMs });
   const result = await runAction(cisaKevConnector, 'check_cve', { cveID }, credentials, { pins: { t: { output: {} } }, clock, random: () => 1, ...rest });
   return { ...result, sleeps: clock.sleeps };
 }

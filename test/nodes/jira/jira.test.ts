@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../engine/ports.ts';
 import { labCredentialsFor } from '../../../lab/lab.ts';
 import { scenario } from '../../../lab/scenario.ts';
 import { startTwin } from '../../../lab/twin.ts';
@@ -10,6 +9,7 @@ import { browseUrl, findTransition } from '../../../nodes/jira/actions.ts';
 import { jiraConnector, jiraError } from '../../../nodes/jira/index.ts';
 import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { runAction } from '../../support/connector-harness.ts';
+import { LoopbackClock } from '../../support/loopback-clock.ts';
 
 let twin: RunningTwin<JiraTwinState>;
 let credentials: Record<string, unknown>;
@@ -23,31 +23,6 @@ afterAll(async () => {
   destroyAgents();
 });
 beforeEach(() => twin.reset());
-
-/**
- * Virtual time for runs over real loopback HTTP: waits under a minute (backoff, Retry-After) are
- * recorded and pass at once, while the attempt deadline runs on a real unref'd timer that the
- * finished attempt cancels (the harness's FakeClock would fire it while the socket is busy).
- */
-class LoopbackClock implements Clock {
-  private time = Date.now();
-  readonly sleeps: number[] = [];
-  now = (): number => this.time;
-  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      if (ms >= 60_000) {
-        const timer = setTimeout(resolve, ms).unref();
-        signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-        return;
-      }
-      this.sleeps.push(ms);
-      setImmediate(() => {
-        this.time += ms;
-        resolve();
-      });
-    });
-}
 
 /** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
 async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../engine/ports.ts';
 import { labCredentialsFor } from '../../../lab/lab.ts';
 import { scenario } from '../../../lab/scenario.ts';
 import { startTwin } from '../../../lab/twin.ts';
@@ -12,6 +11,7 @@ import type { MispAttribute, SearchOutput } from '../../../nodes/misp/search-att
 import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { createHttpClient } from '../../../nodes/sdk/http-client.ts';
 import { runAction } from '../../support/connector-harness.ts';
+import { LoopbackClock } from '../../support/loopback-clock.ts';
 
 let twin: RunningTwin<MispState>;
 let credentials: Record<string, unknown>;
@@ -25,32 +25,6 @@ afterAll(async () => {
   destroyAgents();
 });
 beforeEach(() => twin.reset());
-
-/**
- * Virtual time for runs over real loopback HTTP. The harness's FakeClock fires its earliest timer
- * whenever the event loop turns, which during a real request is the attempt's 120 s deadline; here
- * waits under a minute (backoff, Retry-After) pass at once in virtual time and are recorded, while
- * deadlines run on real unref'd timers that the finished attempt cancels.
- */
-class LoopbackClock implements Clock {
-  private time = Date.now();
-  readonly sleeps: number[] = [];
-  now = (): number => this.time;
-  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      if (ms >= 60_000) {
-        const timer = setTimeout(resolve, ms).unref();
-        signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-        return;
-      }
-      this.sleeps.push(ms);
-      setImmediate(() => {
-        this.time += ms;
-        resolve();
-      });
-    });
-}
 
 /** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
 async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../engine/ports.ts';
 import { labCredentialsFor } from '../../../lab/lab.ts';
 import { scenario } from '../../../lab/scenario.ts';
 import { startTwin } from '../../../lab/twin.ts';
@@ -10,6 +9,7 @@ import { cweIds, patchLinks, pickCvss } from '../../../nodes/nvd/cve.ts';
 import { nvdConnector, nvdErrorCode } from '../../../nodes/nvd/index.ts';
 import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { runAction } from '../../support/connector-harness.ts';
+import { LoopbackClock } from '../../support/loopback-clock.ts';
 
 let twin: RunningTwin<NvdState>;
 let credentials: Record<string, unknown>;
@@ -23,30 +23,6 @@ afterAll(async () => {
   destroyAgents();
 });
 beforeEach(() => twin.reset());
-
-/**
- * Virtual time over real loopback HTTP: waits under a minute (throttle pauses, Retry-After, backoff) pass
- * at once and are recorded; the executor's attempt deadline runs on a real unref'd timer it cancels.
- */
-class LoopbackClock implements Clock {
-  private time = Date.now();
-  readonly sleeps: number[] = [];
-  now = (): number => this.time;
-  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      if (ms >= 60_000) {
-        const timer = setTimeout(resolve, ms).unref();
-        signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-        return;
-      }
-      this.sleeps.push(ms);
-      setImmediate(() => {
-        this.time += ms;
-        resolve();
-      });
-    });
-}
 
 async function run(params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
   const clock = new LoopbackClock();

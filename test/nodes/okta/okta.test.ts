@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../engine/ports.ts';
 import { labCredentialsFor } from '../../../lab/lab.ts';
 import { scenario } from '../../../lab/scenario.ts';
 import { startTwin } from '../../../lab/twin.ts';
@@ -11,6 +10,7 @@ import { oktaConnector } from '../../../nodes/okta/index.ts';
 import { parseLinkHeader } from '../../../nodes/okta/link-header.ts';
 import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { runAction as harnessRun } from '../../support/connector-harness.ts';
+import { LoopbackClock } from '../../support/loopback-clock.ts';
 
 let twin: RunningTwin<OktaTwinState>;
 let credentials: Record<string, unknown>;
@@ -26,31 +26,6 @@ afterAll(async () => {
   destroyAgents();
 });
 beforeEach(() => twin.reset());
-
-/**
- * Virtual time for runs over real loopback HTTP: waits under a minute (backoff, Retry-After) pass at
- * once and are recorded, while the attempt's deadline runs on a real unref'd timer (the harness's
- * FakeClock would jump to that deadline while a real request is in flight).
- */
-class LoopbackClock implements Clock {
-  private time = Date.now();
-  readonly sleeps: number[] = [];
-  now = (): number => this.time;
-  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      if (ms >= 60_000) {
-        const timer = setTimeout(resolve, ms).unref();
-        signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-        return;
-      }
-      this.sleeps.push(ms);
-      setImmediate(() => {
-        this.time += ms;
-        resolve();
-      });
-    });
-}
 
 /** Runs one action; the harness's stand-in trigger borrows the first action's input schema, so it is pinned. */
 async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof harnessRun>[4] = {}, creds = credentials) {

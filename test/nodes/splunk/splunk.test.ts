@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../engine/ports.ts';
 import { labCredentialsFor } from '../../../lab/lab.ts';
 import { scenario } from '../../../lab/scenario.ts';
 import { startTwin } from '../../../lab/twin.ts';
@@ -12,6 +11,7 @@ import { UPDATE_NOTABLE_EXAMPLE } from '../../../nodes/splunk/examples.ts';
 import { splunkConnector } from '../../../nodes/splunk/index.ts';
 import { jobPhase, messagesOf, normalizeSearch, pollDelayMs, splunkError } from '../../../nodes/splunk/search-job.ts';
 import { runAction } from '../../support/connector-harness.ts';
+import { LoopbackClock } from '../../support/loopback-clock.ts';
 
 const IP = scenario.login.maliciousIp;
 const LOGIN_NOTABLE = 'A1B2C3D4-1111-4E5F-9A8B-0C1D2E3F4A51@@notable@@5f2b7c1e9d3a4b6c8e0f1a2b3c4d5e6f';
@@ -28,31 +28,6 @@ afterAll(async () => {
   destroyAgents();
 });
 beforeEach(() => twin.reset());
-
-/**
- * Virtual time for runs over real loopback HTTP: waits under a minute (job polls, backoff,
- * Retry-After) pass at once and are recorded; the 120 s attempt deadline runs on a real unref'd
- * timer that the finished attempt cancels (FakeClock would fire it while a request is in flight).
- */
-class LoopbackClock implements Clock {
-  private time = Date.now();
-  readonly sleeps: number[] = [];
-  now = (): number => this.time;
-  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      if (ms >= 60_000) {
-        const timer = setTimeout(resolve, ms).unref();
-        signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-        return;
-      }
-      this.sleeps.push(ms);
-      setImmediate(() => {
-        this.time += ms;
-        resolve();
-      });
-    });
-}
 
 /** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
 async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
