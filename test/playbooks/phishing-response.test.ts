@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { scenario } from '../../lab/scenario.ts';
+import type { JiraTwinState } from '../../lab/twins/jira.ts';
+import type { MsgraphTwinState } from '../../lab/twins/msgraph.ts';
+import { SLACK_CHANNELS, type SlackTwinState } from '../../lab/twins/slack.ts';
+import { createBuiltinRegistry } from '../../nodes/registry.ts';
+import { adfText, useLab, type LabFixture } from './lab-fixture.ts';
+
+const PLAYBOOK = 'phishing-response';
+const lab = useLab();
+
+const { phishing, users } = scenario;
+
+/** The folder each copy of the phishing email is in, by the owner's login. */
+function phishingFolders(fixture: LabFixture): Record<string, string[]> {
+  const state = fixture.twinState<MsgraphTwinState>('msgraph');
+  const loginOf = new Map(state.users.map((u) => [u.id, u.userPrincipalName]));
+  const folders: Record<string, string[]> = {};
+  for (const message of state.messages) {
+    if (message.resource['internetMessageId'] !== phishing.internetMessageId) continue;
+    const login = loginOf.get(message.userId) ?? message.userId;
+    (folders[login] ??= []).push(message.folder);
+  }
+  return folders;
+}
+
+function slackMessages(fixture: LabFixture): string[] {
+  return fixture.twinState<SlackTwinState>('slack').channels[SLACK_CHANNELS.socAlerts]!.messages.map((m) => m.text);
+}
+
+function jiraIssues(fixture: LabFixture) {
+  return Object.values(fixture.twinState<JiraTwinState>('jira').issues);
+}
+
+
+/** alice reports the internal "Team lunch" email from carol: no links, no attachment. */
+function benignReport(): Record<string, unknown> {
+  const sample = lab.loadShipped(PLAYBOOK).nodes.find((n) => n.id === 'report')!.params['sample'] as Record<string, unknown>;
+  return {
+    ...sample,
+    messageUrl: `https://graph.microsoft.com/v1.0/users/${users.alice.mailboxId}/messages/AAMkAGI2TG93AAC=`,
+    internetMessageId: '<TG93AAC=@corp.example>',
+    subject: 'Team lunch on Friday',
+    sender: users.carol.login,
+    senderIP: '10.20.30.60',
+  };
+}
+
+describe('phishing-response playbook', () => {
+  it('when the analyst approves, quarantines every copy, names the affected users on Slack and opens a ticket', async () => {
+    expect(phishingFolders(lab)).toEqual({ [users.alice.login]: ['inbox'], [users.bob.login]: ['inbox'] });
+
+    const { state, events } = await lab.runShipped(PLAYBOOK, { approve: 'approved' });
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['verdict']!.output).toMatchObject({
+      malicious: true,
+      maliciousUrls: [phishing.maliciousUrl],
+      maliciousHashes: [phishing.attachment.sha256],
+    });
+    const request = events.find((e) => e.type === 'approval.requested');
+    expect(request).toMatchObject({ nodeId: 'approve_quarantine', prompt: `Quarantine 2 copies of '${phishing.subject}' from ${phishing.sender}?` });
+
+    expect(phishingFolders(lab)).toEqual({ [users.alice.login]: ['deleteditems'], [users.bob.login]: ['deleteditems'] });
+    expect(lab.twinState<MsgraphTwinState>('msgraph').moveLog).toHaveLength(2);
+
+    const posted = slackMessages(lab);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain('Phishing quarantined');
+    expect(posted[0]).toContain(`Affected users: ${users.alice.login}, ${users.bob.login}`);
+
+    const issues = jiraIssues(lab);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.fields).toMatchObject({
+      summary: `Phishing quarantined: '${phishing.subject}' from ${phishing.sender}`,
+      project: { key: 'SEC' },
+      priority: { name: 'High' },
+    });
+    const description = adfText(issues[0]!.fields['description']);
+    expect(description).toContain(phishing.maliciousUrl.replace('http', 'hxxp'));
+    expect(description).not.toContain(phishing.maliciousUrl);
+    expect(description).toContain(phishing.attachment.sha256);
+    expect(description).toContain('2 of 2 copies moved to Deleted Items');
+  });
+
+  it('when the analyst rejects, moves nothing and opens a ticket saying so', async () => {
+    const { state } = await lab.runShipped(PLAYBOOK, { approve: 'rejected' });
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['approve_quarantine']!.output).toEqual({ decision: 'rejected' });
+    for (const id of ['quarantine', 'notify_users', 'ticket_quarantined']) expect(state.nodes[id]!.status, id).toBe('skipped');
+
+    expect(phishingFolders(lab)).toEqual({ [users.alice.login]: ['inbox'], [users.bob.login]: ['inbox'] });
+    const graph = lab.twinState<MsgraphTwinState>('msgraph');
+    expect(graph.moveLog).toEqual([]);
+    expect(lab.twin('msgraph').requests.filter((r) => r.path.endsWith('/move'))).toEqual([]);
+
+    const issues = jiraIssues(lab);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.fields.summary).toBe(`Phishing not quarantined (rejected): '${phishing.subject}' from ${phishing.sender}`);
+    expect(adfText(issues[0]!.fields['description'])).toContain('No messages were moved');
+    expect(slackMessages(lab)).toEqual([]);
+  });
+
+  it('on a clean report asks no one, moves nothing and posts an all-clear', async () => {
+    const { state, events } = await lab.runShipped(PLAYBOOK, { trigger: benignReport() });
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['extract_iocs']!.output).toMatchObject({ urls: [], hashes: [], sender: users.carol.login });
+    expect(state.nodes['check_urls']!.output).toEqual([]);
+    expect(state.nodes['verdict']!.output).toMatchObject({ malicious: false });
+    expect(events.some((e) => e.type === 'approval.requested')).toBe(false);
+
+    const posted = slackMessages(lab);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain("Reported email 'Team lunch on Friday'");
+    expect(posted[0]).toContain('looks clean');
+    expect(lab.twinState<MsgraphTwinState>('msgraph').moveLog).toEqual([]);
+    expect(jiraIssues(lab)).toEqual([]);
+  });
+
+  it('as an approved dry run simulates every write and changes no twin', async () => {
+    const before = { messages: lab.twinState<MsgraphTwinState>('msgraph').messages, slack: lab.twinState<SlackTwinState>('slack').channels };
+    const registry = createBuiltinRegistry();
+    const playbook = lab.loadShipped(PLAYBOOK);
+
+    const { state } = await lab.runShipped(PLAYBOOK, { dryRun: true, approve: 'approved' });
+
+    expect(state.status).toBe('succeeded');
+    const writes = playbook.nodes.filter((n) => registry.get(n.type)?.effect === 'write' && state.nodes[n.id]!.status !== 'skipped');
+    expect(writes.map((n) => n.id).sort()).toEqual(['notify_users', 'quarantine', 'ticket_quarantined']);
+    for (const node of writes) expect(state.nodes[node.id]!.status, node.id).toBe('simulated');
+
+    const graph = lab.twinState<MsgraphTwinState>('msgraph');
+    expect(graph.messages).toEqual(before.messages);
+    expect(graph.moveLog).toEqual([]);
+    expect(lab.twin('msgraph').requests.filter((r) => r.path.endsWith('/move'))).toEqual([]);
+    expect(lab.twinState<SlackTwinState>('slack').channels).toEqual(before.slack);
+    expect(lab.twin('slack').requests).toEqual([]);
+    expect(lab.twin('jira').requests).toEqual([]);
+  });
+
+  it('retries a quarantine move that failed with a 500 and moves each copy once', async () => {
+    await lab.fault('msgraph', { method: 'POST', path: '/move$', status: 500, times: 1 });
+
+    const { state } = await lab.runShipped(PLAYBOOK, { approve: 'approved' });
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['quarantine']).toMatchObject({ status: 'succeeded', attempt: 2 });
+    expect(phishingFolders(lab)).toEqual({ [users.alice.login]: ['deleteditems'], [users.bob.login]: ['deleteditems'] });
+    expect(lab.twinState<MsgraphTwinState>('msgraph').moveLog).toHaveLength(2);
+  });
+
+  it('runs from the command line on the lab: rejected without a terminal, approved with --approve, and as a dry run', async () => {
+    const file = `playbooks/${PLAYBOOK}.playbook.json`;
+    const variants = [[], ['--approve'], ['--dry-run'], ['--dry-run', '--approve']];
+    const results = await Promise.all(variants.map((flags) => lab.runCli(['run', file, '--lab', ...flags])));
+    results.forEach((result, i) => {
+      const flags = variants[i]!;
+      expect(result.code, `${flags.join(' ')}: ${result.stderr}`).toBe(0);
+      expect(result.stdout).toContain(flags.includes('--approve') ? 'approved by' : 'rejected by');
+    });
+  }, 60_000);
+});

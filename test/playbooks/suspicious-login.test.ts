@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { scenario } from '../../lab/scenario.ts';
+import type { JiraTwinState } from '../../lab/twins/jira.ts';
+import type { OktaTwinState } from '../../lab/twins/okta.ts';
+import type { PanosTwinState } from '../../lab/twins/panos.ts';
+import { SLACK_CHANNELS, type SlackTwinState } from '../../lab/twins/slack.ts';
+import type { SplunkTwinState } from '../../lab/twins/splunk.ts';
+import { createBuiltinRegistry } from '../../nodes/registry.ts';
+import { adfText, useLab, type LabFixture } from './lab-fixture.ts';
+
+const PLAYBOOK = 'suspicious-login';
+const lab = useLab();
+
+const { maliciousIp, benignIp } = scenario.login;
+const BLOCK_GROUP = scenario.firewall.blockGroup;
+const BLOCKED_ADDRESS = `sb-${maliciousIp}`;
+
+/** A notable for bob signing in from a clean address to build-07, a host without detections. */
+const BENIGN_EVENT_ID = 'C3D4E5F6-3333-4A5B-8C9D-0E1F2A3B4C53@@notable@@1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e';
+function benignNotable(): Record<string, unknown> {
+  const sample = lab.loadShipped(PLAYBOOK).nodes.find((n) => n.id === 'alert')!.params['sample'] as Record<string, unknown>;
+  return {
+    ...sample,
+    event_id: BENIGN_EVENT_ID,
+    rule_id: BENIGN_EVENT_ID,
+    rule_title: `Suspicious login for ${scenario.users.bob.login} from ${benignIp} (US)`,
+    src: benignIp,
+    src_country: 'US',
+    user: scenario.users.bob.login,
+    dest: scenario.vulnerability.minor.asset.hostname,
+    dest_ip: scenario.vulnerability.minor.asset.ip,
+  };
+}
+
+
+function slackMessages(fixture: LabFixture): string[] {
+  return fixture.twinState<SlackTwinState>('slack').channels[SLACK_CHANNELS.socAlerts]!.messages.map((m) => m.text);
+}
+
+function oktaStatusOf(fixture: LabFixture, login: string): string | undefined {
+  return fixture.twinState<OktaTwinState>('okta').users.find((u) => u.profile.login === login)?.status;
+}
+
+/** The parts of the written-to twins that a write would change (not token or rate counters). */
+function writableState(fixture: LabFixture) {
+  const panos = fixture.twinState<PanosTwinState>('panos');
+  const splunk = fixture.twinState<SplunkTwinState>('splunk');
+  return {
+    panos: { candidate: panos.candidate, running: panos.running, registered: panos.registered, jobs: panos.jobs },
+    okta: fixture.twinState<OktaTwinState>('okta').users,
+    jira: fixture.twinState<JiraTwinState>('jira').issues,
+    slack: fixture.twinState<SlackTwinState>('slack').channels,
+    splunk: { notables: splunk.notables, reviews: splunk.reviews },
+  };
+}
+
+describe('suspicious-login playbook', () => {
+  it('on a confirmed compromise blocks the IP, suspends the user, opens a High SEC ticket and notifies #soc-alerts', async () => {
+    const { state } = await lab.runShipped(PLAYBOOK);
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['verdict']!.output).toMatchObject({ ipMalicious: true, hostSawMalware: true, confirmed: true });
+
+    const panos = lab.twinState<PanosTwinState>('panos');
+    expect(panos.running.groups[BLOCK_GROUP]!.static).toContain(BLOCKED_ADDRESS);
+    expect(panos.running.addresses[BLOCKED_ADDRESS]!['ip-netmask']).toBe(maliciousIp);
+
+    expect(oktaStatusOf(lab, scenario.login.user)).toBe('SUSPENDED');
+
+    const issues = Object.values(lab.twinState<JiraTwinState>('jira').issues);
+    expect(issues).toHaveLength(1);
+    const issue = issues[0]!;
+    expect(issue.fields).toMatchObject({
+      summary: `Suspicious login: ${scenario.login.user} from ${maliciousIp} on ${scenario.host.hostname}`,
+      project: { key: 'SEC' },
+      priority: { name: 'High' },
+      issuetype: { name: 'Incident' },
+    });
+    const description = adfText(issue.fields['description']);
+    expect(description).toContain('AbuseIPDB: abuse confidence 100/100');
+    expect(description).toContain('9 of 12 engines say malicious');
+    expect(description).toContain(scenario.host.detection.fileName);
+    expect(description).toContain(`Firewall: blocked: ${BLOCKED_ADDRESS}`);
+    expect(description).toContain('is SUSPENDED');
+
+    const posted = slackMessages(lab);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain('Confirmed suspicious login');
+    expect(posted[0]).toContain(issue.key);
+
+    expect(lab.twinState<SplunkTwinState>('splunk').reviews).toEqual([]);
+  });
+
+  it('on a clean IP and a host without detections records a benign verdict, closes the notable and contains nothing', async () => {
+    const before = writableState(lab);
+
+    const { state } = await lab.runShipped(PLAYBOOK, { trigger: benignNotable() });
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['verdict']!.output).toMatchObject({ ipMalicious: false, hostDetections: 0, confirmed: false });
+    expect(state.nodes['benign_verdict']!.output).toMatchObject({ verdict: 'benign' });
+    for (const id of ['block_ip', 'commit', 'find_user', 'suspend_user', 'create_ticket', 'notify_soc']) {
+      expect(state.nodes[id]!.status, id).toBe('skipped');
+    }
+
+    const reviews = lab.twinState<SplunkTwinState>('splunk').reviews;
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]).toMatchObject({ rule_id: BENIGN_EVENT_ID, status: '5' });
+    expect(reviews[0]!.comment).toContain('Switchboard verdict: benign');
+
+    const after = writableState(lab);
+    expect(after.panos).toEqual(before.panos);
+    expect(after.okta).toEqual(before.okta);
+    expect(after.jira).toEqual(before.jira);
+    expect(after.slack).toEqual(before.slack);
+  });
+
+  it('as a dry run simulates every write and changes no twin', async () => {
+    const before = writableState(lab);
+    const registry = createBuiltinRegistry();
+    const playbook = lab.loadShipped(PLAYBOOK);
+
+    const { state } = await lab.runShipped(PLAYBOOK, { dryRun: true });
+
+    expect(state.status).toBe('succeeded');
+    const writes = playbook.nodes.filter((n) => registry.get(n.type)?.effect === 'write' && state.nodes[n.id]!.status !== 'skipped');
+    expect(writes.map((n) => n.id).sort()).toEqual(['block_ip', 'commit', 'create_ticket', 'notify_soc', 'suspend_user']);
+    for (const node of writes) expect(state.nodes[node.id]!.status, node.id).toBe('simulated');
+    expect(state.nodes['verdict']!.output).toMatchObject({ confirmed: true });
+
+    expect(writableState(lab)).toEqual(before);
+    expect(lab.twin('panos').requests).toEqual([]);
+    expect(lab.twin('jira').requests).toEqual([]);
+    expect(lab.twin('slack').requests).toEqual([]);
+    expect(lab.twin('okta').requests.every((r) => r.method === 'GET')).toBe(true);
+  });
+
+  it('retries an AbuseIPDB 500 and goes on', async () => {
+    await lab.fault('abuseipdb', { path: '^/api/v2/check', status: 500, times: 1 });
+
+    const { state } = await lab.runShipped(PLAYBOOK);
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['check_abuseipdb']).toMatchObject({ status: 'succeeded', attempt: 2 });
+    expect(lab.twinState<PanosTwinState>('panos').running.groups[BLOCK_GROUP]!.static).toContain(BLOCKED_ADDRESS);
+  });
+
+  it('when the firewall keeps failing, says so on Slack and still suspends, tickets and notifies', async () => {
+    await lab.fault('panos', { path: '^/api/?$', status: 500 });
+
+    const { state } = await lab.runShipped(PLAYBOOK);
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['block_ip']).toMatchObject({ status: 'failed', attempt: 3 });
+    expect(state.nodes['commit']!.status).toBe('skipped');
+    expect(state.nodes['firewall_outcome']!.output).toMatchObject({ blocked: false });
+
+    expect(lab.twinState<PanosTwinState>('panos').running.groups[BLOCK_GROUP]!.static).toEqual([]);
+    expect(oktaStatusOf(lab, scenario.login.user)).toBe('SUSPENDED');
+
+    const issues = Object.values(lab.twinState<JiraTwinState>('jira').issues);
+    expect(issues).toHaveLength(1);
+    expect(adfText(issues[0]!.fields['description'])).toContain('Firewall: NOT blocked');
+
+    const posted = slackMessages(lab);
+    expect(posted).toHaveLength(2);
+    expect(posted[0]).toContain('Firewall block failed');
+    expect(posted[0]).toContain(maliciousIp);
+    expect(posted[1]).toContain(issues[0]!.key);
+  });
+
+  it('runs from the command line on the lab, for real and as a dry run', async () => {
+    const file = `playbooks/${PLAYBOOK}.playbook.json`;
+    const [real, dry] = await Promise.all([lab.runCli(['run', file, '--lab']), lab.runCli(['run', file, '--lab', '--dry-run'])]);
+
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stdout).toContain('succeeded');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('simulated');
+  }, 60_000);
+});
