@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { DOMAIN_EXAMPLE, FILE_EXAMPLE, IP_EXAMPLE, SUBMIT_EXAMPLE, URL_EXAMPLE } from './examples.ts';
-import { summarise, urlId } from './summary.ts';
+import { summarise, unknownSummary, urlId } from './summary.ts';
 import type { ReportSummary } from './summary.ts';
 
 const threshold = z
@@ -12,6 +12,11 @@ const threshold = z
   .default(3)
   .describe('How many engines must say malicious before `malicious` is true (single-engine false positives are common).');
 
+const failIfUnknown = z
+  .boolean()
+  .default(false)
+  .describe('Fail with NOT_FOUND when VirusTotal has never seen it; by default the output says `found: false`, verdict `unknown`.');
+
 export const ipReportInput = z.strictObject({
   ip: z.union([z.ipv4(), z.ipv6()]).describe('IPv4 or IPv6 address to look up.'),
   threshold,
@@ -20,11 +25,13 @@ export const ipReportInput = z.strictObject({
 export const domainReportInput = z.strictObject({
   domain: z.string().min(1).max(253).describe('Domain name, e.g. paypa1-secure.com (no scheme, no path).'),
   threshold,
+  failIfUnknown,
 });
 
 export const urlReportInput = z.strictObject({
   url: z.string().min(1).max(8_192).describe('The URL as seen, e.g. http://paypa1-secure.com/login/verify; its VirusTotal identifier is computed.'),
   threshold,
+  failIfUnknown,
 });
 
 export const fileReportInput = z.strictObject({
@@ -33,6 +40,7 @@ export const fileReportInput = z.strictObject({
     .regex(/^([0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, 'must be an MD5, SHA-1 or SHA-256 hex digest')
     .describe('File hash: MD5, SHA-1 or SHA-256.'),
   threshold,
+  failIfUnknown,
 });
 
 export const submitUrlInput = z.strictObject({
@@ -58,7 +66,7 @@ export const domainReport: RunAction<typeof domainReportInput> = {
   input: domainReportInput,
   effect: 'read',
   example: DOMAIN_EXAMPLE,
-  run: (ctx, input) => report(ctx, `/domains/${encodeURIComponent(input.domain.trim().toLowerCase())}`, input.threshold),
+  run: (ctx, input) => report(ctx, `/domains/${encodeURIComponent(input.domain.trim().toLowerCase())}`, input.threshold, input.failIfUnknown ? undefined : { id: input.domain.trim().toLowerCase(), type: 'domain' }),
 };
 
 /** GET /urls/{url_id}, with the unpadded base64url identifier computed from the URL. */
@@ -68,7 +76,7 @@ export const urlReport: RunAction<typeof urlReportInput> = {
   input: urlReportInput,
   effect: 'read',
   example: URL_EXAMPLE,
-  run: (ctx, input) => report(ctx, `/urls/${urlId(input.url)}`, input.threshold),
+  run: (ctx, input) => report(ctx, `/urls/${urlId(input.url)}`, input.threshold, input.failIfUnknown ? undefined : { id: urlId(input.url), type: 'url' }),
 };
 
 /** GET /files/{id}. */
@@ -78,7 +86,7 @@ export const fileReport: RunAction<typeof fileReportInput> = {
   input: fileReportInput,
   effect: 'read',
   example: FILE_EXAMPLE,
-  run: (ctx, input) => report(ctx, `/files/${input.id.toLowerCase()}`, input.threshold),
+  run: (ctx, input) => report(ctx, `/files/${input.id.toLowerCase()}`, input.threshold, input.failIfUnknown ? undefined : { id: input.id.toLowerCase(), type: 'file' }),
 };
 
 /**
@@ -103,9 +111,18 @@ export const submitUrl: RunAction<typeof submitUrlInput> = {
   },
 };
 
-/** One object lookup: GET the path, then summarise with the node's threshold (a malformed body is a VENDOR error). */
-async function report(ctx: ConnectorContext, path: string, threshold: number): Promise<ReportSummary> {
-  const response = await ctx.http.get<unknown>(path);
+/**
+ * One object lookup: GET the path, then summarise with the node's threshold (a malformed body is a
+ * VENDOR error). With `unseen`, a 404 becomes that object's `unknown` summary instead of a failure.
+ */
+async function report(ctx: ConnectorContext, path: string, threshold: number, unseen?: { id: string; type: string }): Promise<ReportSummary> {
+  let response;
+  try {
+    response = await ctx.http.get<unknown>(path);
+  } catch (error) {
+    if (unseen && error instanceof NodeError && error.code === 'NOT_FOUND') return unknownSummary(unseen.id, unseen.type);
+    throw error;
+  }
   try {
     return summarise(response.data, threshold);
   } catch (error) {

@@ -14,12 +14,14 @@ export interface EngineResult {
   result: string | null;
 }
 
-export type Verdict = 'malicious' | 'suspicious' | 'harmless' | 'undetected';
+export type Verdict = 'malicious' | 'suspicious' | 'harmless' | 'undetected' | 'unknown';
 
 /** The playbook-facing summary every report action returns beside the vendor's attributes. */
 export interface ReportSummary {
   id: string;
   type: string;
+  /** False when VirusTotal has never seen the object (verdict `unknown`). */
+  found: boolean;
   /** True when at least `threshold` engines say malicious. */
   malicious: boolean;
   verdict: Verdict;
@@ -84,6 +86,7 @@ export function summarise(body: unknown, threshold: number): ReportSummary {
   return {
     id: data['id'],
     type,
+    found: true,
     malicious: verdict === 'malicious',
     verdict,
     detections: stats.malicious,
@@ -93,6 +96,27 @@ export function summarise(body: unknown, threshold: number): ReportSummary {
     flagged_by: flaggedBy(results),
     attributes,
     permalink: `https://www.virustotal.com/gui/${GUI_PATHS[type] ?? type}/${encodeURIComponent(data['id'])}`,
+  };
+}
+
+/**
+ * The summary of an object VirusTotal has never seen: not an error for a playbook, which asks
+ * "is this known bad?" and must go on for a fresh phishing URL nobody has scanned yet.
+ */
+export function unknownSummary(id: string, type: string): ReportSummary {
+  return {
+    id,
+    type,
+    found: false,
+    malicious: false,
+    verdict: 'unknown',
+    detections: 0,
+    engines: 0,
+    last_analysis_stats: { ...EMPTY_STATS },
+    reputation: 0,
+    flagged_by: [],
+    attributes: {},
+    permalink: `https://www.virustotal.com/gui/${GUI_PATHS[type] ?? type}/${encodeURIComponent(id)}`,
   };
 }
 

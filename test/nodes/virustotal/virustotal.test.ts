@@ -95,9 +95,16 @@ describe('virustotal connector against its twin', () => {
     }
   });
 
-  it('gives the vendor not-found answer for an unknown hash, without retrying', async () => {
+  it('reports a hash VirusTotal has never seen as found: false, verdict unknown, not as a failure', async () => {
     const unknown = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-    const { node, sleeps } = await run('file_report', { id: unknown });
+    const { node } = await run('file_report', { id: unknown });
+    expect(node.status).toBe('succeeded');
+    expect(node.output).toMatchObject({ id: unknown, type: 'file', found: false, malicious: false, verdict: 'unknown', detections: 0 });
+  });
+
+  it('gives the vendor not-found answer for an unknown hash with failIfUnknown, without retrying', async () => {
+    const unknown = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    const { node, sleeps } = await run('file_report', { id: unknown, failIfUnknown: true });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'NOT_FOUND', status: 404 });
     expect(node.error?.message).toBe(`VirusTotal 404 NotFoundError: File "${unknown}" not found`);
@@ -107,7 +114,7 @@ describe('virustotal connector against its twin', () => {
   it('submits a URL, returning the analysis id, after which the URL has a report (a page on the phishing host scans malicious)', async () => {
     const url = 'http://paypa1-secure.com/account/update';
     const before = await run('url_report', { url });
-    expect(before.node.error?.code).toBe('NOT_FOUND');
+    expect(before.node.output).toMatchObject({ found: false, verdict: 'unknown' });
 
     const { node } = await run('submit_url', { url });
     expect(node.status).toBe('succeeded');
