@@ -49,6 +49,8 @@ export type RunEvent =
       simulated?: boolean;
       /** The output came from a pin, a skip with output, or a previous run. */
       source?: 'pin' | 'user' | 'reused';
+      /** Resolved input of an instant node, which emits no `node.started` (it starts and ends at once). */
+      input?: unknown;
     })
   | (Base & {
       type: 'node.failed';
@@ -58,6 +60,8 @@ export type RunEvent =
       durationMs: number;
       /** The node has an error edge and the run goes on along it. */
       handled: boolean;
+      /** Resolved input of an instant node (see node.succeeded). */
+      input?: unknown;
     })
   | (Base & { type: 'node.skipped'; nodeId: string; reason: SkipReason })
   | (Base & { type: 'run.paused'; nodeId: string; reason: PauseReason; input: unknown })

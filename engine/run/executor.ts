@@ -241,11 +241,14 @@ class Run {
       return this.succeed(node, output, this.route(node, spec.example), 1, this.clock.now() - started, { simulated: true });
     }
     if (items) return this.execItems(node, spec, items, started);
-    this.emit({ type: 'node.started', nodeId: node.id, attempt: 1, input });
+    // An instant node starts and ends in one step: its input rides on its one closing event.
+    const instant = spec.timing === 'instant';
+    if (!instant) this.emit({ type: 'node.started', nodeId: node.id, attempt: 1, input });
     const result = await this.attempts(node, spec, input, undefined, overridden);
     const durationMs = this.clock.now() - started;
-    if (result.ok) this.succeed(node, result.output, this.route(node, result.output), result.attempt, durationMs);
-    else this.fail(node, result.error, result.attempt, durationMs);
+    const withInput = instant ? { input } : {};
+    if (result.ok) this.succeed(node, result.output, this.route(node, result.output), result.attempt, durationMs, withInput);
+    else this.fail(node, result.error, result.attempt, durationMs, withInput);
   }
 
   /** forEach: one run per item, `concurrency` at a time; the output is the list of results. */
@@ -437,16 +440,16 @@ class Run {
     return node.spec?.route ? node.spec.route(output) : 'out';
   }
 
-  private succeed(node: PlannedNode, output: unknown, port: string, attempt: number, durationMs: number, extra: { simulated?: boolean; source?: 'pin' | 'user' | 'reused' } = {}): void {
+  private succeed(node: PlannedNode, output: unknown, port: string, attempt: number, durationMs: number, extra: { simulated?: boolean; source?: 'pin' | 'user' | 'reused'; input?: unknown } = {}): void {
     this.emit({ type: 'node.succeeded', nodeId: node.id, attempt, output, port, durationMs, ...extra });
     this.scope.nodes[node.id] = { output, status: extra.simulated ? 'simulated' : 'succeeded' };
     this.settle(node, { kind: 'succeeded', port });
   }
 
-  private fail(node: PlannedNode, error: NodeError, attempt: number, durationMs: number): void {
+  private fail(node: PlannedNode, error: NodeError, attempt: number, durationMs: number, extra: { input?: unknown } = {}): void {
     const info = toErrorInfo(error);
     const handled = node.hasErrorEdge && error.code !== 'CANCELLED';
-    this.emit({ type: 'node.failed', nodeId: node.id, attempt, error: info, durationMs, handled });
+    this.emit({ type: 'node.failed', nodeId: node.id, attempt, error: info, durationMs, handled, ...extra });
     this.scope.nodes[node.id] = { status: 'failed', error: info };
     if (!handled) {
       if (error.code === 'CANCELLED') this.stopped = true;

@@ -77,6 +77,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       node.finishedAt = event.at;
       node.durationMs = event.durationMs;
       if (event.source !== undefined) node.source = event.source;
+      if (event.input !== undefined) node.input = event.input;
       if (node.error !== undefined) delete node.error;
       state.lastCompletedNodeId = event.nodeId;
       if (state.paused?.nodeId === event.nodeId) delete state.paused;
@@ -89,6 +90,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       node.error = event.error;
       node.finishedAt = event.at;
       node.durationMs = event.durationMs;
+      if (event.input !== undefined) node.input = event.input;
       if (event.handled) node.port = 'error';
       state.lastCompletedNodeId = event.nodeId;
       break;
