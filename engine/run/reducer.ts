@@ -131,7 +131,8 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       state.finishedAt = event.at;
       state.durationMs = event.durationMs;
       delete state.paused;
-      for (const node of Object.values(state.nodes)) if (node.status === 'paused') node.status = 'idle';
+      // A new object, not a change in place: reduceRun's previous state still holds the old one.
+      for (const [id, node] of Object.entries(state.nodes)) if (node.status === 'paused') state.nodes[id] = { ...node, status: 'idle' };
       if (event.error !== undefined) state.error = event.error;
       if (event.output !== undefined) state.output = event.output;
       break;

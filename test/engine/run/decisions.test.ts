@@ -87,3 +87,16 @@ describe('token bucket', () => {
     expect(reserveToken(bucket, limit, 10_000).waitMs).toBe(0);
   });
 });
+
+describe('reduceRun', () => {
+  it('never changes the state it was given, even when a finished run un-pauses its nodes', async () => {
+    const { reduceRun } = await import('../../../engine/run/reducer.ts');
+    const base = { seq: 1, runId: 'r', at: 0 };
+    let state = reduceRun(undefined, { ...base, type: 'run.started', playbookId: 'p', playbookName: 'P', revision: 1, mode: 'step', dryRun: false, trigger: {}, nodeIds: ['a'] });
+    state = reduceRun(state, { ...base, seq: 2, type: 'run.paused', nodeId: 'a', reason: 'step', input: {} });
+    const paused = structuredClone(state);
+    const finished = reduceRun(state, { ...base, seq: 3, type: 'run.finished', status: 'cancelled', durationMs: 1 });
+    expect(state).toEqual(paused);
+    expect(finished.nodes.a?.status).toBe('idle');
+  });
+});
