@@ -4,6 +4,8 @@ import { labCommand, labUsage } from './commands/lab.ts';
 import { resumeCommand, resumeUsage } from './commands/resume.ts';
 import { runCommand, runUsage } from './commands/run.ts';
 import { runsCommand, runsUsage } from './commands/runs.ts';
+import { serveCommand, serveUsage } from './commands/serve.ts';
+import { startCommand, startUsage } from './commands/start.ts';
 import { validateCommand, validateUsage } from './commands/validate.ts';
 import { CliError, EXIT_INVALID, EXIT_OK } from './io.ts';
 import type { CliIo } from './io.ts';
@@ -22,6 +24,9 @@ Commands:
   resume RUN_ID             continue an interrupted run from where it stopped
   connectors [--json]       list connectors and their actions
   lab [--port N] [--json]   start the vendor twins (simulated tool APIs) and print their URLs
+  serve [options]           the editor in the browser, on 127.0.0.1 with a token
+                            [--port N] [--workspace DIR] [--no-lab] [--no-open]
+  start                     what npm start runs: the desktop app, else serve
   help [COMMAND]            this text, or a command's options
   --version                 print the version
 
@@ -38,6 +43,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   resume: { run: (argv, io) => resumeCommand(argv, io), usage: resumeUsage },
   connectors: { run: connectorsCommand, usage: connectorsUsage },
   lab: { run: labCommand, usage: labUsage },
+  serve: { run: (argv, io) => serveCommand(argv, io), usage: serveUsage },
+  start: { run: startCommand, usage: startUsage },
 };
 
 /** The package version, for `--version`. */

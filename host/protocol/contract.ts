@@ -27,6 +27,8 @@ export interface PlaybookSummary {
   updatedAt: number;
   /** Credential slots of the playbook and whether each is bound to a stored credential. */
   slots: SlotBinding[];
+  /** Validation errors of the saved file (0: it can run), so the list can mark broken playbooks. */
+  errorCount?: number;
 }
 
 export interface SlotBinding {
@@ -44,6 +46,8 @@ export interface CredentialView {
   fields: Record<string, unknown>;
   secretFields: string[];
   updatedAt: number;
+  /** Seeded for the lab: runs fill in the live lab twins' URLs, and it only works while the lab runs. */
+  lab?: boolean;
 }
 
 export interface RunSummary {
@@ -87,7 +91,13 @@ export const methods = {
   /** Reads a shared file without saving it: the editor shows its problems and asks for bindings. */
   'playbooks.import': {
     params: z.strictObject({ text: z.string().max(10_000_000), fileName: z.string().max(500) }),
-    result: {} as { playbook?: Playbook; problems: Problem[]; slots: SlotBinding[] },
+    result: {} as {
+      playbook?: Playbook;
+      problems: Problem[];
+      slots: SlotBinding[];
+      /** Set when the workspace already has a playbook with this id: save under a new id, or pass it as expectedRevision to replace. */
+      existingRevision?: number;
+    },
   },
   /** The file to share: the playbook as saved, never a secret (credentials are slots only). */
   'playbooks.export': { params: z.strictObject({ id }), result: {} as { fileName: string; text: string } },

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_RENDERER_DIR, startServer } from '../../server/server.ts';
+import { parseCommandArgs } from '../args.ts';
+import { CliError, EXIT_OK } from '../io.ts';
+import type { CliIo } from '../io.ts';
+import { oneLine } from '../playbook-files.ts';
+
+/** What `switchboard help serve` prints. */
+export const serveUsage = `Usage: switchboard serve [--port N] [--workspace DIR] [--no-lab] [--no-open]
+
+Runs Switchboard in the browser: serves the editor and its WebSocket on 127.0.0.1 only and
+prints one line, "Switchboard is running at http://127.0.0.1:<port>/?token=…". Requests without
+that per-start token are refused, as are foreign Host and Origin headers. Runs until Ctrl-C.
+  --port N         port on 127.0.0.1 (default: one the system picks)
+  --workspace DIR  playbooks, credentials vault and run history
+                   (default: $SWITCHBOARD_WORKSPACE, else ~/.switchboard/workspace)
+  --no-lab         do not start the lab's vendor twins (lab credentials then refuse to run)
+  --no-open        do not open a browser window
+A new (empty) workspace gets the shipped playbooks, with lab credentials bound to their slots.
+The vault key is $SWITCHBOARD_VAULT_KEY (base64 of 32 bytes) if set, else <workspace>/vault.key.
+The editor is built first (vite) when dist/renderer/index.html is missing.
+`;
+
+/** The repository root, where vite.config.ts lives. */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Seams for tests: where the renderer is, how it is built, how a browser is opened. */
+export interface ServeDeps {
+  rendererDir?: string;
+  buildRenderer?: (io: CliIo) => Promise<void>;
+  openBrowser?: (url: string) => void;
+}
+
+/** The default workspace of `serve`: `$SWITCHBOARD_WORKSPACE`, else `~/.switchboard/workspace`. */
+export function serveWorkspace(flag: string | undefined, io: CliIo): string {
+  const chosen = flag ?? io.env.SWITCHBOARD_WORKSPACE;
+  return chosen === undefined || chosen === '' ? path.join(os.homedir(), '.switchboard', 'workspace') : path.resolve(io.cwd, chosen);
+}
+
+/** `--port N`: 0 (pick one) to 65535. */
+export function parsePort(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port > 65_535) throw new CliError(`--port: ${text} is not a port number (0-65535)`);
+  return port;
+}
+
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/** Text without terminal colour codes (vite colours its errors). */
+function withoutColours(text: string): string {
+  return text.replace(ANSI_COLOUR, '');
+}
+
+/**
+ * Builds the renderer with vite's JS API and the repository's vite.config.ts (its `root` taken
+ * from the repository, not the current folder); says so plainly on stderr when it cannot.
+ */
+export async function buildRendererWithVite(io: CliIo): Promise<void> {
+  const configFile = path.join(REPO_ROOT, 'vite.config.ts');
+  if (!fs.existsSync(configFile)) {
+    io.stderr.write(`switchboard: the editor is not built and ${configFile} does not exist yet; serving the protocol only\n`);
+    return;
+  }
+  io.stderr.write('switchboard: building the editor (first start only)…\n');
+  try {
+    const { build, loadConfigFromFile } = await import('vite');
+    const loaded = await loadConfigFromFile({ command: 'build', mode: 'production' }, configFile, REPO_ROOT, 'warn');
+    const root = path.resolve(REPO_ROOT, loaded?.config.root ?? '.');
+    await build({ configFile, root, mode: 'production', logLevel: 'warn' });
+  } catch (err) {
+    io.stderr.write(`switchboard: could not build the editor: ${withoutColours(oneLine(err))} (run npm install, then npm run build)\n`);
+  }
+}
+
+/** Opens the URL in the default browser; a machine without one is not an error. */
+export function openInBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(command as string, args as string[], { detached: true, stdio: 'ignore' });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    return;
+  }
+}
+
+/** Resolves on Ctrl-C (the CLI's signal) or SIGTERM. */
+function untilStopped(io: CliIo): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGTERM', done);
+      io.signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (io.signal?.aborted) return done();
+    io.signal?.addEventListener('abort', done, { once: true });
+    process.once('SIGTERM', done);
+  });
+}
+
+/** `switchboard serve`: build the editor if needed, start lab and server, print the URL, wait. */
+export async function serveCommand(argv: readonly string[], io: CliIo, deps: ServeDeps = {}): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { port: { type: 'string' }, workspace: { type: 'string' }, 'no-lab': { type: 'boolean' }, 'no-open': { type: 'boolean' } },
+    'serve',
+  );
+  if (positionals.length > 0) throw new CliError('serve: takes no file (see switchboard help serve)');
+  const port = parsePort(values.port);
+  const workspace = serveWorkspace(values.workspace, io);
+  const rendererDir = deps.rendererDir ?? DEFAULT_RENDERER_DIR;
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) await (deps.buildRenderer ?? buildRendererWithVite)(io);
+
+  const server = await startServer({ port, workspace, lab: values['no-lab'] !== true, rendererDir, log: (line) => io.stderr.write(`${line}\n`) }).catch(
+    (err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new CliError(`--port: ${port} is already in use on 127.0.0.1`);
+      if (code === 'EACCES') throw new CliError(`--port: not allowed to listen on ${port}`);
+      throw err;
+    },
+  );
+  io.stdout.write(`Switchboard is running at ${server.url}\n`);
+  if (values['no-open'] !== true && io.isTTY) (deps.openBrowser ?? openInBrowser)(server.url);
+  await untilStopped(io);
+  await server.close();
+  return EXIT_OK;
+}

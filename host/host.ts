@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import type { NodeRegistry } from '../engine/node-type.ts';
+import type { Lab, LabVendor } from '../lab/lab.ts';
+import { labVendors as allLabVendors } from '../lab/vendors.ts';
+import { builtinConnectors, createBuiltinRegistry } from '../nodes/registry.ts';
+import { describeConnector } from '../nodes/sdk/catalogue.ts';
+import type { Connector } from '../nodes/sdk/define-connector.ts';
+import { SHIPPED_PLAYBOOKS } from './cli/playbook-files.ts';
+import { createJournalStore } from './journal/journal-store.ts';
+import type { EventFrame, EventName, EventPayload } from './protocol/contract.ts';
+import type { HostContext } from './protocol/host-context.ts';
+import { createRunManager } from './runs/run-manager.ts';
+import { credentialKinds } from './vault/credential-kinds.ts';
+import { defaultKeyProvider, type KeyProvider } from './vault/key-provider.ts';
+import { openVault } from './vault/vault.ts';
+import { isNewWorkspace, markWorkspace, seedWorkspace } from './workspace/seed.ts';
+import { openWorkspace, workspacePaths } from './workspace/workspace.ts';
+
+/** What a host is made of; everything but the folder has a default, tests swap in their own. */
+export interface HostOptions {
+  workspaceDir: string;
+  /** A running lab: unbound slots and lab credentials use it. Undefined: no lab. */
+  lab?: Lab;
+  keyProvider?: KeyProvider;
+  registry?: NodeRegistry;
+  connectors?: readonly Connector[];
+  labVendors?: readonly LabVendor[];
+  /** Where the shipped playbooks are copied from when the workspace is new. */
+  shippedDir?: string;
+}
+
+/** A running host, transport-agnostic: the server (WebSocket) and Electron (MessagePort) wrap it. */
+export interface Host {
+  context: HostContext;
+  /** Receives every event frame for every client; returns the unsubscribe. */
+  subscribe(listener: (frame: EventFrame) => void): () => void;
+  /** Stops live runs and waits for their journals. The lab belongs to whoever started it. */
+  close(): Promise<void>;
+}
+
+/** The app's version, from package.json. */
+export function appVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+/**
+ * Opens a workspace (seeding it when new; a new folder is private to its user), its vault and
+ * journal, and the run manager: the back end both shells run (DESIGN.md §1). Throws one line
+ * when the vault key is wrong.
+ */
+export async function createHost(options: HostOptions): Promise<Host> {
+  const dir = options.workspaceDir;
+  const registry = options.registry ?? createBuiltinRegistry();
+  const connectors = options.connectors ?? builtinConnectors;
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  const fresh = isNewWorkspace(dir);
+  const workspace = await openWorkspace(dir, registry);
+  const vault = await openVault(workspacePaths(dir).vault, options.keyProvider ?? defaultKeyProvider(dir));
+  if (fresh) await seedWorkspace(workspace, vault, { shippedDir: options.shippedDir ?? SHIPPED_PLAYBOOKS, labVendors: options.labVendors ?? allLabVendors, registry });
+  else await markWorkspace(dir);
+
+  const listeners = new Set<(frame: EventFrame) => void>();
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
+    const frame: EventFrame = { event, payload };
+    for (const listener of listeners) listener(frame);
+  };
+  const kinds = credentialKinds(connectors, registry);
+  const runs = createRunManager({
+    workspace,
+    vault,
+    kinds,
+    registry,
+    journal: createJournalStore(dir),
+    lab: options.lab,
+    onEvent: (event) => emit('run.event', event),
+  });
+  const context: HostContext = {
+    version: appVersion(),
+    workspace,
+    vault,
+    kinds,
+    registry,
+    catalogue: connectors.map(describeConnector),
+    runs,
+    lab: options.lab,
+    emit,
+  };
+  return {
+    context,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => runs.close(),
+  };
+}

@@ -1,0 +1,22 @@
+import type { NodeRegistry } from '../../engine/node-type.ts';
+import type { Lab } from '../../lab/lab.ts';
+import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import type { RunManager } from '../runs/run-manager.ts';
+import type { CredentialKind } from '../vault/credential-kinds.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+import type { EventName, EventPayload } from './contract.ts';
+
+/** Everything a handler may touch: the host's services, whatever the transport. */
+export interface HostContext {
+  version: string;
+  workspace: Workspace;
+  vault: Vault;
+  kinds: ReadonlyMap<string, CredentialKind>;
+  registry: NodeRegistry;
+  catalogue: CatalogueEntry[];
+  runs: RunManager;
+  lab: Lab | undefined;
+  /** Pushes an event to every connected client. */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+}

@@ -1,0 +1,278 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRedactor, createSecretProbe, mayHoldSensitiveKey, redactKeys } from '../../engine/journal/redact.ts';
+import type { Playbook } from '../../engine/format/playbook.ts';
+import type { NodeRegistry } from '../../engine/node-type.ts';
+import type { PlaybookResolver } from '../../engine/ports.ts';
+import type { RunEvent } from '../../engine/run/events.ts';
+import { newRunId, startRun } from '../../engine/run/executor.ts';
+import type { RunHandle, RunOptions, RunState } from '../../engine/run/types.ts';
+import type { Lab } from '../../lab/lab.ts';
+import { sampleEvent } from '../cli/commands/run.ts';
+import type { SavedRunInfo } from '../cli/run-session.ts';
+import { isSafeRunId, JournalStoreError, type JournalStore, type RunJournal } from '../journal/journal-store.ts';
+import type { ParsedParamsOf, RunSummary } from '../protocol/contract.ts';
+import { HostError, oneLineMessage } from '../protocol/host-error.ts';
+import type { CredentialKind } from '../vault/credential-kinds.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+import { playbookFileName } from '../workspace/playbook-text.ts';
+import { byNewest, runSummaryOf } from './run-summary.ts';
+import { knownSecrets, workspaceCredentials } from './workspace-credentials.ts';
+
+/** How long `close` waits for stopped runs to write their last events. */
+const CLOSE_GRACE_MS = 5_000;
+
+/** What the run manager works with; `onEvent` receives every run event, scrubbed, for all clients. */
+export interface RunManagerOptions {
+  workspace: Workspace;
+  vault: Vault;
+  kinds: ReadonlyMap<string, CredentialKind>;
+  registry: NodeRegistry;
+  journal: JournalStore;
+  lab: Lab | undefined;
+  onEvent: (event: RunEvent) => void;
+}
+
+/** Starts, steers and lists the workspace's runs (DESIGN.md §6, §7). */
+export interface RunManager {
+  start(params: ParsedParamsOf<'runs.start'>): Promise<{ runId: string }>;
+  control(params: ParsedParamsOf<'runs.control'>): { ok: boolean };
+  decide(params: ParsedParamsOf<'runs.decide'>): { ok: boolean };
+  list(playbookId?: string): Promise<RunSummary[]>;
+  get(runId: string): Promise<{ state: RunState; events: RunEvent[] }>;
+  /** Run ids that are running in this host. */
+  liveRunIds(): string[];
+  /** Stops every live run and waits (a little) for their journals to close. */
+  close(): Promise<void>;
+}
+
+interface LiveRun {
+  handle: RunHandle;
+  finished: Promise<void>;
+}
+
+/**
+ * The second net behind the executor's redaction, for what goes to clients: the run's known
+ * secrets and sensitive field names, exactly as the journal store blanks them, so the live view
+ * and the history never disagree.
+ */
+export function createEventScrubber(secrets: readonly string[]): (event: RunEvent) => RunEvent {
+  const redact = createRedactor(secrets);
+  const holdsSecret = createSecretProbe(secrets);
+  return (event) => {
+    const text = JSON.stringify(event);
+    let scrubbed = holdsSecret(text) ? redact(event) : event;
+    if (mayHoldSensitiveKey(text)) scrubbed = redactKeys(scrubbed) as RunEvent;
+    return scrubbed;
+  };
+}
+
+/** Refuses node ids a playbook does not have, naming the field and the ids. */
+export function checkNodeIds(field: string, ids: readonly string[], playbook: Playbook): void {
+  const known = new Set(playbook.nodes.map((n) => n.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new HostError('INVALID_PARAMS', `${field}: no node ${unknown.join(', ')} in playbook ${playbook.id}`);
+}
+
+/** Sub-playbooks by workspace id only: a playbook from the UI must not read arbitrary files. */
+export function workspaceResolver(workspace: Pick<Workspace, 'runnablePlaybook'>): PlaybookResolver {
+  return {
+    load: async (ref) => {
+      if (ref.includes('/') || ref.includes('\\') || ref.endsWith('.json')) {
+        throw new Error(`sub-playbook ${JSON.stringify(ref)}: refer to workspace playbooks by id, not by path`);
+      }
+      return workspace.runnablePlaybook(ref).catch((err: unknown) => {
+        throw new Error(`sub-playbook ${ref}: ${oneLineMessage(err)}`);
+      });
+    },
+  };
+}
+
+/** The run manager over a workspace: live handles for control, the journal for history. */
+export function createRunManager(options: RunManagerOptions): RunManager {
+  const { workspace, journal } = options;
+  const live = new Map<string, LiveRun>();
+  const summaries = new Map<string, { size: number; mtimeMs: number; summary: RunSummary }>();
+  const runsDir = path.join(journal.dir, 'runs');
+  const approver = (() => {
+    try {
+      return os.userInfo().username;
+    } catch {
+      return undefined;
+    }
+  })();
+
+  const liveHandle = (runId: string): RunHandle => {
+    const run = live.get(runId);
+    if (run === undefined) throw new HostError('NOT_FOUND', `run ${runId} is not running in this host`);
+    return run.handle;
+  };
+
+  const previousRun = async (from: { runId: string; nodeId: string }, playbook: Playbook): Promise<RunState> => {
+    if (!isSafeRunId(from.runId)) throw new HostError('INVALID_PARAMS', `from.runId: ${JSON.stringify(from.runId)} is not a run id`);
+    const stored = await journal.readRun(from.runId).catch((err: unknown) => {
+      if (err instanceof JournalStoreError && err.code === 'RUN_NOT_FOUND') throw new HostError('NOT_FOUND', `from.runId: no run ${from.runId}`);
+      throw err;
+    });
+    if (stored.state === undefined) throw new HostError('NOT_FOUND', `from.runId: run ${from.runId} has no run.started event`);
+    if (stored.live) throw new HostError('CONFLICT', `from.runId: run ${from.runId} is still running; stop it first`);
+    if (stored.state.playbookId !== playbook.id) {
+      throw new HostError('INVALID_PARAMS', `from.runId: run ${from.runId} ran playbook ${stored.state.playbookId}, not ${playbook.id}`);
+    }
+    checkNodeIds('from.nodeId', [from.nodeId], playbook);
+    return stored.state;
+  };
+
+  const start = async (params: ParsedParamsOf<'runs.start'>): Promise<{ runId: string }> => {
+    const playbook = await workspace.runnablePlaybook(params.playbookId);
+    checkNodeIds('breakpoints', params.breakpoints, playbook);
+    checkNodeIds('pins', Object.keys(params.pins), playbook);
+    const previous = params.from === undefined ? undefined : await previousRun(params.from, playbook);
+    const sources = { bindings: workspace.bindings(playbook.id), vault: options.vault, kinds: options.kinds, lab: options.lab };
+    const secrets = knownSecrets(sources);
+    const trigger = params.trigger !== undefined ? params.trigger : previous !== undefined ? previous.trigger : sampleEvent(playbook, options.registry);
+
+    const runId = newRunId(Date.now());
+    const runJournal = journal.open(runId, { secrets });
+    let handle: RunHandle;
+    try {
+      const info: SavedRunInfo = { playbookFile: path.join(workspace.playbooksDir, playbookFileName(playbook.id)), playbook, dryRun: params.dryRun };
+      if (previous !== undefined) info.fromRunId = previous.runId;
+      await journal.saveRunInfo(runId, info);
+      const runOptions: RunOptions = {
+        playbook,
+        registry: options.registry,
+        trigger,
+        runId,
+        mode: params.mode,
+        breakpoints: params.breakpoints,
+        dryRun: params.dryRun,
+        pins: params.pins,
+        credentials: workspaceCredentials(sources),
+        playbooks: workspaceResolver(workspace),
+        journal: runJournal,
+      };
+      if (previous !== undefined && params.from !== undefined) runOptions.reuse = { previous, fromNodeId: params.from.nodeId };
+      handle = startRun(runOptions);
+    } catch (err) {
+      await runJournal.close();
+      throw err;
+    }
+    live.set(runId, { handle, finished: follow(handle, runJournal, createEventScrubber(secrets)) });
+    return { runId };
+  };
+
+  /**
+   * Forwards a run's events to clients and closes its journal when it ends. Events wait until the
+   * `runs.start` response is on its way, so a client always learns the run id before its events.
+   */
+  const follow = (handle: RunHandle, runJournal: RunJournal, scrub: (event: RunEvent) => RunEvent): Promise<void> => {
+    let held: RunEvent[] | undefined = [];
+    const forward = (event: RunEvent) => {
+      try {
+        options.onEvent(scrub(event));
+      } catch {
+        return;
+      }
+    };
+    const unsubscribe = handle.subscribe((event) => (held === undefined ? forward(event) : held.push(event)));
+    setImmediate(() => {
+      const pending = held ?? [];
+      held = undefined;
+      pending.forEach(forward);
+    });
+    return handle.done
+      .catch(() => undefined)
+      .then(async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        unsubscribe();
+        await runJournal.close().catch(() => undefined);
+        live.delete(handle.runId);
+      });
+  };
+
+  const summaryOf = async (runId: string): Promise<RunSummary | undefined> => {
+    const running = live.get(runId);
+    if (running !== undefined) return runSummaryOf(running.handle.state());
+    let stat: fs.Stats;
+    try {
+      stat = await fs.promises.stat(path.join(runsDir, `${runId}.jsonl`));
+    } catch {
+      return undefined;
+    }
+    const cached = summaries.get(runId);
+    if (cached !== undefined && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs && !isOpen(cached.summary)) return cached.summary;
+    const stored = await journal.readRun(runId).catch(() => undefined);
+    if (stored?.state === undefined) return undefined;
+    const summary = runSummaryOf(stored.state);
+    summaries.set(runId, { size: stat.size, mtimeMs: stat.mtimeMs, summary });
+    return summary;
+  };
+
+  return {
+    start,
+    control(params) {
+      const { debug } = liveHandle(params.runId);
+      const paused = debug.inspect() !== undefined;
+      switch (params.action) {
+        case 'pause':
+          debug.pause();
+          return { ok: true };
+        case 'stop':
+          debug.stop('stopped by the analyst');
+          return { ok: true };
+        case 'breakpoints':
+          debug.setBreakpoints(params.nodeIds);
+          return { ok: true };
+        case 'step':
+          debug.step();
+          return { ok: paused };
+        case 'continue':
+          debug.continue();
+          return { ok: paused };
+        case 'skip':
+          debug.skip(params.output, params.port);
+          return { ok: paused };
+        case 'override':
+          debug.override(params.input);
+          return { ok: paused };
+      }
+    },
+    decide(params) {
+      const { debug } = liveHandle(params.runId);
+      return { ok: debug.decide(params.nodeId, params.decision, approver, params.comment) };
+    },
+    async list(playbookId) {
+      const names = await fs.promises.readdir(runsDir).catch(() => [] as string[]);
+      const ids = new Set(names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length)).filter(isSafeRunId));
+      for (const id of live.keys()) ids.add(id);
+      const all = await Promise.all([...ids].map(summaryOf));
+      return all.filter((s): s is RunSummary => s !== undefined && (playbookId === undefined || s.playbookId === playbookId)).sort(byNewest);
+    },
+    async get(runId) {
+      if (!isSafeRunId(runId)) throw new HostError('INVALID_PARAMS', `runId: ${JSON.stringify(runId)} is not a run id`);
+      const stored = await journal.readRun(runId).catch((err: unknown) => {
+        if (err instanceof JournalStoreError && err.code === 'RUN_NOT_FOUND') throw new HostError('NOT_FOUND', `no run ${runId}`);
+        throw err;
+      });
+      if (stored.state === undefined) throw new HostError('NOT_FOUND', `run ${runId} has no run.started event`);
+      return { state: stored.state, events: stored.events };
+    },
+    liveRunIds: () => [...live.keys()],
+    async close() {
+      const runs = [...live.values()];
+      for (const run of runs) run.handle.debug.stop('the host is shutting down');
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+      await Promise.race([Promise.all(runs.map((r) => r.finished)), grace]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Summaries of runs still being written are never cached: another process may be writing them. */
+function isOpen(summary: RunSummary): boolean {
+  return summary.status === 'running' || summary.status === 'paused';
+}

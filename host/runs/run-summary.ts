@@ -1,0 +1,25 @@
+import type { RunState } from '../../engine/run/types.ts';
+import type { RunSummary } from '../protocol/contract.ts';
+
+/** One line of the run history, as the protocol carries it, from a run's (recovered) state. */
+export function runSummaryOf(state: RunState): RunSummary {
+  const summary: RunSummary = {
+    runId: state.runId,
+    playbookId: state.playbookId,
+    playbookName: state.playbookName,
+    status: state.status,
+    mode: state.mode,
+    dryRun: state.dryRun,
+    startedAt: state.startedAt,
+    trigger: state.trigger,
+  };
+  if (state.durationMs !== undefined) summary.durationMs = state.durationMs;
+  if (state.lastCompletedNodeId !== undefined) summary.lastCompletedNodeId = state.lastCompletedNodeId;
+  if (state.error !== undefined) summary.error = state.error;
+  return summary;
+}
+
+/** Newest first; run ids break ties, as they sort by start time too. */
+export function byNewest(a: RunSummary, b: RunSummary): number {
+  return b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0);
+}

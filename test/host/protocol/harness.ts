@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import type { RunEvent } from '../../../engine/run/events.ts';
+import type { MethodName, ParamsOf, ResultOf } from '../../../host/protocol/contract.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../../host/server/server.ts';
+import { environmentKeyProvider } from '../../../host/vault/key-provider.ts';
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = 'switchboard-host-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A fake built renderer: index.html, a hashed script and a stylesheet. */
+export function writeRenderer(dir: string): string {
+  fs.mkdirSync(path.join(dir, 'assets'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Switchboard</title><script type="module" src="./assets/index-abcdef12.js"></script>');
+  fs.writeFileSync(path.join(dir, 'assets', 'index-abcdef12.js'), 'console.log("switchboard");');
+  fs.writeFileSync(path.join(dir, 'assets', 'style.css'), 'body { margin: 0 }');
+  return dir;
+}
+
+type NodeSpec = { id: string; type: string; params?: Record<string, unknown>; credential?: string };
+
+/** A playbook whose nodes run in a chain along `out` edges (or the given edges). */
+export function chainPlaybook(id: string, nodes: NodeSpec[], extra: Record<string, unknown> = {}, edges?: { from: string; port: string; to: string }[]) {
+  const wired = edges ?? nodes.slice(1).map((node, i) => ({ from: nodes[i]!.id, port: 'out', to: node.id }));
+  return {
+    format: 'switchboard/playbook@1',
+    id,
+    name: id,
+    nodes: nodes.map((n) => ({ id: n.id, type: n.type, name: n.id, params: n.params ?? {}, ...(n.credential ? { credential: n.credential } : {}) })),
+    edges: wired.map((e, i) => ({ id: `e${i + 1}`, ...e })),
+    ...extra,
+  };
+}
+
+/** trigger → set → set. */
+export const TINY = chainPlaybook('tiny', [
+  { id: 'start', type: 'trigger.manual@1', params: { sample: { ip: '10.0.0.1' } } },
+  { id: 'first', type: 'core.set@1', params: { values: { ip: '{{ trigger.ip }}' } } },
+  { id: 'second', type: 'core.set@1', params: { values: { seen: '{{ nodes.first.output.ip }}' } } },
+]);
+
+/** trigger → approval → set on approved. */
+export const APPROVAL = chainPlaybook(
+  'approve',
+  [
+    { id: 'start', type: 'trigger.manual@1' },
+    { id: 'ask', type: 'core.approval@1', params: { prompt: 'Block it?' } },
+    { id: 'done', type: 'core.set@1', params: { values: { blocked: true } } },
+  ],
+  {},
+  [
+    { from: 'start', port: 'out', to: 'ask' },
+    { from: 'ask', port: 'approved', to: 'done' },
+  ],
+);
+
+/** Writes playbooks as a "shipped" folder to seed workspaces from. */
+export function writeShipped(dir: string, playbooks: readonly { id: string }[]): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const playbook of playbooks) fs.writeFileSync(path.join(dir, `${playbook.id}.playbook.json`), JSON.stringify(playbook, null, 2));
+  return dir;
+}
+
+/** A random vault key in the environment provider, so tests never touch a real key file. */
+export function testKeyProvider() {
+  return environmentKeyProvider({ SWITCHBOARD_VAULT_KEY: randomBytes(32).toString('base64') });
+}
+
+/** Starts a real server on 127.0.0.1, port 0, over a temp workspace seeded from `shipped`. */
+export async function startTestServer(options: { shipped: string; workspace?: string; lab?: boolean } & Partial<ServerOptions>): Promise<RunningServer> {
+  const { shipped, workspace, lab, ...rest } = options;
+  return startServer({
+    port: 0,
+    workspace: workspace ?? tempDir(),
+    lab: lab ?? false,
+    rendererDir: writeRenderer(tempDir('switchboard-renderer-')),
+    host: { shippedDir: shipped, keyProvider: testKeyProvider() },
+    log: () => undefined,
+    ...rest,
+  });
+}
+
+/** An error answer from the host. */
+export class CallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A protocol client over a real WebSocket, recording every frame it receives as text. */
+export interface TestClient {
+  ws: WebSocket;
+  /** Every frame received, as sent. */
+  frames: string[];
+  events: RunEvent[];
+  call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>>;
+  /** Sends raw text and resolves with the next answer whose id is `id` (null for unattributable ones). */
+  raw(text: string | Buffer, id?: number | null): Promise<{ id: number | null; result?: unknown; error?: { code: string; message: string } }>;
+  waitForEvent(predicate: (event: RunEvent) => boolean, timeoutMs?: number): Promise<RunEvent>;
+  close(): Promise<void>;
+}
+
+/** Opens a WebSocket to the server's /ws with the token (unless told otherwise). */
+export function openSocket(server: RunningServer, options: { token?: string | null; headers?: Record<string, string> } = {}): WebSocket {
+  const token = options.token === undefined ? server.token : options.token;
+  const query = token === null ? '' : `?token=${encodeURIComponent(token)}`;
+  return new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, { headers: options.headers });
+}
+
+/** Resolves with the HTTP status an upgrade was refused with, or 101 when it was accepted. */
+export function upgradeStatus(ws: WebSocket): Promise<number> {
+  return new Promise((resolve) => {
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.resume();
+    });
+    ws.on('error', () => resolve(0));
+  });
+}
+
+/** Connects a recording client. */
+export async function connect(server: RunningServer): Promise<TestClient> {
+  const ws = openSocket(server);
+  const frames: string[] = [];
+  const events: RunEvent[] = [];
+  const waiting = new Map<number | null, Array<(frame: Record<string, unknown>) => void>>();
+  const eventWaiters = new Set<() => void>();
+  let nextId = 1;
+  ws.on('message', (data) => {
+    const text = data.toString();
+    frames.push(text);
+    const frame = JSON.parse(text) as Record<string, unknown>;
+    if ('event' in frame) {
+      if (frame['event'] === 'run.event') events.push(frame['payload'] as RunEvent);
+      for (const wake of [...eventWaiters]) wake();
+      return;
+    }
+    const id = frame['id'] as number | null;
+    const queue = waiting.get(id);
+    const resolve = queue?.shift();
+    if (resolve) resolve(frame);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const answer = (id: number | null) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const queue = waiting.get(id) ?? [];
+      queue.push(resolve);
+      waiting.set(id, queue);
+    });
+  return {
+    ws,
+    frames,
+    events,
+    async call(method, params) {
+      const id = nextId++;
+      const pending = answer(id);
+      ws.send(JSON.stringify({ id, method, params }));
+      const frame = await pending;
+      const error = frame['error'] as { code: string; message: string } | undefined;
+      if (error) throw new CallError(error.code, error.message);
+      return frame['result'] as never;
+    },
+    async raw(text, id = null) {
+      const pending = answer(id);
+      ws.send(text);
+      return (await pending) as never;
+    },
+    waitForEvent(predicate, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events.find(predicate);
+          if (found === undefined) return false;
+          eventWaiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          eventWaiters.delete(check);
+          reject(new Error(`no matching run event within ${timeoutMs} ms; got ${events.map((e) => e.type).join(', ')}`));
+        }, timeoutMs);
+        if (!check()) eventWaiters.add(check);
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (ws.readyState === ws.CLOSED) return resolve();
+        ws.once('close', () => resolve());
+        ws.close();
+      }),
+  };
+}
+
+/** A plain HTTP GET with chosen headers; resolves with status, headers and body. */
+export function httpGet(port: number, pathAndQuery: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: pathAndQuery, headers: { Host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** A loopback HTTP server that answers every request with its method, path and headers as JSON. */
+export async function startEchoServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ method: req.method, path: req.url, headers: req.headers }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
