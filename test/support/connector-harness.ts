@@ -16,16 +16,21 @@ export interface ActionResult {
   sleeps: number[];
 }
 
+/** Run options for one action, plus the node's own retry policy. */
+export type RunActionOptions = Partial<RunOptions> & { retry?: { maxAttempts: number } };
+
 /**
  * Runs one connector action the way a playbook does (executor, retries, credentials, redaction)
- * against a real server, on a LoopbackClock so Retry-After waits cost no real time.
+ * against a real server, on a LoopbackClock so Retry-After waits cost no real time. Backoff
+ * jitter is pinned to its ceiling (`random: () => 1`) unless `options.random` says otherwise,
+ * so retry waits are deterministic.
  */
 export async function runAction(
   connector: Connector,
   action: string,
   params: Record<string, unknown>,
   credentials: Record<string, unknown>,
-  options: Partial<RunOptions> & { retry?: { maxAttempts: number } } = {},
+  options: RunActionOptions = {},
 ): Promise<ActionResult> {
   const type = `${connector.id}.${action}@${connector.version}`;
   const trigger = { id: 't', type: 'trigger.manual@1', name: 'Trigger', params: {} };
@@ -44,6 +49,7 @@ export async function runAction(
     registry,
     credentials: { resolve: async () => ({ values: credentials, secrets: secretValues(credentials, connector) }) },
     journal: { append: (batch) => void events.push(...batch) },
+    random: () => 1,
     ...options,
     clock,
   }).done;

@@ -1,46 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { abuseipdbLabCredentials, abuseipdbTwin, LAB_REPORTER_ID } from '../../../lab/twins/abuseipdb.ts';
-import type { AbuseIpdbState } from '../../../lab/twins/abuseipdb.ts';
 import { abuseipdbConnector } from '../../../nodes/abuseipdb/index.ts';
 import type { CheckData } from '../../../nodes/abuseipdb/index.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
-import { runAction } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
-let twin: RunningTwin<AbuseIpdbState>;
-let credentials: Record<string, unknown>;
-
-beforeAll(async () => {
-  twin = await startTwin(abuseipdbTwin);
-  credentials = labCredentialsFor({ connector: abuseipdbConnector, twin: abuseipdbTwin, credentials: abuseipdbLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-/** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
-async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await runAction(abuseipdbConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function control(path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
+const { twin, credentials, run, fault, rateLimit } = useTwin(abuseipdbConnector, abuseipdbTwin, abuseipdbLabCredentials);
 
 type CheckOutput = CheckData & { malicious: boolean; permalink: string };
 
 describe('abuseipdb connector against its twin', () => {
   it('points the lab credential at the twin under the /api/v2 root, with the key as the only secret', () => {
-    expect(credentials['baseUrl']).toBe(`${twin.url}/api/v2`);
+    expect(credentials()['baseUrl']).toBe(`${twin().url}/api/v2`);
     expect(abuseipdbConnector.secretFields).toEqual(['apiKey']);
     expect(abuseipdbConnector.specs.map((s) => `${s.action}:${s.effect}`)).toEqual(['check_ip:read', 'report_ip:write']);
   });
@@ -86,7 +57,7 @@ describe('abuseipdb connector against its twin', () => {
     const { node } = await run('report_ip', { ip: scenario.login.benignIp, categories: [18, 21], comment });
     expect(node.status).toBe('succeeded');
     expect(node.output).toEqual({ ipAddress: scenario.login.benignIp, abuseConfidenceScore: 20 });
-    expect(twin.state().reports[scenario.login.benignIp]).toHaveLength(1);
+    expect(twin().state().reports[scenario.login.benignIp]).toHaveLength(1);
 
     const check = await run('check_ip', { ipAddress: scenario.login.benignIp, verbose: true });
     const out = check.node.output as CheckOutput;
@@ -98,7 +69,7 @@ describe('abuseipdb connector against its twin', () => {
   it('accepts categories as the vendor\'s comma-separated string', async () => {
     const { node } = await run('report_ip', { ip: scenario.login.maliciousIp, categories: '18,22' });
     expect(node.status).toBe('succeeded');
-    expect(twin.state().reports[scenario.login.maliciousIp]?.[0]).toMatchObject({ categories: [18, 22], reporterId: LAB_REPORTER_ID });
+    expect(twin().state().reports[scenario.login.maliciousIp]?.[0]).toMatchObject({ categories: [18, 22], reporterId: LAB_REPORTER_ID });
   });
 
   it('fails a second report within 15 minutes with the vendor message, without retrying the 429', async () => {
@@ -111,7 +82,7 @@ describe('abuseipdb connector against its twin', () => {
   });
 
   it('refuses a wrong key with AUTH and the vendor message', async () => {
-    const { node, sleeps } = await run('check_ip', { ipAddress: scenario.login.maliciousIp }, {}, { ...credentials, apiKey: 'wrong-key' });
+    const { node, sleeps } = await run('check_ip', { ipAddress: scenario.login.maliciousIp }, {}, { ...credentials(), apiKey: 'wrong-key' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'AUTH', status: 401 });
     expect(node.error?.message).toBe('AbuseIPDB 401 Authentication failed. Your API key is either missing, incorrect, or revoked. Note: The APIv2 key differs from the APIv1 key.');
@@ -121,7 +92,7 @@ describe('abuseipdb connector against its twin', () => {
   it('honours Retry-After on the daily-quota 429 and then succeeds', async () => {
     const limited = abuseipdbTwin.rateLimited(2);
     expect(Object.keys(limited.headers ?? {})).toEqual(['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']);
-    await control('/_lab/faults', { status: 429, headers: limited.headers, body: limited.body, times: 1 });
+    await fault({ status: 429, headers: limited.headers, body: limited.body, times: 1 });
     const { node, sleeps } = await run('check_ip', { ipAddress: scenario.login.maliciousIp });
     expect(node.status).toBe('succeeded');
     expect(node.attempt).toBe(2);
@@ -129,7 +100,7 @@ describe('abuseipdb connector against its twin', () => {
   });
 
   it('gives up with RATE_LIMITED and the quota message when the budget stays spent', async () => {
-    await control('/_lab/rate-limit', { budget: 0, retryAfterSeconds: 3 });
+    await rateLimit({ budget: 0, retryAfterSeconds: 3 });
     const { node, sleeps } = await run('check_ip', { ipAddress: scenario.login.maliciousIp });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
@@ -145,7 +116,7 @@ describe('abuseipdb connector against its twin', () => {
   });
 
   it('retries a 500 and surfaces its message when it persists', async () => {
-    await control('/_lab/faults', { path: '^/api/v2/check', status: 500, body: { errors: [{ detail: 'Internal server error.', status: 500 }] } });
+    await fault({ path: '^/api/v2/check', status: 500, body: { errors: [{ detail: 'Internal server error.', status: 500 }] } });
     const { node, sleeps } = await run('check_ip', { ipAddress: scenario.login.benignIp });
     expect(node.error).toMatchObject({ code: 'VENDOR', status: 500, message: 'AbuseIPDB 500 Internal server error.' });
     expect(sleeps).toEqual([500, 1000]);
@@ -155,7 +126,7 @@ describe('abuseipdb connector against its twin', () => {
     const { node } = await run('report_ip', { ip: scenario.login.maliciousIp, categories: [18] }, { dryRun: true });
     expect(node.status).toBe('simulated');
     expect(node.output).toEqual(abuseipdbConnector.actions['report_ip']?.example);
-    expect(twin.requests).toEqual([]);
-    expect(twin.state().reports[scenario.login.maliciousIp]).toHaveLength(6);
+    expect(twin().requests).toEqual([]);
+    expect(twin().state().reports[scenario.login.maliciousIp]).toHaveLength(6);
   });
 });

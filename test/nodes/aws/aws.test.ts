@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { labCredentialsFor } from '../../../lab/lab.ts';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { awsLabCredentials, awsLabResources, awsLabTemporaryCredentials, awsTwin } from '../../../lab/twins/aws.ts';
-import type { AwsTwinState, SecurityGroupState } from '../../../lab/twins/aws.ts';
+import type { SecurityGroupState } from '../../../lab/twins/aws.ts';
 import { signCall } from '../../../nodes/aws/client.ts';
 import { awsCredentials, endpointFor } from '../../../nodes/aws/credentials.ts';
 import { awsErrorMessage, classOfAwsCode } from '../../../nodes/aws/errors.ts';
 import { awsConnector } from '../../../nodes/aws/index.ts';
 import { cidrContains, toCidr } from '../../../nodes/aws/ip.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
-import { runAction } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
 const IP = scenario.login.maliciousIp;
 const SG = awsLabResources.securityGroupId;
@@ -21,38 +17,15 @@ const DETECTOR = awsLabResources.detectorId;
 const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
-let twin: RunningTwin<AwsTwinState>;
-let credentials: Record<string, unknown>;
+const { twin, credentials, run, fault, rateLimit } = useTwin(awsConnector, awsTwin, awsLabCredentials);
 
-beforeAll(async () => {
-  twin = await startTwin(awsTwin);
-  credentials = labCredentialsFor({ connector: awsConnector, twin: awsTwin, credentials: awsLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-/** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
-async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await runAction(awsConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function control(path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
-
-const vpnGroup = (): SecurityGroupState => twin.state().securityGroups.find((g) => g.GroupId === SG)!;
+const vpnGroup = (): SecurityGroupState => twin().state().securityGroups.find((g) => g.GroupId === SG)!;
 const ec2Error = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>ee1c1e1b-5f6a-4b8e-9a63-0d6a5b1c2e3f</RequestID></Response>`;
 
 describe('aws connector against its twin', () => {
   it('points every endpoint at the twin and marks the key material secret', () => {
-    expect(credentials).toMatchObject({ baseUrl: twin.url, ec2BaseUrl: twin.url, wafBaseUrl: twin.url, guarddutyBaseUrl: twin.url, region: 'us-east-1' });
+    expect(credentials()).toMatchObject({ baseUrl: twin().url, ec2BaseUrl: twin().url, wafBaseUrl: twin().url, guarddutyBaseUrl: twin().url, region: 'us-east-1' });
     expect(awsConnector.secretFields).toEqual(['secretAccessKey', 'sessionToken']);
     expect(awsConnector.specs.map((s) => `${s.action}:${s.effect}`)).toEqual([
       'revoke_security_group_ingress:write',
@@ -86,11 +59,11 @@ describe('aws connector against its twin', () => {
     });
 
     it('follows NextToken across pages up to the limit', async () => {
-      const template = twin.state().securityGroups[1]!;
-      for (let i = 0; i < 1003; i++) twin.state().securityGroups.push({ ...template, GroupId: `sg-${(0x10000000 + i).toString(16)}`, GroupName: `bulk-${i}` });
+      const template = twin().state().securityGroups[1]!;
+      for (let i = 0; i < 1003; i++) twin().state().securityGroups.push({ ...template, GroupId: `sg-${(0x10000000 + i).toString(16)}`, GroupName: `bulk-${i}` });
       const { node } = await run('describe_security_groups', { limit: 1004 });
       expect(node.output).toMatchObject({ count: 1004, truncated: true });
-      expect(twin.requests.filter((r) => r.path === '/')).toHaveLength(2);
+      expect(twin().requests.filter((r) => r.path === '/')).toHaveLength(2);
       const all = await run('describe_security_groups', { limit: 5000 });
       expect(all.node.output).toMatchObject({ count: 1005, truncated: false });
     });
@@ -104,8 +77,8 @@ describe('aws connector against its twin', () => {
         revoked: 1,
         RevokedSecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-0b1c2d3e4f5a60002', GroupId: SG, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: `${IP}/32` }],
       });
-      expect(twin.state().revoked).toEqual([{ GroupId: SG, SecurityGroupRuleId: 'sgr-0b1c2d3e4f5a60002' }]);
-      expect(twin.state().writeRequests).toEqual([{ service: 'ec2', operation: 'RevokeSecurityGroupIngress' }]);
+      expect(twin().state().revoked).toEqual([{ GroupId: SG, SecurityGroupRuleId: 'sgr-0b1c2d3e4f5a60002' }]);
+      expect(twin().state().writeRequests).toEqual([{ service: 'ec2', operation: 'RevokeSecurityGroupIngress' }]);
       const after = await run('describe_security_groups', { GroupIds: [SG] });
       expect((after.node.output as { ingress: unknown[] }).ingress).toEqual([{ GroupId: SG, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }]);
     });
@@ -135,15 +108,15 @@ describe('aws connector against its twin', () => {
     it('refuses a tcp rule without ports before calling AWS', async () => {
       const { node } = await run('revoke_security_group_ingress', { GroupId: SG, IpProtocol: 'tcp', CidrIp: IP });
       expect(node.error).toMatchObject({ code: 'INVALID_INPUT', message: 'IpProtocol tcp needs FromPort and ToPort' });
-      expect(twin.requests).toEqual([]);
+      expect(twin().requests).toEqual([]);
     });
 
     it('simulates a revoke in a dry run: the example, and no request reaches AWS', async () => {
       const { node } = await run('revoke_security_group_ingress', { GroupId: SG, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: IP }, { dryRun: true });
       expect(node.status).toBe('simulated');
       expect(node.output).toEqual(awsConnector.actions['revoke_security_group_ingress']?.example);
-      expect(twin.requests).toEqual([]);
-      expect(twin.state().writeRequests).toEqual([]);
+      expect(twin().requests).toEqual([]);
+      expect(twin().state().writeRequests).toEqual([]);
       expect(vpnGroup().rules).toHaveLength(3);
     });
   });
@@ -165,7 +138,7 @@ describe('aws connector against its twin', () => {
       const { node } = await run('add_ip_to_waf_ip_set', { ...ref, Addresses: IP });
       expect(node.status).toBe('succeeded');
       expect(node.output).toMatchObject({ added: [`${IP}/32`], alreadyPresent: [], updated: true, attempts: 1, IPSet: { Addresses: [`${IP}/32`] } });
-      const set = twin.state().ipSets[0]!;
+      const set = twin().state().ipSets[0]!;
       expect(set.Addresses).toEqual([`${IP}/32`]);
       expect(set.Description).toBe('Addresses blocked by Switchboard playbooks');
       expect((node.output as { NextLockToken: string }).NextLockToken).toBe(set.LockToken);
@@ -174,36 +147,36 @@ describe('aws connector against its twin', () => {
     });
 
     it('keeps existing addresses and sends nothing when the address is already there', async () => {
-      twin.state().ipSets[0]!.Addresses = ['198.51.100.0/24'];
+      twin().state().ipSets[0]!.Addresses = ['198.51.100.0/24'];
       await run('add_ip_to_waf_ip_set', { ...ref, Addresses: [IP, '203.0.113.7/32'] });
-      expect(twin.state().ipSets[0]!.Addresses).toEqual(['198.51.100.0/24', `${IP}/32`, '203.0.113.7/32']);
-      const token = twin.state().ipSets[0]!.LockToken;
+      expect(twin().state().ipSets[0]!.Addresses).toEqual(['198.51.100.0/24', `${IP}/32`, '203.0.113.7/32']);
+      const token = twin().state().ipSets[0]!.LockToken;
       const again = await run('add_ip_to_waf_ip_set', { ...ref, Addresses: `${IP}/32` });
       expect(again.node.output).toMatchObject({ added: [], alreadyPresent: [`${IP}/32`], updated: false });
-      expect(twin.state().ipSets[0]!.LockToken).toBe(token);
+      expect(twin().state().ipSets[0]!.LockToken).toBe(token);
       const covered = await run('get_waf_ip_set', { ...ref, contains: '198.51.100.20' });
       expect(covered.node.output).toMatchObject({ contains: true });
     });
 
     it('re-reads and retries once when someone else changed the set (WAFOptimisticLockException)', async () => {
-      twin.state().ipSets[0]!.concurrentEdits = 1;
+      twin().state().ipSets[0]!.concurrentEdits = 1;
       const { node } = await run('add_ip_to_waf_ip_set', { ...ref, Addresses: IP });
       expect(node.status).toBe('succeeded');
       expect(node.output).toMatchObject({ attempts: 2, updated: true });
-      expect(twin.requests.filter((r) => r.method === 'POST' && r.path === '/')).toHaveLength(4);
-      expect(twin.state().writeRequests).toHaveLength(2);
-      expect(twin.state().ipSets[0]!.Addresses).toEqual([`${IP}/32`]);
+      expect(twin().requests.filter((r) => r.method === 'POST' && r.path === '/')).toHaveLength(4);
+      expect(twin().state().writeRequests).toHaveLength(2);
+      expect(twin().state().ipSets[0]!.Addresses).toEqual([`${IP}/32`]);
     });
 
     it('surfaces the lock conflict when it happens twice', async () => {
-      twin.state().ipSets[0]!.concurrentEdits = 2;
+      twin().state().ipSets[0]!.concurrentEdits = 2;
       const { node } = await run('add_ip_to_waf_ip_set', { ...ref, Addresses: IP });
       expect(node.status).toBe('failed');
       expect(node.error?.code).toBe('BAD_REQUEST');
       expect(node.error?.message).toBe(
         'AWS 400 WAFOptimisticLockException: AWS WAF couldn’t save your changes because someone changed the resource after you started to edit it. Reapply your changes.',
       );
-      expect(twin.state().ipSets[0]!.Addresses).toEqual([]);
+      expect(twin().state().ipSets[0]!.Addresses).toEqual([]);
     });
 
     it('fails with NOT_FOUND for an unknown IP set', async () => {
@@ -219,15 +192,15 @@ describe('aws connector against its twin', () => {
     it('refuses an unreadable address before calling AWS', async () => {
       const { node } = await run('add_ip_to_waf_ip_set', { ...ref, Addresses: 'not-an-ip' });
       expect(node.error).toMatchObject({ code: 'INVALID_INPUT', message: 'Addresses: not-an-ip is not an IP address or CIDR' });
-      expect(twin.requests).toEqual([]);
+      expect(twin().requests).toEqual([]);
     });
 
     it('simulates an add in a dry run without touching the set', async () => {
       const { node } = await run('add_ip_to_waf_ip_set', { ...ref, Addresses: IP }, { dryRun: true });
       expect(node.status).toBe('simulated');
-      expect(twin.requests).toEqual([]);
-      expect(twin.state().writeRequests).toEqual([]);
-      expect(twin.state().ipSets[0]!.Addresses).toEqual([]);
+      expect(twin().requests).toEqual([]);
+      expect(twin().state().writeRequests).toEqual([]);
+      expect(twin().state().ipSets[0]!.Addresses).toEqual([]);
     });
   });
 
@@ -270,7 +243,7 @@ describe('aws connector against its twin', () => {
     it('follows nextToken page by page, up to the limit', async () => {
       const { node } = await run('list_guardduty_findings', { detectorId: DETECTOR, maxResults: 1, limit: 10 });
       expect(node.output).toMatchObject({ count: 2, nextToken: null });
-      expect(twin.requests.map((r) => r.path)).toEqual([`/detector/${DETECTOR}/findings`, `/detector/${DETECTOR}/findings`, `/detector/${DETECTOR}/findings/get`]);
+      expect(twin().requests.map((r) => r.path)).toEqual([`/detector/${DETECTOR}/findings`, `/detector/${DETECTOR}/findings`, `/detector/${DETECTOR}/findings/get`]);
       const one = await run('list_guardduty_findings', { detectorId: DETECTOR, maxResults: 1, limit: 1 });
       expect(one.node.output).toMatchObject({ count: 1, findingIds: [awsLabResources.findings.torIpCaller] });
       expect((one.node.output as { nextToken: string | null }).nextToken).toEqual(expect.any(String));
@@ -288,7 +261,7 @@ describe('aws connector against its twin', () => {
 
   describe('SigV4 and credentials', () => {
     it('refuses a wrong secret with each service’s own signature error, as AUTH', async () => {
-      const wrong = { ...credentials, secretAccessKey: 'not-the-lab-secret-key-0000000000000000' };
+      const wrong = { ...credentials(), secretAccessKey: 'not-the-lab-secret-key-0000000000000000' };
       const ec2 = await run('describe_security_groups', { GroupIds: SG }, {}, wrong);
       expect(ec2.node.error).toMatchObject({ code: 'AUTH', status: 403, message: `AWS 403 SignatureDoesNotMatch: ${SIGNATURE_MISMATCH}` });
       const waf = await run('get_waf_ip_set', { ...IP_SET }, {}, wrong);
@@ -299,7 +272,7 @@ describe('aws connector against its twin', () => {
     });
 
     it('refuses an unknown access key with AuthFailure / UnrecognizedClientException, as AUTH', async () => {
-      const unknown = { ...credentials, accessKeyId: 'AKIAUNKNOWNKEY000000' };
+      const unknown = { ...credentials(), accessKeyId: 'AKIAUNKNOWNKEY000000' };
       const ec2 = await run('revoke_security_group_ingress', { GroupId: SG, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: IP }, {}, unknown);
       expect(ec2.node.error).toMatchObject({ code: 'AUTH', status: 401, message: 'AWS 401 AuthFailure: AWS was not able to validate the provided access credentials' });
       expect(vpnGroup().rules).toHaveLength(3);
@@ -310,7 +283,7 @@ describe('aws connector against its twin', () => {
     });
 
     it('accepts temporary credentials with their session token, and refuses them without', async () => {
-      const temporary = labCredentialsFor({ connector: awsConnector, twin: awsTwin, credentials: awsLabTemporaryCredentials }, twin.url);
+      const temporary = labCredentialsFor({ connector: awsConnector, twin: awsTwin, credentials: awsLabTemporaryCredentials }, twin().url);
       const ok = await run('get_waf_ip_set', { ...IP_SET }, {}, temporary);
       expect(ok.node.status).toBe('succeeded');
       const { sessionToken: _dropped, ...withoutToken } = temporary;
@@ -319,7 +292,7 @@ describe('aws connector against its twin', () => {
     });
 
     it('verifies the signature over the body, the host and the service scope', async () => {
-      const parsed = awsCredentials.parse(credentials);
+      const parsed = awsCredentials.parse(credentials());
       const body = 'Action=DescribeSecurityGroups&Version=2016-11-15';
       const signed = signCall(parsed, { service: 'ec2', path: '/', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' } });
       expect(signed.headers['Authorization']).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIALAB0SWITCHBOARD1\/\d{8}\/us-east-1\/ec2\/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date, Signature=[0-9a-f]{64}$/);
@@ -338,7 +311,7 @@ describe('aws connector against its twin', () => {
 
   describe('throttling and vendor errors', () => {
     it('honours Retry-After on a 429 and then succeeds', async () => {
-      await control('/_lab/faults', {
+      await fault({
         path: '^/detector/',
         status: 429,
         headers: { 'retry-after': '2', 'x-amzn-errortype': 'TooManyRequestsException', 'content-type': 'application/json' },
@@ -352,7 +325,7 @@ describe('aws connector against its twin', () => {
     });
 
     it('treats EC2’s 503 RequestLimitExceeded as RATE_LIMITED and retries', async () => {
-      await control('/_lab/faults', { path: '^/$', status: 503, headers: { 'content-type': 'text/xml' }, body: ec2Error('RequestLimitExceeded', 'Request limit exceeded.'), times: 1 });
+      await fault({ path: '^/$', status: 503, headers: { 'content-type': 'text/xml' }, body: ec2Error('RequestLimitExceeded', 'Request limit exceeded.'), times: 1 });
       const { node, sleeps } = await run('describe_security_groups', { GroupIds: SG });
       expect(node.status).toBe('succeeded');
       expect(node.attempt).toBe(2);
@@ -360,7 +333,7 @@ describe('aws connector against its twin', () => {
     });
 
     it('treats a 400 ThrottlingException as RATE_LIMITED, and gives up when the budget stays spent', async () => {
-      await control('/_lab/rate-limit', { budget: 0 });
+      await rateLimit({ budget: 0 });
       const { node, sleeps } = await run('get_waf_ip_set', { ...IP_SET });
       expect(node.status).toBe('failed');
       expect(node.error).toMatchObject({ code: 'RATE_LIMITED', status: 400, message: 'AWS 400 ThrottlingException: Rate exceeded' });
@@ -368,7 +341,7 @@ describe('aws connector against its twin', () => {
     });
 
     it('retries a 500 and surfaces the vendor’s message when it persists', async () => {
-      await control('/_lab/faults', { path: '^/$', status: 500, headers: { 'content-type': 'text/xml' }, body: ec2Error('InternalError', 'An internal error has occurred') });
+      await fault({ path: '^/$', status: 500, headers: { 'content-type': 'text/xml' }, body: ec2Error('InternalError', 'An internal error has occurred') });
       const { node, sleeps } = await run('describe_security_groups', { GroupIds: SG });
       expect(node.error).toMatchObject({ code: 'VENDOR', status: 500, message: 'AWS 500 InternalError: An internal error has occurred' });
       expect(node.attempt).toBe(3);

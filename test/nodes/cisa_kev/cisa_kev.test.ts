@@ -1,49 +1,26 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { cisaKevLabCredentials, cisaKevTwin, KEV_PATH } from '../../../lab/twins/cisa-kev.ts';
-import type { CisaKevState } from '../../../lab/twins/cisa-kev.ts';
 import { CACHE_TTL_MS, clearKevCache, conditionalHeaders, indexCatalog, isFresh } from '../../../nodes/cisa_kev/catalog.ts';
 import { cisaKevConnector } from '../../../nodes/cisa_kev/index.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
-import { runAction } from '../../support/connector-harness.ts';
+import type { RunActionOptions } from '../../support/connector-harness.ts';
 import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
-let twin: RunningTwin<CisaKevState>;
-let credentials: Record<string, unknown>;
+const { twin, credentials, run, fault } = useTwin(cisaKevConnector, cisaKevTwin, cisaKevLabCredentials);
+beforeEach(() => clearKevCache());
 
-beforeAll(async () => {
-  twin = await startTwin(cisaKevTwin);
-  credentials = labCredentialsFor({ connector: cisaKevConnector, twin: cisaKevTwin, credentials: cisaKevLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => {
-  twin.reset();
-  clearKevCache();
-});
-
-async function check(cveID: string, options: Parameters<typeof runAction>[4] & { offsetMs?: number } = {}) {
+/** Checks one CVE; `offsetMs` starts the run's clock that much later, to age the cached catalog. */
+function check(cveID: string, options: RunActionOptions & { offsetMs?: number } = {}) {
   const { offsetMs, ...rest } = options;
-  const clock = new LoopbackClock({ startOffsetMs: offsetMs });
-  const result = await runAction(cisaKevConnector, 'check_cve', { cveID }, credentials, { pins: { t: { output: {} } }, clock, random: () => 1, ...rest });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function fault(body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}/_lab/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
+  return run('check_cve', { cveID }, { clock: new LoopbackClock({ startOffsetMs: offsetMs }), ...rest });
 }
 
 const V = scenario.vulnerability;
 
 describe('cisa_kev connector against its twin', () => {
   it('needs no secret and no bound credential; the lab points it at the twin', () => {
-    expect(credentials).toEqual({ baseUrl: twin.url });
+    expect(credentials()).toEqual({ baseUrl: twin().url });
     expect(cisaKevConnector.secretFields).toEqual([]);
     expect(cisaKevConnector.specs[0]).toMatchObject({ action: 'check_cve', effect: 'read', credentials: { connector: 'cisa_kev', required: false } });
   });
@@ -82,25 +59,25 @@ describe('cisa_kev connector against its twin', () => {
     for (const cve of [V.cve, V.minor.cve, 'CVE-2021-44228']) expect((await check(cve)).node.status).toBe('succeeded');
     const parallel = await Promise.all(['CVE-2023-4966', 'CVE-2024-21887', 'CVE-2020-0001'].map((cve) => check(cve)));
     expect(parallel.map((r) => (r.node.output as { knownExploited: boolean }).knownExploited)).toEqual([true, true, false]);
-    expect(twin.state().downloads).toBe(1);
-    expect(twin.requests).toEqual([{ method: 'GET', path: KEV_PATH }]);
+    expect(twin().state().downloads).toBe(1);
+    expect(twin().requests).toEqual([{ method: 'GET', path: KEV_PATH }]);
 
     clearKevCache();
     await Promise.all([V.cve, V.minor.cve].map((cve) => check(cve)));
-    expect(twin.state().downloads).toBe(2);
+    expect(twin().state().downloads).toBe(2);
   });
 
   it('revalidates an aged catalog with If-None-Match (304), and takes a changed one', async () => {
     await check(V.cve);
     const aged = await check(V.cve, { offsetMs: CACHE_TTL_MS + 60_000 });
     expect(aged.node.output).toMatchObject({ knownExploited: true, catalogVersion: '2026.11.26' });
-    expect(twin.state()).toMatchObject({ downloads: 1, notModified: 1 });
+    expect(twin().state()).toMatchObject({ downloads: 1, notModified: 1 });
 
-    twin.state().vulnerabilities.unshift({ ...twin.state().vulnerabilities[0]!, cveID: V.minor.cve, dateAdded: '2026-11-27' });
-    twin.state().catalogVersion = '2026.11.27';
+    twin().state().vulnerabilities.unshift({ ...twin().state().vulnerabilities[0]!, cveID: V.minor.cve, dateAdded: '2026-11-27' });
+    twin().state().catalogVersion = '2026.11.27';
     const changed = await check(V.minor.cve, { offsetMs: 2 * CACHE_TTL_MS + 120_000 });
     expect(changed.node.output).toMatchObject({ knownExploited: true, catalogVersion: '2026.11.27', count: 5 });
-    expect(twin.state()).toMatchObject({ downloads: 2, notModified: 1 });
+    expect(twin().state()).toMatchObject({ downloads: 2, notModified: 1 });
   });
 
   it('honours Retry-After on a 429 and then succeeds', async () => {

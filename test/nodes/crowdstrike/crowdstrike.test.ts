@@ -1,52 +1,26 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { crowdstrikeLabCredentials, crowdstrikeTwin } from '../../../lab/twins/crowdstrike.ts';
-import type { CrowdstrikeTwinState } from '../../../lab/twins/crowdstrike.ts';
 import { hostAlertFilter } from '../../../nodes/crowdstrike/alerts.ts';
 import { falconErrorMessage, forgetFalconTokens, queryIds, tokenExpiry } from '../../../nodes/crowdstrike/client.ts';
 import { crowdstrikeConnector } from '../../../nodes/crowdstrike/index.ts';
 import type { ConnectorContext } from '../../../nodes/sdk/define-connector.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { createHttpClient } from '../../../nodes/sdk/http-client.ts';
-import { runAction } from '../../support/connector-harness.ts';
 import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
 const ALICE = scenario.host.deviceId;
 const BUILD = '7b1e5d3c9a2f4e6b8d0c1a3e5f7b9d2c';
 
-let twin: RunningTwin<CrowdstrikeTwinState>;
-let credentials: Record<string, unknown>;
-
-beforeAll(async () => {
-  twin = await startTwin(crowdstrikeTwin);
-  credentials = { ...crowdstrikeLabCredentials, baseUrl: twin.url };
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => {
-  twin.reset();
-  forgetFalconTokens();
-});
-
-async function control(path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
-
-function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  return runAction(crowdstrikeConnector, action, params, creds, options);
-}
+const { twin, credentials, run, fault, rateLimit } = useTwin(crowdstrikeConnector, crowdstrikeTwin, crowdstrikeLabCredentials);
+beforeEach(() => forgetFalconTokens());
 
 async function statusOf(id: string): Promise<unknown> {
   const { node } = await run('host_details', { ids: id });
   return (node.output as { host: { status: string } }).host.status;
 }
 
-const hits = (method: string, prefix: string) => twin.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
+const hits = (method: string, prefix: string) => twin().requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
 
 describe('crowdstrike connector against its twin', () => {
   it('marks the client secret as the only secret field', () => {
@@ -75,9 +49,9 @@ describe('crowdstrike connector against its twin', () => {
 
   it('follows offset pagination until the total is reached', async () => {
     const ctx = {
-      credentials,
+      credentials: credentials(),
       clock: new LoopbackClock(),
-      http: createHttpClient({ vendor: 'CrowdStrike Falcon', connectorId: 'crowdstrike', baseURL: twin.url }),
+      http: createHttpClient({ vendor: 'CrowdStrike Falcon', connectorId: 'crowdstrike', baseURL: twin().url }),
     } as unknown as ConnectorContext;
     const result = await queryIds(ctx, '/devices/queries/devices/v1', { filter: "local_ip:'10.20.*'", sort: 'hostname.asc' }, 10, 1);
     expect(result).toEqual({ ids: [BUILD, ALICE], total: 2 });
@@ -123,7 +97,7 @@ describe('crowdstrike connector against its twin', () => {
     const contain = await run('contain_host', { ids: ALICE });
     expect(contain.node.status).toBe('succeeded');
     expect(contain.node.output).toMatchObject({ action_name: 'contain', accepted: true, device_ids: [ALICE], errors: [] });
-    expect(twin.state().actions).toEqual([{ action_name: 'contain', ids: [ALICE] }]);
+    expect(twin().state().actions).toEqual([{ action_name: 'contain', ids: [ALICE] }]);
     expect(await statusOf(ALICE)).toBe('containment_pending');
     expect(await statusOf(ALICE)).toBe('contained');
     const contained = await run('host_details', { ids: ALICE });
@@ -140,11 +114,11 @@ describe('crowdstrike connector against its twin', () => {
     expect(node.status).toBe('simulated');
     expect(node.output).toEqual(crowdstrikeConnector.actions['contain_host']?.example);
     expect(hits('POST', '/devices/entities/devices-actions')).toBe(0);
-    expect(twin.state().devices.find((d) => d.device_id === ALICE)?.status).toBe('normal');
+    expect(twin().state().devices.find((d) => d.device_id === ALICE)?.status).toBe('normal');
   });
 
   it('a wrong client secret fails with AUTH and Falcon’s own message', async () => {
-    const { node } = await run('find_hosts', { filter: "hostname:'x'" }, {}, { ...credentials, client_secret: 'wrong-secret' });
+    const { node } = await run('find_hosts', { filter: "hostname:'x'" }, {}, { ...credentials(), client_secret: 'wrong-secret' });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('AUTH');
     expect(node.error?.message).toBe('CrowdStrike Falcon 403 Failed to issue access token - Not Authorized');
@@ -152,7 +126,7 @@ describe('crowdstrike connector against its twin', () => {
   });
 
   it('an unknown client id fails with AUTH and the client-authentication message', async () => {
-    const { node } = await run('find_hosts', { filter: "hostname:'x'" }, {}, { ...credentials, client_id: 'nobody' });
+    const { node } = await run('find_hosts', { filter: "hostname:'x'" }, {}, { ...credentials(), client_id: 'nobody' });
     expect(node.error?.code).toBe('AUTH');
     expect(node.error?.message).toContain('Failed to issue access token - Client authentication failed');
   });
@@ -165,11 +139,11 @@ describe('crowdstrike connector against its twin', () => {
 
   it('refreshes the token once when Falcon answers 401', async () => {
     await run('find_hosts', { filter: `hostname:'${scenario.host.hostname}'` });
-    twin.reset();
+    twin().reset();
     const { node } = await run('find_hosts', { filter: `hostname:'${scenario.host.hostname}'` });
     expect(node.status).toBe('succeeded');
     expect(node.attempt).toBe(1);
-    expect(twin.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(twin().requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /devices/queries/devices/v1',
       'POST /oauth2/token',
       'GET /devices/queries/devices/v1',
@@ -177,7 +151,7 @@ describe('crowdstrike connector against its twin', () => {
   });
 
   it('honours Retry-After on a 429 and then succeeds', async () => {
-    await control('/_lab/faults', {
+    await fault({
       path: '^/devices/queries',
       status: 429,
       headers: { 'retry-after': '2', 'x-ratelimit-limit': '6000', 'x-ratelimit-remaining': '0' },
@@ -192,7 +166,7 @@ describe('crowdstrike connector against its twin', () => {
 
   it('reads X-RateLimit-RetryAfter as a UTC epoch timestamp', async () => {
     const retryAt = Math.floor(Date.now() / 1000) + 3;
-    await control('/_lab/faults', {
+    await fault({
       path: '^/devices/queries',
       status: 429,
       headers: { 'X-Ratelimit-Limit': '6000', 'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Retryafter': String(retryAt) },
@@ -207,7 +181,7 @@ describe('crowdstrike connector against its twin', () => {
   });
 
   it('gives up with RATE_LIMITED and the twin’s 429 message when the budget stays spent', async () => {
-    await control('/_lab/rate-limit', { budget: 0, retryAfterSeconds: 1 });
+    await rateLimit({ budget: 0, retryAfterSeconds: 1 });
     const { node, sleeps } = await run('find_hosts', { filter: "hostname:'x'" });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('RATE_LIMITED');
@@ -224,7 +198,7 @@ describe('crowdstrike connector against its twin', () => {
   });
 
   it('surfaces the vendor message of a 500 after the retries', async () => {
-    await control('/_lab/faults', {
+    await fault({
       path: '^/alerts/',
       status: 500,
       body: { meta: { query_time: 0.01, powered_by: 'detectsapi', trace_id: 't' }, errors: [{ code: 500, message: 'internal error: alerts store unavailable' }] },

@@ -1,47 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { elasticLabCredentials, elasticTwin } from '../../../lab/twins/elastic.ts';
-import type { ElasticTwinState } from '../../../lab/twins/elastic.ts';
 import { encodedKey } from '../../../nodes/elastic/credentials.ts';
 import { elasticError } from '../../../nodes/elastic/errors.ts';
 import { elasticConnector } from '../../../nodes/elastic/index.ts';
 import { indexPath, isTruncated, nextPosition, pageBody, searchInput } from '../../../nodes/elastic/search.ts';
 import type { SearchPage } from '../../../nodes/elastic/search.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
-import { runAction } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
 const IP = scenario.login.maliciousIp;
 
-let twin: RunningTwin<ElasticTwinState>;
-let credentials: Record<string, unknown>;
+const { twin, credentials, run, fault, rateLimit } = useTwin(elasticConnector, elasticTwin, elasticLabCredentials);
 
-beforeAll(async () => {
-  twin = await startTwin(elasticTwin);
-  credentials = labCredentialsFor({ connector: elasticConnector, twin: elasticTwin, credentials: elasticLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-/** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
-async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await runAction(elasticConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function control(path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
-
-const searches = () => twin.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/_search')).length;
+const searches = () => twin().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/_search')).length;
 
 type Hit = { _index: string; _id: string; _score: number | null; _source?: Record<string, unknown>; sort?: unknown[] };
 
@@ -94,7 +65,7 @@ describe('elastic connector against its twin', () => {
     const all = await run('search', { index: 'logs-auth', size: 2, limit: 5 });
     expect(all.node.output).toMatchObject({ total: 5, count: 5, truncated: false });
     expect(searches()).toBe(3);
-    twin.reset();
+    twin().reset();
     const some = await run('search', { index: 'logs-auth', size: 2, limit: 3 });
     expect(some.node.output).toMatchObject({ total: 5, count: 3, truncated: true });
     expect(searches()).toBe(2);
@@ -121,31 +92,31 @@ describe('elastic connector against its twin', () => {
 
   it('accepts the encoded key as Kibana shows it', async () => {
     const encoded = Buffer.from(`${elasticLabCredentials.apiKeyId}:${elasticLabCredentials.apiKey}`).toString('base64');
-    const { node } = await run('count', { index: 'logs-auth' }, {}, { baseUrl: twin.url, encodedApiKey: encoded });
+    const { node } = await run('count', { index: 'logs-auth' }, {}, { baseUrl: twin().url, encodedApiKey: encoded });
     expect(node.output).toMatchObject({ count: 5 });
   });
 
   it('refuses a credential with neither key form before calling', async () => {
-    const { node } = await run('count', { index: 'logs-auth' }, {}, { baseUrl: twin.url, apiKeyId: 'only-the-id' });
+    const { node } = await run('count', { index: 'logs-auth' }, {}, { baseUrl: twin().url, apiKeyId: 'only-the-id' });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('AUTH');
     expect(node.error?.message).toContain('encodedApiKey');
-    expect(twin.requests).toHaveLength(0);
+    expect(twin().requests).toHaveLength(0);
   });
 
   it('a wrong key fails with AUTH and the security_exception reason, without retrying', async () => {
-    const { node } = await run('search', { index: 'logs-auth' }, {}, { ...credentials, apiKey: 'wrong-key' });
+    const { node } = await run('search', { index: 'logs-auth' }, {}, { ...credentials(), apiKey: 'wrong-key' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({
       code: 'AUTH',
       status: 401,
       message: 'Elasticsearch 401 security_exception: unable to authenticate with provided credentials and anonymous access is not allowed for this request',
     });
-    expect(twin.requests).toHaveLength(1);
+    expect(twin().requests).toHaveLength(1);
   });
 
   it('honours a 429 Retry-After and then succeeds', async () => {
-    await control('/_lab/faults', {
+    await fault({
       path: '/_search$',
       status: 429,
       headers: { 'retry-after': '2' },
@@ -160,7 +131,7 @@ describe('elastic connector against its twin', () => {
   });
 
   it('retries the twin’s es_rejected_execution_exception and names it when it persists', async () => {
-    await control('/_lab/rate-limit', { budget: 0 });
+    await rateLimit({ budget: 0 });
     const { node, sleeps } = await run('count', { index: 'logs-auth' }, { retry: { maxAttempts: 2 } });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('RATE_LIMITED');

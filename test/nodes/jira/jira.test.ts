@@ -1,40 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { jiraLabCredentials, jiraTwin } from '../../../lab/twins/jira.ts';
-import type { JiraTwinState } from '../../../lab/twins/jira.ts';
 import { browseUrl, findTransition } from '../../../nodes/jira/actions.ts';
 import { jiraConnector, jiraError } from '../../../nodes/jira/index.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
-import { runAction } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
-let twin: RunningTwin<JiraTwinState>;
-let credentials: Record<string, unknown>;
-
-beforeAll(async () => {
-  twin = await startTwin(jiraTwin);
-  credentials = labCredentialsFor({ connector: jiraConnector, twin: jiraTwin, credentials: jiraLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-/** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
-async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await runAction(jiraConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function fault(body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}/_lab/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
+const { twin, credentials, run, fault, rateLimit } = useTwin(jiraConnector, jiraTwin, jiraLabCredentials);
 
 const TICKET = {
   project: 'SEC',
@@ -64,7 +35,7 @@ async function createTicket(params: Record<string, unknown> = TICKET): Promise<{
 describe('jira connector against its twin', () => {
   it('marks the API token as the only secret and points the lab credential at the twin', () => {
     expect(jiraConnector.secretFields).toEqual(['apiToken']);
-    expect(credentials).toEqual({ ...jiraLabCredentials, baseUrl: twin.url });
+    expect(credentials()).toEqual({ ...jiraLabCredentials, baseUrl: twin().url });
     expect(jiraConnector.specs.map((s) => [s.action, s.effect])).toEqual([
       ['create_issue', 'write'],
       ['add_comment', 'write'],
@@ -75,23 +46,23 @@ describe('jira connector against its twin', () => {
 
   it('creates SEC-1 then SEC-2, with the description converted to ADF', async () => {
     const first = await createTicket();
-    expect(first).toEqual({ id: '10001', key: 'SEC-1', self: `${twin.url}/rest/api/3/issue/10001`, url: `${twin.url}/browse/SEC-1` });
-    const stored = twin.state().issues['SEC-1']!;
+    expect(first).toEqual({ id: '10001', key: 'SEC-1', self: `${twin().url}/rest/api/3/issue/10001`, url: `${twin().url}/browse/SEC-1` });
+    const stored = twin().state().issues['SEC-1']!;
     expect(stored.fields).toMatchObject({ summary: TICKET.summary, priority: { name: 'High' }, labels: TICKET.labels, status: { name: 'To Do' }, issuetype: { name: 'Task' } });
     const description = stored.fields['description'] as { type: string; content: Array<{ type: string }> };
     expect(description.type).toBe('doc');
     expect(description.content.map((n) => n.type)).toEqual(['paragraph', 'bulletList', 'codeBlock', 'paragraph']);
     expect(JSON.stringify(description)).toContain('"marks":[{"type":"link","attrs":{"href":"https://abuseipdb.com/check/185.220.101.45"}}]');
-    expect(twin.requests).toEqual([{ method: 'POST', path: '/rest/api/3/issue' }]);
+    expect(twin().requests).toEqual([{ method: 'POST', path: '/rest/api/3/issue' }]);
 
     const second = await createTicket({ project: 'sec', summary: 'Phishing: invoice lure', description: { type: 'doc', version: 1, content: [] } });
     expect(second.key).toBe('SEC-2');
-    expect(twin.state().issues['SEC-2']?.fields).toMatchObject({ issuetype: { name: 'Task' }, priority: { name: 'Medium' }, description: { type: 'doc', version: 1, content: [] } });
+    expect(twin().state().issues['SEC-2']?.fields).toMatchObject({ issuetype: { name: 'Task' }, priority: { name: 'Medium' }, description: { type: 'doc', version: 1, content: [] } });
   });
 
   it('keeps a malicious URL as plain text when autolink is off', async () => {
     await createTicket({ project: 'SEC', summary: 'Phishing', description: `Lure: ${scenario.phishing.maliciousUrl}`, autolink: false });
-    expect(JSON.stringify(twin.state().issues['SEC-1']?.fields['description'])).not.toContain('"link"');
+    expect(JSON.stringify(twin().state().issues['SEC-1']?.fields['description'])).not.toContain('"link"');
   });
 
   it('reads an issue back with its status, summary and description as text', async () => {
@@ -99,7 +70,7 @@ describe('jira connector against its twin', () => {
     const { node } = await run('get_issue', { issueIdOrKey: 'sec-1' });
     expect(node.status).toBe('succeeded');
     const out = node.output as Record<string, unknown>;
-    expect(out).toMatchObject({ id: '10001', key: 'SEC-1', url: `${twin.url}/browse/SEC-1`, summary: TICKET.summary, status: 'To Do' });
+    expect(out).toMatchObject({ id: '10001', key: 'SEC-1', url: `${twin().url}/browse/SEC-1`, summary: TICKET.summary, status: 'To Do' });
     expect(out['description_text']).toBe(
       `Login from 185.220.101.45 (RO) at ${scenario.login.time}.\n\n- AbuseIPDB: listed as abusive\n- EDR: invoice.pdf.exe on WS-ALICE-01\n\nblocked 185.220.101.45\n\nDetails: https://abuseipdb.com/check/185.220.101.45`,
     );
@@ -127,11 +98,11 @@ describe('jira connector against its twin', () => {
     const start = await run('transition_issue', { issueIdOrKey: 'SEC-1', transition: 'in progress' });
     expect(start.node.status).toBe('succeeded');
     expect(start.node.output).toEqual({ issueIdOrKey: 'SEC-1', transition: { id: '21', name: 'In Progress' }, status: 'In Progress', changed: true });
-    expect(twin.state().issues['SEC-1']?.fields.status.name).toBe('In Progress');
+    expect(twin().state().issues['SEC-1']?.fields.status.name).toBe('In Progress');
 
     const done = await run('transition_issue', { issueIdOrKey: 'SEC-1', transition: 'Done', comment: 'Resolved by Switchboard.' });
     expect(done.node.output).toMatchObject({ transition: { id: '31' }, status: 'Done' });
-    const issue = twin.state().issues['SEC-1']!;
+    const issue = twin().state().issues['SEC-1']!;
     expect(issue.fields).toMatchObject({ status: { name: 'Done' }, resolution: { name: 'Done' } });
     expect(issue.fields.comment.total).toBe(1);
     const { node } = await run('get_issue', { issueIdOrKey: 'SEC-1' });
@@ -140,12 +111,12 @@ describe('jira connector against its twin', () => {
 
   it('names the available transitions when the one asked for does not exist, without posting', async () => {
     await createTicket();
-    twin.requests.length = 0;
+    twin().requests.length = 0;
     const { node, sleeps } = await run('transition_issue', { issueIdOrKey: 'SEC-1', transition: 'Closed' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'BAD_REQUEST', message: 'Jira: issue SEC-1 has no transition "Closed"; available: "In Progress", "Done"' });
     expect(sleeps).toEqual([]);
-    expect(twin.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(twin().requests.filter((r) => r.method === 'POST')).toEqual([]);
   });
 
   it('succeeds without a change when the issue already has the status (a retried transition)', async () => {
@@ -164,12 +135,12 @@ describe('jira connector against its twin', () => {
   });
 
   it("refuses a wrong API token with AUTH and Jira's message, never echoing the token", async () => {
-    const { node, sleeps } = await run('create_issue', TICKET, {}, { ...credentials, apiToken: 'not-the-token' });
+    const { node, sleeps } = await run('create_issue', TICKET, {}, { ...credentials(), apiToken: 'not-the-token' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'AUTH', status: 401, message: 'Jira 401 Client must be authenticated to access this resource.' });
     expect(JSON.stringify(node.error)).not.toContain('not-the-token');
     expect(sleeps).toEqual([]);
-    expect(twin.state().issues).toEqual({});
+    expect(twin().state().issues).toEqual({});
   });
 
   it('honours Retry-After on a 429 and then creates the issue once', async () => {
@@ -178,14 +149,14 @@ describe('jira connector against its twin', () => {
     expect(node.status).toBe('succeeded');
     expect(node.attempt).toBe(2);
     expect(sleeps).toContain(2000);
-    expect(Object.keys(twin.state().issues)).toEqual(['SEC-1']);
+    expect(Object.keys(twin().state().issues)).toEqual(['SEC-1']);
   });
 
   it("stops after the lab rate-limit budget with Jira's headers and message", async () => {
     const limited = jiraTwin.rateLimited(1);
     expect(limited.headers).toMatchObject({ 'Retry-After': '1', 'RateLimit-Reason': 'jira-burst-based' });
     expect(limited.headers?.['X-RateLimit-Reset']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/);
-    await fetch(`${twin.url}/_lab/rate-limit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ budget: 0 }) });
+    await rateLimit({ budget: 0 });
     const { node, sleeps } = await run('get_issue', { issueIdOrKey: 'SEC-1' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'RATE_LIMITED', message: 'Jira 429 Rate limit exceeded.' });
@@ -213,7 +184,7 @@ describe('jira connector against its twin', () => {
 
   it('validates required fields and ADF like Jira does', async () => {
     const auth = { authorization: `Basic ${Buffer.from(`${jiraLabCredentials.email}:${jiraLabCredentials.apiToken}`).toString('base64')}`, 'content-type': 'application/json' };
-    const post = (fields: unknown) => fetch(`${twin.url}/rest/api/3/issue`, { method: 'POST', headers: auth, body: JSON.stringify({ fields }) });
+    const post = (fields: unknown) => fetch(`${twin().url}/rest/api/3/issue`, { method: 'POST', headers: auth, body: JSON.stringify({ fields }) });
     const missing = await post({ project: { key: 'SEC' }, issuetype: { name: 'Task' } });
     expect(missing.status).toBe(400);
     expect(await missing.json()).toEqual({ errorMessages: [], errors: { summary: 'You must specify a summary of the issue.' } });
@@ -224,15 +195,15 @@ describe('jira connector against its twin', () => {
   it('rejects a label with spaces before calling Jira', async () => {
     const { node } = await run('create_issue', { ...TICKET, labels: ['two words'] });
     expect(node.error?.code).toBe('INVALID_INPUT');
-    expect(twin.requests).toEqual([]);
+    expect(twin().requests).toEqual([]);
   });
 
   it('simulates create_issue in a dry run: its example, and nothing reaches Jira', async () => {
     const { node } = await run('create_issue', TICKET, { dryRun: true });
     expect(node.status).toBe('simulated');
     expect(node.output).toEqual(jiraConnector.actions['create_issue']?.example);
-    expect(twin.requests).toEqual([]);
-    expect(twin.state().issues).toEqual({});
+    expect(twin().requests).toEqual([]);
+    expect(twin().state().issues).toEqual({});
   });
 });
 

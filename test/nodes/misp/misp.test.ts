@@ -1,42 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { MISP_EVENTS, mispLabCredentials, mispTwin } from '../../../lab/twins/misp.ts';
-import type { MispState } from '../../../lab/twins/misp.ts';
 import { mispConnector } from '../../../nodes/misp/index.ts';
 import { searchAttributes, searchAttributesInput } from '../../../nodes/misp/search-attributes.ts';
 import type { MispAttribute, SearchOutput } from '../../../nodes/misp/search-attributes.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { createHttpClient } from '../../../nodes/sdk/http-client.ts';
-import { runAction } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
-let twin: RunningTwin<MispState>;
-let credentials: Record<string, unknown>;
-
-beforeAll(async () => {
-  twin = await startTwin(mispTwin);
-  credentials = labCredentialsFor({ connector: mispConnector, twin: mispTwin, credentials: mispLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-/** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
-async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await runAction(mispConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function control(path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
+const { twin, credentials, run, fault, rateLimit } = useTwin(mispConnector, mispTwin, mispLabCredentials);
 
 async function search(params: Record<string, unknown>): Promise<SearchOutput> {
   const { node } = await run('search_attributes', params);
@@ -46,7 +17,7 @@ async function search(params: Record<string, unknown>): Promise<SearchOutput> {
 
 describe('misp connector against its twin', () => {
   it('uses the instance URL as is and keeps the auth key secret', () => {
-    expect(credentials['baseUrl']).toBe(twin.url);
+    expect(credentials()['baseUrl']).toBe(twin().url);
     expect(mispConnector.secretFields).toEqual(['apiKey']);
     expect(mispConnector.specs.map((s) => `${s.action}:${s.effect}`)).toEqual(['search_attributes:read', 'add_attribute:write']);
   });
@@ -82,7 +53,7 @@ describe('misp connector against its twin', () => {
   it('stops at limit and reports the total from X-Result-Count', async () => {
     const out = await search({ eventid: Number(MISP_EVENTS.phishing), limit: 3 });
     expect(out).toMatchObject({ count: 3, total: 9, found: true });
-    expect(twin.requests).toHaveLength(1);
+    expect(twin().requests).toHaveLength(1);
   });
 
   it('fetches one page of MISP paging when page is given', async () => {
@@ -92,16 +63,16 @@ describe('misp connector against its twin', () => {
   });
 
   it('follows pages until the limit or the last page', async () => {
-    const http = createHttpClient({ vendor: 'MISP', connectorId: 'misp', baseURL: twin.url, headers: { Authorization: mispLabCredentials.apiKey } });
+    const http = createHttpClient({ vendor: 'MISP', connectorId: 'misp', baseURL: twin().url, headers: { Authorization: mispLabCredentials.apiKey } });
     const all = await searchAttributes(http, searchAttributesInput.parse({ eventid: MISP_EVENTS.phishing }), 2);
     expect(all.Attribute.map((a) => a.id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    expect(twin.requests).toHaveLength(5);
+    expect(twin().requests).toHaveLength(5);
 
-    twin.requests.length = 0;
+    twin().requests.length = 0;
     const five = await searchAttributes(http, searchAttributesInput.parse({ eventid: MISP_EVENTS.phishing, limit: 5 }), 2);
     expect(five.Attribute.map((a) => a.id)).toEqual(['1', '2', '3', '4', '5']);
     expect(five.total).toBe(9);
-    expect(twin.requests).toHaveLength(3);
+    expect(twin().requests).toHaveLength(3);
   });
 
   it('adds an attribute to an event, after which a search finds it and the event is unpublished', async () => {
@@ -110,7 +81,7 @@ describe('misp connector against its twin', () => {
     expect(node.status).toBe('succeeded');
     const created = (node.output as { Attribute: MispAttribute }).Attribute;
     expect(created).toMatchObject({ id: '12', event_id: MISP_EVENTS.phishing, type: 'ip-src', category: 'Network activity', to_ids: true, comment, distribution: '5' });
-    expect(twin.state().events[MISP_EVENTS.phishing]?.published).toBe(false);
+    expect(twin().state().events[MISP_EVENTS.phishing]?.published).toBe(false);
 
     const out = await search({ value: scenario.login.maliciousIp, type: 'ip-src' });
     expect(out.Attribute.map((a) => [a.event_id, a.id])).toEqual([
@@ -120,7 +91,7 @@ describe('misp connector against its twin', () => {
   });
 
   it('accepts the event UUID and the explicit category, IDS flag and distribution', async () => {
-    const uuid = twin.state().events[MISP_EVENTS.tor]?.uuid;
+    const uuid = twin().state().events[MISP_EVENTS.tor]?.uuid;
     const { node } = await run('add_attribute', { eventId: uuid, type: 'domain', value: 'tor-exit-45.relayhosting.example', category: 'Attribution', to_ids: false, distribution: '0' });
     expect(node.status).toBe('succeeded');
     expect((node.output as { Attribute: MispAttribute }).Attribute).toMatchObject({ event_id: MISP_EVENTS.tor, category: 'Attribution', to_ids: false, distribution: '0' });
@@ -132,7 +103,7 @@ describe('misp connector against its twin', () => {
     expect(node.error).toMatchObject({ code: 'BAD_REQUEST', status: 403 });
     expect(node.error?.message).toBe('MISP 403 Could not add Attribute: value: A similar attribute already exists for this event.');
     expect(sleeps).toEqual([]);
-    expect(twin.state().attributes).toHaveLength(11);
+    expect(twin().state().attributes).toHaveLength(11);
   });
 
   it("surfaces MISP's message for a value of the wrong format", async () => {
@@ -147,7 +118,7 @@ describe('misp connector against its twin', () => {
   });
 
   it('refuses a wrong key with AUTH and the vendor message', async () => {
-    const { node, sleeps } = await run('search_attributes', { value: scenario.login.maliciousIp }, {}, { ...credentials, apiKey: 'wrong-key' });
+    const { node, sleeps } = await run('search_attributes', { value: scenario.login.maliciousIp }, {}, { ...credentials(), apiKey: 'wrong-key' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'AUTH', status: 403 });
     expect(node.error?.message).toBe('MISP 403 Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.');
@@ -156,7 +127,7 @@ describe('misp connector against its twin', () => {
 
   it("honours MISP's X-Rate-Limit-Reset on a 429 and then succeeds", async () => {
     const limited = mispTwin.rateLimited(2);
-    await control('/_lab/faults', { status: 429, headers: limited.headers, body: limited.body, times: 1 });
+    await fault({ status: 429, headers: limited.headers, body: limited.body, times: 1 });
     const { node, sleeps } = await run('search_attributes', { value: scenario.login.maliciousIp });
     expect(node.status).toBe('succeeded');
     expect(node.attempt).toBe(2);
@@ -164,21 +135,21 @@ describe('misp connector against its twin', () => {
   });
 
   it('honours Retry-After on a 429 from a proxy in front of MISP', async () => {
-    await control('/_lab/faults', { status: 429, headers: { 'retry-after': '2' }, body: mispTwin.rateLimited(2).body, times: 1 });
+    await fault({ status: 429, headers: { 'retry-after': '2' }, body: mispTwin.rateLimited(2).body, times: 1 });
     const { node, sleeps } = await run('search_attributes', { value: scenario.login.maliciousIp });
     expect(node.status).toBe('succeeded');
     expect(sleeps).toContain(2000);
   });
 
   it('gives up with RATE_LIMITED and the vendor message when the budget stays spent', async () => {
-    await control('/_lab/rate-limit', { budget: 0, retryAfterSeconds: 5 });
+    await rateLimit({ budget: 0, retryAfterSeconds: 5 });
     const { node, sleeps } = await run('search_attributes', { value: scenario.login.maliciousIp });
     expect(node.error).toMatchObject({ code: 'RATE_LIMITED', status: 429, message: 'MISP 429 Rate limit exceeded.' });
     expect(sleeps).toEqual([5000, 5000]);
   });
 
   it('retries a 500 and surfaces its message when it persists', async () => {
-    await control('/_lab/faults', { path: '^/attributes/restSearch', status: 500, body: { name: 'An Internal Error Has Occurred.', message: 'An Internal Error Has Occurred.', url: '/attributes/restSearch' } });
+    await fault({ path: '^/attributes/restSearch', status: 500, body: { name: 'An Internal Error Has Occurred.', message: 'An Internal Error Has Occurred.', url: '/attributes/restSearch' } });
     const { node, sleeps } = await run('search_attributes', { value: scenario.login.maliciousIp });
     expect(node.error).toMatchObject({ code: 'VENDOR', status: 500, message: 'MISP 500 An Internal Error Has Occurred.' });
     expect(sleeps).toEqual([500, 1000]);
@@ -188,7 +159,7 @@ describe('misp connector against its twin', () => {
     const { node } = await run('add_attribute', { eventId: MISP_EVENTS.phishing, type: 'ip-src', value: scenario.login.maliciousIp }, { dryRun: true });
     expect(node.status).toBe('simulated');
     expect(node.output).toEqual(mispConnector.actions['add_attribute']?.example);
-    expect(twin.requests).toEqual([]);
-    expect(twin.state().attributes).toHaveLength(11);
+    expect(twin().requests).toEqual([]);
+    expect(twin().state().attributes).toHaveLength(11);
   });
 });

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { folderIdOf, msgraphLabCredentials, msgraphTwin } from '../../../lab/twins/msgraph.ts';
-import type { MsgraphTwinState } from '../../../lab/twins/msgraph.ts';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { refreshAt } from '../../../nodes/msgraph/auth.ts';
 import { msgraphConnector } from '../../../nodes/msgraph/index.ts';
 import { mapConcurrent } from '../../../nodes/msgraph/map-concurrent.ts';
 import { extractUrls } from '../../../nodes/msgraph/message-content.ts';
 import { combinedFilter, quoteSearch } from '../../../nodes/msgraph/search-messages.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
-import { labCredentialsFor } from '../../../lab/lab.ts';
-import { runAction as harnessRun } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
-
-let twin: RunningTwin<MsgraphTwinState>;
-let credentials: Record<string, unknown>;
+import { useTwin } from '../../support/twin-fixture.ts';
 
 const alice = scenario.users.alice;
 const bob = scenario.users.bob;
@@ -23,35 +14,9 @@ const carol = scenario.users.carol;
 const phishing = scenario.phishing;
 const TOKEN_PATH = `/${scenario.org.tenantId}/oauth2/v2.0/token`;
 
-beforeAll(async () => {
-  twin = await startTwin(msgraphTwin);
-  credentials = labCredentialsFor({ connector: msgraphConnector, twin: msgraphTwin, credentials: msgraphLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
+const { twin, credentials, run, fault, rateLimit } = useTwin(msgraphConnector, msgraphTwin, msgraphLabCredentials);
 
-/** Runs one action; the harness's stand-in trigger borrows the first action's input schema, so it is pinned. */
-async function runAction(
-  connector: typeof msgraphConnector,
-  action: string,
-  params: Record<string, unknown>,
-  creds: Record<string, unknown>,
-  options: Parameters<typeof harnessRun>[4] = {},
-) {
-  const clock = new LoopbackClock();
-  const result = await harnessRun(connector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function control(path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
-
-const tokenRequests = () => twin.requests.filter((r) => r.method === 'POST' && r.path === TOKEN_PATH).length;
+const tokenRequests = () => twin().requests.filter((r) => r.method === 'POST' && r.path === TOKEN_PATH).length;
 
 interface Message {
   id: string;
@@ -62,12 +27,12 @@ interface Message {
 
 describe('msgraph.search_messages', () => {
   it('points the lab credential at the twin: Graph under /v1.0, the token endpoint at the root', () => {
-    expect(credentials['baseUrl']).toBe(`${twin.url}/v1.0`);
-    expect(credentials['loginBaseUrl']).toBe(twin.url);
+    expect(credentials()['baseUrl']).toBe(`${twin().url}/v1.0`);
+    expect(credentials()['loginBaseUrl']).toBe(twin().url);
   });
 
   it("finds the phishing email in alice's mailbox by sender", async () => {
-    const { node } = await runAction(msgraphConnector, 'search_messages', { userId: alice.login, from: phishing.sender }, credentials);
+    const { node } = await run('search_messages', { userId: alice.login, from: phishing.sender });
     expect(node.status).toBe('succeeded');
     const output = node.output as { userId: string; count: number; truncated: boolean; messages: Message[] };
     expect(output).toMatchObject({ userId: alice.login, count: 1, truncated: false });
@@ -76,17 +41,17 @@ describe('msgraph.search_messages', () => {
   });
 
   it('follows @odata.nextLink until the limit', async () => {
-    const { node } = await runAction(msgraphConnector, 'search_messages', { userId: alice.mailboxId, $top: 1, limit: 2 }, credentials);
+    const { node } = await run('search_messages', { userId: alice.mailboxId, $top: 1, limit: 2 });
     expect(node.status).toBe('succeeded');
     const output = node.output as { count: number; truncated: boolean; messages: Message[] };
     expect(output.count).toBe(2);
     expect(output.truncated).toBe(true);
     expect(output.messages.map((m) => m.id)).toEqual([phishing.messageId, 'AAMkAGI2TG93AAC=']);
-    expect(twin.requests.filter((r) => r.path.endsWith('/messages'))).toHaveLength(2);
+    expect(twin().requests.filter((r) => r.path.endsWith('/messages'))).toHaveLength(2);
   });
 
   it('searches with KQL $search (the malicious domain in the body)', async () => {
-    const { node } = await runAction(msgraphConnector, 'search_messages', { userId: bob.login, $search: 'paypa1-secure.com' }, credentials);
+    const { node } = await run('search_messages', { userId: bob.login, $search: 'paypa1-secure.com' });
     expect(node.status).toBe('succeeded');
     const output = node.output as { count: number; messages: Message[] };
     expect(output.count).toBe(1);
@@ -94,16 +59,16 @@ describe('msgraph.search_messages', () => {
   });
 
   it('refuses $search together with a sender filter before calling Graph', async () => {
-    const { node } = await runAction(msgraphConnector, 'search_messages', { userId: bob.login, $search: 'invoice', from: phishing.sender }, credentials);
+    const { node } = await run('search_messages', { userId: bob.login, $search: 'invoice', from: phishing.sender });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('INVALID_INPUT');
-    expect(twin.requests).toHaveLength(0);
+    expect(twin().requests).toHaveLength(0);
   });
 });
 
 describe('msgraph.search_all_mailboxes', () => {
   it('searches every mailbox of the tenant and returns the matches with their mailbox', async () => {
-    const { node } = await runAction(msgraphConnector, 'search_all_mailboxes', { from: phishing.sender }, credentials);
+    const { node } = await run('search_all_mailboxes', { from: phishing.sender });
     expect(node.status).toBe('succeeded');
     const output = node.output as { mailboxesSearched: number; mailboxesWithMatches: string[]; count: number; matches: Message[]; skipped: unknown[] };
     expect(output.mailboxesSearched).toBe(3);
@@ -111,17 +76,12 @@ describe('msgraph.search_all_mailboxes', () => {
     expect(output.count).toBe(2);
     expect(output.matches.map((m) => m.mailbox)).toEqual([alice.login, bob.login]);
     expect(output.skipped).toEqual([]);
-    expect(twin.requests.some((r) => r.method === 'GET' && r.path === '/v1.0/users')).toBe(true);
-    expect(twin.requests.some((r) => r.path.includes(encodeURIComponent(carol.login)))).toBe(true);
+    expect(twin().requests.some((r) => r.method === 'GET' && r.path === '/v1.0/users')).toBe(true);
+    expect(twin().requests.some((r) => r.path.includes(encodeURIComponent(carol.login)))).toBe(true);
   });
 
   it('reports a mailbox that does not exist as skipped and searches the rest', async () => {
-    const { node } = await runAction(
-      msgraphConnector,
-      'search_all_mailboxes',
-      { mailboxes: [carol.login, 'mallory@corp.example', bob.login], $search: phishing.maliciousUrl.replace('http://', '') },
-      credentials,
-    );
+    const { node } = await run('search_all_mailboxes', { mailboxes: [carol.login, 'mallory@corp.example', bob.login], $search: phishing.maliciousUrl.replace('http://', '') });
     expect(node.status).toBe('succeeded');
     const output = node.output as { mailboxesSearched: number; mailboxesWithMatches: string[]; skipped: Array<{ mailbox: string; reason: string }> };
     expect(output.mailboxesWithMatches).toEqual([bob.login]);
@@ -148,7 +108,7 @@ describe('msgraph.search_all_mailboxes', () => {
 
 describe('msgraph.get_message', () => {
   it('returns the body URLs and the attachment hashes of the reported email', async () => {
-    const { node } = await runAction(msgraphConnector, 'get_message', { userId: alice.login, messageId: phishing.messageId }, credentials);
+    const { node } = await run('get_message', { userId: alice.login, messageId: phishing.messageId });
     expect(node.status).toBe('succeeded');
     const output = node.output as { subject: string; internetMessageId: string; urls: string[]; attachments: Array<Record<string, unknown>> };
     expect(output.subject).toBe(phishing.subject);
@@ -166,11 +126,11 @@ describe('msgraph.get_message', () => {
       md5: phishing.attachment.md5,
     });
     expect(output.attachments[0]).not.toHaveProperty('contentBytes');
-    expect(twin.requests.find((r) => r.path.includes('/messages/'))?.path).toBe(`/v1.0/users/${encodeURIComponent(alice.login)}/messages/${encodeURIComponent(phishing.messageId)}`);
+    expect(twin().requests.find((r) => r.path.includes('/messages/'))?.path).toBe(`/v1.0/users/${encodeURIComponent(alice.login)}/messages/${encodeURIComponent(phishing.messageId)}`);
   });
 
   it('surfaces ErrorItemNotFound with the vendor message for an unknown id', async () => {
-    const { node } = await runAction(msgraphConnector, 'get_message', { userId: alice.login, messageId: 'AAMkAGI2TG93ZZZ=' }, credentials);
+    const { node } = await run('get_message', { userId: alice.login, messageId: 'AAMkAGI2TG93ZZZ=' });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('NOT_FOUND');
     expect(node.error?.message).toBe('Microsoft Graph 404 ErrorItemNotFound: The specified object was not found in the store.');
@@ -179,44 +139,44 @@ describe('msgraph.get_message', () => {
 
 describe('msgraph.move_message', () => {
   it('moves the phishing email to Deleted Items under a new id', async () => {
-    const { node } = await runAction(msgraphConnector, 'move_message', { userId: alice.login, messageId: phishing.messageId, destinationId: 'deleteditems' }, credentials);
+    const { node } = await run('move_message', { userId: alice.login, messageId: phishing.messageId, destinationId: 'deleteditems' });
     expect(node.status).toBe('succeeded');
     const output = node.output as { id: string; previousId: string; parentFolderId: string; moved: boolean };
     expect(output.previousId).toBe(phishing.messageId);
     expect(output.id).not.toBe(phishing.messageId);
     expect(output.parentFolderId).toBe(folderIdOf(alice.mailboxId, 'deleteditems'));
 
-    const inbox = await runAction(msgraphConnector, 'search_messages', { userId: alice.login, from: phishing.sender, mailFolder: 'inbox' }, credentials);
+    const inbox = await run('search_messages', { userId: alice.login, from: phishing.sender, mailFolder: 'inbox' });
     expect((inbox.node.output as { count: number }).count).toBe(0);
 
-    const old = await runAction(msgraphConnector, 'get_message', { userId: alice.login, messageId: phishing.messageId }, credentials);
+    const old = await run('get_message', { userId: alice.login, messageId: phishing.messageId });
     expect(old.node.error?.code).toBe('NOT_FOUND');
 
-    const moved = await runAction(msgraphConnector, 'get_message', { userId: alice.login, messageId: output.id }, credentials);
+    const moved = await run('get_message', { userId: alice.login, messageId: output.id });
     expect(moved.node.output).toMatchObject({ parentFolderId: folderIdOf(alice.mailboxId, 'deleteditems'), subject: phishing.subject });
-    expect(twin.state().moveLog).toEqual([{ userId: alice.mailboxId, from: phishing.messageId, to: output.id, folder: 'deleteditems' }]);
+    expect(twin().state().moveLog).toEqual([{ userId: alice.mailboxId, from: phishing.messageId, to: output.id, folder: 'deleteditems' }]);
   });
 
   it('surfaces Graph 400 ErrorInvalidIdMalformed for a folder given by display name', async () => {
-    const { node } = await runAction(msgraphConnector, 'move_message', { userId: bob.login, messageId: 'AAMkAGI2TG93AAB=', destinationId: 'Junk E-mail' }, credentials);
+    const { node } = await run('move_message', { userId: bob.login, messageId: 'AAMkAGI2TG93AAB=', destinationId: 'Junk E-mail' });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('BAD_REQUEST');
     expect(node.error?.message).toBe('Microsoft Graph 400 ErrorInvalidIdMalformed: Id is malformed.');
-    expect(twin.state().moveLog).toEqual([]);
+    expect(twin().state().moveLog).toEqual([]);
   });
 
   it('in a dry run returns the example and sends no move to Graph', async () => {
-    const { node } = await runAction(msgraphConnector, 'move_message', { userId: alice.login, messageId: phishing.messageId }, credentials, { dryRun: true });
+    const { node } = await run('move_message', { userId: alice.login, messageId: phishing.messageId }, { dryRun: true });
     expect(node.status).toBe('simulated');
     expect(node.output).toEqual(msgraphConnector.actions['move_message']?.example);
-    expect(twin.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/move'))).toEqual([]);
-    expect(twin.state().moveLog).toEqual([]);
+    expect(twin().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/move'))).toEqual([]);
+    expect(twin().state().moveLog).toEqual([]);
   });
 });
 
 describe('msgraph auth, throttling and errors', () => {
   it('fails with AUTH and the identity platform message for a wrong client secret', async () => {
-    const { node } = await runAction(msgraphConnector, 'search_messages', { userId: alice.login }, { ...credentials, clientSecret: 'not-the-secret' });
+    const { node } = await run('search_messages', { userId: alice.login }, {}, { ...credentials(), clientSecret: 'not-the-secret' });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('AUTH');
     expect(node.error?.message).toMatch(/^Microsoft Graph 401 invalid_client: AADSTS7000215: Invalid client secret provided\./);
@@ -225,42 +185,42 @@ describe('msgraph auth, throttling and errors', () => {
   });
 
   it('caches the token across calls', async () => {
-    await runAction(msgraphConnector, 'search_messages', { userId: alice.login }, credentials);
-    await runAction(msgraphConnector, 'search_messages', { userId: bob.login }, credentials);
+    await run('search_messages', { userId: alice.login });
+    await run('search_messages', { userId: bob.login });
     expect(tokenRequests()).toBeLessThanOrEqual(1);
   });
 
   it('drops a token Graph refuses and retries once with a fresh one', async () => {
-    await runAction(msgraphConnector, 'search_messages', { userId: alice.login }, credentials);
+    await run('search_messages', { userId: alice.login });
     const before = tokenRequests();
-    await control('/_lab/faults', {
+    await fault({
       path: '/messages$',
       status: 401,
       body: { error: { code: 'InvalidAuthenticationToken', message: 'Lifetime validation failed, the token is expired.', innerError: {} } },
       times: 1,
     });
-    const { node } = await runAction(msgraphConnector, 'search_messages', { userId: alice.login }, credentials);
+    const { node } = await run('search_messages', { userId: alice.login });
     expect(node.status).toBe('succeeded');
     expect(tokenRequests()).toBe(before + 1);
   });
 
   it('honours Retry-After on 429 and then succeeds', async () => {
-    await control('/_lab/faults', {
+    await fault({
       path: '/messages$',
       status: 429,
       headers: { 'retry-after': '2' },
       body: { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } },
       times: 1,
     });
-    const { node, sleeps } = await runAction(msgraphConnector, 'search_messages', { userId: alice.login, from: phishing.sender }, credentials);
+    const { node, sleeps } = await run('search_messages', { userId: alice.login, from: phishing.sender });
     expect(node.status).toBe('succeeded');
     expect(node.attempt).toBe(2);
     expect(sleeps).toContain(2000);
   });
 
   it("serves the twin's own 429 when the rate budget is spent", async () => {
-    await control('/_lab/rate-limit', { budget: 0, retryAfterSeconds: 3 });
-    const { node, sleeps } = await runAction(msgraphConnector, 'search_messages', { userId: alice.login }, credentials, { retry: { maxAttempts: 2 } });
+    await rateLimit({ budget: 0, retryAfterSeconds: 3 });
+    const { node, sleeps } = await run('search_messages', { userId: alice.login }, { retry: { maxAttempts: 2 } });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('RATE_LIMITED');
     expect(node.error?.message).toBe('Microsoft Graph 429 ApplicationThrottled: Application is over its MailboxConcurrency limit.');
@@ -268,26 +228,26 @@ describe('msgraph auth, throttling and errors', () => {
   });
 
   it('surfaces a bad $filter with the vendor message', async () => {
-    const { node } = await runAction(msgraphConnector, 'search_messages', { userId: alice.login, $filter: 'subject wibble 3' }, credentials);
+    const { node } = await run('search_messages', { userId: alice.login, $filter: 'subject wibble 3' });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('BAD_REQUEST');
     expect(node.error?.message).toBe('Microsoft Graph 400 ErrorInvalidUrlQueryFilter: The query filter contains one or more invalid nodes.');
   });
 
   it('retries a 500 with the Graph error body and recovers', async () => {
-    await control('/_lab/faults', {
+    await fault({
       path: '/messages$',
       status: 500,
       body: { error: { code: 'UnknownError', message: 'An internal server error occurred.' } },
       times: 1,
     });
-    const { node, events } = await runAction(msgraphConnector, 'search_messages', { userId: alice.login }, credentials);
+    const { node, events } = await run('search_messages', { userId: alice.login });
     expect(node.status).toBe('succeeded');
     expect(JSON.stringify(events)).toContain('Microsoft Graph 500 UnknownError: An internal server error occurred.');
   });
 
   it('answers an unauthenticated call with InvalidAuthenticationToken', async () => {
-    const response = await fetch(`${twin.url}/v1.0/users/${alice.login}/messages`);
+    const response = await fetch(`${twin().url}/v1.0/users/${alice.login}/messages`);
     expect(response.status).toBe(401);
     const body = (await response.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
     expect(body.error.code).toBe('InvalidAuthenticationToken');

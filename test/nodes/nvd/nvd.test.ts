@@ -1,51 +1,23 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { nvdLabCredentials, nvdTwin } from '../../../lab/twins/nvd.ts';
-import type { NvdState } from '../../../lab/twins/nvd.ts';
 import { cweIds, patchLinks, pickCvss } from '../../../nodes/nvd/cve.ts';
 import { nvdConnector, nvdErrorCode } from '../../../nodes/nvd/index.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
-import { runAction } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
-let twin: RunningTwin<NvdState>;
-let credentials: Record<string, unknown>;
-
-beforeAll(async () => {
-  twin = await startTwin(nvdTwin);
-  credentials = labCredentialsFor({ connector: nvdConnector, twin: nvdTwin, credentials: nvdLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-async function run(params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await runAction(nvdConnector, 'cve_details', params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function fault(body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}/_lab/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
+const { twin, credentials, run, fault, rateLimit } = useTwin(nvdConnector, nvdTwin, nvdLabCredentials);
 
 const V = scenario.vulnerability;
 
 describe('nvd connector against its twin', () => {
   it('points the lab credential at the twin; the apiKey is secret and optional', () => {
-    expect(credentials['baseUrl']).toBe(twin.url);
+    expect(credentials()['baseUrl']).toBe(twin().url);
     expect(nvdConnector.secretFields).toEqual(['apiKey']);
     expect(nvdConnector.specs[0]).toMatchObject({ action: 'cve_details', effect: 'read', credentials: { connector: 'nvd', required: false } });
   });
 
   it("details the scenario's critical CVE: NVD's primary CVSS v3.1, CWE, KEV fields and the vendor advisory as patch link", async () => {
-    const { node } = await run({ cveId: V.cve });
+    const { node } = await run('cve_details', { cveId: V.cve });
     expect(node.status).toBe('succeeded');
     expect(node.output).toEqual({
       id: V.cve,
@@ -67,11 +39,11 @@ describe('nvd connector against its twin', () => {
       cisaRequiredAction: 'Apply mitigations per vendor instructions or discontinue use of the product if mitigations are unavailable.',
       cisaVulnerabilityName: 'Palo Alto Networks PAN-OS Command Injection Vulnerability',
     });
-    expect(twin.requests).toEqual([{ method: 'GET', path: '/rest/json/cves/2.0' }]);
+    expect(twin().requests).toEqual([{ method: 'GET', path: '/rest/json/cves/2.0' }]);
   });
 
   it('details the minor CVE: HIGH, two patch links, not known exploited', async () => {
-    const { node } = await run({ cveId: V.minor.cve.toLowerCase() });
+    const { node } = await run('cve_details', { cveId: V.minor.cve.toLowerCase() });
     expect(node.output).toMatchObject({
       id: V.minor.cve,
       baseScore: V.minor.cvss,
@@ -85,20 +57,20 @@ describe('nvd connector against its twin', () => {
   });
 
   it('works without an API key, at the public rate', async () => {
-    const { node } = await run({ cveId: V.cve }, {}, { baseUrl: credentials['baseUrl'] });
+    const { node } = await run('cve_details', { cveId: V.cve }, {}, { baseUrl: credentials()['baseUrl'] });
     expect(node.status).toBe('succeeded');
     expect(node.output).toMatchObject({ id: V.cve, baseScore: V.cvss });
   });
 
   it('fails an unknown CVE (totalResults 0) with NOT_FOUND, without retrying', async () => {
-    const { node, sleeps } = await run({ cveId: 'CVE-2099-0001' });
+    const { node, sleeps } = await run('cve_details', { cveId: 'CVE-2099-0001' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'NOT_FOUND', message: 'NVD has no record of CVE-2099-0001 (totalResults 0)' });
     expect(sleeps).toEqual([]);
   });
 
   it("refuses a wrong key with AUTH and NVD's message header (404 Invalid apiKey.)", async () => {
-    const { node, sleeps } = await run({ cveId: V.cve }, {}, { ...credentials, apiKey: 'wrong-key' });
+    const { node, sleeps } = await run('cve_details', { cveId: V.cve }, {}, { ...credentials(), apiKey: 'wrong-key' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'AUTH', status: 404, message: 'NVD 404 Invalid apiKey.' });
     expect(sleeps).toEqual([]);
@@ -107,42 +79,42 @@ describe('nvd connector against its twin', () => {
   it("treats NVD's throttling 403 as RATE_LIMITED, waits NVD's advised 6 s and succeeds", async () => {
     const throttled = nvdTwin.rateLimited(0);
     await fault({ status: throttled.status, body: throttled.body, headers: throttled.headers, times: 1 });
-    const { node, sleeps } = await run({ cveId: V.cve });
+    const { node, sleeps } = await run('cve_details', { cveId: V.cve });
     expect(node.status).toBe('succeeded');
     expect(node.attempt).toBe(2);
     expect(sleeps).toEqual([6000]);
   });
 
   it('gives up with RATE_LIMITED and the firewall text when throttling persists', async () => {
-    await fetch(`${twin.url}/_lab/rate-limit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ budget: 0 }) });
-    const { node, sleeps } = await run({ cveId: V.cve });
+    await rateLimit({ budget: 0 });
+    const { node, sleeps } = await run('cve_details', { cveId: V.cve });
     expect(node.error).toMatchObject({ code: 'RATE_LIMITED', status: 403, message: 'NVD 403 Request forbidden by administrative rules.' });
     expect(sleeps).toEqual([6000, 6000]);
   });
 
   it('honours Retry-After on a 429 and then succeeds', async () => {
     await fault({ status: 429, headers: { 'retry-after': '2' }, body: '', times: 1 });
-    const { node, sleeps } = await run({ cveId: V.cve });
+    const { node, sleeps } = await run('cve_details', { cveId: V.cve });
     expect(node.status).toBe('succeeded');
     expect(sleeps).toEqual([2000]);
   });
 
   it("surfaces NVD's message header on a refused parameter (404 → BAD_REQUEST) and on a 503", async () => {
     await fault({ status: 404, headers: { message: 'Invalid cveId parameter.' }, body: '', times: 1 });
-    const refused = await run({ cveId: V.cve });
+    const refused = await run('cve_details', { cveId: V.cve });
     expect(refused.node.error).toMatchObject({ code: 'BAD_REQUEST', status: 404, message: 'NVD 404 Invalid cveId parameter.' });
     expect(refused.sleeps).toEqual([]);
 
     await fault({ status: 503, headers: { message: 'Service is temporarily unavailable.' }, body: '' });
-    const down = await run({ cveId: V.cve });
+    const down = await run('cve_details', { cveId: V.cve });
     expect(down.node.error).toMatchObject({ code: 'VENDOR', status: 503, message: 'NVD 503 Service is temporarily unavailable.' });
     expect(down.sleeps).toEqual([500, 1000]);
   });
 
   it('serves paged listings and refuses resultsPerPage over 2000 the way NVD does', async () => {
-    const page = await fetch(`${twin.url}/rest/json/cves/2.0?resultsPerPage=1&startIndex=1`);
+    const page = await fetch(`${twin().url}/rest/json/cves/2.0?resultsPerPage=1&startIndex=1`);
     expect(await page.json()).toMatchObject({ resultsPerPage: 1, startIndex: 1, totalResults: 2, vulnerabilities: [{ cve: { id: V.minor.cve } }] });
-    const tooMany = await fetch(`${twin.url}/rest/json/cves/2.0?resultsPerPage=5000`);
+    const tooMany = await fetch(`${twin().url}/rest/json/cves/2.0?resultsPerPage=5000`);
     expect(tooMany.status).toBe(404);
     expect(tooMany.headers.get('message')).toBe('Invalid resultsPerPage parameter.');
   });

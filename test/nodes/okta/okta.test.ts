@@ -1,43 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { OKTA_RATE_LIMIT, oktaLabCredentials, oktaTwin } from '../../../lab/twins/okta.ts';
 import type { OktaTwinState } from '../../../lab/twins/okta.ts';
 import { listQuery } from '../../../nodes/okta/find-user.ts';
 import { oktaConnector } from '../../../nodes/okta/index.ts';
 import { parseLinkHeader } from '../../../nodes/okta/link-header.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
-import { runAction as harnessRun } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
-
-let twin: RunningTwin<OktaTwinState>;
-let credentials: Record<string, unknown>;
+import { useTwin } from '../../support/twin-fixture.ts';
 
 const { alice, bob, carol } = scenario.users;
 
-beforeAll(async () => {
-  twin = await startTwin(oktaTwin);
-  credentials = labCredentialsFor({ connector: oktaConnector, twin: oktaTwin, credentials: oktaLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-/** Runs one action; the harness's stand-in trigger borrows the first action's input schema, so it is pinned. */
-async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof harnessRun>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await harnessRun(oktaConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function control(path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
+const { twin, credentials, run, fault, rateLimit } = useTwin(oktaConnector, oktaTwin, oktaLabCredentials);
 
 interface FindOutput {
   found: boolean;
@@ -62,7 +34,7 @@ const E0000047 = {
 
 describe('okta.find_user', () => {
   it('points the lab credential at the twin (the org URL has no default)', () => {
-    expect(credentials['baseUrl']).toBe(twin.url);
+    expect(credentials()['baseUrl']).toBe(twin().url);
   });
 
   it('finds the user of the suspicious login by exact login', async () => {
@@ -71,7 +43,7 @@ describe('okta.find_user', () => {
     const output = node.output as FindOutput;
     expect(output).toMatchObject({ found: true, count: 1, truncated: false });
     expect(output.user).toMatchObject({ id: alice.id, status: 'ACTIVE', profile: { login: alice.login, firstName: 'Alice', department: 'Finance' } });
-    const [request] = twin.requests;
+    const [request] = twin().requests;
     expect(request).toEqual({ method: 'GET', path: '/api/v1/users' });
   });
 
@@ -89,7 +61,7 @@ describe('okta.find_user', () => {
     const output = node.output as FindOutput;
     expect(output.users.map((u) => u.id)).toEqual([alice.id, carol.id, bob.id]);
     expect(output.truncated).toBe(false);
-    expect(twin.requests.filter((r) => r.path === '/api/v1/users')).toHaveLength(2);
+    expect(twin().requests.filter((r) => r.path === '/api/v1/users')).toHaveLength(2);
   });
 
   it('stops at the limit and says the list was truncated', async () => {
@@ -101,7 +73,7 @@ describe('okta.find_user', () => {
     const { node } = await run('find_user', { login: alice.login, q: 'Ali' });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('INVALID_INPUT');
-    expect(twin.requests).toEqual([]);
+    expect(twin().requests).toEqual([]);
   });
 
   it('surfaces an invalid search expression with the vendor message', async () => {
@@ -140,11 +112,11 @@ describe('okta lifecycle', () => {
   });
 
   it("clears every one of the user's sessions", async () => {
-    expect(twin.state().sessions[alice.id]).toHaveLength(2);
+    expect(twin().state().sessions[alice.id]).toHaveLength(2);
     const { node } = await run('clear_sessions', { userId: alice.id, oauthTokens: true });
     expect(node.status).toBe('succeeded');
     expect(node.output).toEqual({ userId: alice.id, sessionsCleared: true, oauthTokensRevoked: true });
-    const state = (await (await fetch(`${twin.url}/_lab/state`)).json()) as OktaTwinState;
+    const state = (await (await fetch(`${twin().url}/_lab/state`)).json()) as OktaTwinState;
     expect(state.sessions[alice.id]).toEqual([]);
     expect(state.sessions[bob.id]).toHaveLength(1);
     expect(state.revocations).toEqual([{ userId: alice.id, sessions: 2, oauthTokens: true }]);
@@ -154,33 +126,33 @@ describe('okta lifecycle', () => {
     const { node } = await run('suspend_user', { userId: alice.id }, { dryRun: true });
     expect(node.status).toBe('simulated');
     expect(node.output).toEqual(oktaConnector.actions['suspend_user']?.example);
-    expect(twin.requests.filter((r) => r.method !== 'GET')).toEqual([]);
-    expect(twin.state().users.find((u) => u.id === alice.id)?.status).toBe('ACTIVE');
+    expect(twin().requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(twin().state().users.find((u) => u.id === alice.id)?.status).toBe('ACTIVE');
   });
 });
 
 describe('okta auth and rate limits', () => {
   it('fails with AUTH and E0000011 for a wrong API token', async () => {
-    const { node } = await run('find_user', { login: alice.login }, {}, { ...credentials, apiToken: 'not-the-token' });
+    const { node } = await run('find_user', { login: alice.login }, {}, { ...credentials(), apiToken: 'not-the-token' });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('AUTH');
     expect(node.error?.message).toBe('Okta 401 E0000011: Invalid token provided');
   });
 
   it('sends SSWS and gets the rate-limit headers on every answer, refusals included', async () => {
-    const ok = await fetch(`${twin.url}/api/v1/users/${alice.id}`, { headers: { authorization: `SSWS ${oktaLabCredentials.apiToken}` } });
+    const ok = await fetch(`${twin().url}/api/v1/users/${alice.id}`, { headers: { authorization: `SSWS ${oktaLabCredentials.apiToken}` } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-rate-limit-limit')).toBe(String(OKTA_RATE_LIMIT));
     expect(Number(ok.headers.get('x-rate-limit-remaining'))).toBeLessThan(OKTA_RATE_LIMIT);
     expect(Number(ok.headers.get('x-rate-limit-reset'))).toBeGreaterThan(Date.now() / 1000);
-    const refused = await fetch(`${twin.url}/api/v1/users/${alice.id}`, { headers: { authorization: `Bearer ${oktaLabCredentials.apiToken}` } });
+    const refused = await fetch(`${twin().url}/api/v1/users/${alice.id}`, { headers: { authorization: `Bearer ${oktaLabCredentials.apiToken}` } });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('x-rate-limit-reset')).not.toBeNull();
     expect(await refused.json()).toMatchObject({ errorCode: 'E0000011', errorSummary: 'Invalid token provided', errorLink: 'E0000011', errorCauses: [] });
   });
 
   it('honours Retry-After on 429 and then succeeds', async () => {
-    await control('/_lab/faults', { path: '^/api/v1/users$', status: 429, headers: { 'retry-after': '2' }, body: E0000047, times: 1 });
+    await fault({ path: '^/api/v1/users$', status: 429, headers: { 'retry-after': '2' }, body: E0000047, times: 1 });
     const { node, sleeps } = await run('find_user', { login: alice.login });
     expect(node.status).toBe('succeeded');
     expect(node.attempt).toBe(2);
@@ -189,7 +161,7 @@ describe('okta auth and rate limits', () => {
 
   it('waits until X-Rate-Limit-Reset when Okta sends no Retry-After', async () => {
     const reset = Math.floor(Date.now() / 1000) + 3;
-    await control('/_lab/faults', {
+    await fault({
       path: '/lifecycle/suspend$',
       status: 429,
       headers: { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) },
@@ -201,11 +173,11 @@ describe('okta auth and rate limits', () => {
     expect(sleeps).toHaveLength(1);
     expect(sleeps[0]).toBeGreaterThan(1900);
     expect(sleeps[0]).toBeLessThanOrEqual(3000);
-    expect(twin.state().users.find((u) => u.id === alice.id)?.status).toBe('SUSPENDED');
+    expect(twin().state().users.find((u) => u.id === alice.id)?.status).toBe('SUSPENDED');
   });
 
   it("gives up with Okta's own E0000047 when the budget stays spent", async () => {
-    await control('/_lab/rate-limit', { budget: 0, retryAfterSeconds: 2 });
+    await rateLimit({ budget: 0, retryAfterSeconds: 2 });
     const { node, sleeps } = await run('find_user', { login: alice.login }, { retry: { maxAttempts: 2 } });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('RATE_LIMITED');
@@ -215,7 +187,7 @@ describe('okta auth and rate limits', () => {
   });
 
   it('retries a 500 with the Okta error body and recovers', async () => {
-    await control('/_lab/faults', {
+    await fault({
       path: '/sessions$',
       status: 500,
       body: { errorCode: 'E0000009', errorSummary: 'Internal Server Error', errorLink: 'E0000009', errorId: 'oaeTest500', errorCauses: [] },
@@ -224,7 +196,7 @@ describe('okta auth and rate limits', () => {
     const { node, events } = await run('clear_sessions', { userId: bob.id });
     expect(node.status).toBe('succeeded');
     expect(JSON.stringify(events)).toContain('Okta 500 E0000009: Internal Server Error');
-    expect(twin.state().sessions[bob.id]).toEqual([]);
+    expect(twin().state().sessions[bob.id]).toEqual([]);
   });
 });
 

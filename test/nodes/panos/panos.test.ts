@@ -1,41 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { panosLabAdmin, panosLabCredentials, panosTwin } from '../../../lab/twins/panos.ts';
-import type { PanosTwinState } from '../../../lab/twins/panos.ts';
 import { addressName, registerMessage } from '../../../nodes/panos/address.ts';
 import { classifyPanCode, panVendorError } from '../../../nodes/panos/api.ts';
 import { panosConnector } from '../../../nodes/panos/index.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
-import { runAction } from '../../support/connector-harness.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
 const BAD_IP = scenario.login.maliciousIp;
 const GROUP = scenario.firewall.blockGroup;
 const TAG = scenario.firewall.dynamicTag;
 
-let twin: RunningTwin<PanosTwinState>;
-let credentials: Record<string, unknown>;
-
-beforeAll(async () => {
-  twin = await startTwin(panosTwin);
-  credentials = labCredentialsFor({ connector: panosConnector, twin: panosTwin, credentials: panosLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  return runAction(panosConnector, action, params, creds, options);
-}
-
-async function fault(body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}/_lab/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
+const { twin, credentials, run, fault } = useTwin(panosConnector, panosTwin, panosLabCredentials);
 
 async function check(ip: string = BAD_IP): Promise<Record<string, unknown>> {
   const { node } = await run('is_ip_blocked', { ip });
@@ -45,7 +20,7 @@ async function check(ip: string = BAD_IP): Promise<Record<string, unknown>> {
 
 describe('panos connector against its twin', () => {
   it('points the lab credential at the twin and marks the API key secret', () => {
-    expect(credentials['baseUrl']).toBe(twin.url);
+    expect(credentials()['baseUrl']).toBe(twin().url);
     expect(panosConnector.secretFields).toEqual(['apiKey']);
     expect(panosConnector.specs.map((s) => `${s.action}:${s.effect}`)).toEqual(['block_ip:write', 'tag_ip:write', 'commit:write', 'is_ip_blocked:read']);
   });
@@ -54,7 +29,7 @@ describe('panos connector against its twin', () => {
     const { node } = await run('block_ip', { ip: BAD_IP, description: 'Switchboard: suspicious login' });
     expect(node.status).toBe('succeeded');
     expect(node.output).toEqual({ ip: BAD_IP, address: `sb-${BAD_IP}`, address_group: GROUP, status: 'success', pendingCommit: true });
-    const state = twin.state();
+    const state = twin().state();
     expect(state.candidate.addresses[`sb-${BAD_IP}`]).toEqual({ 'ip-netmask': BAD_IP, description: 'Switchboard: suspicious login' });
     expect(state.candidate.groups[GROUP]?.static).toEqual([`sb-${BAD_IP}`]);
     expect(state.running.groups[GROUP]?.static).toEqual([]);
@@ -63,7 +38,7 @@ describe('panos connector against its twin', () => {
 
   it('commit polls the job to FIN and the IP is then blocked in the running config', async () => {
     await run('block_ip', { ip: BAD_IP });
-    twin.requests.length = 0;
+    twin().requests.length = 0;
     const { node, sleeps } = await run('commit', { description: 'block 185.220.101.45' });
     expect(node.status).toBe('succeeded');
     expect(node.output).toMatchObject({
@@ -76,8 +51,8 @@ describe('panos connector against its twin', () => {
       details: ['Configuration committed successfully'],
     });
     expect(sleeps).toEqual([2000]);
-    expect(twin.requests.map((r) => r.method)).toEqual(['POST', 'GET', 'GET']);
-    expect(twin.state().running.groups[GROUP]?.static).toEqual([`sb-${BAD_IP}`]);
+    expect(twin().requests.map((r) => r.method)).toEqual(['POST', 'GET', 'GET']);
+    expect(twin().state().running.groups[GROUP]?.static).toEqual([`sb-${BAD_IP}`]);
     expect(await check()).toMatchObject({ blocked: true, inAddressGroup: true, pendingCommit: false });
     expect(await check(scenario.login.benignIp)).toMatchObject({ blocked: false, inAddressGroup: false, tagged: false });
   });
@@ -95,7 +70,7 @@ describe('panos connector against its twin', () => {
     const first = await run('tag_ip', { ip: BAD_IP, timeout: 3600 });
     expect(first.node.status).toBe('succeeded');
     expect(first.node.output).toEqual({ ip: BAD_IP, tag: TAG, registered: true, alreadyRegistered: false, timeout: 3600 });
-    expect(twin.state().registered[BAD_IP]).toEqual([TAG]);
+    expect(twin().state().registered[BAD_IP]).toEqual([TAG]);
     expect(await check()).toMatchObject({ blocked: true, tagged: true, inAddressGroup: false, registeredTags: [TAG] });
     const again = await run('tag_ip', { ip: BAD_IP });
     expect(again.node.status).toBe('succeeded');
@@ -106,12 +81,12 @@ describe('panos connector against its twin', () => {
     const { node } = await run('block_ip', { ip: BAD_IP }, { dryRun: true });
     expect(node.status).toBe('simulated');
     expect(node.output).toEqual(panosConnector.actions['block_ip']?.example);
-    expect(twin.requests).toEqual([]);
-    expect(twin.state().candidate.addresses[`sb-${BAD_IP}`]).toBeUndefined();
+    expect(twin().requests).toEqual([]);
+    expect(twin().state().candidate.addresses[`sb-${BAD_IP}`]).toBeUndefined();
   });
 
   it('a wrong API key fails with AUTH and the firewall’s message', async () => {
-    const { node } = await run('is_ip_blocked', { ip: BAD_IP }, {}, { ...credentials, apiKey: 'not-the-key' });
+    const { node } = await run('is_ip_blocked', { ip: BAD_IP }, {}, { ...credentials(), apiKey: 'not-the-key' });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('AUTH');
     expect(node.error?.message).toBe('Palo Alto PAN-OS 403 Invalid Credential');
@@ -123,7 +98,7 @@ describe('panos connector against its twin', () => {
     expect(node.status).toBe('succeeded');
     expect(node.attempt).toBe(2);
     expect(sleeps).toContain(2000);
-    expect(twin.state().registered[BAD_IP]).toEqual([TAG]);
+    expect(twin().state().registered[BAD_IP]).toEqual([TAG]);
   });
 
   it('surfaces the firewall’s own message for a refused config change', async () => {
@@ -170,11 +145,11 @@ describe('panos connector against its twin', () => {
 
 describe('panos twin', () => {
   it('accepts the key as key= and answers keygen for its admin', async () => {
-    const keygen = await fetch(`${twin.url}/api/?type=keygen&user=${panosLabAdmin.user}&password=${panosLabAdmin.password}`);
+    const keygen = await fetch(`${twin().url}/api/?type=keygen&user=${panosLabAdmin.user}&password=${panosLabAdmin.password}`);
     expect(await keygen.text()).toBe(`<response status="success"><result><key>${panosLabCredentials.apiKey}</key></result></response>`);
     const xpath = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/address-group";
     const query = new URLSearchParams({ type: 'config', action: 'show', xpath, key: panosLabCredentials.apiKey });
-    const show = await fetch(`${twin.url}/api/?${query}`);
+    const show = await fetch(`${twin().url}/api/?${query}`);
     expect(show.status).toBe(200);
     expect(await show.text()).toContain(`<entry name="${GROUP}"><static></static></entry>`);
   });

@@ -1,43 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { SLACK_BURST, SLACK_CHANNELS, slackLabCredentials, slackLabReadOnlyToken, slackTwin, takeToken } from '../../../lab/twins/slack.ts';
-import type { SlackMessage, SlackTwinState } from '../../../lab/twins/slack.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
+import type { SlackMessage } from '../../../lab/twins/slack.ts';
 import { slackErrorCode, slackErrorText } from '../../../nodes/slack/errors.ts';
 import { slackConnector } from '../../../nodes/slack/index.ts';
-import { runAction } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
-let twin: RunningTwin<SlackTwinState>;
-let credentials: Record<string, unknown>;
-
-beforeAll(async () => {
-  twin = await startTwin(slackTwin);
-  credentials = labCredentialsFor({ connector: slackConnector, twin: slackTwin, credentials: slackLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-/** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
-async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await runAction(slackConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function fault(body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}/_lab/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
+const { twin, credentials, run, fault } = useTwin(slackConnector, slackTwin, slackLabCredentials);
 
 function directPost(body: Record<string, unknown>, token = slackLabCredentials.token): Promise<Response> {
-  return fetch(`${twin.url}/api/chat.postMessage`, {
+  return fetch(`${twin().url}/api/chat.postMessage`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
     body: JSON.stringify(body),
@@ -46,12 +18,12 @@ function directPost(body: Record<string, unknown>, token = slackLabCredentials.t
 
 const ALERT_TEXT = `:rotating_light: Suspicious login for ${scenario.login.user} from ${scenario.login.maliciousIp}: IP blocked, user suspended.`;
 
-const messagesIn = (channel: string): SlackMessage[] => twin.state().channels[channel]?.messages ?? [];
+const messagesIn = (channel: string): SlackMessage[] => twin().state().channels[channel]?.messages ?? [];
 
 describe('slack connector against its twin', () => {
   it('marks the token as the only secret and points the lab credential at the twin under /api', () => {
     expect(slackConnector.secretFields).toEqual(['token']);
-    expect(credentials).toEqual({ ...slackLabCredentials, baseUrl: `${twin.url}/api` });
+    expect(credentials()).toEqual({ ...slackLabCredentials, baseUrl: `${twin().url}/api` });
     expect(slackConnector.specs.map((s) => [s.action, s.effect])).toEqual([
       ['post_message', 'write'],
       ['conversations_history', 'read'],
@@ -65,7 +37,7 @@ describe('slack connector against its twin', () => {
     expect(out).toMatchObject({ ok: true, channel: 'C0SOCALERT1', message: { type: 'message', text: ALERT_TEXT, bot_id: 'B0SWBOT0001' } });
     expect(out.ts).toMatch(/^\d{10}\.\d{6}$/);
     expect(out.message.ts).toBe(out.ts);
-    expect(twin.requests).toEqual([{ method: 'POST', path: '/api/chat.postMessage' }]);
+    expect(twin().requests).toEqual([{ method: 'POST', path: '/api/chat.postMessage' }]);
 
     const history = await run('conversations_history', { channel: SLACK_CHANNELS.socAlerts });
     expect(history.node.output).toMatchObject({ ok: true, channel: 'C0SOCALERT1', count: 1, has_more: false, messages: [{ ts: out.ts, text: ALERT_TEXT }] });
@@ -93,7 +65,7 @@ describe('slack connector against its twin', () => {
   });
 
   it('follows the history cursor up to the limit', async () => {
-    const channel = twin.state().channels[SLACK_CHANNELS.socAlerts]!;
+    const channel = twin().state().channels[SLACK_CHANNELS.socAlerts]!;
     for (let i = 1; i <= 450; i++) channel.messages.push({ type: 'message', ts: `1795000000.${String(i).padStart(6, '0')}`, user: 'U0ALICE0001', team: 'T0CORPEXMPL', text: `m${i}` });
 
     const all = await run('conversations_history', { channel: channel.id, limit: 1000 });
@@ -101,12 +73,12 @@ describe('slack connector against its twin', () => {
     expect(out).toMatchObject({ count: 450, has_more: false });
     expect(out.messages[0]?.text).toBe('m450');
     expect(out.messages[449]?.text).toBe('m1');
-    expect(twin.requests).toHaveLength(3);
+    expect(twin().requests).toHaveLength(3);
 
-    twin.requests.length = 0;
+    twin().requests.length = 0;
     const some = await run('conversations_history', { channel: channel.id, limit: 250 });
     expect(some.node.output).toMatchObject({ count: 250, has_more: true });
-    expect(twin.requests).toHaveLength(2);
+    expect(twin().requests).toHaveLength(2);
   });
 
   it('maps channel_not_found to NOT_FOUND without retrying', async () => {
@@ -124,20 +96,20 @@ describe('slack connector against its twin', () => {
   });
 
   it('refuses a wrong token with AUTH (invalid_auth sent as HTTP 200), never echoing it', async () => {
-    const { node, sleeps } = await run('post_message', { channel: SLACK_CHANNELS.socAlerts, text: 'hello' }, {}, { ...credentials, token: 'xoxb-not-the-token' });
+    const { node, sleeps } = await run('post_message', { channel: SLACK_CHANNELS.socAlerts, text: 'hello' }, {}, { ...credentials(), token: 'xoxb-not-the-token' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'AUTH', message: 'Slack invalid_auth' });
     expect(JSON.stringify(node.error)).not.toContain('xoxb-not-the-token');
     expect(sleeps).toEqual([]);
-    const anonymous = await fetch(`${twin.url}/api/chat.postMessage`, { method: 'POST' });
+    const anonymous = await fetch(`${twin().url}/api/chat.postMessage`, { method: 'POST' });
     expect(anonymous.status).toBe(200);
     expect(await anonymous.json()).toEqual({ ok: false, error: 'not_authed' });
   });
 
   it('names the needed and provided scopes for a token that cannot post', async () => {
-    const { node } = await run('post_message', { channel: SLACK_CHANNELS.socAlerts, text: 'hello' }, {}, { ...credentials, token: slackLabReadOnlyToken });
+    const { node } = await run('post_message', { channel: SLACK_CHANNELS.socAlerts, text: 'hello' }, {}, { ...credentials(), token: slackLabReadOnlyToken });
     expect(node.error).toMatchObject({ code: 'AUTH', message: 'Slack missing_scope (needed: chat:write; provided: channels:history,channels:read)' });
-    const read = await run('conversations_history', { channel: SLACK_CHANNELS.itHelpdesk }, {}, { ...credentials, token: slackLabReadOnlyToken });
+    const read = await run('conversations_history', { channel: SLACK_CHANNELS.itHelpdesk }, {}, { ...credentials(), token: slackLabReadOnlyToken });
     expect(read.node.status).toBe('succeeded');
   });
 
@@ -184,7 +156,7 @@ describe('slack connector against its twin', () => {
   it('requires text or blocks before calling Slack, and Slack says no_text too', async () => {
     const { node } = await run('post_message', { channel: SLACK_CHANNELS.socAlerts, text: '  ' });
     expect(node.error?.code).toBe('INVALID_INPUT');
-    expect(twin.requests).toEqual([]);
+    expect(twin().requests).toEqual([]);
     expect(await (await directPost({ channel: SLACK_CHANNELS.socAlerts })).json()).toEqual({ ok: false, error: 'no_text' });
   });
 
@@ -192,7 +164,7 @@ describe('slack connector against its twin', () => {
     const { node } = await run('post_message', { channel: SLACK_CHANNELS.socAlerts, text: ALERT_TEXT }, { dryRun: true });
     expect(node.status).toBe('simulated');
     expect(node.output).toEqual(slackConnector.actions['post_message']?.example);
-    expect(twin.requests).toEqual([]);
+    expect(twin().requests).toEqual([]);
     expect(messagesIn(SLACK_CHANNELS.socAlerts)).toEqual([]);
   });
 });

@@ -1,47 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { splunkLabCredentials, splunkLabSessionKey, splunkTwin } from '../../../lab/twins/splunk.ts';
-import type { SplunkTwinState } from '../../../lab/twins/splunk.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { notableSearch, urgencySummary } from '../../../nodes/splunk/actions.ts';
 import { UPDATE_NOTABLE_EXAMPLE } from '../../../nodes/splunk/examples.ts';
 import { splunkConnector } from '../../../nodes/splunk/index.ts';
 import { jobPhase, messagesOf, normalizeSearch, pollDelayMs, splunkError } from '../../../nodes/splunk/search-job.ts';
-import { runAction } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
 const IP = scenario.login.maliciousIp;
 const LOGIN_NOTABLE = 'A1B2C3D4-1111-4E5F-9A8B-0C1D2E3F4A51@@notable@@5f2b7c1e9d3a4b6c8e0f1a2b3c4d5e6f';
 
-let twin: RunningTwin<SplunkTwinState>;
-let credentials: Record<string, unknown>;
+const { twin, credentials, run, fault, rateLimit } = useTwin(splunkConnector, splunkTwin, splunkLabCredentials);
 
-beforeAll(async () => {
-  twin = await startTwin(splunkTwin);
-  credentials = labCredentialsFor({ connector: splunkConnector, twin: splunkTwin, credentials: splunkLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-/** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
-async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await runAction(splunkConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function control(path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
-
-const hits = (method: string, pattern: RegExp) => twin.requests.filter((r) => r.method === method && pattern.test(r.path)).length;
+const hits = (method: string, pattern: RegExp) => twin().requests.filter((r) => r.method === method && pattern.test(r.path)).length;
 
 type SearchOutput = { sid: string; results: Array<Record<string, unknown>>; count: number; resultCount: number; truncated: boolean };
 type NotablesOutput = SearchOutput & { notables: Array<Record<string, unknown>>; highest_urgency: string | null; by_urgency: Record<string, number> };
@@ -50,7 +21,7 @@ describe('splunk connector against its twin', () => {
   it('marks the token as the only secret and declares effects', () => {
     expect(splunkConnector.secretFields).toEqual(['token']);
     expect(splunkConnector.specs.map((s) => `${s.action}:${s.effect}`)).toEqual(['run_search:read', 'list_notable_events:read', 'update_notable:write']);
-    expect(credentials['baseUrl']).toBe(twin.url);
+    expect(credentials()['baseUrl']).toBe(twin().url);
   });
 
   it('run_search dispatches a job, polls it QUEUED → RUNNING → DONE and returns the login events', async () => {
@@ -110,15 +81,15 @@ describe('splunk connector against its twin', () => {
     expect((back.node.output as NotablesOutput).notables).toEqual([
       expect.objectContaining({ event_id: LOGIN_NOTABLE, status: '2', status_label: 'In Progress', owner: 'analyst', comment: 'Switchboard: IP is a Tor exit node' }),
     ]);
-    expect(twin.state().reviews).toMatchObject([{ rule_id: LOGIN_NOTABLE, status: '2', owner: 'analyst' }]);
+    expect(twin().state().reviews).toMatchObject([{ rule_id: LOGIN_NOTABLE, status: '2', owner: 'analyst' }]);
   });
 
   it('a dry run simulates update_notable: no write reaches the twin', async () => {
     const { node } = await run('update_notable', { ruleUIDs: [LOGIN_NOTABLE], status: 5, comment: 'closing' }, { dryRun: true });
     expect(node.status).toBe('simulated');
     expect(node.output).toEqual(UPDATE_NOTABLE_EXAMPLE);
-    expect(twin.requests.filter((r) => r.method === 'POST')).toEqual([]);
-    expect(twin.state().notables.find((n) => n['event_id'] === LOGIN_NOTABLE)).toMatchObject({ status: '1' });
+    expect(twin().requests.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(twin().state().notables.find((n) => n['event_id'] === LOGIN_NOTABLE)).toMatchObject({ status: '1' });
   });
 
   it('surfaces notable_update validation errors with the Enterprise Security message', async () => {
@@ -128,20 +99,20 @@ describe('splunk connector against its twin', () => {
   });
 
   it('authenticates a session key with authScheme Splunk', async () => {
-    const { node } = await run('run_search', { search: `index=auth src=${IP} | head 1` }, {}, { ...credentials, token: splunkLabSessionKey, authScheme: 'Splunk' });
+    const { node } = await run('run_search', { search: `index=auth src=${IP} | head 1` }, {}, { ...credentials(), token: splunkLabSessionKey, authScheme: 'Splunk' });
     expect(node.status).toBe('succeeded');
     expect(node.output).toMatchObject({ count: 1 });
   });
 
   it('a wrong token fails with AUTH and splunkd’s message, without retrying', async () => {
-    const { node } = await run('run_search', { search: 'index=auth' }, {}, { ...credentials, token: 'wrong-token' });
+    const { node } = await run('run_search', { search: 'index=auth' }, {}, { ...credentials(), token: 'wrong-token' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'AUTH', status: 401, message: 'Splunk 401 call not properly authenticated' });
-    expect(twin.requests).toHaveLength(1);
+    expect(twin().requests).toHaveLength(1);
   });
 
   it('honours a 429 Retry-After and then succeeds', async () => {
-    await control('/_lab/faults', {
+    await fault({
       method: 'POST',
       path: '^/services/search/jobs$',
       status: 429,
@@ -157,7 +128,7 @@ describe('splunk connector against its twin', () => {
   });
 
   it('retries splunkd’s 503 search-concurrency refusal and reports its message when it persists', async () => {
-    await control('/_lab/rate-limit', { budget: 0 });
+    await rateLimit({ budget: 0 });
     const { node } = await run('run_search', { search: 'index=auth' }, { retry: { maxAttempts: 2 } });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('VENDOR');
@@ -172,7 +143,7 @@ describe('splunk connector against its twin', () => {
   });
 
   it('a FAILED job is a vendor error carrying the job’s messages', async () => {
-    await control('/_lab/faults', {
+    await fault({
       method: 'GET',
       path: '^/services/search/jobs/[^/]+$',
       status: 200,
@@ -191,7 +162,7 @@ describe('splunk connector against its twin', () => {
     expect(node.error?.message).toMatch(/still RUNNING after 1 s .*cancelled/);
     expect(sleeps).toEqual([500]);
     expect(hits('POST', /\/control$/)).toBe(1);
-    expect(twin.state().jobs).toEqual({});
+    expect(twin().state().jobs).toEqual({});
   });
 });
 

@@ -1,40 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { tenableLabCredentials, tenableTwin } from '../../../lab/twins/tenable.ts';
-import type { TenableState } from '../../../lab/twins/tenable.ts';
 import { countBySeverity, pendingChunks, pollDelayMs } from '../../../nodes/tenable/findings.ts';
 import { tenableConnector, tenableError } from '../../../nodes/tenable/index.ts';
 import { exportRequestBody, listVulnerabilitiesInput } from '../../../nodes/tenable/list-vulnerabilities.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
-import { runAction } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
-let twin: RunningTwin<TenableState>;
-let credentials: Record<string, unknown>;
-
-beforeAll(async () => {
-  twin = await startTwin(tenableTwin);
-  credentials = labCredentialsFor({ connector: tenableConnector, twin: tenableTwin, credentials: tenableLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await runAction(tenableConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function control(path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
+const { twin, credentials, run, fault, rateLimit } = useTwin(tenableConnector, tenableTwin, tenableLabCredentials);
 
 interface ListOutput {
   export_uuid: string;
@@ -46,11 +18,11 @@ interface ListOutput {
 }
 
 const VPN = scenario.vulnerability.asset;
-const exportCalls = () => twin.requests.filter((r) => r.method === 'POST' && r.path === '/vulns/export').length;
+const exportCalls = () => twin().requests.filter((r) => r.method === 'POST' && r.path === '/vulns/export').length;
 
 describe('tenable connector against its twin', () => {
   it('points the lab credential at the twin, with both API keys secret', () => {
-    expect(credentials['baseUrl']).toBe(twin.url);
+    expect(credentials()['baseUrl']).toBe(twin().url);
     expect(tenableConnector.secretFields).toEqual(['accessKey', 'secretKey']);
     expect(tenableConnector.specs.map((s) => `${s.action}:${s.effect}`)).toEqual(['list_vulnerabilities:read', 'get_asset:read']);
   });
@@ -60,7 +32,7 @@ describe('tenable connector against its twin', () => {
     expect(node.status).toBe('succeeded');
     const out = node.output as ListOutput;
     expect(sleeps).toEqual([2000, 3000]);
-    expect(twin.requests.map((r) => `${r.method} ${r.path.replace(out.export_uuid, '{uuid}')}`)).toEqual([
+    expect(twin().requests.map((r) => `${r.method} ${r.path.replace(out.export_uuid, '{uuid}')}`)).toEqual([
       'POST /vulns/export',
       'GET /vulns/export/{uuid}/status',
       'GET /vulns/export/{uuid}/status',
@@ -95,18 +67,18 @@ describe('tenable connector against its twin', () => {
       last_found: '2026-11-27T02:10:44Z',
       finding_id: 'a1f0c3e2-5b7d-5e9f-8a1c-000000000001',
     });
-    expect(twin.state().exports[0]).toMatchObject({ status: 'FINISHED', num_assets: 500, filters: {} });
+    expect(twin().state().exports[0]).toMatchObject({ status: 'FINISHED', num_assets: 500, filters: {} });
   });
 
   it('sends severity, state and plugin_id as export filters', async () => {
     const { node } = await run('list_vulnerabilities', { severity: ['critical'], plugin_id: [scenario.vulnerability.pluginId] });
     const out = node.output as ListOutput;
     expect(out.vulnerabilities.map((v) => [v.asset['hostname'], v.plugin['id']])).toEqual([[VPN.hostname, scenario.vulnerability.pluginId]]);
-    expect(twin.state().exports[0]?.filters).toEqual({ severity: ['critical'], plugin_id: [scenario.vulnerability.pluginId] });
+    expect(twin().state().exports[0]?.filters).toEqual({ severity: ['critical'], plugin_id: [scenario.vulnerability.pluginId] });
 
     const fixed = await run('list_vulnerabilities', { state: ['fixed'] });
     expect((fixed.node.output as ListOutput).vulnerabilities.map((v) => [v.state, v.plugin['cve']])).toEqual([['FIXED', ['CVE-2021-44228']]]);
-    expect(twin.state().exports[1]?.filters).toEqual({ state: ['FIXED'] });
+    expect(twin().state().exports[1]?.filters).toEqual({ state: ['FIXED'] });
   });
 
   it('keeps only findings of the requested CVE (client-side: the export API filters by plugin)', async () => {
@@ -117,23 +89,23 @@ describe('tenable connector against its twin', () => {
   });
 
   it('downloads every chunk of a multi-chunk export', async () => {
-    twin.state().assetsPerChunk = 1;
+    twin().state().assetsPerChunk = 1;
     const { node } = await run('list_vulnerabilities', {});
     expect(node.output).toMatchObject({ total: 4, chunks: 2, truncated: false });
   });
 
   it('stops at limit and cancels the export it no longer needs', async () => {
-    twin.state().assetsPerChunk = 1;
+    twin().state().assetsPerChunk = 1;
     const { node, sleeps } = await run('list_vulnerabilities', { limit: 1 });
     const out = node.output as ListOutput;
     expect(out).toMatchObject({ total: 1, truncated: true, chunks: 1 });
     expect(sleeps).toEqual([2000]);
-    expect(twin.requests.at(-1)).toEqual({ method: 'POST', path: `/vulns/export/${out.export_uuid}/cancel` });
-    expect(twin.state().exports[0]?.status).toBe('CANCELLED');
+    expect(twin().requests.at(-1)).toEqual({ method: 'POST', path: `/vulns/export/${out.export_uuid}/cancel` });
+    expect(twin().state().exports[0]?.status).toBe('CANCELLED');
   });
 
   it('adopts the active_job_id of the 409 a duplicate running export gets', async () => {
-    const first = await fetch(`${twin.url}/vulns/export`, {
+    const first = await fetch(`${twin().url}/vulns/export`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-apikeys': `accessKey=${tenableLabCredentials.accessKey}; secretKey=${tenableLabCredentials.secretKey}` },
       body: JSON.stringify({ num_assets: 500, filters: { severity: ['critical'] } }),
@@ -142,23 +114,23 @@ describe('tenable connector against its twin', () => {
     const { node } = await run('list_vulnerabilities', { severity: ['critical'] });
     expect(node.status).toBe('succeeded');
     expect(node.output).toMatchObject({ export_uuid, total: 1 });
-    expect(twin.state().exports).toHaveLength(1);
+    expect(twin().state().exports).toHaveLength(1);
   });
 
   it('fails with the vendor error when the export ends in ERROR', async () => {
-    twin.state().exportOutcome = 'ERROR';
+    twin().state().exportOutcome = 'ERROR';
     const { node } = await run('list_vulnerabilities', {}, { retry: { maxAttempts: 1 } });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'VENDOR', message: 'Tenable Vulnerability Management export b8f7f2da-b1e5-4585-bbf2-000000000001 ended ERROR' });
   });
 
   it('gives up after maxPolls, cancelling the export, with TIMEOUT', async () => {
-    twin.state().pollsToFinish = 10;
+    twin().state().pollsToFinish = 10;
     const { node, sleeps } = await run('list_vulnerabilities', { maxPolls: 3 }, { retry: { maxAttempts: 1 } });
     expect(node.error?.code).toBe('TIMEOUT');
     expect(node.error?.message).toMatch(/export b8f7f2da-b1e5-4585-bbf2-000000000001 still PROCESSING after 3 status polls; cancelled/);
     expect(sleeps).toEqual([2000, 3000]);
-    expect(twin.state().exports[0]?.status).toBe('CANCELLED');
+    expect(twin().state().exports[0]?.status).toBe('CANCELLED');
   });
 
   it('runs for real in a dry run: the export POSTs are reads (they change no finding or asset)', async () => {
@@ -178,7 +150,7 @@ describe('tenable connector against its twin', () => {
   });
 
   it('refuses a wrong key pair with AUTH and the gateway message', async () => {
-    const { node, sleeps } = await run('get_asset', { asset_uuid: VPN.uuid }, {}, { ...credentials, secretKey: 'wrong-secret' });
+    const { node, sleeps } = await run('get_asset', { asset_uuid: VPN.uuid }, {}, { ...credentials(), secretKey: 'wrong-secret' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'AUTH', status: 401, message: 'Tenable Vulnerability Management 401 Invalid Credentials' });
     expect(sleeps).toEqual([]);
@@ -187,7 +159,7 @@ describe('tenable connector against its twin', () => {
   it("honours the 429's retry-after and then succeeds", async () => {
     const limited = tenableTwin.rateLimited(2);
     expect(limited.headers).toMatchObject({ 'content-type': 'text/html', 'retry-after': '2' });
-    await control('/_lab/faults', { status: 429, headers: limited.headers, body: limited.body, times: 1 });
+    await fault({ status: 429, headers: limited.headers, body: limited.body, times: 1 });
     const { node, sleeps } = await run('get_asset', { asset_uuid: VPN.uuid });
     expect(node.status).toBe('succeeded');
     expect(node.attempt).toBe(2);
@@ -196,7 +168,7 @@ describe('tenable connector against its twin', () => {
 
   it('waits out a 429 on a status poll without restarting the export', async () => {
     const limited = tenableTwin.rateLimited(2);
-    await control('/_lab/faults', { method: 'GET', path: '/status$', status: 429, headers: limited.headers, body: limited.body, times: 1 });
+    await fault({ method: 'GET', path: '/status$', status: 429, headers: limited.headers, body: limited.body, times: 1 });
     const { node, sleeps } = await run('list_vulnerabilities', { severity: ['critical'] });
     expect(node.status).toBe('succeeded');
     expect(node.attempt).toBe(1);
@@ -205,21 +177,21 @@ describe('tenable connector against its twin', () => {
   });
 
   it('gives up with RATE_LIMITED and the status text when the budget stays spent', async () => {
-    await control('/_lab/rate-limit', { budget: 0, retryAfterSeconds: 3 });
+    await rateLimit({ budget: 0, retryAfterSeconds: 3 });
     const { node, sleeps } = await run('get_asset', { asset_uuid: VPN.uuid });
     expect(node.error).toMatchObject({ code: 'RATE_LIMITED', status: 429, message: 'Tenable Vulnerability Management 429 Too Many Requests' });
     expect(sleeps).toEqual([3000, 3000]);
   });
 
   it("surfaces the vendor's own message from a 5xx, after retrying", async () => {
-    await control('/_lab/faults', { path: '^/vulns/export$', status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'An internal server error occurred' } });
+    await fault({ path: '^/vulns/export$', status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'An internal server error occurred' } });
     const { node, sleeps } = await run('list_vulnerabilities', {});
     expect(node.error).toMatchObject({ code: 'VENDOR', status: 500, message: 'Tenable Vulnerability Management 500 An internal server error occurred' });
     expect(sleeps).toEqual([500, 1000]);
   });
 
   it('answers a refused filter with the 400 message (the twin validates filters like Tenable)', async () => {
-    const response = await fetch(`${twin.url}/vulns/export`, {
+    const response = await fetch(`${twin().url}/vulns/export`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-apikeys': `accessKey=${tenableLabCredentials.accessKey};secretKey=${tenableLabCredentials.secretKey}` },
       body: JSON.stringify({ num_assets: 50, filters: { severity: ['urgent'] } }),

@@ -1,40 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { thehiveLabCredentials, thehiveTwin } from '../../../lab/twins/thehive.ts';
-import type { TheHiveTwinState } from '../../../lab/twins/thehive.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { observablesQuery } from '../../../nodes/thehive/actions.ts';
 import { thehiveConnector, thehiveError } from '../../../nodes/thehive/index.ts';
-import { runAction } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
-let twin: RunningTwin<TheHiveTwinState>;
-let credentials: Record<string, unknown>;
-
-beforeAll(async () => {
-  twin = await startTwin(thehiveTwin);
-  credentials = labCredentialsFor({ connector: thehiveConnector, twin: thehiveTwin, credentials: thehiveLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-/** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
-async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await runAction(thehiveConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function fault(body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}/_lab/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
+const { twin, credentials, run, fault } = useTwin(thehiveConnector, thehiveTwin, thehiveLabCredentials);
 
 const ALERT = {
   type: 'suspicious-login',
@@ -68,7 +39,7 @@ async function openCase(): Promise<{ _id: string; number: number }> {
 describe('thehive connector against its twin', () => {
   it('marks the API key as the only secret and points the lab credential at the twin', () => {
     expect(thehiveConnector.secretFields).toEqual(['apiKey']);
-    expect(credentials).toEqual({ ...thehiveLabCredentials, baseUrl: twin.url });
+    expect(credentials()).toEqual({ ...thehiveLabCredentials, baseUrl: twin().url });
     expect(thehiveConnector.specs.map((s) => [s.action, s.effect])).toEqual([
       ['create_alert', 'write'],
       ['create_case', 'write'],
@@ -82,12 +53,12 @@ describe('thehive connector against its twin', () => {
     expect(node.status).toBe('succeeded');
     const alert = node.output as Record<string, unknown>;
     expect(alert).toMatchObject({ _id: '~123456', _type: 'Alert', severity: 3, severityLabel: 'HIGH', tlp: 2, tlpLabel: 'AMBER', status: 'New', observableCount: 2, sourceRef: ALERT.sourceRef });
-    expect(twin.state().alerts['~123456']).toMatchObject({ title: ALERT.title });
-    expect(Object.values(twin.state().observables).map((o) => [o.dataType, o.data, o.parent, o['ioc']])).toEqual([
+    expect(twin().state().alerts['~123456']).toMatchObject({ title: ALERT.title });
+    expect(Object.values(twin().state().observables).map((o) => [o.dataType, o.data, o.parent, o['ioc']])).toEqual([
       ['ip', scenario.login.maliciousIp, '~123456', true],
       ['mail', scenario.login.user, '~123456', false],
     ]);
-    expect(twin.requests).toEqual([{ method: 'POST', path: '/api/v1/alert' }]);
+    expect(twin().requests).toEqual([{ method: 'POST', path: '/api/v1/alert' }]);
   });
 
   it("surfaces TheHive's CreateError for a duplicate alert, without retrying", async () => {
@@ -100,13 +71,13 @@ describe('thehive connector against its twin', () => {
       message: 'TheHive 400 CreateError: Alert suspicious-login:switchboard:login-2026-11-27-alice already exist in organisation corp',
     });
     expect(sleeps).toEqual([]);
-    expect(Object.keys(twin.state().alerts)).toHaveLength(1);
+    expect(Object.keys(twin().state().alerts)).toHaveLength(1);
   });
 
   it('opens a case with its tasks', async () => {
     const opened = await openCase();
     expect(opened).toMatchObject({ _id: '~123456', _type: 'Case', number: 1, severity: 4, severityLabel: 'CRITICAL', tlp: 3, tlpLabel: 'RED', stage: 'New' });
-    const tasks = Object.values(twin.state().tasks);
+    const tasks = Object.values(twin().state().tasks);
     expect(tasks.map((t) => [t['title'], t['group'], t.caseId])).toEqual([
       ['Contain host', 'containment', '~123456'],
       ['Reset credentials', 'default', '~123456'],
@@ -145,24 +116,24 @@ describe('thehive connector against its twin', () => {
     const { _id } = await openCase();
     const values = Array.from({ length: 250 }, (_, i) => `10.20.30.${i}`);
     await run('add_observable', { caseId: _id, dataType: 'ip', data: values });
-    twin.requests.length = 0;
+    twin().requests.length = 0;
 
     const all = await run('get_case', { caseId: _id });
     expect((all.node.output as { observables: unknown[] }).observables).toHaveLength(250);
-    expect(twin.requests.filter((r) => r.path === '/api/v1/query')).toHaveLength(3);
+    expect(twin().requests.filter((r) => r.path === '/api/v1/query')).toHaveLength(3);
 
-    twin.requests.length = 0;
+    twin().requests.length = 0;
     const some = await run('get_case', { caseId: _id, limit: 130 });
     const observables = (some.node.output as { observables: Array<{ data: string }> }).observables;
     expect(observables.map((o) => o.data)).toEqual(values.slice(0, 130));
-    expect(twin.requests.filter((r) => r.path === '/api/v1/query')).toHaveLength(2);
+    expect(twin().requests.filter((r) => r.path === '/api/v1/query')).toHaveLength(2);
   });
 
   it('reads only the case when observables are not wanted', async () => {
     const { _id } = await openCase();
     const { node } = await run('get_case', { caseId: _id, observables: false });
     expect(node.output).not.toHaveProperty('observables');
-    expect(twin.requests.map((r) => r.path)).toEqual(['/api/v1/case', `/api/v1/case/${_id}`]);
+    expect(twin().requests.map((r) => r.path)).toEqual(['/api/v1/case', `/api/v1/case/${_id}`]);
   });
 
   it('builds the documented Query API chain', () => {
@@ -181,18 +152,18 @@ describe('thehive connector against its twin', () => {
   });
 
   it("refuses a wrong API key with AUTH and TheHive's message, never echoing the key", async () => {
-    const { node, sleeps } = await run('create_case', CASE, {}, { ...credentials, apiKey: 'not-the-key' });
+    const { node, sleeps } = await run('create_case', CASE, {}, { ...credentials(), apiKey: 'not-the-key' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'AUTH', status: 401, message: 'TheHive 401 AuthenticationError: Authentication failure' });
     expect(JSON.stringify(node.error)).not.toContain('not-the-key');
     expect(sleeps).toEqual([]);
-    expect(twin.state().cases).toEqual({});
+    expect(twin().state().cases).toEqual({});
   });
 
   it('sends X-Organisation and is refused in an organisation the user is not in', async () => {
-    const { node } = await run('get_case', { caseId: '1' }, {}, { ...credentials, organisation: 'other-org' });
+    const { node } = await run('get_case', { caseId: '1' }, {}, { ...credentials(), organisation: 'other-org' });
     expect(node.error).toMatchObject({ code: 'AUTH', status: 403, message: 'TheHive 403 AuthorizationError: User soc-automation@corp.example is not a member of organisation other-org' });
-    const { organisation: _organisation, ...withoutOrg } = credentials;
+    const { organisation: _organisation, ...withoutOrg } = credentials();
     await openCase();
     const { node: ok } = await run('get_case', { caseId: '1', observables: false }, {}, withoutOrg);
     expect(ok.status).toBe('succeeded');
@@ -204,7 +175,7 @@ describe('thehive connector against its twin', () => {
     expect(node.status).toBe('succeeded');
     expect(node.attempt).toBe(2);
     expect(sleeps).toContain(2000);
-    expect(Object.keys(twin.state().cases)).toHaveLength(1);
+    expect(Object.keys(twin().state().cases)).toHaveLength(1);
   });
 
   it('retries a 500 and surfaces its {type, message} when it persists', async () => {
@@ -217,7 +188,7 @@ describe('thehive connector against its twin', () => {
   });
 
   it("answers TheHive's AttributeCheckingError for a missing required field", async () => {
-    const response = await fetch(`${twin.url}/api/v1/case`, {
+    const response = await fetch(`${twin().url}/api/v1/case`, {
       method: 'POST',
       headers: { authorization: `Bearer ${thehiveLabCredentials.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ severity: 2 }),
@@ -231,15 +202,15 @@ describe('thehive connector against its twin', () => {
     expect(file.node.error?.code).toBe('INVALID_INPUT');
     const severity = await run('create_case', { ...CASE, severity: 5 });
     expect(severity.node.error?.code).toBe('INVALID_INPUT');
-    expect(twin.requests).toEqual([]);
+    expect(twin().requests).toEqual([]);
   });
 
   it('simulates create_case in a dry run: its example, and nothing reaches TheHive', async () => {
     const { node } = await run('create_case', CASE, { dryRun: true });
     expect(node.status).toBe('simulated');
     expect(node.output).toEqual(thehiveConnector.actions['create_case']?.example);
-    expect(twin.requests).toEqual([]);
-    expect(twin.state().cases).toEqual({});
+    expect(twin().requests).toEqual([]);
+    expect(twin().state().cases).toEqual({});
   });
 });
 

@@ -1,45 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
-import { startTwin } from '../../../lab/twin.ts';
-import type { RunningTwin } from '../../../lab/twin.ts';
 import { virustotalLabCredentials, virustotalTwin } from '../../../lab/twins/virustotal.ts';
-import type { VirusTotalState } from '../../../lab/twins/virustotal.ts';
-import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { virustotalConnector } from '../../../nodes/virustotal/index.ts';
 import { urlId } from '../../../nodes/virustotal/summary.ts';
 import type { ReportSummary } from '../../../nodes/virustotal/summary.ts';
-import { runAction } from '../../support/connector-harness.ts';
-import { LoopbackClock } from '../../support/loopback-clock.ts';
+import { useTwin } from '../../support/twin-fixture.ts';
 
-let twin: RunningTwin<VirusTotalState>;
-let credentials: Record<string, unknown>;
-
-beforeAll(async () => {
-  twin = await startTwin(virustotalTwin);
-  credentials = labCredentialsFor({ connector: virustotalConnector, twin: virustotalTwin, credentials: virustotalLabCredentials }, twin.url);
-});
-afterAll(async () => {
-  await twin.close();
-  destroyAgents();
-});
-beforeEach(() => twin.reset());
-
-/** The harness's stand-in trigger borrows the first action's input schema, so the trigger is pinned. */
-async function run(action: string, params: Record<string, unknown>, options: Parameters<typeof runAction>[4] = {}, creds = credentials) {
-  const clock = new LoopbackClock();
-  const result = await runAction(virustotalConnector, action, params, creds, { pins: { t: { output: {} } }, clock, random: () => 1, ...options });
-  return { ...result, sleeps: clock.sleeps };
-}
-
-async function fault(body: unknown): Promise<void> {
-  const response = await fetch(`${twin.url}/_lab/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.ok).toBe(true);
-}
+const { twin, credentials, run, fault, rateLimit } = useTwin(virustotalConnector, virustotalTwin, virustotalLabCredentials);
 
 describe('virustotal connector against its twin', () => {
   it('points the lab credential at the twin under the /api/v3 root', () => {
-    expect(credentials['baseUrl']).toBe(`${twin.url}/api/v3`);
+    expect(credentials()['baseUrl']).toBe(`${twin().url}/api/v3`);
   });
 
   it('reports the suspicious-login IP as malicious, with the engines that flagged it', async () => {
@@ -52,7 +23,7 @@ describe('virustotal connector against its twin', () => {
     expect(out.attributes).not.toHaveProperty('last_analysis_results');
     expect(out.flagged_by).toHaveLength(10);
     expect(out.permalink).toBe(`https://www.virustotal.com/gui/ip-address/${scenario.login.maliciousIp}`);
-    expect(twin.requests).toEqual([{ method: 'GET', path: `/api/v3/ip_addresses/${scenario.login.maliciousIp}` }]);
+    expect(twin().requests).toEqual([{ method: 'GET', path: `/api/v3/ip_addresses/${scenario.login.maliciousIp}` }]);
   });
 
   it('reports the benign IP as harmless, and an unseen address with empty stats', async () => {
@@ -79,8 +50,8 @@ describe('virustotal connector against its twin', () => {
     const bad = await run('url_report', { url: scenario.phishing.maliciousUrl });
     expect(bad.node.output).toMatchObject({ type: 'url', malicious: true, verdict: 'malicious' });
     expect((bad.node.output as ReportSummary).attributes['url']).toBe(scenario.phishing.maliciousUrl);
-    expect(twin.requests[0]?.path).toBe(`/api/v3/urls/${urlId(scenario.phishing.maliciousUrl)}`);
-    expect(twin.requests[0]?.path).not.toContain('=');
+    expect(twin().requests[0]?.path).toBe(`/api/v3/urls/${urlId(scenario.phishing.maliciousUrl)}`);
+    expect(twin().requests[0]?.path).not.toContain('=');
     const clean = await run('url_report', { url: scenario.phishing.cleanUrl });
     expect(clean.node.output).toMatchObject({ malicious: false, verdict: 'harmless' });
   });
@@ -121,7 +92,7 @@ describe('virustotal connector against its twin', () => {
     const out = node.output as { id: string; type: string; url: string; url_id: string; links: { self: string } };
     expect(out).toMatchObject({ type: 'analysis', url, url_id: urlId(url) });
     expect(out.id).toMatch(/^u-[0-9a-f]{64}-\d+$/);
-    expect(Object.keys(twin.state().analyses)).toEqual([out.id]);
+    expect(Object.keys(twin().state().analyses)).toEqual([out.id]);
 
     const analysis = (await fetch(out.links.self, { headers: { 'x-apikey': virustotalLabCredentials.apiKey } }).then((r) => r.json())) as { data: unknown };
     expect(analysis.data).toMatchObject({ id: out.id, type: 'analysis', attributes: { status: 'completed' } });
@@ -135,7 +106,7 @@ describe('virustotal connector against its twin', () => {
   });
 
   it('refuses a wrong API key with AUTH and the vendor message, never echoing the key', async () => {
-    const { node, sleeps } = await run('ip_report', { ip: scenario.login.maliciousIp }, {}, { ...credentials, apiKey: 'not-the-key' });
+    const { node, sleeps } = await run('ip_report', { ip: scenario.login.maliciousIp }, {}, { ...credentials(), apiKey: 'not-the-key' });
     expect(node.status).toBe('failed');
     expect(node.error).toMatchObject({ code: 'AUTH', status: 401 });
     expect(node.error?.message).toBe('VirusTotal 401 WrongCredentialsError: Wrong API key');
@@ -160,7 +131,7 @@ describe('virustotal connector against its twin', () => {
   });
 
   it('stops after the lab rate-limit budget with the QuotaExceededError message', async () => {
-    await fetch(`${twin.url}/_lab/rate-limit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ budget: 0 }) });
+    await rateLimit({ budget: 0 });
     const { node } = await run('ip_report', { ip: scenario.login.maliciousIp });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('RATE_LIMITED');
@@ -187,20 +158,20 @@ describe('virustotal connector against its twin', () => {
     const { node } = await run('file_report', { id: 'xyz' });
     expect(node.status).toBe('failed');
     expect(node.error?.code).toBe('INVALID_INPUT');
-    expect(twin.requests).toEqual([]);
+    expect(twin().requests).toEqual([]);
   });
 
   it('simulates submit_url in a dry run: its example, and nothing reaches VirusTotal', async () => {
     const { node } = await run('submit_url', { url: 'http://paypa1-secure.com/x' }, { dryRun: true });
     expect(node.status).toBe('simulated');
     expect(node.output).toEqual(virustotalConnector.actions['submit_url']?.example);
-    expect(twin.requests).toEqual([]);
-    expect(twin.state().analyses).toEqual({});
+    expect(twin().requests).toEqual([]);
+    expect(twin().state().analyses).toEqual({});
   });
 
   it('still runs the reads in a dry run', async () => {
     const { node } = await run('ip_report', { ip: scenario.login.maliciousIp }, { dryRun: true });
     expect(node.status).toBe('succeeded');
-    expect(twin.requests).toHaveLength(1);
+    expect(twin().requests).toHaveLength(1);
   });
 });
