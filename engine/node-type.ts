@@ -33,7 +33,7 @@ export interface NodeContext {
  * One node type of the catalogue (`core.set@1`, `virustotal.url_report@1`): everything the
  * validator, executor and editor need. Connectors produce these through `defineConnector`.
  */
-export interface NodeTypeSpec<I = any, O = any> {
+export interface NodeTypeSpec<I = unknown, O = unknown> {
   /** `vendor.action@version`. */
   type: string;
   connector: string;

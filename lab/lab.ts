@@ -7,7 +7,7 @@ import { startTwin, type RunningTwin, type TwinDefinition } from './twin.ts';
 /** One vendor of the lab: its connector, its twin and the credential values the twin accepts. */
 export interface LabVendor {
   connector: Connector;
-  twin: TwinDefinition<any>;
+  twin: TwinDefinition<unknown>;
   credentials: Record<string, unknown>;
 }
 

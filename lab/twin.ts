@@ -24,7 +24,7 @@ export interface TwinRoute<S> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** `/api/v3/ip_addresses/:ip`; a trailing `*` param (`:rest*`) takes the rest of the path. */
   path: string;
-  handler: (req: TwinRequest, state: S) => TwinResponse | Promise<TwinResponse>;
+  handler(req: TwinRequest, state: S): TwinResponse | Promise<TwinResponse>;
 }
 
 /** A simulated vendor API: its routes, its auth check and the vendor's own error shapes. */
@@ -34,7 +34,7 @@ export interface TwinDefinition<S> {
   /** Fresh deterministic state (the shared scenario); `reset` restores it. */
   initialState: () => S;
   /** Returns the vendor's refusal (e.g. 401 with its error body) or undefined when authorised. */
-  authenticate: (req: TwinRequest, state: S) => TwinResponse | undefined;
+  authenticate(req: TwinRequest, state: S): TwinResponse | undefined;
   /** The vendor's rate-limit answer (429 with its body and headers). */
   rateLimited: (retryAfterSeconds: number) => TwinResponse;
   /** The vendor's answer to an unknown path. */

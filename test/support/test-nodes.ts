@@ -10,7 +10,7 @@ export interface Calls {
   maxInFlight?: number;
 }
 
-function spec(partial: Partial<NodeTypeSpec> & Pick<NodeTypeSpec, 'type' | 'run'>): NodeTypeSpec {
+function spec<I = unknown, O = unknown>(partial: Partial<NodeTypeSpec<I, O>> & Pick<NodeTypeSpec<I, O>, 'type' | 'run'>): NodeTypeSpec {
   const [connector = 'test', rest = ''] = partial.type.split('.');
   return {
     connector,
@@ -60,7 +60,7 @@ export function testRegistry(calls: Calls = { log: [] }): NodeRegistry {
       route: (output: { result: boolean }) => (output.result ? 'true' : 'false'),
       run: async (ctx, input) => (record(ctx, input), { result: Boolean(input.condition) }),
     }),
-    spec({ type: 'test.write@1', effect: 'write', example: { blocked: true, example: true }, run: async (ctx, input) => (record(ctx, input), { blocked: true }) }),
+    spec<unknown, { blocked: boolean; example?: boolean }>({ type: 'test.write@1', effect: 'write', example: { blocked: true, example: true }, run: async (ctx, input) => (record(ctx, input), { blocked: true }) }),
     spec({
       type: 'test.slow@1',
       input: z.object({ ms: z.number().default(100), value: z.unknown().optional() }),
