@@ -84,6 +84,28 @@ export default defineConfig(
     rules: boundary([SHELL_AND_UI, DISK_AND_SOCKETS]),
   },
   {
+    // Electron main does windows, menus, dialogs and safeStorage, and forks the host (DESIGN.md §1):
+    // the engine, the connectors and the lab run only in the host process. Build scripts excepted.
+    files: ['electron/**'],
+    ignores: ['electron/scripts/**', 'electron/build.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)(engine|nodes|lab)/', message: 'electron/ never loads the engine, connectors or lab: they run in the host process.' }] },
+      ],
+    },
+  },
+  {
+    // The preload runs in the sandboxed renderer, where only Electron's renderer modules exist.
+    files: ['electron/preload.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!electron$|\\./shell-api\\.ts$)', message: 'The sandboxed preload imports only electron and ./shell-api.ts.' }] },
+      ],
+    },
+  },
+  {
     files: ['engine/**'],
     rules: {
       ...boundary(ENGINE_GROUPS, [

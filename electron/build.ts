@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+/**
+ * Builds the desktop shell's three bundles with esbuild (Electron runs JavaScript, not our
+ * TypeScript): dist/electron/main.mjs (ESM), preload.cjs (CommonJS, as sandboxed preloads must
+ * be) and host.mjs (the host for the utility process, with the engine, connectors and lab). Only
+ * `electron` stays external, so a packaged app needs no node_modules.
+ */
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const OUT_DIR = path.join(ROOT, 'dist', 'electron');
+
+/** Electron 45 runs Node 22 in main and in utility processes. */
+const NODE_TARGET = ['node22', 'es2020'];
+
+/** Lets bundled ESM code use `require` for the CommonJS packages esbuild inlines. */
+const REQUIRE_BANNER = "import { createRequire as __switchboardCreateRequire } from 'node:module'; const require = __switchboardCreateRequire(import.meta.url);";
+
+/**
+ * Host modules find files beside their source (`new URL('../package.json', import.meta.url)`,
+ * the shipped playbooks). In the bundle each module's `import.meta.url` is rewritten to the URL
+ * its source file would have in the app (the bundle sits two folders below the root), so those
+ * paths resolve the same from the repository, dist/ and app.asar.
+ */
+export function sourceRelativeImportMeta(root: string = ROOT): esbuild.Plugin {
+  return {
+    name: 'source-relative-import-meta',
+    setup(build) {
+      build.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
+        const relative = path.relative(root, args.path).split(path.sep).join('/');
+        const source = await fs.promises.readFile(args.path, 'utf8');
+        if (relative.startsWith('..') || relative.startsWith('electron/') || relative.startsWith('node_modules/') || !source.includes('import.meta.url')) return undefined;
+        const url = `new URL(${JSON.stringify(relative)}, new URL('../../', import.meta.url)).href`;
+        return { contents: source.replaceAll('import.meta.url', url), loader: 'ts' };
+      });
+    },
+  };
+}
+
+/** The esbuild options of each bundle. */
+export function bundleOptions(outDir: string = OUT_DIR, production = true): esbuild.BuildOptions[] {
+  const common: esbuild.BuildOptions = {
+    bundle: true,
+    platform: 'node',
+    target: NODE_TARGET,
+    external: ['electron'],
+    sourcemap: production ? false : 'inline',
+    minify: false,
+    legalComments: 'linked',
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+  };
+  return [
+    { ...common, entryPoints: [path.join(ROOT, 'electron', 'main.ts')], outfile: path.join(outDir, 'main.mjs'), format: 'esm', banner: { js: REQUIRE_BANNER } },
+    { ...common, entryPoints: [path.join(ROOT, 'electron', 'preload.ts')], outfile: path.join(outDir, 'preload.cjs'), format: 'cjs' },
+    {
+      ...common,
+      entryPoints: [path.join(ROOT, 'host', 'electron-host.ts')],
+      outfile: path.join(outDir, 'host.mjs'),
+      format: 'esm',
+      banner: { js: REQUIRE_BANNER },
+      // ws's optional native speed-ups; it falls back to JavaScript without them.
+      external: ['electron', 'bufferutil', 'utf-8-validate'],
+      plugins: [sourceRelativeImportMeta()],
+    },
+  ];
+}
+
+/** Builds all three bundles once. */
+export async function buildElectron(options: { outDir?: string; production?: boolean } = {}): Promise<void> {
+  await Promise.all(bundleOptions(options.outDir, options.production).map((bundle) => esbuild.build(bundle)));
+}
+
+/** Rebuilds on every change; `onBuilt` hears which bundle finished (`main.mjs`, `preload.cjs`, `host.mjs`). */
+export async function watchElectron(onBuilt: (bundle: string) => void, outDir: string = OUT_DIR): Promise<() => Promise<void>> {
+  const contexts = await Promise.all(
+    bundleOptions(outDir, false).map((bundle) =>
+      esbuild.context({
+        ...bundle,
+        plugins: [
+          ...(bundle.plugins ?? []),
+          { name: 'report', setup: (build) => build.onEnd((result) => void (result.errors.length === 0 && onBuilt(path.basename(bundle.outfile ?? '')))) },
+        ],
+      }),
+    ),
+  );
+  await Promise.all(contexts.map((context) => context.watch()));
+  return async () => void (await Promise.all(contexts.map((context) => context.dispose())));
+}
+
+/** Whether the bundles are missing or older than any source they are built from. */
+export function bundlesStale(outDir: string = OUT_DIR): boolean {
+  const outputs = ['main.mjs', 'preload.cjs', 'host.mjs'].map((name) => path.join(outDir, name));
+  if (!outputs.every((file) => fs.existsSync(file))) return true;
+  const built = Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs));
+  const newest = (dir: string): number => {
+    let latest = 0;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const full = path.join(dir, entry.name);
+      latest = Math.max(latest, entry.isDirectory() ? newest(full) : entry.name.endsWith('.ts') ? fs.statSync(full).mtimeMs : 0);
+    }
+    return latest;
+  };
+  return ['electron', 'host', 'engine', 'nodes', 'lab'].some((dir) => newest(path.join(ROOT, dir)) > built);
+}
