@@ -1,0 +1,256 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
+import WebSocket from 'ws';
+
+/**
+ * The browser tests' fixture: a real `switchboard serve` (child process, fresh workspace, lab
+ * on), Debian's Chromium launched once per file, and a fresh browser context and page per test
+ * with the editor loaded. The lab twins are reset before every test, so a test that quarantines
+ * mail or suspends a user leaves nothing behind for the next one.
+ */
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The CLI's serve command, on the renderer snapshot of global-setup.ts (see serve.ts). */
+const SERVE = fileURLToPath(new URL('./serve.ts', import.meta.url));
+/** Where a failing test leaves a screenshot of the page. */
+export const SHOTS_DIR = '/tmp/e2e-shots';
+/** Big enough for palette, canvas and side panel side by side. */
+const VIEWPORT = { width: 1600, height: 1000 };
+/** How long a single Playwright action or wait may take before the test fails with its message. */
+const ACTION_TIMEOUT_MS = 20_000;
+const START_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 10_000;
+const URL_LINE = /^Switchboard is running at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))\s*$/m;
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export interface Served {
+  /** The URL `serve` printed, token included. */
+  url: string;
+  port: number;
+  token: string;
+  /** The workspace folder (playbooks, vault, bindings, runs). */
+  workspace: string;
+  /** Restores every lab twin to its seeded scenario. */
+  resetLab(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `switchboard serve --port 0 --workspace <fresh dir> --no-open` (lab on) serving
+ * `rendererDir`, and waits for its one line.
+ */
+export async function startServe(rendererDir: string = inject('rendererDir')): Promise<Served> {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
+  const env = { ...process.env };
+  delete env.SWITCHBOARD_WORKSPACE;
+  delete env.SWITCHBOARD_VAULT_KEY;
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, rendererDir, '--port', '0', '--workspace', workspace, '--no-open'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+
+  let found: RegExpExecArray;
+  try {
+    found = await new Promise<RegExpExecArray>((resolve, reject) => {
+      let stdout = '';
+      const timer = setTimeout(() => reject(new Error(`switchboard serve printed no URL within ${START_TIMEOUT_MS} ms.\nstdout: ${stdout}\nstderr: ${stderr}`)), START_TIMEOUT_MS);
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        const match = URL_LINE.exec(stdout);
+        if (match !== null) {
+          clearTimeout(timer);
+          resolve(match);
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`switchboard serve exited (${code ?? signal}) before printing its URL.\nstderr: ${stderr}`));
+      });
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  } catch (error) {
+    await stopChild(child);
+    process.off('exit', killOnExit);
+    fs.rmSync(workspace, { recursive: true, force: true });
+    throw error;
+  }
+
+  const [, url = '', portText = '', token = ''] = found;
+  const port = Number(portText);
+  const info = await hostCall<{ lab: { running: boolean; twins: Array<{ id: string; url: string }> } }>(port, token, 'host.info', {});
+  if (!info.lab.running || info.lab.twins.length === 0) throw new Error('switchboard serve started without its lab; the browser tests run playbooks on the lab.');
+  const twins = info.lab.twins;
+
+  return {
+    url,
+    port,
+    token,
+    workspace,
+    async resetLab() {
+      await Promise.all(
+        twins.map(async (twin) => {
+          const response = await fetch(new URL('/_lab/reset', twin.url), { method: 'POST' });
+          if (!response.ok) throw new Error(`The lab twin ${twin.id} refused its reset: HTTP ${response.status}.`);
+        }),
+      );
+    },
+    async stop() {
+      await stopChild(child);
+      process.off('exit', killOnExit);
+      fs.rmSync(workspace, { recursive: true, force: true });
+    },
+  };
+}
+
+/** SIGTERM (serve closes the lab and the host), then SIGKILL if it does not exit in time. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** One protocol call over the host's WebSocket, as the editor makes it (token, same-origin header). */
+export async function hostCall<T>(port: number, token: string, method: string, params: unknown): Promise<T> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${encodeURIComponent(token)}`, { origin: `http://127.0.0.1:${port}` });
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('open', () => socket.send(JSON.stringify({ id: 1, method, params })));
+      socket.on('message', (data: WebSocket.RawData) => {
+        const frame = JSON.parse(data.toString()) as { id?: number | null; result?: unknown; error?: { code: string; message: string } };
+        if (frame.id !== 1) return;
+        if (frame.error !== undefined) reject(new Error(`${method}: ${frame.error.code} ${frame.error.message}`));
+        else resolve(frame.result as T);
+      });
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is not at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export interface E2E {
+  readonly server: Served;
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  /** A fresh page per test, the editor loaded with a playbook open. */
+  readonly page: Page;
+}
+
+function fileSlug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 120);
+}
+
+/**
+ * Registers the hooks of one test file: server and browser for the file, a context and page per
+ * test. A failing test leaves a screenshot in /tmp/e2e-shots; an uncaught error in the page
+ * fails the test that caused it.
+ */
+export function useEditor(): E2E {
+  let server: Served | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startServe();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  beforeEach(async () => {
+    if (server === undefined || browser === undefined) throw new Error('The server or the browser did not start.');
+    await server.resetLab();
+    pageErrors = [];
+    context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+    await page.goto(server.url);
+    await waitForEditor(page);
+  });
+
+  afterEach(async ({ task }) => {
+    try {
+      if (task.result?.state === 'fail' && page !== undefined && !page.isClosed()) {
+        fs.mkdirSync(SHOTS_DIR, { recursive: true });
+        const file = path.join(SHOTS_DIR, `${fileSlug(path.basename(task.file?.name ?? 'e2e'))}--${fileSlug(task.name)}.png`);
+        await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+        console.error(`Screenshot of the failed test: ${file}`);
+      }
+    } finally {
+      await context?.close();
+      context = undefined;
+      page = undefined;
+    }
+    if (pageErrors.length > 0) throw new Error(`The page threw:\n${pageErrors.join('\n\n')}`);
+  });
+
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not ready: use it inside a test.`);
+    return value;
+  };
+  return {
+    get server() {
+      return need(server, 'The server');
+    },
+    get browser() {
+      return need(browser, 'The browser');
+    },
+    get context() {
+      return need(context, 'The browser context');
+    },
+    get page() {
+      return need(page, 'The page');
+    },
+  };
+}
+
+/** Waits until the editor has connected, loaded the catalogue and opened a playbook. */
+export async function waitForEditor(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const title = document.querySelector('h1')?.textContent;
+      return title !== undefined && title !== null && title !== 'No playbook open' && document.querySelector('.react-flow__node') !== null && document.querySelector('.sb-palette-item') !== null;
+    },
+    null,
+    { timeout: ACTION_TIMEOUT_MS },
+  );
+}
