@@ -1,9 +1,9 @@
-import type { Edge, Node } from '@xyflow/react';
+import type { Connection, Edge, EdgeChange, Node, NodeChange } from '@xyflow/react';
 import type { Playbook, PlaybookNode } from '../../engine/format/playbook.ts';
 import type { NodeStatus, RunEvent } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
-import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import type { CatalogueAction, CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
 import type { CredentialView, HostInfo, PlaybookSummary, RunSummary, SlotBinding } from '../../host/protocol/contract.ts';
 
 /**
@@ -34,18 +34,59 @@ export interface GraphSlice {
   toPlaybook(): Playbook | undefined;
   openPlaybook(id: string): Promise<void>;
   save(): Promise<void>;
-  select(nodeId: string | undefined): void;
+  select(nodeId: string | undefined, options?: { reveal?: boolean }): void;
   /** Changes one playbook node (params, name, credential, retry, breakpoint…), undoable. */
   updateNode(nodeId: string, patch: Partial<PlaybookNode>): void;
   addNode(type: string, position: { x: number; y: number }): string;
   undo(): void;
   redo(): void;
+
+  /** Problems by the node they concern (edge problems go to the edge's source), one stable array per node. */
+  problemsByNode: Record<string, Problem[]>;
+  /** A save is in flight. */
+  saving: boolean;
+  /** Why the last save failed, as a sentence; cleared by the next successful save. */
+  saveError: string | undefined;
+  /** Bumped by every `loadPlaybook`, so the canvas fits the view to a newly opened playbook. */
+  loadSeq: number;
+  /** Set by `select(id, { reveal: true })`: the canvas centres this node (seq makes repeats visible). */
+  reveal: { nodeId: string; seq: number } | undefined;
+  /** Shows a playbook on the canvas (after open, create or import): clears history, selection and dirty. */
+  loadPlaybook(playbook: Playbook, problems?: Problem[]): void;
+  /** Changes file-level fields (name, description, tags, vars, credential slots), undoable. */
+  updatePlaybook(patch: Partial<Pick<Playbook, 'name' | 'description' | 'tags' | 'vars' | 'credentials'>>): void;
+  addNote(position: { x: number; y: number }, text?: string): string;
+  updateNote(noteId: string, patch: { text?: string; color?: string }): void;
+  /** React Flow's node changes: moves and resizes become one undo step when the gesture ends. */
+  applyNodeChanges(changes: NodeChange<CanvasNode>[]): void;
+  applyEdgeChanges(changes: EdgeChange<CanvasEdge>[]): void;
+  /** Why a connection is refused (unknown port, into a trigger, self-loop, duplicate), or undefined when valid. */
+  connectionProblem(connection: Connection | CanvasEdge): string | undefined;
+  /** Adds the edge when valid; returns whether it did. */
+  connect(connection: Connection): boolean;
+  deleteSelection(): void;
+  selectAll(): void;
+  /** The selected nodes and the edges between them as a `fragment@1` JSON text (also kept in memory). */
+  copySelection(): string | undefined;
+  /** Pastes a fragment (or the one copied last): nodes get fresh ids and an offset; returns the new ids. */
+  paste(text?: string): string[];
+  /** Moves nodes to the given positions as one undo step (auto-layout). */
+  applyLayout(positions: Record<string, { x: number; y: number }>): void;
 }
 
 /** catalogue-slice.ts: connectors and their actions from the host. */
 export interface CatalogueSlice {
   catalogue: CatalogueEntry[];
   loadCatalogue(): Promise<void>;
+  /** Every action by node type (`virustotal.url_report@1`): stable objects, safe to return from a selector. */
+  actionsByType: Record<string, CatalogueItem>;
+  catalogueStatus: 'idle' | 'loading' | 'ready' | 'error';
+}
+
+/** One node type of the catalogue with the connector it belongs to. */
+export interface CatalogueItem {
+  connector: CatalogueEntry;
+  action: CatalogueAction;
 }
 
 /** run-slice.ts: the run shown on the canvas (live or replayed from history). */
@@ -58,13 +99,27 @@ export interface RunSlice {
   timeline: RunEvent[];
   /** Outputs pinned per node id for the next runs. */
   pins: Record<string, { output: unknown; port?: string }>;
+  /** True from the click on Run until the host has answered, so the buttons cannot double-start. */
+  starting: boolean;
   startRun(options: { mode: 'run' | 'step'; dryRun: boolean; trigger?: unknown; from?: { runId: string; nodeId: string } }): Promise<void>;
   control(action: 'pause' | 'step' | 'continue' | 'stop'): Promise<void>;
-  skip(output?: unknown): Promise<void>;
+  /** Skips the paused node; with an output (and port) downstream nodes read that instead. */
+  skip(output?: unknown, port?: string): Promise<void>;
+  /** Replaces the paused node's resolved input before it runs. */
+  override(input: unknown): Promise<void>;
   decide(nodeId: string, decision: 'approved' | 'rejected'): Promise<void>;
   openRun(runId: string): Promise<void>;
+  /** Forgets the shown run (another playbook was opened). */
+  clearRun(): void;
+  /** Pins a node's output: the given one, or its output in the shown run when none is given. */
+  pin(nodeId: string, output?: unknown, port?: string): void;
+  unpin(nodeId: string): void;
+  /** Sends the canvas breakpoints to the live run, after one was toggled during it. */
+  syncBreakpoints(): Promise<void>;
   /** Applies events that arrived from the host (buffered; flushed per animation frame). */
   receive(event: RunEvent): void;
+  /** Subscribes to `run.event` (idempotent; startRun and openRun call it too). Returns the unsubscribe. */
+  initRunEvents(): () => void;
 }
 
 /** workspace-slice.ts: playbooks, credentials, run history and host facts. */
@@ -77,6 +132,20 @@ export interface WorkspaceSlice {
   refreshPlaybooks(): Promise<void>;
   refreshCredentials(): Promise<void>;
   refreshRuns(): Promise<void>;
+  loadHost(): Promise<void>;
+  /** Keeps the lists fresh on `playbooks.changed` / `credentials.changed` (idempotent). Returns the unsubscribe. */
+  initWorkspaceEvents(): () => void;
+  /** Creates an empty playbook and returns its id. */
+  createPlaybook(name: string): Promise<string>;
+  renamePlaybook(id: string, name: string): Promise<void>;
+  /** Copies a playbook and returns the copy's id. */
+  duplicatePlaybook(id: string, name?: string): Promise<string>;
+  deletePlaybook(id: string): Promise<void>;
+  /** Binds a playbook's credential slot to a stored credential (null unbinds). */
+  bindSlot(playbookId: string, slot: string, credentialId: string | null): Promise<void>;
+  /** Secret fields left out of `values` keep their stored value (write-only). */
+  saveCredential(credential: { id?: string; name: string; connector: string; values: Record<string, unknown> }): Promise<CredentialView>;
+  deleteCredential(id: string): Promise<void>;
 }
 
 /** UI preferences: theme and which side panel is open. */
@@ -84,9 +153,17 @@ export interface UiSlice {
   theme: 'light' | 'dark';
   panel: 'inspector' | 'run' | 'history' | 'credentials' | 'playbooks';
   toast: { kind: 'info' | 'error'; text: string } | undefined;
+  /** The question an in-app confirmation dialog is asking, if any (see `confirm`). */
+  dialog: { message: string; confirmLabel: string } | undefined;
   setTheme(theme: 'light' | 'dark'): void;
+  toggleTheme(): void;
   setPanel(panel: UiSlice['panel']): void;
   notify(kind: 'info' | 'error', text: string): void;
+  dismissToast(): void;
+  /** Asks in an accessible dialog (not window.confirm, which headless browsers dismiss); true when confirmed. */
+  confirm(message: string, confirmLabel: string): Promise<boolean>;
+  /** Answers the open confirmation dialog. */
+  answerDialog(confirmed: boolean): void;
 }
 
 export type AppState = GraphSlice & CatalogueSlice & RunSlice & WorkspaceSlice & UiSlice;

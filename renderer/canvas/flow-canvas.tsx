@@ -1,0 +1,238 @@
+import { Background, Controls, MiniMap, Panel, ReactFlow, getViewportForBounds, useReactFlow, useStore as useFlowStore, useStoreApi } from '@xyflow/react';
+import type { Connection, IsValidConnection, NodeMouseHandler, NodeTypes, OnConnect } from '@xyflow/react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { DragEvent } from 'react';
+import { useStore } from '../store/index.ts';
+import type { CanvasEdge, CanvasNode } from '../store/types.ts';
+import { autoLayout } from './auto-layout.ts';
+import { NoteNode } from './note-node.tsx';
+import { NODE_DRAG_TYPE } from './palette.tsx';
+import { FarContext, LOD_MIN_NODES, PlaybookNode, isZoomedFar } from './playbook-node.tsx';
+import { SHORTCUTS, useCanvasShortcuts } from './use-canvas-shortcuts.ts';
+import { NEW_NODE_SIZE, useViewportCentre } from './use-viewport-centre.ts';
+
+/** Defined once: a new object per render would remount every node. */
+const nodeTypes = { playbook: PlaybookNode, note: NoteNode } satisfies NodeTypes;
+const multiSelectionKeys = ['Meta', 'Control', 'Shift'];
+const MIN_ZOOM = 0.05;
+const fitViewOptions = { padding: 0.15, maxZoom: 1.25 };
+const proOptions = { hideAttribution: true };
+/** Above this many nodes, when zoomed in, only the visible ones are rendered (React Flow's performance guide). */
+const VISIBLE_ONLY_THRESHOLD = 400;
+const NO_NODES: CanvasNode[] = [];
+const NO_EDGES: CanvasEdge[] = [];
+
+const isValidConnection: IsValidConnection<CanvasEdge> = (connection) => useStore.getState().connectionProblem(connection) === undefined;
+
+const onConnect: OnConnect = (connection: Connection) => {
+  useStore.getState().connect(connection);
+};
+
+const onNodeDoubleClick: NodeMouseHandler<CanvasNode> = (_event, node) => {
+  if (node.type !== 'playbook') return;
+  const state = useStore.getState();
+  state.select(node.id);
+  state.setPanel('inspector');
+};
+
+function miniMapColour(node: CanvasNode): string {
+  return node.type === 'note' ? 'var(--sb-note)' : 'var(--sb-minimap-node)';
+}
+
+/**
+ * The playbook canvas: React Flow fed from the graph slice. Handlers are module-level or stable
+ * store actions so React Flow never sees a new callback; run status is read by each node
+ * itself, so a run never touches the node array.
+ */
+export function FlowCanvas() {
+  const shown = useViewportFirst();
+  const storeNodes = useStore((s) => s.nodes);
+  const storeEdges = useStore((s) => s.edges);
+  const nodes = shown ? storeNodes : NO_NODES;
+  const edges = shown ? storeEdges : NO_EDGES;
+  const theme = useStore((s) => s.theme);
+  const onNodesChange = useStore((s) => s.applyNodeChanges);
+  const onEdgesChange = useStore((s) => s.applyEdgeChanges);
+  const addNode = useStore((s) => s.addNode);
+  const far = useFlowStore(isZoomedFar) && storeNodes.length >= LOD_MIN_NODES;
+  const wrapper = useRef<HTMLDivElement>(null);
+  const flow = useReactFlow<CanvasNode, CanvasEdge>();
+  useCanvasShortcuts(wrapper);
+  useFitOnLoad();
+  useReveal();
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(NODE_DRAG_TYPE);
+      if (type === '') return;
+      event.preventDefault();
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      addNode(type, { x: at.x - NEW_NODE_SIZE.width / 2, y: at.y - NEW_NODE_SIZE.height / 2 });
+    },
+    [flow, addNode],
+  );
+
+  return (
+    <div className="sb-canvas" ref={wrapper} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <FarContext.Provider value={far}>
+        <ReactFlow<CanvasNode, CanvasEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onNodeDoubleClick={onNodeDoubleClick}
+          zoomOnDoubleClick={false}
+          isValidConnection={isValidConnection}
+          colorMode={theme}
+          fitView
+          fitViewOptions={fitViewOptions}
+          minZoom={MIN_ZOOM}
+          maxZoom={2.5}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={multiSelectionKeys}
+          onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_THRESHOLD && !far}
+          proOptions={proOptions}
+          aria-label="Playbook canvas"
+        >
+          <Background gap={24} />
+          <Controls aria-label="Zoom controls" />
+          <MiniMap pannable zoomable nodeColor={miniMapColour} ariaLabel="Minimap of the playbook" />
+          <Panel position="top-left">
+            <CanvasToolbar />
+          </Panel>
+        </ReactFlow>
+      </FarContext.Provider>
+    </div>
+  );
+}
+
+/**
+ * When a playbook is loaded, sets the viewport to fit its layout before its nodes are first
+ * drawn, so a big playbook is drawn once, at the zoom (and level of detail) it will be seen at,
+ * rather than in full detail and then zoomed out. Returns false for that one render in between.
+ */
+function useViewportFirst(): boolean {
+  const loadSeq = useStore((s) => s.loadSeq);
+  const [shownSeq, setShownSeq] = useState(loadSeq);
+  const flowStore = useStoreApi<CanvasNode, CanvasEdge>();
+  const { setViewport } = useReactFlow();
+  useLayoutEffect(() => {
+    if (shownSeq === loadSeq) return;
+    const { width, height } = flowStore.getState();
+    const bounds = layoutBounds(useStore.getState().nodes);
+    if (bounds !== undefined && width > 0 && height > 0) {
+      void setViewport(getViewportForBounds(bounds, width, height, MIN_ZOOM, fitViewOptions.maxZoom, fitViewOptions.padding));
+    }
+    setShownSeq(loadSeq);
+  }, [loadSeq, shownSeq, flowStore, setViewport]);
+  return shownSeq === loadSeq;
+}
+
+/** The box around the nodes' layout positions, with a new node's size for nodes not measured yet. */
+function layoutBounds(nodes: readonly CanvasNode[]): { x: number; y: number; width: number; height: number } | undefined {
+  if (nodes.length === 0) return undefined;
+  let left = Number.POSITIVE_INFINITY;
+  let top = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  for (const node of nodes) {
+    left = Math.min(left, node.position.x);
+    top = Math.min(top, node.position.y);
+    right = Math.max(right, node.position.x + (node.measured?.width ?? node.width ?? NEW_NODE_SIZE.width));
+    bottom = Math.max(bottom, node.position.y + (node.measured?.height ?? node.height ?? NEW_NODE_SIZE.height));
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
+/** Fits the view whenever a playbook is (re)loaded; React Flow waits until its nodes are measured. */
+function useFitOnLoad(): void {
+  const loadSeq = useStore((s) => s.loadSeq);
+  const { fitView } = useReactFlow();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    void fitView(fitViewOptions);
+  }, [loadSeq, fitView]);
+}
+
+/** Centres the node the inspector asked to reveal (a problem clicked, a timeline entry). */
+function useReveal(): void {
+  const reveal = useStore((s) => s.reveal);
+  const { getInternalNode, setCenter, getZoom } = useReactFlow();
+  useEffect(() => {
+    if (reveal === undefined) return;
+    const node = getInternalNode(reveal.nodeId);
+    if (node === undefined) return;
+    const { x, y } = node.internals.positionAbsolute;
+    const width = node.measured.width ?? NEW_NODE_SIZE.width;
+    const height = node.measured.height ?? NEW_NODE_SIZE.height;
+    void setCenter(x + width / 2, y + height / 2, { zoom: Math.max(getZoom(), 1), duration: 300 });
+  }, [reveal, getInternalNode, setCenter, getZoom]);
+}
+
+/** Undo, redo, auto-layout and notes; the keyboard shortcuts are listed in the help. */
+function CanvasToolbar() {
+  const canUndo = useStore((s) => s.canUndo);
+  const canRedo = useStore((s) => s.canRedo);
+  const undo = useStore((s) => s.undo);
+  const redo = useStore((s) => s.redo);
+  const addNote = useStore((s) => s.addNote);
+  const applyLayout = useStore((s) => s.applyLayout);
+  const notify = useStore((s) => s.notify);
+  const centre = useViewportCentre();
+  const { fitView } = useReactFlow();
+  const [laying, setLaying] = useState(false);
+
+  const layout = async () => {
+    setLaying(true);
+    try {
+      const { nodes, edges, actionsByType } = useStore.getState();
+      applyLayout(await autoLayout(nodes, edges, actionsByType));
+      await fitView({ ...fitViewOptions, duration: 300 });
+    } catch (error) {
+      notify('error', `Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      setLaying(false);
+    }
+  };
+
+  return (
+    <div className="sb-toolbar" role="toolbar" aria-label="Canvas tools">
+      <button type="button" onClick={undo} disabled={!canUndo} title="Undo (Ctrl/⌘ Z)">
+        Undo
+      </button>
+      <button type="button" onClick={redo} disabled={!canRedo} title="Redo (Ctrl/⌘ Shift Z)">
+        Redo
+      </button>
+      <button type="button" onClick={() => void layout()} disabled={laying} title="Arrange the nodes left to right (one undo step)">
+        {laying ? 'Arranging…' : 'Auto-layout'}
+      </button>
+      <button type="button" onClick={() => addNote(centre(), '')} title="Add a sticky note in the middle of the view">
+        Add note
+      </button>
+      <details className="sb-shortcuts">
+        <summary>Keys</summary>
+        <dl>
+          {SHORTCUTS.map(([keys, what]) => (
+            <div key={keys}>
+              <dt>{keys}</dt>
+              <dd>{what}</dd>
+            </div>
+          ))}
+        </dl>
+      </details>
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+import { Handle, Position } from '@xyflow/react';
+import type { Node, NodeProps, ReactFlowState } from '@xyflow/react';
+import { createContext, memo, useContext, useMemo } from 'react';
+import type { Problem } from '../../engine/validate/problems.ts';
+import { isTriggerType, portsOf } from '../store/catalogue-slice.ts';
+import type { CanvasNodeData } from '../store/types.ts';
+import { KINDS, kindOf } from './categories.ts';
+import { useNodeMeta } from './node-meta.ts';
+
+export type PlaybookFlowNode = Node<CanvasNodeData, 'playbook'>;
+
+/**
+ * Level of detail for big playbooks: below FAR_ZOOM node text is too small to read anyway, so in
+ * a playbook of at least LOD_MIN_NODES nodes each node draws as a named block. Smaller playbooks
+ * always show full detail.
+ */
+export const FAR_ZOOM = 0.3;
+export const LOD_MIN_NODES = 150;
+
+/** React Flow selector: is the view zoomed out past FAR_ZOOM? */
+export const isZoomedFar = (s: ReactFlowState): boolean => s.transform[2] < FAR_ZOOM;
+
+/**
+ * Whether nodes draw far (set once by the canvas, so 1,000 nodes do not each subscribe to the
+ * zoom: a context change re-renders them only when the level of detail flips).
+ */
+export const FarContext = createContext(false);
+
+/**
+ * A playbook node on the canvas: vendor, action, name, one labelled handle per output port (the
+ * label is the handle, a large target), and markers. Each value is read with its own narrow
+ * selector (status, problems, pin) from the node mirror (`node-meta.ts`), so a run event or a
+ * validation result re-renders only the nodes it concerns, and a drag frame runs none of them;
+ * `memo` keeps the other nodes still while one is dragged. The markup
+ * is kept lean (no positioned or clipped extras) because a 1,000-node playbook renders it 1,000
+ * times; zoomed far out in a big playbook it shrinks to a coloured block with the name in large
+ * type, the ports and the markers as attributes — a third of the elements, and still readable.
+ */
+export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<PlaybookFlowNode>) {
+  const node = data.node;
+  const item = useNodeMeta((s) => s.actionsByType[node.type]);
+  const status = useNodeMeta((s) => s.nodeStatus[id] ?? 'idle');
+  const problems = useNodeMeta((s) => s.problemsByNode[id]);
+  const pinned = useNodeMeta((s) => s.pins[id] !== undefined);
+  const ports = useMemo(() => portsOf(item?.action, node.params), [item, node.params]);
+  const trigger = isTriggerType(node.type, item?.action);
+  const kind = kindOf(item, node.type);
+  const vendor = item?.connector.name ?? node.type.split('.')[0] ?? node.type;
+  const action = item?.action.title ?? `Unknown node type ${node.type}`;
+
+  const far = useContext(FarContext);
+  const badges = (problems?.length ?? 0) > 0 || node.breakpoint === true || pinned || node.disabled === true;
+  const attributes = {
+    'data-status': status,
+    'data-node-id': id,
+    'data-testid': `node-${id}`,
+    'data-kind': kind,
+    'data-disabled': node.disabled === true ? 'true' : undefined,
+  };
+
+  if (far) {
+    const severity = problems === undefined ? undefined : problems.some((problem) => problem.severity === 'error') ? 'error' : 'warning';
+    return (
+      <div className="sb-node sb-node-far" {...attributes} data-problems={severity} data-breakpoint={node.breakpoint === true ? 'true' : undefined} title={node.name}>
+        {trigger ? null : <Handle type="target" position={Position.Left} className="sb-in" aria-label="port in" />}
+        <div className="sb-node-far-name">{node.name}</div>
+        {ports.map((port) => (
+          <Handle key={port} type="source" id={port} position={Position.Right} className="sb-port" data-port={port} aria-label={`port ${port}`} />
+        ))}
+      </div>
+    );
+  }
+
+  return (
+    <div className="sb-node" {...attributes}>
+      {trigger ? null : <Handle type="target" position={Position.Left} className="sb-in" aria-label="port in" />}
+      <div className="sb-node-head">
+        <span className="sb-node-icon" aria-hidden="true">
+          {KINDS[kind].tag}
+        </span>
+        {vendor}
+        {status === 'idle' ? null : <span className="sb-node-status">{status}</span>}
+        {badges ? <NodeBadges problems={problems} breakpoint={node.breakpoint === true} pinned={pinned} disabled={node.disabled === true} /> : null}
+      </div>
+      <div className="sb-node-name">{node.name}</div>
+      <div className="sb-node-action">{action}</div>
+      {ports.map((port) => (
+        <Handle key={port} type="source" id={port} position={Position.Right} className="sb-port" data-port={port} aria-label={`port ${port}`}>
+          {port}
+        </Handle>
+      ))}
+    </div>
+  );
+});
+
+/** Validation, breakpoint, pin and disabled markers; each says what it means on hover and to screen readers. */
+function NodeBadges({ problems, breakpoint, pinned, disabled }: { problems: Problem[] | undefined; breakpoint: boolean; pinned: boolean; disabled: boolean }) {
+  const count = problems?.length ?? 0;
+  const severity = problems?.some((problem) => problem.severity === 'error') === true ? 'error' : 'warning';
+  const messages = problems?.map((problem) => problem.message) ?? [];
+  return (
+    <span className="sb-node-badges">
+      {count > 0 ? (
+        <span className="sb-badge sb-badge-problems" data-severity={severity} role="img" title={messages.join('\n')} aria-label={`${count} ${count === 1 ? 'problem' : 'problems'}: ${messages.join('; ')}`}>
+          {count}
+        </span>
+      ) : null}
+      {breakpoint ? <span className="sb-badge sb-badge-breakpoint" role="img" title="Breakpoint: the run pauses before this node" aria-label="Breakpoint" /> : null}
+      {pinned ? (
+        <span className="sb-badge sb-badge-pin" role="img" title="Output pinned: runs use the pinned output instead of calling the tool" aria-label="Pinned output">
+          PIN
+        </span>
+      ) : null}
+      {disabled ? (
+        <span className="sb-badge sb-badge-disabled" role="img" title="Disabled: runs skip this node" aria-label="Disabled">
+          OFF
+        </span>
+      ) : null}
+    </span>
+  );
+}

@@ -1,0 +1,136 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import { isCommitKey } from './form-controls.tsx';
+import { filterSuggestions, insertTemplate, openTemplateAt } from './expression-paths.ts';
+import type { OpenTemplate, Suggestion } from './expression-paths.ts';
+
+interface ExpressionInputProps {
+  id: string;
+  value: string;
+  /** Called on blur and when a suggestion is taken, so typing is one undo step, not one per key. */
+  onCommit(value: string): void;
+  /** The paths this field can reach; asked when a `{{` opens, so an idle form costs nothing. */
+  getSuggestions(): readonly Suggestion[];
+  multiline?: boolean;
+  describedBy?: string;
+  required?: boolean;
+  placeholder?: string;
+}
+
+/**
+ * A text field that may hold `{{ }}` templates. Typing `{{` opens a list of the paths this node
+ * can reach (upstream outputs, the trigger, vars), filtered by what follows; Enter or a click
+ * inserts the whole template. It follows the ARIA combobox pattern.
+ */
+export function ExpressionInput({ id, value, onCommit, getSuggestions, multiline, describedBy, required, placeholder }: ExpressionInputProps) {
+  const [text, setText] = useState(value);
+  const [open, setOpen] = useState<OpenTemplate | undefined>();
+  const [active, setActive] = useState(0);
+  const field = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const listId = `${useId()}-suggestions`;
+  const committed = useRef(value);
+  const suggestions = useRef<readonly Suggestion[]>([]);
+
+  useEffect(() => {
+    if (value !== committed.current) {
+      committed.current = value;
+      setText(value);
+    }
+  }, [value]);
+
+  const matches = open === undefined ? [] : filterSuggestions(suggestions.current, open.query);
+  const expanded = matches.length > 0;
+
+  function commit(next: string): void {
+    if (next === committed.current) return;
+    committed.current = next;
+    onCommit(next);
+  }
+
+  function track(next: string, caret: number): void {
+    const opened = openTemplateAt(next, caret);
+    if (opened !== undefined && open === undefined) suggestions.current = getSuggestions();
+    setText(next);
+    setOpen(opened);
+    setActive(0);
+  }
+
+  function take(suggestion: Suggestion): void {
+    if (open === undefined) return;
+    const caret = field.current?.selectionStart ?? text.length;
+    const result = insertTemplate(text, caret, open, suggestion.template);
+    setText(result.text);
+    setOpen(undefined);
+    commit(result.text);
+    requestAnimationFrame(() => field.current?.setSelectionRange(result.caret, result.caret));
+  }
+
+  function onKeyDown(event: KeyboardEvent): void {
+    if (!expanded) {
+      if (isCommitKey(event, multiline === true)) commit(text);
+      return;
+    }
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      setActive((current) => (current + step + matches.length) % matches.length);
+    } else if (event.key === 'Enter' || event.key === 'Tab') {
+      const chosen = matches[active];
+      if (chosen !== undefined) {
+        event.preventDefault();
+        take(chosen);
+      }
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      setOpen(undefined);
+    }
+  }
+
+  const shared = {
+    id,
+    ref: field,
+    value: text,
+    role: 'combobox',
+    spellCheck: false,
+    placeholder,
+    'aria-autocomplete': 'list' as const,
+    'aria-expanded': expanded,
+    'aria-controls': listId,
+    'aria-activedescendant': expanded ? `${listId}-${active}` : undefined,
+    'aria-describedby': describedBy,
+    'aria-required': required,
+    onKeyDown,
+    onBlur: () => {
+      setOpen(undefined);
+      commit(text);
+    },
+  };
+
+  return (
+    <div className="expression-input">
+      {multiline === true ? (
+        <textarea {...shared} rows={3} onChange={(event) => track(event.target.value, event.target.selectionStart ?? event.target.value.length)} />
+      ) : (
+        <input {...shared} type="text" onChange={(event) => track(event.target.value, event.target.selectionStart ?? event.target.value.length)} />
+      )}
+      <ul id={listId} role="listbox" aria-label="Expression suggestions" className="suggestions" hidden={!expanded}>
+        {matches.map((suggestion, index) => (
+          <li
+            key={suggestion.path}
+            id={`${listId}-${index}`}
+            role="option"
+            aria-selected={index === active}
+            className={index === active ? 'active' : undefined}
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={() => take(suggestion)}
+          >
+            <code>{suggestion.template}</code>
+            <span className="suggestion-meta">
+              {suggestion.preview} · {suggestion.source}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,165 @@
+import { useEffect, useRef, useState } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
+
+/** Keys that commit a draft without leaving the field: Enter on one line, and the save shortcut. */
+export function isCommitKey(event: KeyboardEvent, multiline: boolean): boolean {
+  return ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') || (!multiline && event.key === 'Enter');
+}
+
+interface FieldProps {
+  id: string;
+  label: string;
+  required?: boolean;
+  help?: string;
+  /** Sentences about this field (validation problems), shown under it. */
+  errors?: readonly string[];
+  /** A control beside the label (the expression toggle). */
+  aside?: ReactNode;
+  children: ReactNode;
+}
+
+/** Ids of a field's help and error texts, for the control's aria-describedby. */
+export function describedBy(id: string, hasHelp: boolean, errors?: readonly string[]): string | undefined {
+  const ids = [hasHelp ? `${id}-help` : undefined, errors !== undefined && errors.length > 0 ? `${id}-errors` : undefined];
+  return ids.filter(Boolean).join(' ') || undefined;
+}
+
+/** A labelled form row: label (with a visible mark when required), control, help text, problems. */
+export function Field({ id, label, required, help, errors, aside, children }: FieldProps) {
+  return (
+    <div className="field">
+      <div className="field-head">
+        <label htmlFor={id}>{label}</label>
+        {required === true ? (
+          <span className="required-mark" title="Required" aria-hidden="true">
+            *
+          </span>
+        ) : null}
+        {aside}
+      </div>
+      {children}
+      {help === undefined ? null : (
+        <p id={`${id}-help`} className="help">
+          {help}
+        </p>
+      )}
+      {errors !== undefined && errors.length > 0 ? (
+        <div id={`${id}-errors`} className="field-error" role="alert">
+          {errors.map((error) => (
+            <p key={error}>{error}</p>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Keeps a draft of a prop while the user types, and follows the prop when it changes from outside (undo). */
+function useDraft(value: string): [string, (next: string) => void, (committed: string) => void] {
+  const [draft, setDraft] = useState(value);
+  const known = useRef(value);
+  useEffect(() => {
+    if (value !== known.current) {
+      known.current = value;
+      setDraft(value);
+    }
+  }, [value]);
+  return [draft, setDraft, (committed) => (known.current = committed)];
+}
+
+interface TextInputProps {
+  id: string;
+  value: string | undefined;
+  /** Called on blur with the text ('' becomes undefined). */
+  onCommit(value: string | undefined): void;
+  describedBy?: string;
+  required?: boolean;
+  placeholder?: string;
+  type?: 'text' | 'password' | 'url';
+}
+
+/** A text input committed on blur, so typing is one change, not one per key. */
+export function TextInput({ id, value, onCommit, describedBy: described, required, placeholder, type = 'text' }: TextInputProps) {
+  const [draft, setDraft, remember] = useDraft(value ?? '');
+  const finish = () => {
+    if (draft === (value ?? '')) return;
+    remember(draft);
+    onCommit(draft === '' ? undefined : draft);
+  };
+  return (
+    <input
+      id={id}
+      type={type}
+      value={draft}
+      placeholder={placeholder}
+      aria-required={required}
+      aria-describedby={described}
+      onChange={(event) => setDraft(event.target.value)}
+      onKeyDown={(event) => isCommitKey(event, false) && finish()}
+      onBlur={finish}
+    />
+  );
+}
+
+interface NumberInputProps {
+  id: string;
+  value: number | undefined;
+  onCommit(value: number | undefined): void;
+  /** The field's name, for the error sentence. */
+  name: string;
+  integer?: boolean;
+  min?: number;
+  max?: number;
+  describedBy?: string;
+  required?: boolean;
+  placeholder?: string;
+}
+
+/** Why `text` is not an acceptable number for the field, as a sentence; undefined when it is. */
+export function numberProblem(text: string, name: string, integer?: boolean, min?: number, max?: number): string | undefined {
+  if (text.trim() === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) return `${name} must be a number.`;
+  if (integer === true && !Number.isInteger(value)) return `${name} must be a whole number.`;
+  if (min !== undefined && value < min) return `${name} must be at least ${min}.`;
+  if (max !== undefined && value > max) return `${name} must be at most ${max}.`;
+  return undefined;
+}
+
+/** A number input committed on blur; out-of-range or non-numeric text is refused with a sentence. */
+export function NumberInput({ id, value, onCommit, name, integer, min, max, describedBy: described, required, placeholder }: NumberInputProps) {
+  const [draft, setDraft, remember] = useDraft(value === undefined ? '' : String(value));
+  const [error, setError] = useState<string | undefined>();
+  const errorId = `${id}-number-error`;
+  const finish = () => {
+    const problem = numberProblem(draft, name, integer, min, max);
+    setError(problem);
+    if (problem !== undefined) return;
+    const next = draft.trim() === '' ? undefined : Number(draft);
+    if (next === value) return;
+    remember(draft);
+    onCommit(next);
+  };
+  return (
+    <>
+      <input
+        id={id}
+        type="text"
+        inputMode={integer === true ? 'numeric' : 'decimal'}
+        value={draft}
+        placeholder={placeholder}
+        aria-invalid={error !== undefined}
+        aria-required={required}
+        aria-describedby={[described, error === undefined ? undefined : errorId].filter(Boolean).join(' ') || undefined}
+        onChange={(event) => setDraft(event.target.value)}
+        onKeyDown={(event) => isCommitKey(event, false) && finish()}
+        onBlur={finish}
+      />
+      {error === undefined ? null : (
+        <p id={errorId} className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}

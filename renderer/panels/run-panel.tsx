@@ -1,0 +1,309 @@
+import { useEffect, useState } from 'react';
+import type { RunEvent } from '../../engine/run/events.ts';
+import type { NodeRunState, RunState } from '../../engine/run/types.ts';
+import { portsOf } from '../store/catalogue-slice.ts';
+import { useStore } from '../store/index.ts';
+import { isLive } from '../store/run-slice.ts';
+import { formatClock, formatDateTime, formatDuration, parseJsonText, toJsonText } from './format.ts';
+import { JsonViewer } from './json-viewer.tsx';
+
+/** The shown run: status, waiting approvals, the paused node, the selected node's data and the timeline. */
+export function RunPanel() {
+  const run = useStore((state) => state.run);
+  if (run === undefined) {
+    return <p className="muted">No run yet. Press Run or Step to start one; past runs are under History.</p>;
+  }
+  return (
+    <div className="run-panel">
+      <RunHeader run={run} />
+      <Approvals run={run} />
+      {run.paused === undefined ? null : <PausedNode key={`${run.runId}-${run.paused.nodeId}`} run={run} />}
+      <SelectedNodeRun run={run} />
+      <Timeline />
+    </div>
+  );
+}
+
+/** Milliseconds since `from`, ticking every second while `live`. */
+function useElapsed(from: number, live: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, [live]);
+  return Math.max(0, now - from);
+}
+
+function nodeName(nodeId: string): string {
+  const node = useStore.getState().nodes.find((candidate) => candidate.id === nodeId);
+  return node?.type === 'playbook' ? node.data.node.name : nodeId;
+}
+
+function RunHeader({ run }: { run: RunState }) {
+  const live = isLive(run.status);
+  const elapsed = useElapsed(run.startedAt, live);
+  return (
+    <section className="run-head" aria-label="Run status">
+      <p>
+        <span className={`status-badge status-${run.status}`} role="status">
+          {run.status}
+        </span>{' '}
+        {run.mode === 'step' ? <span className="badge">step</span> : null}
+        {run.dryRun ? <span className="badge">dry run</span> : null}
+        {run.fromRunId === undefined ? null : <span className="badge">from {run.fromRunId}</span>}
+      </p>
+      <dl className="facts">
+        <dt>Started</dt>
+        <dd>{formatDateTime(run.startedAt)}</dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(live ? elapsed : run.durationMs)}</dd>
+        <dt>Run id</dt>
+        <dd>
+          <code>{run.runId}</code>
+        </dd>
+      </dl>
+      {run.error === undefined ? null : (
+        <p className="field-error" role="alert">
+          {run.error.nodeId === undefined ? '' : `${nodeName(run.error.nodeId)} failed: `}
+          {run.error.code} — {run.error.message}
+        </p>
+      )}
+      {run.status === 'interrupted' ? (
+        <p className="help">
+          The run was interrupted{run.lastCompletedNodeId === undefined ? '' : ` after ${nodeName(run.lastCompletedNodeId)}`}. Select a node and use Run from here to
+          go on.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function Approvals({ run }: { run: RunState }) {
+  const decide = useStore((state) => state.decide);
+  const waiting = Object.entries(run.approvals).filter(([, approval]) => approval.decision === undefined);
+  if (waiting.length === 0 || !isLive(run.status)) return null;
+  return (
+    <section className="approvals" aria-label="Approvals waiting">
+      {waiting.map(([nodeId, approval]) => (
+        <div key={nodeId} className="approval" role="group" aria-label={`Approval for ${nodeName(nodeId)}`}>
+          <p className="approval-prompt">{approval.prompt}</p>
+          <p className="help">Expires {formatDateTime(approval.expiresAt)}; then the expired path is taken.</p>
+          <div className="row">
+            <button type="button" className="primary" onClick={() => void decide(nodeId, 'approved')}>
+              Approve
+            </button>
+            <button type="button" className="danger" onClick={() => void decide(nodeId, 'rejected')}>
+              Reject
+            </button>
+          </div>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+/** The node the run paused before: its resolved input, an input override, and skip with an output. */
+function PausedNode({ run }: { run: RunState }) {
+  const paused = run.paused as NonNullable<RunState['paused']>;
+  const override = useStore((state) => state.override);
+  const skip = useStore((state) => state.skip);
+  const node = useStore((state) => {
+    const found = state.nodes.find((candidate) => candidate.id === paused.nodeId);
+    return found?.type === 'playbook' ? found.data.node : undefined;
+  });
+  const action = useStore((state) => (node === undefined ? undefined : state.actionsByType[node.type]?.action));
+  const choices = (node === undefined ? ['out'] : portsOf(action, node.params)).filter((port) => port !== 'error');
+  const [input, setInput] = useState(() => toJsonText(paused.input));
+  const [output, setOutput] = useState('');
+  const [port, setPort] = useState(choices[0] ?? 'out');
+  const [error, setError] = useState<string | undefined>();
+  const name = nodeName(paused.nodeId);
+
+  return (
+    <section className="paused" aria-labelledby="paused-title">
+      <h3 id="paused-title">
+        Paused before {name} ({paused.reason})
+      </h3>
+      <JsonViewer value={paused.input} label={`Resolved input of ${name}`} openDepth={2} />
+      <label htmlFor="override-input">Input to run it with</label>
+      <textarea id="override-input" className="json-input" rows={5} spellCheck={false} value={input} onChange={(event) => setInput(event.target.value)} />
+      <button
+        type="button"
+        onClick={() => {
+          const parsed = parseJsonText(input, 'The input');
+          if (!parsed.ok) return setError(parsed.error);
+          setError(undefined);
+          void override(parsed.value);
+        }}
+      >
+        Override input
+      </button>
+      <label htmlFor="skip-output">Output to skip it with (JSON; empty for none)</label>
+      <textarea id="skip-output" className="json-input" rows={3} spellCheck={false} value={output} onChange={(event) => setOutput(event.target.value)} />
+      {choices.length > 1 ? (
+        <>
+          <label htmlFor="skip-port">Port to take</label>
+          <select id="skip-port" value={port} onChange={(event) => setPort(event.target.value)}>
+            {choices.map((choice) => (
+              <option key={choice} value={choice}>
+                {choice}
+              </option>
+            ))}
+          </select>
+        </>
+      ) : null}
+      <button
+        type="button"
+        onClick={() => {
+          const parsed = parseJsonText(output, 'The output');
+          if (!parsed.ok) return setError(parsed.error);
+          setError(undefined);
+          void skip(parsed.value, choices.length > 1 ? port : undefined);
+        }}
+      >
+        Skip with output
+      </button>
+      {error === undefined ? null : (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The selected node in the shown run: status, input, output (copyable paths), error; run from here; pin. */
+function SelectedNodeRun({ run }: { run: RunState }) {
+  const nodeId = useStore((state) => state.selectedNodeId);
+  const sameDocument = useStore((state) => state.playbook?.id === run.playbookId);
+  const startRun = useStore((state) => state.startRun);
+  const pin = useStore((state) => state.pin);
+  const pinned = useStore((state) => (nodeId === undefined ? false : state.pins[nodeId] !== undefined));
+  if (nodeId === undefined) return <p className="muted">Select a node to see its input and output in this run.</p>;
+  const node: NodeRunState | undefined = run.nodes[nodeId];
+  const name = nodeName(nodeId);
+  if (node === undefined) return <p className="muted">{name} is not part of this run.</p>;
+
+  return (
+    <section className="node-run" aria-labelledby="node-run-title">
+      <h3 id="node-run-title">{name}</h3>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <span className={`status-badge status-${node.status}`}>{node.status}</span>
+          {node.source === undefined ? null : <span className="badge">{node.source === 'user' ? 'skipped with output' : node.source}</span>}
+        </dd>
+        <dt>Attempt</dt>
+        <dd>{node.attempt === 0 ? '—' : node.attempt}</dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(node.durationMs)}</dd>
+        {node.port === undefined ? null : (
+          <>
+            <dt>Port</dt>
+            <dd>{node.port}</dd>
+          </>
+        )}
+        {node.progress === undefined ? null : (
+          <>
+            <dt>Items</dt>
+            <dd>
+              {node.progress.done} of {node.progress.total}
+            </dd>
+          </>
+        )}
+      </dl>
+      {node.error === undefined ? null : (
+        <div className="field-error" role="alert">
+          <p>
+            {node.error.code}: {node.error.message}
+          </p>
+        </div>
+      )}
+      <div className="row">
+        <button
+          type="button"
+          disabled={!sameDocument || isLive(run.status)}
+          title="Run this node and everything after it again, reusing this run's outputs upstream"
+          onClick={() => void startRun({ mode: 'run', dryRun: run.dryRun, trigger: run.trigger, from: { runId: run.runId, nodeId } })}
+        >
+          Run from here
+        </button>
+        <button type="button" disabled={node.output === undefined || !sameDocument} onClick={() => pin(nodeId)}>
+          {pinned ? 'Pin this output instead' : 'Pin output'}
+        </button>
+      </div>
+      <h4>Input</h4>
+      {node.input === undefined ? <p className="muted">No input recorded.</p> : <JsonViewer value={node.input} label={`Input of ${name}`} />}
+      <h4>Output</h4>
+      {node.output === undefined ? (
+        <p className="muted">No output yet.</p>
+      ) : (
+        <>
+          <p className="help">Click a key to copy its path as an expression.</p>
+          <JsonViewer value={node.output} label={`Output of ${name}`} basePath={`nodes.${nodeId}.output`} openDepth={2} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** One line of the timeline for people. */
+export function describeEvent(event: RunEvent, name: (nodeId: string) => string): string {
+  switch (event.type) {
+    case 'run.started':
+      return `Run started${event.dryRun ? ' (dry run)' : ''}${event.mode === 'step' ? ' in step mode' : ''}`;
+    case 'node.started':
+      return `${name(event.nodeId)} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}${event.items === undefined ? '' : ` for ${event.items} items`}`;
+    case 'node.log':
+      return `${name(event.nodeId)}: ${event.message}`;
+    case 'node.progress':
+      return `${name(event.nodeId)}: ${event.done} of ${event.total} items`;
+    case 'node.retrying':
+      return `${name(event.nodeId)} failed (${event.error.code}) and retries in ${formatDuration(event.delayMs)}`;
+    case 'node.succeeded':
+      return `${name(event.nodeId)} ${event.simulated === true ? 'simulated' : event.source === 'user' ? 'skipped with output' : 'succeeded'} → ${event.port} in ${formatDuration(event.durationMs)}${event.source === 'pin' ? ' (pinned)' : event.source === 'reused' ? ' (reused)' : ''}`;
+    case 'node.failed':
+      return `${name(event.nodeId)} failed: ${event.error.code} — ${event.error.message}${event.handled ? ' (error path taken)' : ''}`;
+    case 'node.skipped':
+      return `${name(event.nodeId)} skipped (${event.reason})`;
+    case 'run.paused':
+      return `Paused before ${name(event.nodeId)} (${event.reason})`;
+    case 'run.resumed':
+      return `Resumed at ${name(event.nodeId)}: ${event.action}`;
+    case 'approval.requested':
+      return `${name(event.nodeId)} asks: ${event.prompt}`;
+    case 'approval.decided':
+      return `${name(event.nodeId)}: ${event.decision}${event.by === undefined ? '' : ` by ${event.by}`}`;
+    case 'run.finished':
+      return `Run ${event.status} in ${formatDuration(event.durationMs)}`;
+  }
+}
+
+function Timeline() {
+  const timeline = useStore((state) => state.timeline);
+  const select = useStore((state) => state.select);
+  return (
+    <section aria-labelledby="timeline-title">
+      <h3 id="timeline-title">Timeline</h3>
+      <ol className="timeline" aria-label="Timeline">
+        {timeline.map((event) => {
+          const text = describeEvent(event, nodeName);
+          const nodeId = 'nodeId' in event ? event.nodeId : undefined;
+          return (
+            <li key={event.seq} className={`event event-${event.type.replace('.', '-')}`}>
+              <time dateTime={new Date(event.at).toISOString()}>{formatClock(event.at)}</time>
+              {nodeId === undefined ? (
+                <span>{text}</span>
+              ) : (
+                <button type="button" className="link" onClick={() => select(nodeId, { reveal: true })}>
+                  {text}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

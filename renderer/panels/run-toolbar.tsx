@@ -1,0 +1,138 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useStore } from '../store/index.ts';
+import { isLive } from '../store/run-slice.ts';
+import { triggerValue } from './completion.ts';
+import { parseJsonText, toJsonText } from './format.ts';
+
+/** The trigger node's sample as editor text (recomputed only when the trigger node changes). */
+function useSampleText(): string {
+  const trigger = useStore((state) => {
+    for (const node of state.nodes) {
+      if (node.type !== 'playbook') continue;
+      const item = state.actionsByType[node.data.node.type];
+      if (item !== undefined ? item.action.kind === 'trigger' : node.data.node.type.startsWith('trigger.')) return node.data.node;
+    }
+    return undefined;
+  });
+  return useMemo(() => {
+    if (trigger === undefined) return '';
+    const sample = trigger.params['sample'];
+    return toJsonText(sample ?? (trigger.type.startsWith('trigger.manual@') ? undefined : triggerValue([trigger], undefined, useStore.getState().actionsByType)));
+  }, [trigger]);
+}
+
+/**
+ * The run controls of the top bar: Run, Dry run, Step, Continue, Skip, Stop, and the trigger
+ * event a run starts with. Buttons are enabled only when they can act: nothing starts while a
+ * run is live, and Continue and Skip need a paused node.
+ */
+export function RunToolbar() {
+  const playbookId = useStore((state) => state.playbook?.id);
+  const status = useStore((state) => (state.run?.playbookId === state.playbook?.id ? state.run?.status : undefined));
+  const pausedAt = useStore((state) => state.run?.paused?.nodeId);
+  const starting = useStore((state) => state.starting);
+  const startRun = useStore((state) => state.startRun);
+  const control = useStore((state) => state.control);
+  const skip = useStore((state) => state.skip);
+  const sample = useSampleText();
+  const [edited, setEdited] = useState<string | undefined>();
+  const [editorOpen, setEditorOpen] = useState(false);
+
+  useEffect(() => setEdited(undefined), [playbookId]);
+
+  const text = edited ?? sample;
+  const parsed = parseJsonText(text, 'The trigger event');
+  const live = isLive(status);
+  const paused = status === 'paused';
+  const canStart = playbookId !== undefined && !live && !starting;
+
+  function start(mode: 'run' | 'step', dryRun: boolean): void {
+    if (!parsed.ok) {
+      setEditorOpen(true);
+      return;
+    }
+    void startRun({ mode, dryRun, ...(parsed.value === undefined ? {} : { trigger: parsed.value }) });
+  }
+
+  return (
+    <div className="run-toolbar" role="toolbar" aria-label="Run controls">
+      <button type="button" className="primary" disabled={!canStart} onClick={() => start('run', false)} title="Run the playbook on its tools">
+        Run
+      </button>
+      <button type="button" disabled={!canStart} onClick={() => start('run', true)} title="Run the reads; writes return their example output, marked simulated">
+        Dry run
+      </button>
+      <button
+        type="button"
+        disabled={!(canStart || paused)}
+        onClick={() => (paused ? void control('step') : start('step', false))}
+        title={paused ? 'Run the paused node, then pause before the next' : 'Start a run that pauses before every node'}
+      >
+        Step
+      </button>
+      <button type="button" disabled={!paused} onClick={() => void control('continue')} title="Run on until a breakpoint or the end">
+        Continue
+      </button>
+      <button type="button" disabled={!paused} onClick={() => void skip()} title="Do not run the paused node">
+        Skip
+      </button>
+      <button type="button" className="danger" disabled={!live} onClick={() => void control('stop')} title="Cancel the run and every request in flight">
+        Stop
+      </button>
+      <div className="trigger-editor">
+        <button type="button" aria-expanded={editorOpen} aria-controls="trigger-event-editor" onClick={() => setEditorOpen(!editorOpen)} className={parsed.ok ? undefined : 'invalid'}>
+          Trigger event
+        </button>
+        {editorOpen ? (
+          <div id="trigger-event-editor" className="popover" role="group" aria-label="Trigger event">
+            <label htmlFor="trigger-event-text">Event the run starts with (JSON; empty uses the trigger's sample)</label>
+            <textarea
+              id="trigger-event-text"
+              rows={10}
+              spellCheck={false}
+              value={text}
+              aria-invalid={!parsed.ok}
+              aria-describedby={parsed.ok ? undefined : 'trigger-event-error'}
+              onChange={(event) => setEdited(event.target.value)}
+            />
+            {parsed.ok ? null : (
+              <p id="trigger-event-error" className="field-error" role="alert">
+                {parsed.error}
+              </p>
+            )}
+            <div className="row">
+              <button type="button" disabled={edited === undefined} onClick={() => setEdited(undefined)}>
+                Reset to sample
+              </button>
+              <button type="button" onClick={() => setEditorOpen(false)}>
+                Close
+              </button>
+            </div>
+          </div>
+        ) : null}
+      </div>
+      <RunStatusChip status={status} pausedAt={pausedAt} starting={starting} />
+    </div>
+  );
+}
+
+function RunStatusChip({ status, pausedAt, starting }: { status: string | undefined; pausedAt: string | undefined; starting: boolean }) {
+  const name = useStore((state) => {
+    if (pausedAt === undefined) return undefined;
+    const node = state.nodes.find((candidate) => candidate.id === pausedAt);
+    return node?.type === 'playbook' ? node.data.node.name : pausedAt;
+  });
+  const waiting = useStore((state) => Object.values(state.run?.approvals ?? {}).some((approval) => approval.decision === undefined));
+  const text = starting
+    ? 'Starting…'
+    : status === 'paused' && name !== undefined
+      ? `Paused before ${name}`
+      : status === 'running' && waiting
+        ? 'Waiting for approval'
+        : status;
+  return (
+    <span className={`run-chip run-${status ?? 'none'}`} role="status" aria-live="polite">
+      {text}
+    </span>
+  );
+}

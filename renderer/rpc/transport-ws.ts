@@ -1,0 +1,102 @@
+import type { RequestFrame, ServerFrame } from '../../host/protocol/contract.ts';
+import type { Transport, TransportListener } from './client.ts';
+
+/** `WebSocket.OPEN`, spelt out so tests can inject a socket where no WebSocket global exists. */
+const OPEN = 1;
+
+export interface WebSocketTransportOptions {
+  /** Full ws(s) URL; defaults to `/ws` on this page's host with the page's `token`. */
+  url?: string;
+  /** First reconnect delay; doubles per failed attempt up to `maxDelayMs`. */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  /** Injected for tests. */
+  createSocket?: (url: string) => WebSocket;
+}
+
+/** The host's WebSocket URL for this page: same host, `/ws`, and the token the page was opened with. */
+export function hostSocketUrl(location: Pick<Location, 'protocol' | 'host' | 'search'>): string {
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * The browser transport: one WebSocket to `switchboard serve`, reconnected with exponential
+ * backoff and jitter. Requests sent while (re)connecting wait in a queue; a drop reports
+ * `disconnected` so the client fails the calls in flight instead of leaving them hanging.
+ */
+export function createWebSocketTransport(options: WebSocketTransportOptions = {}): Transport {
+  const url = options.url ?? hostSocketUrl(window.location);
+  const minDelay = options.minDelayMs ?? 250;
+  const maxDelay = options.maxDelayMs ?? 10_000;
+  const createSocket = options.createSocket ?? ((target: string) => new WebSocket(target));
+  let socket: WebSocket | undefined;
+  let listener: TransportListener | undefined;
+  let queue: string[] = [];
+  let attempts = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  const connect = (): void => {
+    const current = createSocket(url);
+    socket = current;
+    current.onopen = () => {
+      attempts = 0;
+      listener?.connected();
+      const waiting = queue;
+      queue = [];
+      for (const text of waiting) current.send(text);
+    };
+    current.onmessage = (message: MessageEvent) => {
+      if (typeof message.data !== 'string') return;
+      let frame: ServerFrame;
+      try {
+        frame = JSON.parse(message.data) as ServerFrame;
+      } catch {
+        console.error('The host sent a frame that is not JSON; it was ignored.');
+        return;
+      }
+      listener?.frame(frame);
+    };
+    current.onclose = (event: CloseEvent) => {
+      if (socket !== current) return;
+      socket = undefined;
+      queue = [];
+      listener?.disconnected(closeReason(event));
+      if (!closed) scheduleReconnect();
+    };
+  };
+
+  const scheduleReconnect = (): void => {
+    const ceiling = Math.min(maxDelay, minDelay * 2 ** attempts);
+    attempts++;
+    timer = setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
+  };
+
+  return {
+    send(frame: RequestFrame): void {
+      const text = JSON.stringify(frame);
+      if (socket !== undefined && socket.readyState === OPEN) socket.send(text);
+      else if (!closed) queue.push(text);
+      else throw new Error('the connection to the host is closed.');
+    },
+    open(next: TransportListener): () => void {
+      listener = next;
+      connect();
+      return () => {
+        closed = true;
+        clearTimeout(timer);
+        const current = socket;
+        socket = undefined;
+        current?.close(1000, 'closed by the app');
+      };
+    },
+  };
+}
+
+function closeReason(event: CloseEvent): string {
+  if (event.reason !== '') return event.reason;
+  if (event.code === 1006) return 'the host is not reachable';
+  return `closed with code ${event.code}`;
+}

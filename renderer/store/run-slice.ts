@@ -1,0 +1,325 @@
+import type { StateCreator } from 'zustand';
+import { recoverRun } from '../../engine/journal/recovery.ts';
+import { reduceRun, replayRun } from '../../engine/run/reducer.ts';
+import type { NodeStatus, RunEvent, RunStatus } from '../../engine/run/events.ts';
+import type { RunState } from '../../engine/run/types.ts';
+import { rpc } from '../rpc/index.ts';
+import type { AppState, CanvasNode, RunSlice } from './types.ts';
+
+/** How many recent events the timeline keeps: enough to read a run, bounded for a 1,000-node one. */
+export const TIMELINE_LIMIT = 500;
+/** Events kept for runs not shown yet (a run's first events can beat the `runs.start` answer). */
+const PENDING_LIMIT = 2_000;
+
+/** Calls `flush` once before the next paint; tests inject one that runs at once or on demand. */
+export type FrameScheduler = (flush: () => void) => void;
+
+const animationFrame: FrameScheduler = (flush) => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => flush());
+  else setTimeout(flush, 16);
+};
+
+let scheduleFrame: FrameScheduler = animationFrame;
+
+/** Replaces the per-frame scheduler (undefined restores requestAnimationFrame). */
+export function setFrameScheduler(scheduler: FrameScheduler | undefined): void {
+  scheduleFrame = scheduler ?? animationFrame;
+}
+
+/** A run that can still change: the Run buttons wait for it to end. */
+export function isLive(status: RunStatus | undefined): boolean {
+  return status === 'running' || status === 'paused';
+}
+
+/**
+ * Node statuses of `run`, reusing `previous` (the same object) when no status changed, so a
+ * canvas node subscribed to its own status re-renders only when that status changes.
+ */
+export function deriveNodeStatus(previous: Record<string, NodeStatus>, run: RunState | undefined): Record<string, NodeStatus> {
+  const next: Record<string, NodeStatus> = {};
+  let changed = false;
+  let count = 0;
+  for (const [id, node] of Object.entries(run?.nodes ?? {})) {
+    if (node.status === 'idle') continue;
+    next[id] = node.status;
+    count++;
+    if (previous[id] !== node.status) changed = true;
+  }
+  if (!changed && count === Object.keys(previous).length) return previous;
+  return next;
+}
+
+/** Appends `events` to `timeline`, keeping the last TIMELINE_LIMIT. */
+export function appendTimeline(timeline: RunEvent[], events: readonly RunEvent[]): RunEvent[] {
+  if (events.length === 0) return timeline;
+  const joined = timeline.concat(events);
+  return joined.length > TIMELINE_LIMIT ? joined.slice(joined.length - TIMELINE_LIMIT) : joined;
+}
+
+/** Reduces `events` of one run onto `run` with the engine's reducer, ignoring ones already applied. */
+export function applyEvents(run: RunState | undefined, events: readonly RunEvent[]): { run: RunState | undefined; applied: RunEvent[] } {
+  const applied: RunEvent[] = [];
+  let state = run;
+  for (const event of events) {
+    if (state !== undefined && event.seq <= state.lastSeq) continue;
+    state = reduceRun(state, event);
+    applied.push(event);
+  }
+  return { run: state, applied };
+}
+
+function breakpointsOf(nodes: readonly CanvasNode[]): string[] {
+  const ids: string[] = [];
+  for (const node of nodes) if (node.type === 'playbook' && node.data.node.breakpoint === true) ids.push(node.id);
+  return ids;
+}
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.endsWith('.') ? text : `${text}.`;
+}
+
+const IDLE: Pick<RunSlice, 'runId' | 'run' | 'nodeStatus' | 'timeline'> = { runId: undefined, run: undefined, nodeStatus: {}, timeline: [] };
+
+/**
+ * The run shown on the canvas. Host events are buffered and applied once per animation frame
+ * with the engine's own reducer, so the canvas shows exactly the state the host journals.
+ */
+export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, get, api) => {
+  let queue: RunEvent[] = [];
+  let scheduled = false;
+  const pending = new Map<string, RunEvent[]>();
+  let pendingCount = 0;
+  let unsubscribe: (() => void) | undefined;
+
+  function stash(event: RunEvent): void {
+    const list = pending.get(event.runId);
+    if (list) list.push(event);
+    else pending.set(event.runId, [event]);
+    pendingCount++;
+    while (pendingCount > PENDING_LIMIT) {
+      const [oldest, events] = pending.entries().next().value as [string, RunEvent[]];
+      pending.delete(oldest);
+      pendingCount -= events.length;
+    }
+  }
+
+  function takePending(runId: string): RunEvent[] {
+    const events = pending.get(runId) ?? [];
+    pending.delete(runId);
+    pendingCount -= events.length;
+    return events;
+  }
+
+  /** A run started elsewhere (a webhook, another window) for the open playbook while nothing live is shown. */
+  function adopts(event: RunEvent, shown: RunState | undefined): boolean {
+    return (
+      event.type === 'run.started' &&
+      event.parentRunId === undefined &&
+      event.playbookId === get().playbook?.id &&
+      !isLive(shown?.status)
+    );
+  }
+
+  function flush(): void {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    const state = get();
+    let runId = state.runId;
+    let run = state.run;
+    let timeline = state.timeline;
+    let nodeStatus = state.nodeStatus;
+    const applied: RunEvent[] = [];
+    for (const event of batch) {
+      if (event.runId !== runId) {
+        if (!adopts(event, run)) {
+          stash(event);
+          continue;
+        }
+        runId = event.runId;
+        run = undefined;
+        timeline = [];
+        nodeStatus = {};
+        applied.length = 0;
+      }
+      const result = applyEvents(run, [event]);
+      run = result.run;
+      applied.push(...result.applied);
+    }
+    if (runId === state.runId && applied.length === 0) return;
+    const wasLive = isLive(state.run?.status);
+    set({ runId, run, timeline: appendTimeline(timeline, applied), nodeStatus: deriveNodeStatus(nodeStatus, run) });
+    if (wasLive && run !== undefined && !isLive(run.status)) get().refreshRuns().catch(() => undefined);
+  }
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    scheduleFrame(flush);
+  }
+
+  /** Shows `runId` from now on, with whatever of its events already arrived. */
+  function show(runId: string): void {
+    if (get().runId !== runId) set({ ...IDLE, runId });
+    const early = takePending(runId);
+    if (early.length > 0) {
+      queue = early.concat(queue);
+      schedule();
+    }
+  }
+
+  async function send(what: string, call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      get().notify('error', `Could not ${what}: ${messageOf(error)}`);
+    }
+  }
+
+  // Pins and the shown run belong to one playbook: opening another forgets them.
+  api.subscribe((state, previous) => {
+    if (state.playbook?.id === previous.playbook?.id) return;
+    const patch: Partial<RunSlice> = { pins: {} };
+    if (state.run !== undefined && state.run.playbookId !== state.playbook?.id) Object.assign(patch, IDLE);
+    set(patch);
+  });
+
+  return {
+    ...IDLE,
+    pins: {},
+    starting: false,
+
+    initRunEvents() {
+      if (unsubscribe === undefined) {
+        const off = rpc.on('run.event', (event) => get().receive(event));
+        unsubscribe = () => {
+          off();
+          unsubscribe = undefined;
+        };
+      }
+      return unsubscribe;
+    },
+
+    receive(event) {
+      queue.push(event);
+      schedule();
+    },
+
+    async startRun({ mode, dryRun, trigger, from }) {
+      if (get().starting) return;
+      get().initRunEvents();
+      if (get().playbook === undefined) {
+        get().notify('error', 'Open a playbook before running it.');
+        return;
+      }
+      set({ starting: true });
+      try {
+        if (get().dirty) await get().save();
+        const { playbook, dirty, nodes, pins } = get();
+        // A failed save has already said why; running the old file instead would surprise.
+        if (playbook === undefined || dirty) return;
+        const ids = new Set(nodes.map((node) => node.id));
+        const livePins = Object.fromEntries(Object.entries(pins).filter(([id]) => ids.has(id)));
+        const { runId } = await rpc.call('runs.start', {
+          playbookId: playbook.id,
+          mode,
+          dryRun,
+          breakpoints: breakpointsOf(nodes),
+          pins: livePins,
+          ...(trigger === undefined ? {} : { trigger }),
+          ...(from === undefined ? {} : { from }),
+        });
+        show(runId);
+        get().setPanel('run');
+      } catch (error) {
+        get().notify('error', `The run could not start: ${messageOf(error)}`);
+      } finally {
+        set({ starting: false });
+      }
+    },
+
+    async control(action) {
+      const runId = get().runId;
+      if (runId === undefined) return;
+      await send(`${action} the run`, () => rpc.call('runs.control', { runId, action }));
+    },
+
+    async skip(output, port) {
+      const runId = get().runId;
+      if (runId === undefined) return;
+      await send('skip the node', () =>
+        rpc.call('runs.control', {
+          runId,
+          action: 'skip',
+          ...(output === undefined ? {} : { output }),
+          ...(port === undefined ? {} : { port }),
+        }),
+      );
+    },
+
+    async override(input) {
+      const runId = get().runId;
+      if (runId === undefined) return;
+      await send('override the input', () => rpc.call('runs.control', { runId, action: 'override', input }));
+    },
+
+    async decide(nodeId, decision) {
+      const runId = get().runId;
+      if (runId === undefined) return;
+      await send(`record the ${decision === 'approved' ? 'approval' : 'rejection'}`, () =>
+        rpc.call('runs.decide', { runId, nodeId, decision }),
+      );
+    },
+
+    async openRun(runId) {
+      get().initRunEvents();
+      try {
+        const { state, events } = await rpc.call('runs.get', { runId });
+        if (state.playbookId !== get().playbook?.id) {
+          if (get().dirty && !(await get().confirm('Opening this run opens its playbook and discards your unsaved changes.', 'Discard and open'))) return;
+          await get().openPlaybook(state.playbookId);
+        }
+        const replayed = replayRun(events) ?? state;
+        const live = applyEvents(replayed, takePending(runId)).run ?? replayed;
+        const run = state.status === 'interrupted' ? recoverRun(live) : live;
+        set({
+          runId,
+          run,
+          nodeStatus: deriveNodeStatus({}, run),
+          timeline: appendTimeline([], events),
+        });
+        get().setPanel('run');
+      } catch (error) {
+        get().notify('error', `The run could not be opened: ${messageOf(error)}`);
+      }
+    },
+
+    clearRun() {
+      set(IDLE);
+    },
+
+    pin(nodeId, output, port) {
+      const recorded = get().run?.nodes[nodeId];
+      const value = output === undefined ? recorded?.output : output;
+      if (value === undefined) {
+        get().notify('error', `Node ${nodeId} has no output to pin yet: run it first or enter one.`);
+        return;
+      }
+      const chosenPort = port ?? (output === undefined ? recorded?.port : undefined);
+      const entry = chosenPort === undefined ? { output: value } : { output: value, port: chosenPort };
+      set({ pins: { ...get().pins, [nodeId]: entry } });
+    },
+
+    unpin(nodeId) {
+      const { [nodeId]: _removed, ...rest } = get().pins;
+      set({ pins: rest });
+    },
+
+    async syncBreakpoints() {
+      const { runId, run, nodes } = get();
+      if (runId === undefined || !isLive(run?.status)) return;
+      await send('update the breakpoints', () => rpc.call('runs.control', { runId, action: 'breakpoints', nodeIds: breakpointsOf(nodes) }));
+    },
+  };
+};

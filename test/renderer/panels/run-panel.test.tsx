@@ -1,0 +1,75 @@
+// @vitest-environment happy-dom
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../../engine/run/events.ts';
+import { RunPanel } from '../../../renderer/panels/run-panel.tsx';
+import { rpc } from '../../../renderer/rpc/index.ts';
+import type { FakeTransport } from '../../../renderer/rpc/fake-transport.ts';
+import { useStore } from '../../../renderer/store/index.ts';
+import { fakeHost, resetStore, settle } from './fixture.ts';
+
+const base = { runId: 'r1' };
+const events: RunEvent[] = [
+  { ...base, seq: 1, at: 1_000, type: 'run.started', playbookId: 'triage', playbookName: 'Triage', revision: 3, mode: 'run', dryRun: false, trigger: {}, nodeIds: ['start', 'lookup', 'check'] },
+  { ...base, seq: 2, at: 1_010, type: 'node.started', nodeId: 'lookup', attempt: 1, input: { url: 'http://bad.example' } },
+  { ...base, seq: 3, at: 1_250, type: 'node.succeeded', nodeId: 'lookup', attempt: 1, output: { verdict: 'malicious' }, port: 'out', durationMs: 240 },
+  { ...base, seq: 4, at: 1_260, type: 'approval.requested', nodeId: 'check', prompt: 'Block bad.example on the proxy?', expiresAt: 3_600_000 },
+];
+
+let host: FakeTransport;
+
+beforeEach(() => {
+  host = fakeHost({ 'runs.decide': () => ({ ok: true }), 'runs.start': () => ({ runId: 'r2' }) });
+  resetStore();
+  act(() => {
+    for (const event of events) useStore.getState().receive(event);
+  });
+});
+
+afterEach(() => rpc.disconnect());
+
+describe('run panel', () => {
+  it('shows a waiting approval with Approve and Reject buttons that send the decision', async () => {
+    render(<RunPanel />);
+    const approval = screen.getByRole('group', { name: 'Approval for Check' });
+    expect(within(approval).getByText('Block bad.example on the proxy?')).toBeTruthy();
+    fireEvent.click(within(approval).getByRole('button', { name: 'Approve' }));
+    fireEvent.click(within(approval).getByRole('button', { name: 'Reject' }));
+    await settle();
+    expect(host.sent.filter((frame) => frame.method === 'runs.decide').map((frame) => frame.params)).toEqual([
+      { runId: 'r1', nodeId: 'check', decision: 'approved' },
+      { runId: 'r1', nodeId: 'check', decision: 'rejected' },
+    ]);
+
+    act(() => useStore.getState().receive({ ...base, seq: 5, at: 1_300, type: 'approval.decided', nodeId: 'check', decision: 'approved' }));
+    expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
+  });
+
+  it('shows the selected node’s input and output, and a timeline with times', () => {
+    act(() => useStore.getState().select('lookup'));
+    render(<RunPanel />);
+    expect(screen.getByRole('group', { name: 'Input of Lookup' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Copy the path of verdict' })).toBeTruthy();
+    const timeline = within(screen.getByRole('list', { name: 'Timeline' })).getAllByRole('listitem');
+    expect(timeline.map((item) => item.textContent?.replace(/^[\d:.]+/, ''))).toEqual([
+      'Run started',
+      'Lookup started',
+      'Lookup succeeded → out in 240 ms',
+      'Check asks: Block bad.example on the proxy?',
+    ]);
+    expect(timeline[0]?.querySelector('time')?.textContent).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+  });
+
+  it('pins a node’s output and reruns from a node once the run has ended', async () => {
+    act(() => {
+      useStore.getState().select('lookup');
+      useStore.getState().receive({ ...base, seq: 5, at: 1_400, type: 'run.finished', status: 'succeeded', durationMs: 400 });
+    });
+    render(<RunPanel />);
+    fireEvent.click(screen.getByRole('button', { name: 'Pin output' }));
+    expect(useStore.getState().pins.lookup).toEqual({ output: { verdict: 'malicious' }, port: 'out' });
+    fireEvent.click(screen.getByRole('button', { name: 'Run from here' }));
+    await settle();
+    expect(host.sent.find((frame) => frame.method === 'runs.start')?.params).toMatchObject({ playbookId: 'triage', from: { runId: 'r1', nodeId: 'lookup' } });
+  });
+});
