@@ -7,6 +7,7 @@ import { SidePanel } from './panels/side-panel.tsx';
 import { rpc } from './rpc/index.ts';
 import type { ConnectionState } from './rpc/index.ts';
 import { useStore } from './store/index.ts';
+import { useDesktopMenu } from './desktop-menu.ts';
 
 /**
  * The window: a top bar (playbook, save state, run controls, theme), the palette on the left,
@@ -15,6 +16,8 @@ import { useStore } from './store/index.ts';
  */
 export function App() {
   useStartup();
+  useDesktopMenu();
+  usePlaybookInAddress();
   useUnsavedGuard();
   return (
     <ReactFlowProvider>
@@ -119,6 +122,18 @@ function useStartup(): void {
       }
     })();
   }, []);
+}
+
+/** Keeps `?playbook=<id>` in the address, so a reload reopens the playbook being edited. */
+function usePlaybookInAddress(): void {
+  const id = useStore((s) => s.playbook?.id);
+  useEffect(() => {
+    if (id === undefined) return;
+    const url = new URL(window.location.href);
+    if (url.searchParams.get('playbook') === id) return;
+    url.searchParams.set('playbook', id);
+    window.history.replaceState(window.history.state, '', url);
+  }, [id]);
 }
 
 /** Asks before the window closes with unsaved changes. */

@@ -3,10 +3,13 @@ import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
-import { createWebSocketTransport, rpc } from './rpc/index.ts';
+import { createHostTransport, rpc } from './rpc/index.ts';
 
-/** Connects to the host first, so the first renders' calls queue on the socket instead of failing. */
-rpc.connect(createWebSocketTransport());
+/**
+ * Connects to the host first, so the first renders' calls queue instead of failing: over the
+ * desktop shell's MessagePort when there is one, else the WebSocket of `switchboard serve`.
+ */
+rpc.connect(createHostTransport());
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element.');
