@@ -15,7 +15,6 @@ import { useDesktopMenu } from './desktop-menu.ts';
  * the palette can place nodes in the visible part of the canvas.
  */
 export function App() {
-  useStartup();
   useDesktopMenu();
   usePlaybookInAddress();
   useUnsavedGuard();
@@ -107,21 +106,22 @@ function ThemeToggle() {
   );
 }
 
-/** Loads the catalogue and opens `?playbook=<id>`, or else the workspace's first playbook. */
-function useStartup(): void {
-  useEffect(() => {
-    const state = useStore.getState();
-    void state.loadCatalogue();
-    void (async () => {
-      try {
-        const wanted = new URLSearchParams(window.location.search).get('playbook');
-        const id = wanted ?? (await rpc.call('playbooks.list', {})).playbooks[0]?.id;
-        if (id !== undefined && useStore.getState().playbook === undefined) await useStore.getState().openPlaybook(id);
-      } catch (error) {
-        useStore.getState().notify('error', `The playbook could not be opened: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    })();
-  }, []);
+/**
+ * Loads the catalogue and opens `?playbook=<id>`, or else the workspace's first playbook. Called
+ * by main.tsx before the first render, so these requests reach the host ahead of the panels'
+ * (the host answers in order, and a workspace listing can take a while).
+ */
+export function startEditor(): void {
+  void useStore.getState().loadCatalogue();
+  void (async () => {
+    try {
+      const wanted = new URLSearchParams(window.location.search).get('playbook');
+      const id = wanted ?? (await rpc.call('playbooks.list', {})).playbooks[0]?.id;
+      if (id !== undefined && useStore.getState().playbook === undefined) await useStore.getState().openPlaybook(id);
+    } catch (error) {
+      useStore.getState().notify('error', `The playbook could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  })();
 }
 
 /** Keeps `?playbook=<id>` in the address, so a reload reopens the playbook being edited. */

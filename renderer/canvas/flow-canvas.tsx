@@ -1,7 +1,7 @@
 import { Background, Controls, MiniMap, Panel, ReactFlow, getViewportForBounds, useReactFlow, useStore as useFlowStore, useStoreApi } from '@xyflow/react';
 import type { Connection, IsValidConnection, NodeMouseHandler, NodeTypes, OnConnect } from '@xyflow/react';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { DragEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { DragEvent, RefObject } from 'react';
 import { useStore } from '../store/index.ts';
 import type { CanvasEdge, CanvasNode } from '../store/types.ts';
 import { autoLayout } from './auto-layout.ts';
@@ -35,27 +35,57 @@ const onNodeDoubleClick: NodeMouseHandler<CanvasNode> = (_event, node) => {
   state.setPanel('inspector');
 };
 
+/** Each edge as drawn far out, from the node's one output handle: made once per edge object. */
+const farEdgeCache = new WeakMap<CanvasEdge, CanvasEdge>();
+
+function fromOneHandle(edge: CanvasEdge): CanvasEdge {
+  let far = farEdgeCache.get(edge);
+  if (far === undefined) {
+    far = { ...edge, sourceHandle: null };
+    farEdgeCache.set(edge, far);
+  }
+  return far;
+}
+
 function miniMapColour(node: CanvasNode): string {
   return node.type === 'note' ? 'var(--sb-note)' : 'var(--sb-minimap-node)';
 }
 
 /**
+ * Background, controls, minimap and toolbar: one element made once, so the canvas re-rendering
+ * on every drag frame passes React the same element and none of them re-renders.
+ */
+const decorations = (
+  <>
+    <Background gap={24} />
+    <Controls aria-label="Zoom controls" />
+    <MiniMap pannable zoomable nodeColor={miniMapColour} ariaLabel="Minimap of the playbook" />
+    <Panel position="top-left">
+      <CanvasToolbar />
+    </Panel>
+  </>
+);
+
+/**
  * The playbook canvas: React Flow fed from the graph slice. Handlers are module-level or stable
  * store actions so React Flow never sees a new callback; run status is read by each node
- * itself, so a run never touches the node array.
+ * itself, so a run never touches the node array. Dragging a node does not select it (a click
+ * does), so a drag never makes the inspector re-render mid-gesture.
  */
 export function FlowCanvas() {
-  const shown = useViewportFirst();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const shown = useViewportFirst(wrapper);
   const storeNodes = useStore((s) => s.nodes);
   const storeEdges = useStore((s) => s.edges);
+  const far = useFlowStore(isZoomedFar) && storeNodes.length >= LOD_MIN_NODES;
+  const farEdges = useMemo(() => (far ? storeEdges.map(fromOneHandle) : storeEdges), [far, storeEdges]);
   const nodes = shown ? storeNodes : NO_NODES;
-  const edges = shown ? storeEdges : NO_EDGES;
+  const edges = shown ? farEdges : NO_EDGES;
   const theme = useStore((s) => s.theme);
   const onNodesChange = useStore((s) => s.applyNodeChanges);
   const onEdgesChange = useStore((s) => s.applyEdgeChanges);
   const addNode = useStore((s) => s.addNode);
   const far = useFlowStore(isZoomedFar) && storeNodes.length >= LOD_MIN_NODES;
-  const wrapper = useRef<HTMLDivElement>(null);
   const flow = useReactFlow<CanvasNode, CanvasEdge>();
   useCanvasShortcuts(wrapper);
   useFitOnLoad();
@@ -96,6 +126,7 @@ export function FlowCanvas() {
           fitViewOptions={fitViewOptions}
           minZoom={MIN_ZOOM}
           maxZoom={2.5}
+          selectNodesOnDrag={false}
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={multiSelectionKeys}
@@ -103,12 +134,7 @@ export function FlowCanvas() {
           proOptions={proOptions}
           aria-label="Playbook canvas"
         >
-          <Background gap={24} />
-          <Controls aria-label="Zoom controls" />
-          <MiniMap pannable zoomable nodeColor={miniMapColour} ariaLabel="Minimap of the playbook" />
-          <Panel position="top-left">
-            <CanvasToolbar />
-          </Panel>
+          {decorations}
         </ReactFlow>
       </FarContext.Provider>
     </div>
@@ -120,20 +146,29 @@ export function FlowCanvas() {
  * drawn, so a big playbook is drawn once, at the zoom (and level of detail) it will be seen at,
  * rather than in full detail and then zoomed out. Returns false for that one render in between.
  */
-function useViewportFirst(): boolean {
+function useViewportFirst(wrapper: RefObject<HTMLDivElement | null>): boolean {
   const loadSeq = useStore((s) => s.loadSeq);
   const [shownSeq, setShownSeq] = useState(loadSeq);
+  const [retry, setRetry] = useState(0);
   const flowStore = useStoreApi<CanvasNode, CanvasEdge>();
   const { setViewport } = useReactFlow();
   useLayoutEffect(() => {
     if (shownSeq === loadSeq) return;
-    const { width, height } = flowStore.getState();
+    const flow = flowStore.getState();
+    if (flow.panZoom === null && retry < 10) {
+      // React Flow sets up panning and zooming in an effect; wait a frame for it.
+      const frame = requestAnimationFrame(() => setRetry((count) => count + 1));
+      return () => cancelAnimationFrame(frame);
+    }
+    const width = flow.width > 0 ? flow.width : (wrapper.current?.clientWidth ?? 0);
+    const height = flow.height > 0 ? flow.height : (wrapper.current?.clientHeight ?? 0);
     const bounds = layoutBounds(useStore.getState().nodes);
     if (bounds !== undefined && width > 0 && height > 0) {
       void setViewport(getViewportForBounds(bounds, width, height, MIN_ZOOM, fitViewOptions.maxZoom, fitViewOptions.padding));
     }
     setShownSeq(loadSeq);
-  }, [loadSeq, shownSeq, flowStore, setViewport]);
+    return undefined;
+  }, [loadSeq, shownSeq, retry, flowStore, setViewport, wrapper]);
   return shownSeq === loadSeq;
 }
 

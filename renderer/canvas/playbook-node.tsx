@@ -34,7 +34,9 @@ export const FarContext = createContext(false);
  * `memo` keeps the other nodes still while one is dragged. The markup
  * is kept lean (no positioned or clipped extras) because a 1,000-node playbook renders it 1,000
  * times; zoomed far out in a big playbook it shrinks to a coloured block with the name in large
- * type, the ports and the markers as attributes — a third of the elements, and still readable.
+ * type, one output handle that all its edges leave from (ports are a few pixels apart on screen
+ * there; the canvas re-points the edges), and the markers as attributes — a third of the
+ * elements and of React Flow's subscriptions, and still readable.
  */
 export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<PlaybookFlowNode>) {
   const node = data.node;
@@ -64,9 +66,7 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
       <div className="sb-node sb-node-far" {...attributes} data-problems={severity} data-breakpoint={node.breakpoint === true ? 'true' : undefined} title={node.name}>
         {trigger ? null : <Handle type="target" position={Position.Left} className="sb-in" aria-label="port in" />}
         <div className="sb-node-far-name">{node.name}</div>
-        {ports.map((port) => (
-          <Handle key={port} type="source" id={port} position={Position.Right} className="sb-port" data-port={port} aria-label={`port ${port}`} />
-        ))}
+        {ports.length === 0 ? null : <Handle type="source" position={Position.Right} className="sb-out-far" aria-label="ports out" />}
       </div>
     );
   }

@@ -119,7 +119,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
     const at = seq;
     try {
       const { problems } = await rpc.call('playbooks.validate', { playbook });
-      if (seq === at) set(problemState(problems, get().nodes, get().edges));
+      if (seq === at) set(problemState(problems, get().nodes, get().edges, get().problemsByNode));
     } catch {
       // Validation is advisory while editing; saving reports problems again.
     }
@@ -198,7 +198,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
           saveError: undefined,
           dirty: seq !== savedSeq,
           playbook: current === undefined ? current : { ...current, revision: result.playbook.revision },
-          ...problemState(result.problems, get().nodes, get().edges),
+          ...problemState(result.problems, get().nodes, get().edges, get().problemsByNode),
         });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -446,12 +446,19 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
 
 /**
  * `problems` and the index the nodes read: each problem goes to its node (by id, by the
- * `nodes[i]` of its path, or to the source of its edge).
+ * `nodes[i]` of its path, or to the source of its edge). A node whose problems did not change
+ * keeps its array from `previous` (and the index is kept whole when nothing changed), so
+ * re-validating after an edit re-renders only the nodes whose problems changed.
  */
-export function problemState(problems: Problem[], nodes: readonly CanvasNode[], edges: readonly CanvasEdge[]): Pick<GraphSlice, 'problems' | 'problemsByNode'> {
+export function problemState(
+  problems: Problem[],
+  nodes: readonly CanvasNode[],
+  edges: readonly CanvasEdge[],
+  previous: Record<string, Problem[]> = {},
+): Pick<GraphSlice, 'problems' | 'problemsByNode'> {
   const order = nodes.filter((node) => node.type === 'playbook').map((node) => node.id);
   const sources = new Map(edges.map((edge) => [edge.id, edge.source]));
-  const problemsByNode: Record<string, Problem[]> = {};
+  const grouped: Record<string, Problem[]> = {};
   for (const problem of problems) {
     const index = /^nodes\[(\d+)\]/.exec(problem.path ?? '');
     const nodeId =
@@ -459,9 +466,31 @@ export function problemState(problems: Problem[], nodes: readonly CanvasNode[], 
       (index === null ? undefined : order[Number(index[1])]) ??
       (problem.edgeId === undefined ? undefined : sources.get(problem.edgeId));
     if (nodeId === undefined) continue;
-    (problemsByNode[nodeId] ??= []).push(problem);
+    (grouped[nodeId] ??= []).push(problem);
   }
-  return { problems, problemsByNode };
+  let unchanged = Object.keys(previous).length === Object.keys(grouped).length;
+  const problemsByNode: Record<string, Problem[]> = {};
+  for (const [nodeId, list] of Object.entries(grouped)) {
+    const before = previous[nodeId];
+    const same = before !== undefined && before.length === list.length && before.every((problem, i) => sameProblem(problem, list[i]));
+    problemsByNode[nodeId] = same ? before : list;
+    if (!same) unchanged = false;
+  }
+  return { problems, problemsByNode: unchanged ? previous : problemsByNode };
+}
+
+function sameProblem(a: Problem, b: Problem | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.code === b.code &&
+    a.message === b.message &&
+    a.severity === b.severity &&
+    a.path === b.path &&
+    a.nodeId === b.nodeId &&
+    a.edgeId === b.edgeId &&
+    a.line === b.line &&
+    a.column === b.column
+  );
 }
 
 function nextSelectedId(current: string | undefined, changes: readonly NodeChange<CanvasNode>[], nodes: readonly CanvasNode[]): string | undefined {

@@ -4,7 +4,7 @@ import { rpc } from '../../../renderer/rpc/index.ts';
 import { createFakeTransport } from '../../../renderer/rpc/fake-transport.ts';
 import type { FakeTransport } from '../../../renderer/rpc/fake-transport.ts';
 import { parseFragment } from '../../../renderer/store/fragment.ts';
-import { setMoveScheduler } from '../../../renderer/store/graph-slice.ts';
+import { problemState, setMoveScheduler } from '../../../renderer/store/graph-slice.ts';
 import type { CanvasNode } from '../../../renderer/store/types.ts';
 import { createTestStore, samplePlaybook } from '../catalogue-fixture.ts';
 
@@ -236,5 +236,11 @@ describe('graph slice', () => {
     ]);
     const byNode = store.getState().problemsByNode;
     expect(Object.fromEntries(Object.entries(byNode).map(([id, list]) => [id, list.map((p) => p.code)]))).toEqual({ route: ['A'], ip_report: ['B'], start: ['C'] });
+
+    const again = problemState([...store.getState().problems], store.getState().nodes, store.getState().edges, byNode);
+    expect(again.problemsByNode).toBe(byNode);
+    const changed = problemState([{ severity: 'error', code: 'A', message: 'a', nodeId: 'route' }], store.getState().nodes, store.getState().edges, byNode);
+    expect(changed.problemsByNode['route']).toBe(byNode['route']);
+    expect(changed.problemsByNode['start']).toBeUndefined();
   });
 });
