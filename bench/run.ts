@@ -14,6 +14,9 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'http-parallel-200', load: async () => (await import('./http-parallel.ts')).httpParallel200 },
   { name: 'diamond-lattice-200', load: async () => (await import('./diamond-lattice.ts')).diamondLattice200 },
   { name: 'diamond-lattice-400', load: async () => (await import('./diamond-lattice.ts')).diamondLattice400 },
+  { name: 'canvas-load-1000', load: async () => (await import('./canvas.ts')).canvasLoad1000 },
+  { name: 'canvas-drag-500', load: async () => (await import('./canvas.ts')).canvasDrag500 },
+  { name: 'canvas-drag-1000', load: async () => (await import('./canvas.ts')).canvasDrag1000 },
 ];
 
 /**
