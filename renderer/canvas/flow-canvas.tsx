@@ -16,7 +16,6 @@ const nodeTypes = { playbook: PlaybookNode, note: NoteNode } satisfies NodeTypes
 const multiSelectionKeys = ['Meta', 'Control', 'Shift'];
 const MIN_ZOOM = 0.05;
 const fitViewOptions = { padding: 0.15, maxZoom: 1.25 };
-const proOptions = { hideAttribution: true };
 /** Above this many nodes, when zoomed in, only the visible ones are rendered (React Flow's performance guide). */
 const VISIBLE_ONLY_THRESHOLD = 400;
 const NO_NODES: CanvasNode[] = [];
@@ -85,7 +84,6 @@ export function FlowCanvas() {
   const onNodesChange = useStore((s) => s.applyNodeChanges);
   const onEdgesChange = useStore((s) => s.applyEdgeChanges);
   const addNode = useStore((s) => s.addNode);
-  const far = useFlowStore(isZoomedFar) && storeNodes.length >= LOD_MIN_NODES;
   const flow = useReactFlow<CanvasNode, CanvasEdge>();
   useCanvasShortcuts(wrapper);
   useFitOnLoad();
@@ -131,7 +129,6 @@ export function FlowCanvas() {
           selectionKeyCode="Shift"
           multiSelectionKeyCode={multiSelectionKeys}
           onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_THRESHOLD && !far}
-          proOptions={proOptions}
           aria-label="Playbook canvas"
         >
           {decorations}

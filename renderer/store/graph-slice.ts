@@ -9,22 +9,26 @@ import { makeFragment, parseFragment, placeFragment } from './fragment.ts';
 import { edgeIdAllocator, fromPlaybook, slugify, toCanvasEdge, toPlaybook, uniqueId } from './playbook-to-canvas.ts';
 import type { AppState, CanvasEdge, CanvasNode, CatalogueItem, GraphSlice } from './types.ts';
 
-/** Calls `flush` before the next paint; tests inject one that runs at once. */
+/** Runs `flush` once, soon; tests inject one that runs at once. */
 export type MoveScheduler = (flush: () => void) => void;
 
-const animationFrame: MoveScheduler = (flush) => {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => flush());
-  else setTimeout(flush, 16);
+/**
+ * Drag moves are applied in a task of their own right after the pointer events, as React does
+ * with its own continuous updates: the browser can paint the previous frame meanwhile instead of
+ * fitting the whole update and the paint into one frame.
+ */
+const nextTask: MoveScheduler = (flush) => {
+  setTimeout(flush, 0);
 };
 
-let scheduleMove: MoveScheduler = animationFrame;
+let scheduleMove: MoveScheduler = nextTask;
 
 /**
- * Replaces how drag moves are batched (undefined restores requestAnimationFrame). Tests pass
+ * Replaces how drag moves are batched (undefined restores the default). Tests pass
  * `(flush) => flush()` to see every move at once.
  */
 export function setMoveScheduler(scheduler: MoveScheduler | undefined): void {
-  scheduleMove = scheduler ?? animationFrame;
+  scheduleMove = scheduler ?? nextTask;
 }
 
 /** Undo steps kept; snapshots share every unchanged node, so a step costs about one array. */
@@ -60,7 +64,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
   let clipboard: string | undefined;
   let validateTimer: ReturnType<typeof setTimeout> | undefined;
   let revealSeq = 0;
-  /** Drag moves not applied yet: applied together once per frame, however many pointer events arrive. */
+  /** Drag moves not applied yet: applied together in one update, however many pointer events arrive first. */
   let pendingMoves: NodeChange<CanvasNode>[] = [];
   let moveScheduled = false;
 
@@ -508,7 +512,7 @@ function nextSelectedId(current: string | undefined, changes: readonly NodeChang
   return nodes.find((node) => node.type === 'playbook' && node.selected === true)?.id;
 }
 
-/** A pointer move in the middle of a drag: batched per frame, since only the last position of a frame shows. */
+/** A pointer move in the middle of a drag: batched, since only the latest position will show. */
 function isDragMove(change: NodeChange<CanvasNode>): boolean {
   return change.type === 'position' && change.dragging === true;
 }

@@ -131,7 +131,7 @@ describe('playbook node', () => {
     expect(within(nodeElement('route')).getByLabelText('port a')).toBeTruthy();
   });
 
-  it('draws far-zoomed nodes as named blocks that keep their ports, status and problems', () => {
+  it('draws far-zoomed nodes as named blocks with one output handle, keeping status and problems', () => {
     cleanup();
     render(
       <ReactFlowProvider>
@@ -144,7 +144,8 @@ describe('playbook node', () => {
     expect(node.classList.contains('sb-node-far')).toBe(true);
     expect(node.textContent).toBe('IP report');
     expect(node.dataset.problems).toBe('error');
-    expect(within(node).getByLabelText('port error')).toBeTruthy();
+    expect(within(node).getByLabelText('ports out').classList.contains('source')).toBe(true);
+    expect(within(node).getByLabelText('port in')).toBeTruthy();
     act(() => useStore.setState({ nodeStatus: { ip_report: 'failed' } }));
     expect(nodeElement('ip_report').dataset.status).toBe('failed');
   });

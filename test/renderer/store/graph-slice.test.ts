@@ -136,7 +136,7 @@ describe('graph slice', () => {
     expect(store.getState().canRedo).toBe(false);
   });
 
-  it('batches drag moves into one update per frame', () => {
+  it('batches drag moves into one update', () => {
     const frames: Array<() => void> = [];
     setMoveScheduler((flush) => frames.push(flush));
     const before = store.getState().nodes;
