@@ -28,13 +28,11 @@ type ParseResult = NonNullable<NonNullable<PlannedNode['staticParams']>['parsed'
 
 type Attempted = { ok: true; output: unknown; attempt: number } | { ok: false; error: NodeError; attempt: number };
 
-let runCounter = 0;
-
-/** A run id that sorts by start time and is a safe file name. */
+/** A run id that sorts by start time and is a safe file name: `20261128-144926-3fa9c1` (UTC). */
 export function newRunId(now: number): string {
-  runCounter = (runCounter + 1) % 1_000_000;
-  const random = Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0');
-  return `${new Date(now).toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 15)}-${runCounter.toString(36)}${random}`;
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const random = Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0');
+  return `${stamp}-${random}`;
 }
 
 /**

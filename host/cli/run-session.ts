@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Playbook } from '../../engine/format/playbook.ts';
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { CredentialsPort, PlaybookResolver } from '../../engine/ports.ts';
 import type { RunEvent, RunMode } from '../../engine/run/events.ts';
-import { startRun } from '../../engine/run/executor.ts';
+import { newRunId, startRun } from '../../engine/run/executor.ts';
 import type { RunHandle, RunOptions, RunState } from '../../engine/run/types.ts';
 import { createJournalStore } from '../journal/journal-store.ts';
 import { formatEventLine, formatRunSummary } from './format-run.ts';
@@ -39,14 +38,6 @@ export interface SavedRunInfo {
   fromRunId?: string;
 }
 
-/** A sortable, file-safe run id: `20250301-140209-3fa9c1` (local time, then randomness). */
-export function newRunId(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const date = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}`;
-  const time = `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
-  return `${date}-${time}-${randomBytes(3).toString('hex')}`;
-}
-
 /** Exit code of a finished run: 0 when it succeeded, 1 otherwise. */
 export function exitCodeOf(state: RunState): number {
   return state.status === 'succeeded' ? EXIT_OK : EXIT_RUN_FAILED;
@@ -58,7 +49,7 @@ export function exitCodeOf(state: RunState): number {
  */
 export async function runSession(options: SessionOptions, io: CliIo): Promise<number> {
   const store = createJournalStore(options.workspace);
-  const runId = newRunId();
+  const runId = newRunId(Date.now());
   const journal = store.open(runId, { secrets: options.secrets });
   const info: SavedRunInfo = { playbookFile: options.playbookFile, playbook: options.playbook, dryRun: options.dryRun };
   if (options.reuse !== undefined) info.fromRunId = options.reuse.previous.runId;
