@@ -6,6 +6,11 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `fire` after `ms` unless the returned function cancels it first. For deadlines, which
+   * rarely fire: no promise and no abort listener per call.
+   */
+  timer(ms: number, fire: () => void): () => void;
 }
 
 /**
@@ -48,4 +53,8 @@ export const systemClock: Clock = {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
+  timer: (ms, fire) => {
+    const handle = setTimeout(fire, ms);
+    return () => clearTimeout(handle);
+  },
 };

@@ -3,10 +3,17 @@ import type { RunEvent, RunEventBody } from './events.ts';
 
 type Listener = (event: RunEvent) => void;
 
+/** Resolves after the current turn of the event loop, once its microtasks and I/O callbacks ran. */
+const nextTurn: () => Promise<void> =
+  typeof setImmediate === 'function'
+    ? () => new Promise<void>((resolve) => setImmediate(resolve))
+    : () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /**
- * Stamps, journals and then publishes a run's events. Group commit: while one journal write is
- * under way, new events queue and go out together in the next write, so a fast run costs one
- * write per batch rather than per event. Listeners see an event only after it is journalled.
+ * Stamps, journals and then publishes a run's events. Group commit: the events of one turn of the
+ * event loop go out in one journal write (a node's end and the next node's start share it), and
+ * while a write is under way new events queue for the next. Listeners see an event only after it
+ * is journalled.
  */
 export class EventPipeline {
   private seq = 0;
@@ -52,12 +59,11 @@ export class EventPipeline {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
+        await nextTurn();
         const batch = this.queue;
         this.queue = [];
         try {
-          const pending = this.journal?.append(batch);
-          if (pending) await pending;
-          else await undefined; // let the emitter finish its step before we publish
+          await this.journal?.append(batch);
         } catch (err) {
           this.failure ??= err;
           this.queue = [];

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../ports.ts';
 import { DebugGate } from './debug-gate.ts';
 import { EventPipeline } from './event-pipeline.ts';
 import type { PauseReason, RunEvent, RunEventBody } from './events.ts';
-import { asNodeError, attemptTimeout, invokeWithDeadline } from './node-invoke.ts';
+import { asNodeError, attemptTimeout, invokeWithDeadline, type CancelAttempt } from './node-invoke.ts';
 import { planFor, type Compiled, type Plan, type PlannedNode } from './plan.ts';
 import { reserveToken, type TokenBucket } from './rate-limit.ts';
 import { isEdgeTaken, joinDecision, pauseReason, type Settlement } from './readiness.ts';
@@ -59,9 +59,9 @@ class Run {
   private readonly secrets: string[] = [];
   private readonly credentialCache = new Map<string, Promise<Record<string, unknown> | undefined>>();
   private readonly buckets = new Map<string, TokenBucket>();
-  /** Controllers of the attempts in flight, aborted together when the run stops. */
-  private readonly attemptsInFlight = new Set<AbortController>();
-  private readonly track = (attempt: AbortController): (() => void) => {
+  /** The attempts in flight, cancelled together when the run stops. */
+  private readonly attemptsInFlight = new Set<CancelAttempt>();
+  private readonly track = (attempt: CancelAttempt): (() => void) => {
     this.attemptsInFlight.add(attempt);
     return () => this.attemptsInFlight.delete(attempt);
   };
@@ -483,7 +483,7 @@ class Run {
     this.stopped = true;
     const cancelled = new NodeError('CANCELLED', reason);
     this.abort.abort(cancelled);
-    for (const attempt of this.attemptsInFlight) attempt.abort(cancelled);
+    for (const cancel of this.attemptsInFlight) cancel(cancelled);
     if (this.gate.paused) this.gate.resume({ action: 'stop' });
     this.wake?.();
   }

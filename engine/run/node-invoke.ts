@@ -11,6 +11,9 @@ export function attemptTimeout(timeoutMs: number | undefined, spec: NodeTypeSpec
   return spec.timing === undefined ? DEFAULT_TIMEOUT_MS : undefined;
 }
 
+/** Stops one attempt in flight: aborts its signal and settles it with `reason`. */
+export type CancelAttempt = (reason: NodeError) => void;
+
 /** Turns whatever a node threw into a NodeError, preferring the abort reason when aborted. */
 export function asNodeError(err: unknown, signal: AbortSignal): NodeError {
   if (signal.aborted && signal.reason instanceof NodeError) return signal.reason;
@@ -20,43 +23,51 @@ export function asNodeError(err: unknown, signal: AbortSignal): NodeError {
 }
 
 /**
- * Runs one attempt of a node under its own AbortController, which the run aborts on stop (through
- * `track`, not a listener per attempt on the run's signal: hundreds run at once) and which a
- * TIMEOUT error aborts when the attempt's budget runs out. A node that ignores its
- * signal still cannot hang the run: the attempt settles when the signal fires.
+ * Runs one attempt of a node under its own AbortController, which the run cancels on stop
+ * (through `track`) and the attempt's deadline cancels with a TIMEOUT error. A cancelled attempt
+ * settles at once, so a node that ignores its signal still cannot hang the run. The usual path,
+ * an attempt that ends by itself, costs no abort event and no listener: that is most node calls.
  */
-export async function invokeWithDeadline(
+export function invokeWithDeadline(
   spec: NodeTypeSpec,
   input: unknown,
   makeContext: (signal: AbortSignal) => NodeContext,
   runSignal: AbortSignal,
   clock: Clock,
   timeoutMs: number | undefined,
-  track: (attempt: AbortController) => () => void,
+  track: (cancel: CancelAttempt) => () => void,
 ): Promise<unknown> {
-  if (runSignal.aborted) throw asNodeError(undefined, runSignal);
+  if (runSignal.aborted) return Promise.reject(asNodeError(undefined, runSignal));
   if (spec.timing === 'instant' && timeoutMs === undefined) return spec.run(makeContext(runSignal), input);
   const attempt = new AbortController();
-  const untrack = track(attempt);
-  if (timeoutMs !== undefined) {
-    clock.sleep(timeoutMs, attempt.signal).then(
-      () => attempt.abort(new NodeError('TIMEOUT', `no answer within ${timeoutMs} ms`)),
-      () => undefined,
+  return new Promise<unknown>((resolve, reject) => {
+    let settled = false;
+    let stopTimer: (() => void) | undefined;
+    const end = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      untrack();
+      stopTimer?.();
+      return true;
+    };
+    const cancel: CancelAttempt = (reason) => {
+      if (!end()) return;
+      attempt.abort(reason);
+      reject(reason);
+    };
+    const untrack = track(cancel);
+    if (timeoutMs !== undefined) {
+      stopTimer = clock.timer(timeoutMs, () => cancel(new NodeError('TIMEOUT', `no answer within ${timeoutMs} ms`)));
+    }
+    let running: Promise<unknown>;
+    try {
+      running = spec.run(makeContext(attempt.signal), input);
+    } catch (err) {
+      running = Promise.reject(err);
+    }
+    running.then(
+      (output) => end() && resolve(output),
+      (err: unknown) => end() && reject(asNodeError(err, attempt.signal)),
     );
-  }
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(attempt.signal.reason);
-    attempt.signal.addEventListener('abort', onAbort, { once: true });
   });
-  aborted.catch(() => undefined);
-  try {
-    return await Promise.race([spec.run(makeContext(attempt.signal), input), aborted]);
-  } catch (err) {
-    throw asNodeError(err, attempt.signal);
-  } finally {
-    untrack();
-    if (onAbort) attempt.signal.removeEventListener('abort', onAbort);
-    if (!attempt.signal.aborted) attempt.abort(new NodeError('CANCELLED', 'attempt finished'));
-  }
 }

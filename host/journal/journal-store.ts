@@ -200,9 +200,11 @@ export function createEncoder(secrets: readonly string[], blankKeys: boolean): (
 }
 
 /**
- * The append side. Each batch is encoded at once and written with ONE `write` of all its lines;
- * appends made while a write is under way are merged into the next write, in order. The
- * executor's own group commit (next batch once this one resolved) makes that the rare case.
+ * The append side. Each batch is encoded at once and written with ONE `write` of all its lines.
+ * `process` durability writes synchronously: a small write to the page cache costs less than a
+ * thread-pool round trip, and the executor already batches a whole event-loop turn per append.
+ * `os` durability writes and fdatasyncs off the main thread; appends made meanwhile are merged
+ * into the next write, in order.
  */
 function openJournal(
   runId: string,
@@ -215,7 +217,7 @@ function openJournal(
   let queue: PendingWrite[] = [];
   let writing = false;
   let failure: unknown;
-  let last: Promise<void> = Promise.resolve();
+  let last: Promise<void> = WRITTEN;
   let closing: Promise<void> | undefined;
 
   const pump = (): void => {
@@ -223,7 +225,7 @@ function openJournal(
     queue = [];
     writing = true;
     const data = batch.length === 1 ? (batch[0] as PendingWrite).data : Buffer.concat(batch.map((p) => p.data));
-    writeAll(fd, data, durability === 'os', (err) => {
+    writeAllDurably(fd, data, (err) => {
       writing = false;
       if (err !== null) {
         failure = err;
@@ -243,7 +245,12 @@ function openJournal(
     let data: Buffer;
     try {
       data = Buffer.from(encode(events), 'utf8');
+      if (durability === 'process') {
+        writeAllSync(fd, data);
+        return WRITTEN;
+      }
     } catch (err) {
+      if (durability === 'process') failure = err;
       return Promise.reject(err);
     }
     const written = new Promise<void>((resolve, reject) => {
@@ -271,20 +278,27 @@ function openJournal(
   return { runId, path: journalPath, append, close };
 }
 
+/** What a synchronous append returns: one settled promise, shared. */
+const WRITTEN: Promise<void> = Promise.resolve();
+
+/** Writes all of `data` at the end of the file, looping on short writes. */
+function writeAllSync(fd: number, data: Buffer): void {
+  for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset, data.length - offset, null);
+}
+
 interface PendingWrite {
   data: Buffer;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
-/** Writes all of `data` at the end of the file (looping on short writes), then fdatasyncs if asked. */
-function writeAll(fd: number, data: Buffer, sync: boolean, done: (err: NodeJS.ErrnoException | null) => void): void {
+/** Writes all of `data` at the end of the file (looping on short writes), then fdatasyncs. */
+function writeAllDurably(fd: number, data: Buffer, done: (err: NodeJS.ErrnoException | null) => void): void {
   const step = (offset: number): void => {
     fs.write(fd, data, offset, data.length - offset, null, (err, written) => {
       if (err !== null) return done(err);
       if (offset + written < data.length) return step(offset + written);
-      if (sync) fs.fdatasync(fd, done);
-      else done(null);
+      fs.fdatasync(fd, done);
     });
   };
   step(0);

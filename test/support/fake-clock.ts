@@ -64,6 +64,16 @@ export class FakeClock implements Clock {
     });
   };
 
+  timer = (ms: number, fire: () => void): (() => void) => {
+    this.sleeps.push(ms);
+    const timer: Timer = { at: this.time + ms, seq: this.seq++, resolve: fire };
+    this.timers.push(timer);
+    this.schedule();
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+  };
+
   private schedule(): void {
     if (this.scheduled || this.options.auto === false) return;
     this.scheduled = true;

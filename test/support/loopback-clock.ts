@@ -32,4 +32,10 @@ export class LoopbackClock implements Clock {
         resolve();
       });
     });
+
+  timer = (ms: number, fire: () => void): (() => void) => {
+    const controller = new AbortController();
+    this.sleep(ms, controller.signal).then(fire, () => undefined);
+    return () => controller.abort();
+  };
 }
