@@ -113,17 +113,19 @@ export function redactKeys(value: unknown, keys?: readonly string[]): unknown {
 }
 
 /**
- * Words every default sensitive field name contains (separators may sit between words, as in
- * `pass_word` or `x-api-key`, not inside them): a cheap test on encoded JSON before walking it.
+ * A JSON key (a string followed by `:`) containing a word every default sensitive field name
+ * contains (separators may sit between words, as in `pass_word` or `x-api-key`, not inside them).
+ * Keys only: values such as `https://vendor/api/v3/…` must not send every event down the walk.
  */
-const SENSITIVE_WORDS = /pass|secret|api|token|auth|cookie|private|session/i;
+const SENSITIVE_KEY_IN_JSON = /"(?:[^"\\]|\\.)*(?:pass|secret|api|token|auth|cookie|private|session)(?:[^"\\]|\\.)*":/i;
 
 /**
- * Whether JSON text may hold a field `redactKeys` would blank. False means it holds none (short of
- * a separator inside a word, `to_ken`), so a journal can skip the walk for almost every event.
+ * Whether JSON text (as `JSON.stringify` writes it) may hold a field `redactKeys` would blank.
+ * False means it holds none (short of a separator inside a word, `to_ken`), so a journal can skip
+ * the walk for almost every event.
  */
 export function mayHoldSensitiveKey(json: string): boolean {
-  return SENSITIVE_WORDS.test(json);
+  return SENSITIVE_KEY_IN_JSON.test(json);
 }
 
 /**

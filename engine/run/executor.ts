@@ -305,7 +305,7 @@ class Run {
     for (let attempt = 1; ; attempt++) {
       try {
         if (this.options.rateLimits?.[spec.connector]) await this.rateLimit(spec);
-        const output = await invokeWithDeadline(spec, input, (signal) => new RunNodeContext(this, node.id, attempt, signal, credentials, extra), this.abort.signal, this.clock, timeoutMs, this.track);
+        const output = await invokeWithDeadline(spec, input, (controller) => new RunNodeContext(this, node.id, attempt, controller, credentials, extra), this.abort, this.clock, timeoutMs, this.track);
         return { ok: true, output, attempt };
       } catch (err) {
         const error = asNodeError(err, this.abort.signal);
@@ -545,7 +545,7 @@ class RunNodeContext implements NodeContext {
     private readonly run: Run,
     readonly nodeId: string,
     readonly attempt: number,
-    readonly signal: AbortSignal,
+    private readonly controller: AbortController,
     credentials: Record<string, unknown> | undefined,
     private readonly extra: { item?: unknown; index?: number } | undefined,
   ) {
@@ -555,6 +555,11 @@ class RunNodeContext implements NodeContext {
     this.trigger = run.scope.trigger;
     this.idempotencyKey = extra?.index === undefined ? `${run.runId}:${nodeId}` : `${run.runId}:${nodeId}:${extra.index}`;
     if (credentials) this.credentials = credentials;
+  }
+
+  /** Read lazily: creating an AbortSignal costs more than most of an attempt's bookkeeping. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
   }
 
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {

@@ -26,48 +26,84 @@ export function asNodeError(err: unknown, signal: AbortSignal): NodeError {
  * Runs one attempt of a node under its own AbortController, which the run cancels on stop
  * (through `track`) and the attempt's deadline cancels with a TIMEOUT error. A cancelled attempt
  * settles at once, so a node that ignores its signal still cannot hang the run. The usual path,
- * an attempt that ends by itself, costs no abort event and no listener: that is most node calls.
+ * an attempt that ends by itself, costs no abort event and no listener, and the controller's
+ * signal is only created if the node reads it: that is most node calls.
  */
 export function invokeWithDeadline(
   spec: NodeTypeSpec,
   input: unknown,
-  makeContext: (signal: AbortSignal) => NodeContext,
-  runSignal: AbortSignal,
+  makeContext: (controller: AbortController) => NodeContext,
+  run: AbortController,
   clock: Clock,
   timeoutMs: number | undefined,
   track: (cancel: CancelAttempt) => () => void,
 ): Promise<unknown> {
-  if (runSignal.aborted) return Promise.reject(asNodeError(undefined, runSignal));
-  if (spec.timing === 'instant' && timeoutMs === undefined) return spec.run(makeContext(runSignal), input);
-  const attempt = new AbortController();
-  return new Promise<unknown>((resolve, reject) => {
-    let settled = false;
-    let stopTimer: (() => void) | undefined;
-    const end = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      untrack();
-      stopTimer?.();
-      return true;
-    };
-    const cancel: CancelAttempt = (reason) => {
-      if (!end()) return;
-      attempt.abort(reason);
-      reject(reason);
-    };
-    const untrack = track(cancel);
-    if (timeoutMs !== undefined) {
-      stopTimer = clock.timer(timeoutMs, () => cancel(new NodeError('TIMEOUT', `no answer within ${timeoutMs} ms`)));
-    }
+  if (run.signal.aborted) return Promise.reject(asNodeError(undefined, run.signal));
+  if (spec.timing === 'instant' && timeoutMs === undefined) return spec.run(makeContext(run), input);
+  return new Attempt(spec, input, makeContext, clock, timeoutMs, track).settled;
+}
+
+/** One attempt in flight: settles once, by the node's own result, its deadline or the run's stop. */
+class Attempt {
+  readonly settled: Promise<unknown>;
+  private readonly controller = new AbortController();
+  private resolve!: (output: unknown) => void;
+  private reject!: (error: NodeError) => void;
+  private done = false;
+  private readonly untrack: () => void;
+  private readonly stopTimer: (() => void) | undefined;
+
+  constructor(
+    spec: NodeTypeSpec,
+    input: unknown,
+    makeContext: (controller: AbortController) => NodeContext,
+    clock: Clock,
+    private readonly timeoutMs: number | undefined,
+    track: (cancel: CancelAttempt) => () => void,
+  ) {
+    this.settled = new Promise<unknown>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // Inline arrows, not arrow fields: no per-attempt function gets a name defined on it.
+    this.untrack = track((reason) => this.cancel(reason));
+    this.stopTimer = timeoutMs === undefined ? undefined : clock.timer(timeoutMs, () => this.expire());
     let running: Promise<unknown>;
     try {
-      running = spec.run(makeContext(attempt.signal), input);
+      running = spec.run(makeContext(this.controller), input);
     } catch (err) {
       running = Promise.reject(err);
     }
     running.then(
-      (output) => end() && resolve(output),
-      (err: unknown) => end() && reject(asNodeError(err, attempt.signal)),
+      (output) => this.succeed(output),
+      (err: unknown) => this.fail(err),
     );
-  });
+  }
+
+  /** Marks the attempt over; false when it already was. */
+  private end(): boolean {
+    if (this.done) return false;
+    this.done = true;
+    this.untrack();
+    this.stopTimer?.();
+    return true;
+  }
+
+  private succeed(output: unknown): void {
+    if (this.end()) this.resolve(output);
+  }
+
+  private fail(err: unknown): void {
+    if (this.end()) this.reject(asNodeError(err, this.controller.signal));
+  }
+
+  private cancel(reason: NodeError): void {
+    if (!this.end()) return;
+    this.controller.abort(reason);
+    this.reject(reason);
+  }
+
+  private expire(): void {
+    this.cancel(new NodeError('TIMEOUT', `no answer within ${this.timeoutMs} ms`));
+  }
 }

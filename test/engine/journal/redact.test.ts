@@ -138,6 +138,13 @@ describe('probes on encoded JSON', () => {
     expect(mayHoldSensitiveKey(JSON.stringify({ values: { a: 1, b: 'hello' }, nodeId: 'set_x' }))).toBe(false);
   });
 
+  it('look at field names, not values: a URL or a message mentioning a token is no reason to walk', () => {
+    const clean = { url: 'https://vendor.example/api/v3/ip', note: 'rotate the session "token": soon', list: ['auth', 'password'] };
+    expect(mayHoldSensitiveKey(JSON.stringify(clean))).toBe(false);
+    expect(mayHoldSensitiveKey(JSON.stringify({ ...clean, nested: [{ 'x-api-key': 'v' }] }))).toBe(true);
+    expect(mayHoldSensitiveKey(JSON.stringify({ 'quoted \\"auth\\" key': 1 }))).toBe(true);
+  });
+
   it('find secrets as written and as JSON escapes them', () => {
     const probe = createSecretProbe(['ab"cd\\ef', 'plain-secret', 'x']);
     expect(probe(JSON.stringify({ v: 'ab"cd\\ef' }))).toBe(true);
