@@ -4,7 +4,7 @@ import { LATTICE_EVENT, diamondLattice, latticeBranch, stepValues } from './play
 import { benchResult, medianPair, timeMs } from './stats.ts';
 import type { BenchResult } from './stats.ts';
 
-const OPTIONS = { warmup: 5, runs: 15 };
+const OPTIONS = { warmup: 30, runs: 31 };
 
 /** One sample: a run of a lattice of `size` diamonds, in ms. */
 function oursSample(engine: BenchEngine, size: number): () => Promise<number> {

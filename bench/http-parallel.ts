@@ -22,7 +22,7 @@ export async function httpParallel200(): Promise<BenchResult> {
     const [ours, baseline] = await medianPair(
       () => engine.time(playbook, { concurrency: CONCURRENCY }),
       () => timeMs(() => allLimited(CALLS, CONCURRENCY, (i) => client.get(indicatorUrl(server.url, i + 1)))),
-      { warmup: 3, runs: 11 },
+      { warmup: 5, runs: 21 },
     );
     return benchResult('http-parallel-200', ours, baseline);
   } finally {

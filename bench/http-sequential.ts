@@ -23,7 +23,7 @@ export async function httpSequential200(): Promise<BenchResult> {
         timeMs(async () => {
           for (let i = 1; i <= CALLS; i++) await client.get(indicatorUrl(server.url, i));
         }),
-      { warmup: 3, runs: 11 },
+      { warmup: 5, runs: 21 },
     );
     return benchResult('http-sequential-200', ours, baseline);
   } finally {

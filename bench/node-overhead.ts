@@ -43,7 +43,7 @@ async function bareLoopSample(): Promise<number> {
 export async function nodeOverheadChain1000(): Promise<BenchResult> {
   const chain = await openChainBench();
   try {
-    const [ours, baseline] = await medianPair(chain.sample, bareLoopSample, { warmup: 5, runs: 15 });
+    const [ours, baseline] = await medianPair(chain.sample, bareLoopSample, { warmup: 30, runs: 31 });
     return benchResult('node-overhead-chain-1000', ours, baseline);
   } finally {
     await chain.close();

@@ -162,7 +162,7 @@ export async function peerNodeRedChain1000(): Promise<BenchResult> {
     } catch (err) {
       process.stderr.write(`${NAME}: Node-RED unavailable: ${err instanceof Error ? err.message : String(err)}\n`);
     }
-    const options = { warmup: 5, runs: 15 };
+    const options = { warmup: 30, runs: 31 };
     if (!peer) return benchResult(NAME, await medianOf(ours.sample, options), Number.NaN);
     const [oursFigure, peerFigure] = await medianPair(ours.sample, peer.sample, options);
     return benchResult(NAME, oursFigure, peerFigure);

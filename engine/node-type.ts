@@ -56,14 +56,16 @@ export interface NodeTypeSpec<I = unknown, O = unknown> {
   /** Params handed over unresolved, for the node to evaluate itself (e.g. per item). */
   rawParams?: readonly string[];
   /**
-   * `instant`: pure computation that cannot hang (no timeout or abort wiring, no rate limit: the
-   * hot path of long chains). `waits`: waits on purpose (approval, delay, sub-playbook), so no
+   * `instant`: pure computation that cannot hang (no timeout or abort wiring, no rate limit, no
+   * retry, since the same input would fail the same way: the hot path of long chains); it may
+   * answer synchronously. `waits`: waits on purpose (approval, delay, sub-playbook), so no
    * default timeout. Absent: an I/O call under the default timeout.
    */
   timing?: 'instant' | 'waits';
   /** Whether retrying after an unknown outcome is safe (GETs are; a POST usually is not). */
   idempotent?: boolean;
-  run(ctx: NodeContext, input: I): Promise<O>;
+  /** Instant nodes may return (or throw) synchronously, sparing a chain a promise per node. */
+  run(ctx: NodeContext, input: I): Promise<O> | O;
 }
 
 export type NodeRegistry = ReadonlyMap<string, NodeTypeSpec>;

@@ -113,19 +113,22 @@ export function redactKeys(value: unknown, keys?: readonly string[]): unknown {
 }
 
 /**
- * A JSON key (a string followed by `:`) containing a word every default sensitive field name
- * contains (separators may sit between words, as in `pass_word` or `x-api-key`, not inside them).
- * Keys only: values such as `https://vendor/api/v3/…` must not send every event down the walk.
+ * Words every default sensitive field name contains (separators may sit between words, as in
+ * `pass_word` or `x-api-key`, not inside them).
  */
+const SENSITIVE_WORDS = /pass|secret|api|token|auth|cookie|private|session/i;
+
+/** The same words inside a JSON key (a string followed by `:`), not a value such as a URL. */
 const SENSITIVE_KEY_IN_JSON = /"(?:[^"\\]|\\.)*(?:pass|secret|api|token|auth|cookie|private|session)(?:[^"\\]|\\.)*":/i;
 
 /**
  * Whether JSON text (as `JSON.stringify` writes it) may hold a field `redactKeys` would blank.
  * False means it holds none (short of a separator inside a word, `to_ken`), so a journal can skip
- * the walk for almost every event.
+ * the walk for almost every event. The plain word scan is the fast path; keys are only looked for
+ * when a word appears, so values such as `https://vendor/api/v3/…` do not force a walk.
  */
 export function mayHoldSensitiveKey(json: string): boolean {
-  return SENSITIVE_KEY_IN_JSON.test(json);
+  return SENSITIVE_WORDS.test(json) && SENSITIVE_KEY_IN_JSON.test(json);
 }
 
 /**

@@ -27,6 +27,8 @@ export class EventPipeline {
   private queue: RunEvent[] = [];
   private writing: Promise<void> | undefined;
   private lastWrite = Number.NEGATIVE_INFINITY;
+  /** Ends the current group-commit wait early: set while one runs, called by `flushed`. */
+  private hurry: (() => void) | undefined;
   private readonly listeners = new Set<Listener>();
   /** Set when the journal refused a write: the run must stop, as it can no longer be audited. */
   failure: unknown;
@@ -59,17 +61,19 @@ export class EventPipeline {
     return event;
   }
 
-  /** Resolves once every event emitted so far is journalled and published. */
+  /** Resolves once every event emitted so far is journalled and published, skipping the window. */
   async flushed(): Promise<void> {
-    while (this.writing) await this.writing;
+    while (this.writing) {
+      this.hurry?.();
+      await this.writing;
+    }
   }
 
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
         await nextTurn();
-        const wait = this.lastWrite + GROUP_COMMIT_MS - performance.now();
-        if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
+        await this.window();
         this.lastWrite = performance.now();
         const batch = this.queue;
         this.queue = [];
@@ -85,5 +89,18 @@ export class EventPipeline {
     } finally {
       this.writing = undefined;
     }
+  }
+
+  /** Waits until `GROUP_COMMIT_MS` after the last write, unless `flushed` hurries it. */
+  private async window(): Promise<void> {
+    const wait = this.lastWrite + GROUP_COMMIT_MS - performance.now();
+    if (wait <= 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      this.hurry = resolve;
+      timer = setTimeout(resolve, wait);
+    });
+    clearTimeout(timer);
+    this.hurry = undefined;
   }
 }

@@ -22,6 +22,13 @@ export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_MAX_DEPTH = 5;
 /** forEach items in flight per node when the node sets no `concurrency`. */
 export const DEFAULT_ITEM_CONCURRENCY = 4;
+/**
+ * Nodes dispatched back to back without waiting (instant nodes settle synchronously) before the
+ * loop lets the event loop run: stop requests, approvals and the host's own traffic get a turn.
+ */
+const SYNC_STREAK = 500;
+
+const yieldTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Resolved = { ok: true; input: unknown; items?: unknown[] } | { ok: false; error: NodeError };
 type ParseResult = NonNullable<NonNullable<PlannedNode['staticParams']>['parsed']>;
@@ -33,6 +40,13 @@ export function newRunId(now: number): string {
   const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const random = Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0');
   return `${stamp}-${random}`;
+}
+
+/** The INVALID_INPUT error of params that failed the action's schema, naming the first bad field. */
+function invalidInput(parsed: ParseResult & { success: false }): NodeError {
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `params.${issue.path.join('.')}` : 'params';
+  return new NodeError('INVALID_INPUT', `${where}: ${issue?.message ?? 'invalid'}`);
 }
 
 /**
@@ -118,12 +132,19 @@ class Run {
     } else {
       this.seed(this.plan.triggers[0]!);
     }
+    let streak = 0;
     while (!this.mustStop()) {
       const next = this.ready[this.head];
       if (next && this.running < this.limit()) {
         this.head++;
         const dispatching = this.dispatch(next);
-        if (dispatching) await dispatching;
+        if (dispatching) {
+          await dispatching;
+          streak = 0;
+        } else if (++streak >= SYNC_STREAK) {
+          await yieldTurn();
+          streak = 0;
+        }
         continue;
       }
       if (this.running === 0) break;
@@ -182,6 +203,7 @@ class Run {
   }
 
   private start(node: PlannedNode, input: unknown, items: unknown[] | undefined, overridden = false): void {
+    if (items === undefined && this.runInstant(node, node.spec!, input, overridden)) return;
     this.running++;
     this.execNode(node, input, items, overridden)
       .catch((err) => this.fail(node, asNodeError(err, this.abort.signal), 1, 0))
@@ -227,6 +249,44 @@ class Run {
     if (!compiled.ok) return Promise.reject(compiled.error);
     const scope = extra ? { ...this.scope, item: extra.item, index: extra.index } : this.scope;
     return evaluateValue(compiled.value, scope, this.options.expressionLimits ?? DEFAULT_EXPRESSION_LIMITS);
+  }
+
+  /**
+   * Instant nodes run here, with no attempt machinery: one call, no retry, and when the node
+   * answers synchronously no promise at all, which is what makes a long chain cheap. Returns false
+   * for the cases the general path handles (a timeout or credential set, a dry-run write).
+   */
+  private runInstant(node: PlannedNode, spec: NodeTypeSpec, input: unknown, overridden: boolean): boolean {
+    if (spec.timing !== 'instant' || node.node.timeoutMs !== undefined || node.node.credential) return false;
+    if (this.options.dryRun && spec.effect === 'write') return false;
+    const started = this.clock.now();
+    const parsed = this.parseInput(node, spec, input, !overridden);
+    if (!parsed.success) {
+      this.fail(node, invalidInput(parsed), 1, 0, { input });
+      return true;
+    }
+    let output: unknown;
+    try {
+      output = spec.run(new RunNodeContext(this, node.id, 1, this.abort, undefined, undefined), this.withRawParams(node, parsed.data));
+    } catch (err) {
+      this.fail(node, asNodeError(err, this.abort.signal), 1, this.clock.now() - started, { input });
+      return true;
+    }
+    if (!(output instanceof Promise)) {
+      this.succeed(node, output, this.route(node, output), 1, this.clock.now() - started, { input });
+      return true;
+    }
+    this.running++;
+    output
+      .then(
+        (value: unknown) => this.succeed(node, value, this.route(node, value), 1, this.clock.now() - started, { input }),
+        (err: unknown) => this.fail(node, asNodeError(err, this.abort.signal), 1, this.clock.now() - started, { input }),
+      )
+      .finally(() => {
+        this.running--;
+        this.wake?.();
+      });
+    return true;
   }
 
   /** Runs a node to its end (all attempts, all items) and settles it. */
@@ -293,11 +353,7 @@ class Run {
   /** Attempts with retries: full-jitter backoff, `Retry-After` honoured, 4xx never retried. */
   private async attempts(node: PlannedNode, spec: NodeTypeSpec, resolved: unknown, extra?: { item?: unknown; index?: number }, overridden = false): Promise<Attempted> {
     const parsed = this.parseInput(node, spec, resolved, extra === undefined && !overridden);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? `params.${issue.path.join('.')}` : 'params';
-      return { ok: false, error: new NodeError('INVALID_INPUT', `${where}: ${issue?.message ?? 'invalid'}`), attempt: 1 };
-    }
+    if (!parsed.success) return { ok: false, error: invalidInput(parsed), attempt: 1 };
     const input = this.withRawParams(node, parsed.data);
     const policy = { ...DEFAULT_RETRY, ...node.node.retry };
     const timeoutMs = attemptTimeout(node.node.timeoutMs, spec);
@@ -311,7 +367,7 @@ class Run {
         const error = asNodeError(err, this.abort.signal);
         const code = error.code === 'UNKNOWN_OUTCOME' && spec.idempotent ? 'NETWORK' : error.code;
         const decision = nextRetry(attempt, code, policy, error.retryAfterMs, this.options.random);
-        if (!decision.retry || this.abort.signal.aborted) return { ok: false, error, attempt };
+        if (!decision.retry || spec.timing === 'instant' || this.abort.signal.aborted) return { ok: false, error, attempt };
         this.emit({ type: 'node.retrying', nodeId: node.id, attempt, delayMs: decision.delayMs, error: toErrorInfo(error) });
         try {
           await this.clock.sleep(decision.delayMs, this.abort.signal);

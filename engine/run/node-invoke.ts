@@ -39,7 +39,7 @@ export function invokeWithDeadline(
   track: (cancel: CancelAttempt) => () => void,
 ): Promise<unknown> {
   if (run.signal.aborted) return Promise.reject(asNodeError(undefined, run.signal));
-  if (spec.timing === 'instant' && timeoutMs === undefined) return spec.run(makeContext(run), input);
+  if (spec.timing === 'instant' && timeoutMs === undefined) return Promise.resolve(spec.run(makeContext(run), input));
   return new Attempt(spec, input, makeContext, clock, timeoutMs, track).settled;
 }
 
@@ -70,7 +70,7 @@ class Attempt {
     this.stopTimer = timeoutMs === undefined ? undefined : clock.timer(timeoutMs, () => this.expire());
     let running: Promise<unknown>;
     try {
-      running = spec.run(makeContext(this.controller), input);
+      running = Promise.resolve(spec.run(makeContext(this.controller), input));
     } catch (err) {
       running = Promise.reject(err);
     }

@@ -33,6 +33,6 @@ export const conditionNode: NodeTypeSpec<z.output<typeof input>, ConditionOutput
     if (condition === 'true' || condition === 'false') {
       ctx.log('warn', `condition is the text "${condition}", which casts to true; write the template alone ({{ expr }}) to get a boolean`);
     }
-    return Promise.resolve({ result: toBoolean(condition) });
+    return { result: toBoolean(condition) };
   },
 };

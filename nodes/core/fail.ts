@@ -26,6 +26,7 @@ export const failNode: NodeTypeSpec<z.output<typeof input>, never> = {
   ports: () => ['error'],
   timing: 'instant',
   idempotent: true,
-  run: (_ctx, { message, code }) =>
-    Promise.reject(new NodeError('FAILED', message, code === undefined ? {} : { details: { code } })),
+  run: (_ctx, { message, code }) => {
+    throw new NodeError('FAILED', message, code === undefined ? {} : { details: { code } });
+  },
 };

@@ -23,5 +23,5 @@ export const setNode: NodeTypeSpec<z.output<typeof input>, SetOutput> = {
   ports: () => ['out', 'error'],
   timing: 'instant',
   idempotent: true,
-  run: (_ctx, params) => Promise.resolve(params.values),
+  run: (_ctx, params) => params.values,
 };

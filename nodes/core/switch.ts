@@ -61,5 +61,5 @@ export const switchNode: NodeTypeSpec<z.output<typeof input>, SwitchOutput> = {
   route: (output) => output.case,
   timing: 'instant',
   idempotent: true,
-  run: (_ctx, { value, cases }) => Promise.resolve({ value, case: matchCase(value, cases) }),
+  run: (_ctx, { value, cases }) => ({ value, case: matchCase(value, cases) }),
 };

@@ -23,5 +23,5 @@ export const manualTrigger: NodeTypeSpec<z.output<typeof input>, unknown> = {
   ports: () => ['out'],
   timing: 'instant',
   idempotent: true,
-  run: (ctx, params) => Promise.resolve(ctx.trigger ?? params.sample ?? {}),
+  run: (ctx, params) => ctx.trigger ?? params.sample ?? {},
 };

@@ -31,5 +31,5 @@ export const webhookTrigger: NodeTypeSpec<z.output<typeof input>, unknown> = {
   ports: () => ['out'],
   timing: 'instant',
   idempotent: true,
-  run: (ctx) => Promise.resolve(ctx.trigger),
+  run: (ctx) => ctx.trigger,
 };

@@ -28,7 +28,8 @@ function spec<I = unknown, O = unknown>(partial: Partial<NodeTypeSpec<I, O>> & P
 }
 
 /**
- * A small registry for executor tests: a trigger, an instant `set`, a scripted `call` whose
+ * A small registry for executor tests: a trigger, an instant `set` (and `now`, its synchronous
+ * twin), a scripted `call` whose
  * params say how many attempts fail and how, a `condition`, a `write` with an example, a `hang`.
  */
 export function testRegistry(calls: Calls = { log: [] }): NodeRegistry {
@@ -36,6 +37,17 @@ export function testRegistry(calls: Calls = { log: [] }): NodeRegistry {
   return createRegistry([
     spec({ type: 'trigger.manual@1', kind: 'trigger', timing: 'instant', ports: () => ['out'], run: async (ctx) => ctx.trigger }),
     spec({ type: 'test.set@1', timing: 'instant', input: z.object({ values: z.record(z.string(), z.unknown()).default({}) }), run: async (ctx, input) => (record(ctx, input), input.values) }),
+    // Answers synchronously, as the core instant nodes do; `throw` makes it throw synchronously.
+    spec({
+      type: 'test.now@1',
+      timing: 'instant',
+      input: z.object({ values: z.record(z.string(), z.unknown()).default({}), throw: z.string().optional() }),
+      run: (ctx, input) => {
+        record(ctx, input);
+        if (input.throw !== undefined) throw new NodeError('VENDOR', input.throw);
+        return input.values;
+      },
+    }),
     spec({
       type: 'test.call@1',
       input: z.object({

@@ -101,6 +101,48 @@ describe('executor: graph semantics', () => {
   });
 });
 
+describe('executor: instant nodes', () => {
+  it('settles a synchronous node in one event carrying its input, reading the node before it', async () => {
+    const pb = playbook(
+      [T, { id: 'a', type: 'test.now@1', params: { values: { n: '{{ trigger.n + 1 }}' } } }, { id: 'b', type: 'test.now@1', params: { values: { n: '{{ nodes.a.output.n * 10 }}' } } }],
+      ['t->a', 'a->b'],
+    );
+    const { state, events } = await run(pb, { trigger: { n: 1 } });
+    expect(state.output).toEqual({ n: 20 });
+    const ofB = events.filter((e) => 'nodeId' in e && e.nodeId === 'b').map((e) => e.type);
+    expect(ofB).toEqual(['node.succeeded']);
+    expect(events.find((e) => e.type === 'node.succeeded' && e.nodeId === 'b')).toMatchObject({ input: { values: { n: 20 } }, attempt: 1 });
+  });
+
+  it('never retries an instant node: the same input fails the same way', async () => {
+    const pb = playbook([T, { id: 'a', type: 'test.now@1', params: { throw: 'boom' } }, { id: 'h', type: 'test.now@1' }], ['t->a', 'a:error->h']);
+    const { state, ran } = await run(pb);
+    expect(ran).toEqual(['a', 'h']);
+    expect(state.nodes.a).toMatchObject({ status: 'failed', attempt: 1, error: { code: 'VENDOR', message: 'boom' } });
+    expect(state.status).toBe('succeeded');
+  });
+
+  it('reports bad params of an instant node as INVALID_INPUT naming the field', async () => {
+    const pb = playbook([T, { id: 'a', type: 'test.now@1', params: { values: 'not an object' } }], ['t->a']);
+    const { state } = await run(pb);
+    expect(state.error).toMatchObject({ nodeId: 'a', code: 'INVALID_INPUT' });
+    expect(state.error?.message).toMatch(/^params\.values:/);
+  });
+
+  it('lets the event loop in during a long synchronous chain, so a stop is heard', async () => {
+    const length = 5_000;
+    const nodes = [T, ...Array.from({ length }, (_, i) => ({ id: `n${i}`, type: 'test.now@1' }))];
+    const edges = Array.from({ length }, (_, i) => `${i === 0 ? 't' : `n${i - 1}`}->n${i}`);
+    const handle = startRun({ playbook: playbook(nodes, edges), registry: testRegistry(), clock: new FakeClock() });
+    setImmediate(() => handle.debug.stop('enough'));
+    const state = await handle.done;
+    expect(state.status).toBe('cancelled');
+    const settled = Object.values(state.nodes).filter((n) => n.status === 'succeeded').length;
+    expect(settled).toBeGreaterThan(0);
+    expect(settled).toBeLessThan(length);
+  });
+});
+
 describe('executor: failures and retries', () => {
   it('honours Retry-After on a 429 and succeeds on the next attempt', async () => {
     const pb = playbook([T, { id: 'vt', type: 'test.call@1', params: { failTimes: 1, code: 'RATE_LIMITED', retryAfterMs: 2000 } }], ['t->vt']);

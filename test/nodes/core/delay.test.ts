@@ -7,7 +7,7 @@ describe('core.delay', () => {
   it('waits on the run clock', async () => {
     const { ctx, clock } = fakeContext();
     let done = false;
-    const pending = delayNode.run(ctx, { ms: 5_000 }).then((output) => {
+    const pending = Promise.resolve(delayNode.run(ctx, { ms: 5_000 })).then((output) => {
       done = true;
       return output;
     });

@@ -113,7 +113,7 @@ describe('core.http', () => {
   it('maps error statuses to node errors without leaking the credential', async () => {
     server = await startTestServer((_req, res) => sendJson(res, 401, { message: 'bad token tok-abcdef' }));
     const { ctx } = fakeContext({ credentials: { token: 'tok-abcdef' } });
-    const error = await httpNode.run(ctx, params({ url: `${server.url}/x`, auth: 'bearer' })).catch((e: unknown) => e);
+    const error = await Promise.resolve(httpNode.run(ctx, params({ url: `${server.url}/x`, auth: 'bearer' }))).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'AUTH', status: 401 });
     expect((error as Error).message).toBe(`${new URL(server.url).host} 401 bad token ***`);
   });

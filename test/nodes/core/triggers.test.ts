@@ -5,19 +5,19 @@ import { webhookTrigger } from '../../../nodes/core/trigger-webhook.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 
 describe('triggers', () => {
-  it('output the trigger event and have only an out port', async () => {
+  it('output the trigger event at once and have only an out port', () => {
     const { ctx } = fakeContext({ trigger: { alert: 'A-7' } });
     for (const spec of [manualTrigger, webhookTrigger, scheduleTrigger]) {
       expect(spec.kind).toBe('trigger');
       expect(spec.ports({})).toEqual(['out']);
-      await expect(spec.run(ctx, {} as never)).resolves.toEqual({ alert: 'A-7' });
+      expect(spec.run(ctx, {} as never)).toEqual({ alert: 'A-7' });
     }
   });
 
-  it('manual falls back to its sample when started without an event', async () => {
+  it('manual falls back to its sample when started without an event', () => {
     const { ctx } = fakeContext({ trigger: undefined });
-    await expect(manualTrigger.run(ctx, { sample: { ip: '203.0.113.7' } })).resolves.toEqual({ ip: '203.0.113.7' });
-    await expect(manualTrigger.run(ctx, {})).resolves.toEqual({});
+    expect(manualTrigger.run(ctx, { sample: { ip: '203.0.113.7' } })).toEqual({ ip: '203.0.113.7' });
+    expect(manualTrigger.run(ctx, {})).toEqual({});
   });
 
   it('webhook checks its path, method and header name', () => {

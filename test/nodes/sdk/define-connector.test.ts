@@ -134,7 +134,7 @@ describe('defineConnector', () => {
     );
     const spec = virustotal().specs[0]!;
     const { ctx } = fakeContext({ credentials: { baseUrl: server.url, apiKey: 'k-123456' } });
-    const error = await spec.run(ctx, { ip: '1.1.1.1' }).catch((e: unknown) => e);
+    const error = await Promise.resolve(spec.run(ctx, { ip: '1.1.1.1' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeError);
     expect(error).toMatchObject({ code: 'AUTH', status: 401, message: 'VirusTotal 401 WrongCredentialsError: Wrong API key' });
   });
