@@ -79,7 +79,7 @@ export const HTTP_CREDENTIAL_BINDING = { connector: 'http', required: false, sch
 /** One generic REST call: auth from the bound `http` credential, errors mapped like any connector's. */
 export async function runHttp(ctx: NodeContext, params: HttpParams): Promise<HttpOutput> {
   const credentials = credentialsOf(ctx.credentials);
-  const url = targetUrl(params.url, credentials.baseUrl, params.auth !== 'none');
+  const url = resolvedUrl(params.url, credentials.baseUrl, params.auth !== 'none');
   const options: HttpClientOptions = {
     vendor: url.host,
     connectorId: 'http',
@@ -88,7 +88,7 @@ export async function runHttp(ctx: NodeContext, params: HttpParams): Promise<Htt
     secrets: secretValues(ctx.credentials, HTTP_SECRETS),
     rejectUnauthorized: credentials.rejectUnauthorized,
     timeoutMs: params.timeoutMs,
-    now: () => ctx.clock.now(),
+    clock: ctx.clock,
     ...authSettings(params, credentials),
   };
   const response = await sendRequest(options, {
@@ -101,6 +101,23 @@ export async function runHttp(ctx: NodeContext, params: HttpParams): Promise<Htt
     responseType: params.responseType,
   });
   return { status: response.status, headers: plainHeaders(response.headers), body: response.data };
+}
+
+/** Resolved URLs by credential origin and raw URL: a node calls the same URL run after run. */
+const resolvedUrls = new Map<string, { href: string; host: string }>();
+const MAX_RESOLVED_URLS = 1_000;
+
+/** `targetUrl`, remembered: parsing a URL costs more than the rest of the call's set-up. */
+function resolvedUrl(raw: string, baseUrl: string | undefined, sendsCredential: boolean): { href: string; host: string } {
+  const key = `${sendsCredential ? 1 : 0}${baseUrl ?? ''}\n${raw}`;
+  let resolved = resolvedUrls.get(key);
+  if (resolved === undefined) {
+    const url = targetUrl(raw, baseUrl, sendsCredential);
+    resolved = { href: url.href, host: url.host };
+    if (resolvedUrls.size >= MAX_RESOLVED_URLS) resolvedUrls.clear();
+    resolvedUrls.set(key, resolved);
+  }
+  return resolved;
 }
 
 const parsedCredentials = new WeakMap<object, HttpCredentials>();

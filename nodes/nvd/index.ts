@@ -64,7 +64,7 @@ export function nvdErrorCode(status: number, message: string | undefined): NodeE
 /** The NodeError for a failed NVD answer: the SDK's message and Retry-After, NVD's own error class. */
 function nvdFailure(ctx: ConnectorContext, response: AxiosResponse): NodeError {
   const headers = plainHeaders(response.headers);
-  const context = { vendor: 'NVD', connectorId: 'nvd', vendorError: nvdError, secrets: secretValues(ctx.credentials, nvdCredentials), now: () => ctx.clock.now() };
+  const context = { vendor: 'NVD', connectorId: 'nvd', vendorError: nvdError, secrets: secretValues(ctx.credentials, nvdCredentials), clock: ctx.clock };
   const base = statusError(response.status, response.data, headers, context, response.statusText);
   const code = nvdErrorCode(response.status, nvdError(response.status, response.data, headers));
   if (code === undefined) return base;

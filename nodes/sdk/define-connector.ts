@@ -198,7 +198,7 @@ function bindingFor(
         vendorError: def.vendorError,
         secrets: secretFields.length === 0 ? undefined : secretValues(ctx.credentials, { secretFields }),
         maxContentLength: def.maxContentLength,
-        now: () => ctx.clock.now(),
+        clock: ctx.clock,
       };
     },
   };

@@ -1,6 +1,7 @@
 import axios from 'axios';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, CreateAxiosDefaults, RawAxiosRequestHeaders } from 'axios';
 import pkg from '../../package.json' with { type: 'json' };
+import type { Clock } from '../../engine/ports.ts';
 import { agentsFor } from './http-agents.ts';
 import { toNodeError } from './http-errors.ts';
 import type { ErrorContext, VendorErrorExtractor } from './http-errors.ts';
@@ -33,7 +34,8 @@ export interface HttpClientOptions extends HttpSettings {
   secrets?: readonly string[];
   /** Response (and request body) size cap in bytes. */
   maxContentLength?: number;
-  now?: () => number;
+  /** Reads `Retry-After` dates against the run's clock (tests use a fake one). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 /** Per-request timeout when the connector sets none; the node's own deadline still applies on top. */
@@ -90,22 +92,38 @@ export async function sendRequest<T = unknown>(
   }
 }
 
-/** Per-call config layered over the shared instance; the call's own values win over the connector's. */
+/**
+ * Per-call config layered over the shared instance; the call's own values win over the
+ * connector's. Only keys that carry a value are set: axios merges every key it is given, per
+ * request, so a lean config is a cheaper call.
+ */
 export function requestConfig(options: HttpClientOptions, config: AxiosRequestConfig): AxiosRequestConfig {
-  const headers: RawAxiosRequestHeaders = { ...userHeaders(options), ...(config.headers as RawAxiosRequestHeaders) };
-  if (options.idempotencyKey !== undefined && !isIdempotentRead(config.method)) {
-    headers['Idempotency-Key'] = options.idempotencyKey;
+  const request: AxiosRequestConfig = {};
+  if (options.baseURL !== undefined) request.baseURL = options.baseURL;
+  if (options.timeoutMs !== undefined) request.timeout = options.timeoutMs;
+  if (options.auth !== undefined) request.auth = options.auth;
+  if (options.signal !== undefined) request.signal = options.signal;
+  request.sensitiveHeaders = sensitiveHeaderNames(options);
+  for (const key of Object.keys(config) as (keyof AxiosRequestConfig)[]) {
+    if (config[key] !== undefined) (request as Record<string, unknown>)[key] = config[key];
   }
-  return {
-    baseURL: options.baseURL,
-    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    auth: options.auth,
-    signal: options.signal,
-    sensitiveHeaders: sensitiveHeaderNames(options),
-    ...config,
-    params: options.params === undefined ? config.params : { ...options.params, ...config.params },
-    headers,
-  };
+  const params = options.params === undefined ? config.params : { ...options.params, ...config.params };
+  if (params === undefined) delete request.paramsSerializer;
+  else request.params = params;
+  const headers = callHeaders(options, config);
+  if (headers === undefined) delete request.headers;
+  else request.headers = headers;
+  return request;
+}
+
+/** The connector's headers, the call's, and `Idempotency-Key` on writes; undefined when none. */
+function callHeaders(options: HttpClientOptions, config: AxiosRequestConfig): RawAxiosRequestHeaders | undefined {
+  const own = config.headers as RawAxiosRequestHeaders | undefined;
+  const key = options.idempotencyKey !== undefined && !isIdempotentRead(config.method) ? options.idempotencyKey : undefined;
+  if (options.headers === undefined && own === undefined && key === undefined) return undefined;
+  const headers: RawAxiosRequestHeaders = { ...options.headers, ...own };
+  if (key !== undefined) headers['Idempotency-Key'] = key;
+  return headers;
 }
 
 function isIdempotentRead(method: string | undefined): boolean {
@@ -142,10 +160,13 @@ function userHeaders(options: HttpClientOptions): Record<string, string> {
   return options.headers === undefined ? {} : options.headers;
 }
 
-/** Auth-bearing headers are dropped when a redirect leaves the vendor's origin. */
+/** Always dropped when a redirect leaves the vendor's origin (one shared list; axios only reads it). */
+const AUTH_HEADERS: readonly string[] = Object.freeze(['authorization', 'cookie', 'proxy-authorization']);
+
+/** Auth-bearing headers, plus the connector's own (an API key header), are dropped on such redirects. */
 function sensitiveHeaderNames(options: HttpClientOptions): string[] {
-  const names = options.headers === undefined ? [] : Object.keys(options.headers);
-  return ['authorization', 'cookie', 'proxy-authorization', ...names];
+  if (options.headers === undefined) return AUTH_HEADERS as string[];
+  return [...AUTH_HEADERS, ...Object.keys(options.headers)];
 }
 
 function errorContext(options: HttpClientOptions): ErrorContext {
@@ -156,7 +177,7 @@ function errorContext(options: HttpClientOptions): ErrorContext {
     vendorError: options.vendorError,
     secrets: options.secrets,
     signal: options.signal,
-    now: options.now,
+    clock: options.clock,
   };
 }
 

@@ -3,6 +3,7 @@ import { NodeError } from '../../engine/errors.ts';
 import type { NodeErrorCode } from '../../engine/errors.ts';
 import { classifyStatus, classifyTransportError } from '../../engine/run/classify.ts';
 import { parseRetryAfter } from '../../engine/run/retry.ts';
+import type { Clock } from '../../engine/ports.ts';
 
 /** Pulls the vendor's own one-line message out of an error body (e.g. VirusTotal's `{error:{code,message}}`). */
 export type VendorErrorExtractor = (
@@ -24,7 +25,7 @@ export interface ErrorContext {
   secrets?: readonly string[];
   /** The run's signal: its reason tells a stop from a node timeout. */
   signal?: AbortSignal;
-  now?: () => number;
+  clock?: Pick<Clock, 'now'>;
 }
 
 const IDEMPOTENT_METHODS = new Set(['get', 'head', 'options', 'put', 'delete', 'trace']);
@@ -63,7 +64,7 @@ export function statusError(
   const detail = context.vendorError?.(status, body, headers) ?? defaultVendorMessage(body) ?? statusText;
   const message = oneLine(`${context.vendor} ${status}${detail ? ` ${detail}` : ''}`);
   const retryAfterMs =
-    code === 'RATE_LIMITED' || status === 503 ? retryAfterFromHeaders(headers, (context.now ?? Date.now)()) : undefined;
+    code === 'RATE_LIMITED' || status === 503 ? retryAfterFromHeaders(headers, context.clock?.now() ?? Date.now()) : undefined;
   return new NodeError(code, redact(message, context.secrets), {
     status,
     retryAfterMs,

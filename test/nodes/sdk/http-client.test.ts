@@ -97,7 +97,7 @@ describe('createHttpClient', () => {
     const now = Date.UTC(2026, 0, 1, 12, 0, 0);
     const later = new Date(now + 30_000).toUTCString();
     const s = await serve((_req, res) => sendJson(res, 429, {}, { 'retry-after': later }));
-    const error = await failure(createHttpClient(options(s.url, { now: () => now })).get('/x'));
+    const error = await failure(createHttpClient(options(s.url, { clock: { now: () => now } })).get('/x'));
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.retryAfterMs).toBe(30_000);
   });
@@ -105,7 +105,7 @@ describe('createHttpClient', () => {
   it('reads vendor rate-limit reset headers when Retry-After is absent', async () => {
     const now = Date.UTC(2026, 0, 1, 12, 0, 0);
     const s = await serve((_req, res) => sendJson(res, 429, {}, { 'x-rate-limit-reset': String(now / 1000 + 12) }));
-    const error = await failure(createHttpClient(options(s.url, { now: () => now })).get('/x'));
+    const error = await failure(createHttpClient(options(s.url, { clock: { now: () => now } })).get('/x'));
     expect(error.retryAfterMs).toBe(12_000);
   });
 
