@@ -4,6 +4,17 @@ import type { Clock } from './ports.ts';
 export type Effect = 'read' | 'write';
 export type Decision = 'approved' | 'rejected' | 'expired';
 
+/**
+ * A minimal abort signal, for libraries that take a generic one (axios does): the same
+ * cancellation as `NodeContext.signal` at a fraction of a real AbortSignal's cost.
+ */
+export interface Cancellation {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** What a node implementation receives besides its resolved input. */
 export interface NodeContext {
   runId: string;
@@ -11,8 +22,10 @@ export interface NodeContext {
   /** 1-based attempt number. */
   attempt: number;
   dryRun: boolean;
-  /** Aborts on stop, on the node's timeout, or when the run is cancelled. */
+  /** Aborts on stop, on the node's timeout, or when the run is cancelled. Created when first read. */
   signal: AbortSignal;
+  /** The same cancellation, cheaper: pass this one to HTTP clients (the SDK does). */
+  cancellation: Cancellation;
   clock: Clock;
   /** The bound credential's values; never logged, never reachable from expressions. */
   credentials?: Record<string, unknown>;

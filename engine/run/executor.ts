@@ -2,12 +2,13 @@ import { NodeError, toErrorInfo, type NodeErrorInfo } from '../errors.ts';
 import { DEFAULT_EXPRESSION_LIMITS, type ExpressionScope } from '../expressions/types.ts';
 import { compileValue, evaluateValue } from '../expressions/template.ts';
 import { createRedactor } from '../journal/redact.ts';
-import type { Decision, NodeContext, NodeTypeSpec } from '../node-type.ts';
+import type { Cancellation, Decision, NodeContext, NodeTypeSpec } from '../node-type.ts';
 import { systemClock, type Clock } from '../ports.ts';
 import { DebugGate } from './debug-gate.ts';
 import { EventPipeline } from './event-pipeline.ts';
 import type { PauseReason, RunEvent, RunEventBody } from './events.ts';
-import { asNodeError, attemptTimeout, invokeWithDeadline, type CancelAttempt } from './node-invoke.ts';
+import { CancellationSource } from './cancellation.ts';
+import { asNodeError, attemptTimeout, invokeWithDeadline, type CallScope, type CancelAttempt } from './node-invoke.ts';
 import { planFor, type Compiled, type Plan, type PlannedNode } from './plan.ts';
 import { reserveToken, type TokenBucket } from './rate-limit.ts';
 import { isEdgeTaken, joinDecision, pauseReason, type Settlement } from './readiness.ts';
@@ -61,6 +62,10 @@ class Run {
   readonly pipeline: EventPipeline;
   readonly gate: DebugGate;
   readonly abort = new AbortController();
+  /** Cancelled with `abort` on stop: what instant nodes (and nodes' HTTP calls) watch. */
+  readonly cancellation = new CancellationSource();
+  /** What instant nodes run under: the run's own signal and cancellation. */
+  readonly callScope: CallScope = { signal: this.abort.signal, cancellation: this.cancellation };
   readonly scope: ExpressionScope;
   private readonly pendingIn: Int32Array;
   private readonly takenIn: Int32Array;
@@ -267,7 +272,7 @@ class Run {
     }
     let output: unknown;
     try {
-      output = spec.run(new RunNodeContext(this, node.id, 1, this.abort, undefined, undefined), this.withRawParams(node, parsed.data));
+      output = spec.run(new RunNodeContext(this, node.id, 1, this.callScope, undefined, undefined), this.withRawParams(node, parsed.data));
     } catch (err) {
       this.fail(node, asNodeError(err, this.abort.signal), 1, this.clock.now() - started, { input });
       return true;
@@ -361,7 +366,7 @@ class Run {
     for (let attempt = 1; ; attempt++) {
       try {
         if (this.options.rateLimits?.[spec.connector]) await this.rateLimit(spec);
-        const output = await invokeWithDeadline(spec, input, (controller) => new RunNodeContext(this, node.id, attempt, controller, credentials, extra), this.abort, this.clock, timeoutMs, this.track);
+        const output = await invokeWithDeadline(spec, input, (scope) => new RunNodeContext(this, node.id, attempt, scope, credentials, extra), this.callScope, this.clock, timeoutMs, this.track);
         return { ok: true, output, attempt };
       } catch (err) {
         const error = asNodeError(err, this.abort.signal);
@@ -539,6 +544,7 @@ class Run {
     this.stopped = true;
     const cancelled = new NodeError('CANCELLED', reason);
     this.abort.abort(cancelled);
+    this.cancellation.cancel(cancelled);
     for (const cancel of this.attemptsInFlight) cancel(cancelled);
     if (this.gate.paused) this.gate.resume({ action: 'stop' });
     this.wake?.();
@@ -601,7 +607,7 @@ class RunNodeContext implements NodeContext {
     private readonly run: Run,
     readonly nodeId: string,
     readonly attempt: number,
-    private readonly controller: AbortController,
+    private readonly scope: CallScope,
     credentials: Record<string, unknown> | undefined,
     private readonly extra: { item?: unknown; index?: number } | undefined,
   ) {
@@ -615,7 +621,11 @@ class RunNodeContext implements NodeContext {
 
   /** Read lazily: creating an AbortSignal costs more than most of an attempt's bookkeeping. */
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.scope.signal;
+  }
+
+  get cancellation(): Cancellation {
+    return this.scope.cancellation;
   }
 
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {

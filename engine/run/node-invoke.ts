@@ -1,6 +1,7 @@
 import { NodeError } from '../errors.ts';
-import type { NodeContext, NodeTypeSpec } from '../node-type.ts';
+import type { Cancellation, NodeContext, NodeTypeSpec } from '../node-type.ts';
 import type { Clock } from '../ports.ts';
+import { CancellationSource } from './cancellation.ts';
 
 /** Default budget of one attempt of an I/O node whose playbook entry sets no `timeoutMs`. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -14,8 +15,14 @@ export function attemptTimeout(timeoutMs: number | undefined, spec: NodeTypeSpec
 /** Stops one attempt in flight: aborts its signal and settles it with `reason`. */
 export type CancelAttempt = (reason: NodeError) => void;
 
+/** How a node call can be stopped: its AbortSignal (made on first read) and the cheap equivalent. */
+export interface CallScope {
+  readonly signal: AbortSignal;
+  readonly cancellation: Cancellation;
+}
+
 /** Turns whatever a node threw into a NodeError, preferring the abort reason when aborted. */
-export function asNodeError(err: unknown, signal: AbortSignal): NodeError {
+export function asNodeError(err: unknown, signal: { readonly aborted: boolean; readonly reason: unknown }): NodeError {
   if (signal.aborted && signal.reason instanceof NodeError) return signal.reason;
   if (err instanceof NodeError) return err;
   if (signal.aborted) return new NodeError('CANCELLED', 'the run was stopped');
@@ -23,30 +30,31 @@ export function asNodeError(err: unknown, signal: AbortSignal): NodeError {
 }
 
 /**
- * Runs one attempt of a node under its own AbortController, which the run cancels on stop
- * (through `track`) and the attempt's deadline cancels with a TIMEOUT error. A cancelled attempt
- * settles at once, so a node that ignores its signal still cannot hang the run. The usual path,
- * an attempt that ends by itself, costs no abort event and no listener, and the controller's
- * signal is only created if the node reads it: that is most node calls.
+ * Runs one attempt of a node in its own call scope, which the run cancels on stop (through
+ * `track`) and the attempt's deadline cancels with a TIMEOUT error. A cancelled attempt settles
+ * at once, so a node that ignores its signal still cannot hang the run. The usual path, an attempt
+ * that ends by itself, costs no abort event and no listener, and no AbortSignal unless the node
+ * reads `ctx.signal`: that is most node calls.
  */
 export function invokeWithDeadline(
   spec: NodeTypeSpec,
   input: unknown,
-  makeContext: (controller: AbortController) => NodeContext,
-  run: AbortController,
+  makeContext: (scope: CallScope) => NodeContext,
+  run: CallScope,
   clock: Clock,
   timeoutMs: number | undefined,
   track: (cancel: CancelAttempt) => () => void,
 ): Promise<unknown> {
-  if (run.signal.aborted) return Promise.reject(asNodeError(undefined, run.signal));
+  if (run.cancellation.aborted) return Promise.reject(asNodeError(undefined, run.cancellation));
   if (spec.timing === 'instant' && timeoutMs === undefined) return Promise.resolve(spec.run(makeContext(run), input));
   return new Attempt(spec, input, makeContext, clock, timeoutMs, track).settled;
 }
 
 /** One attempt in flight: settles once, by the node's own result, its deadline or the run's stop. */
-class Attempt {
+class Attempt implements CallScope {
   readonly settled: Promise<unknown>;
-  private readonly controller = new AbortController();
+  readonly cancellation = new CancellationSource();
+  private controller: AbortController | undefined;
   private resolve!: (output: unknown) => void;
   private reject!: (error: NodeError) => void;
   private done = false;
@@ -56,7 +64,7 @@ class Attempt {
   constructor(
     spec: NodeTypeSpec,
     input: unknown,
-    makeContext: (controller: AbortController) => NodeContext,
+    makeContext: (scope: CallScope) => NodeContext,
     clock: Clock,
     private readonly timeoutMs: number | undefined,
     track: (cancel: CancelAttempt) => () => void,
@@ -70,7 +78,7 @@ class Attempt {
     this.stopTimer = timeoutMs === undefined ? undefined : clock.timer(timeoutMs, () => this.expire());
     let running: Promise<unknown>;
     try {
-      running = Promise.resolve(spec.run(makeContext(this.controller), input));
+      running = Promise.resolve(spec.run(makeContext(this), input));
     } catch (err) {
       running = Promise.reject(err);
     }
@@ -78,6 +86,15 @@ class Attempt {
       (output) => this.succeed(output),
       (err: unknown) => this.fail(err),
     );
+  }
+
+  /** A real AbortSignal, made on first read and already aborted if the attempt was cancelled. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.cancellation.aborted) this.controller.abort(this.cancellation.reason);
+    }
+    return this.controller.signal;
   }
 
   /** Marks the attempt over; false when it already was. */
@@ -94,12 +111,13 @@ class Attempt {
   }
 
   private fail(err: unknown): void {
-    if (this.end()) this.reject(asNodeError(err, this.controller.signal));
+    if (this.end()) this.reject(asNodeError(err, this.cancellation));
   }
 
   private cancel(reason: NodeError): void {
     if (!this.end()) return;
-    this.controller.abort(reason);
+    this.cancellation.cancel(reason);
+    this.controller?.abort(reason);
     this.reject(reason);
   }
 

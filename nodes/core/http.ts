@@ -79,11 +79,11 @@ export const HTTP_CREDENTIAL_BINDING = { connector: 'http', required: false, sch
 /** One generic REST call: auth from the bound `http` credential, errors mapped like any connector's. */
 export async function runHttp(ctx: NodeContext, params: HttpParams): Promise<HttpOutput> {
   const credentials = credentialsOf(ctx.credentials);
-  const url = resolvedUrl(params.url, credentials.baseUrl, params.auth !== 'none');
+  const url = resolvedUrl(params, credentials.baseUrl);
   const options: HttpClientOptions = {
     vendor: url.host,
     connectorId: 'http',
-    signal: ctx.signal,
+    signal: ctx.cancellation,
     idempotencyKey: ctx.idempotencyKey,
     secrets: secretValues(ctx.credentials, HTTP_SECRETS),
     rejectUnauthorized: credentials.rejectUnauthorized,
@@ -103,20 +103,17 @@ export async function runHttp(ctx: NodeContext, params: HttpParams): Promise<Htt
   return { status: response.status, headers: plainHeaders(response.headers), body: response.data };
 }
 
-/** Resolved URLs by credential origin and raw URL: a node calls the same URL run after run. */
-const resolvedUrls = new Map<string, { href: string; host: string }>();
-const MAX_RESOLVED_URLS = 1_000;
+/** The last URL resolved for a params object: a node's static params are the same object run after run. */
+const resolvedUrls = new WeakMap<object, { raw: string; baseUrl: string | undefined; sendsCredential: boolean; href: string; host: string }>();
 
-/** `targetUrl`, remembered: parsing a URL costs more than the rest of the call's set-up. */
-function resolvedUrl(raw: string, baseUrl: string | undefined, sendsCredential: boolean): { href: string; host: string } {
-  const key = `${sendsCredential ? 1 : 0}${baseUrl ?? ''}\n${raw}`;
-  let resolved = resolvedUrls.get(key);
-  if (resolved === undefined) {
-    const url = targetUrl(raw, baseUrl, sendsCredential);
-    resolved = { href: url.href, host: url.host };
-    if (resolvedUrls.size >= MAX_RESOLVED_URLS) resolvedUrls.clear();
-    resolvedUrls.set(key, resolved);
-  }
+/** `targetUrl`, remembered per params object: parsing a URL costs more than the rest of the call's set-up. */
+function resolvedUrl(params: HttpParams, baseUrl: string | undefined): { href: string; host: string } {
+  const sendsCredential = params.auth !== 'none';
+  const known = resolvedUrls.get(params);
+  if (known !== undefined && known.raw === params.url && known.baseUrl === baseUrl && known.sendsCredential === sendsCredential) return known;
+  const url = targetUrl(params.url, baseUrl, sendsCredential);
+  const resolved = { raw: params.url, baseUrl, sendsCredential, href: url.href, host: url.host };
+  resolvedUrls.set(params, resolved);
   return resolved;
 }
 

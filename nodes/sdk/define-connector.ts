@@ -192,7 +192,7 @@ function bindingFor(
         ...settings,
         vendor: def.name,
         connectorId: def.id,
-        signal: ctx.signal,
+        signal: ctx.cancellation,
         idempotencyKey: ctx.idempotencyKey,
         idempotent,
         vendorError: def.vendorError,

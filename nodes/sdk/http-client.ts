@@ -1,6 +1,7 @@
 import axios from 'axios';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, CreateAxiosDefaults, RawAxiosRequestHeaders } from 'axios';
 import pkg from '../../package.json' with { type: 'json' };
+import type { Cancellation } from '../../engine/node-type.ts';
 import type { Clock } from '../../engine/ports.ts';
 import { agentsFor } from './http-agents.ts';
 import { toNodeError } from './http-errors.ts';
@@ -24,7 +25,8 @@ export interface HttpClientOptions extends HttpSettings {
   vendor: string;
   /** Connector id: keys the shared keep-alive agents and tags errors. */
   connectorId: string;
-  signal?: AbortSignal;
+  /** The call's cancellation (`ctx.cancellation`; an AbortSignal works too). */
+  signal?: Cancellation;
   /** Sent as `Idempotency-Key` on every non-GET request. */
   idempotencyKey?: string;
   /** The action is safe to repeat whatever the method (affects transport-error classification). */

@@ -3,6 +3,7 @@ import { NodeError } from '../../engine/errors.ts';
 import type { NodeErrorCode } from '../../engine/errors.ts';
 import { classifyStatus, classifyTransportError } from '../../engine/run/classify.ts';
 import { parseRetryAfter } from '../../engine/run/retry.ts';
+import type { Cancellation } from '../../engine/node-type.ts';
 import type { Clock } from '../../engine/ports.ts';
 
 /** Pulls the vendor's own one-line message out of an error body (e.g. VirusTotal's `{error:{code,message}}`). */
@@ -24,7 +25,7 @@ export interface ErrorContext {
   /** Values scrubbed from every message (the credential's secrets). */
   secrets?: readonly string[];
   /** The run's signal: its reason tells a stop from a node timeout. */
-  signal?: AbortSignal;
+  signal?: Cancellation;
   clock?: Pick<Clock, 'now'>;
 }
 
@@ -115,7 +116,7 @@ function requestErrorCode(systemCode: string | undefined): NodeErrorCode | undef
  * The error for an aborted call: the signal's own NodeError when the executor gave one (a node timeout),
  * TIMEOUT for `AbortSignal.timeout`, CANCELLED otherwise (the run was stopped).
  */
-export function abortError(signal: AbortSignal | undefined, vendor = 'request'): NodeError {
+export function abortError(signal: Cancellation | AbortSignal | undefined, vendor = 'request'): NodeError {
   const reason: unknown = signal?.reason;
   if (reason instanceof NodeError) return reason;
   if (reason instanceof Error && reason.name === 'TimeoutError') {

@@ -29,6 +29,7 @@ export function fakeContext(overrides: Partial<NodeContext> = {}): FakeContext {
     attempt: 1,
     dryRun: false,
     signal: controller.signal,
+    cancellation: controller.signal,
     clock,
     idempotencyKey: 'run-1:node_1',
     trigger: { alert: 'A-1' },
