@@ -116,19 +116,37 @@ export function redactKeys(value: unknown, keys?: readonly string[]): unknown {
  * Words every default sensitive field name contains (separators may sit between words, as in
  * `pass_word` or `x-api-key`, not inside them).
  */
-const SENSITIVE_WORDS = /pass|secret|api|token|auth|cookie|private|session/i;
+const SENSITIVE_WORDS = /pass|secret|api|token|auth|cookie|private|session/gi;
 
-/** The same words inside a JSON key (a string followed by `:`), not a value such as a URL. */
-const SENSITIVE_KEY_IN_JSON = /"(?:[^"\\]|\\.)*(?:pass|secret|api|token|auth|cookie|private|session)(?:[^"\\]|\\.)*":/i;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COLON = 58;
 
 /**
- * Whether JSON text (as `JSON.stringify` writes it) may hold a field `redactKeys` would blank.
- * False means it holds none (short of a separator inside a word, `to_ken`), so a journal can skip
- * the walk for almost every event. The plain word scan is the fast path; keys are only looked for
- * when a word appears, so values such as `https://vendor/api/v3/…` do not force a walk.
+ * Whether compact JSON text (as `JSON.stringify` writes it) may hold a field `redactKeys` would
+ * blank. False means it holds none (short of a separator inside a word, `to_ken`), so a journal
+ * can skip the walk for almost every event. Each sensitive word found is followed to the end of
+ * its string: only a key (a string followed by `:`) counts, so values such as
+ * `https://vendor/api/v3/…` do not force a walk.
  */
 export function mayHoldSensitiveKey(json: string): boolean {
-  return SENSITIVE_WORDS.test(json) && SENSITIVE_KEY_IN_JSON.test(json);
+  SENSITIVE_WORDS.lastIndex = 0;
+  while (SENSITIVE_WORDS.exec(json) !== null) {
+    const close = closingQuote(json, SENSITIVE_WORDS.lastIndex);
+    if (close < 0 || json.charCodeAt(close + 1) === COLON) return true;
+    SENSITIVE_WORDS.lastIndex = close + 1;
+  }
+  return false;
+}
+
+/** Index of the quote that ends the JSON string `from` lies in, skipping escapes; -1 if none. */
+function closingQuote(json: string, from: number): number {
+  for (let i = from; i < json.length; i++) {
+    const code = json.charCodeAt(i);
+    if (code === BACKSLASH) i++;
+    else if (code === QUOTE) return i;
+  }
+  return -1;
 }
 
 /**

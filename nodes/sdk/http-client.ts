@@ -70,7 +70,7 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
     auth: options.auth,
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     signal: options.signal,
-    sensitiveHeaders: sensitiveHeaderNames(options),
+    sensitiveHeaders: sensitiveHeaderNames(options.headers),
   };
   const instance = axios.create(defaults);
   const context = errorContext(options);
@@ -105,16 +105,20 @@ export function requestConfig(options: HttpClientOptions, config: AxiosRequestCo
   if (options.timeoutMs !== undefined) request.timeout = options.timeoutMs;
   if (options.auth !== undefined) request.auth = options.auth;
   if (options.signal !== undefined) request.signal = options.signal;
-  request.sensitiveHeaders = sensitiveHeaderNames(options);
   for (const key of Object.keys(config) as (keyof AxiosRequestConfig)[]) {
+    if (key === 'params' || key === 'paramsSerializer' || key === 'headers') continue;
     if (config[key] !== undefined) (request as Record<string, unknown>)[key] = config[key];
   }
   const params = options.params === undefined ? config.params : { ...options.params, ...config.params };
-  if (params === undefined) delete request.paramsSerializer;
-  else request.params = params;
+  if (params !== undefined) {
+    request.params = params;
+    if (config.paramsSerializer !== undefined) request.paramsSerializer = config.paramsSerializer;
+  }
   const headers = callHeaders(options, config);
-  if (headers === undefined) delete request.headers;
-  else request.headers = headers;
+  if (headers !== undefined) {
+    request.headers = headers;
+    request.sensitiveHeaders = sensitiveHeaderNames(headers);
+  }
   return request;
 }
 
@@ -162,13 +166,16 @@ function userHeaders(options: HttpClientOptions): Record<string, string> {
   return options.headers === undefined ? {} : options.headers;
 }
 
-/** Always dropped when a redirect leaves the vendor's origin (one shared list; axios only reads it). */
-const AUTH_HEADERS: readonly string[] = Object.freeze(['authorization', 'cookie', 'proxy-authorization']);
+/** Always dropped when a redirect leaves the vendor's origin. */
+const AUTH_HEADERS: readonly string[] = ['authorization', 'cookie', 'proxy-authorization'];
 
-/** Auth-bearing headers, plus the connector's own (an API key header), are dropped on such redirects. */
-function sensitiveHeaderNames(options: HttpClientOptions): string[] {
-  if (options.headers === undefined) return AUTH_HEADERS as string[];
-  return [...AUTH_HEADERS, ...Object.keys(options.headers)];
+/**
+ * Headers dropped when a redirect leaves the vendor's origin: the auth-bearing ones and every
+ * header the call itself set (an API key header, a custom token). A call that sets none needs no
+ * list: axios already drops Authorization and Cookie, and basic auth, off-origin.
+ */
+function sensitiveHeaderNames(headers: Record<string, unknown> | undefined): string[] {
+  return headers === undefined ? [...AUTH_HEADERS] : [...AUTH_HEADERS, ...Object.keys(headers)];
 }
 
 function errorContext(options: HttpClientOptions): ErrorContext {

@@ -215,4 +215,25 @@ describe('sendRequest', () => {
     expect(error.code).toBe('NOT_FOUND');
     expect(error.message).toBe('Shodan 404 No information available for that IP.');
   });
+
+  it("drops the connector's and the call's own headers when a redirect leaves the origin, and keeps them on it", async () => {
+    const target = await startTestServer((_req, res) => sendJson(res, 200, { landed: true }));
+    try {
+      const s = await serve((req, res) => {
+        const next = req.url === '/away' ? `${target.url.replace('127.0.0.1', 'localhost')}/elsewhere` : '/landed';
+        if (req.url === '/landed') return sendJson(res, 200, { home: true });
+        res.writeHead(302, { location: next });
+        res.end();
+      });
+      const call = { url: '/away', headers: { 'X-Custom-Token': 'tok-1' } };
+      expect((await sendRequest(options(s.url), call)).data).toEqual({ landed: true });
+      expect(target.requests[0]?.headers['x-apikey']).toBeUndefined();
+      expect(target.requests[0]?.headers['x-custom-token']).toBeUndefined();
+      expect((await sendRequest(options(s.url), { ...call, url: '/here' })).data).toEqual({ home: true });
+      const landed = s.requests.find((r) => r.url === '/landed');
+      expect(landed?.headers).toMatchObject({ 'x-apikey': 'sekret-key-123', 'x-custom-token': 'tok-1' });
+    } finally {
+      await target.close();
+    }
+  });
 });
