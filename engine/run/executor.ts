@@ -8,7 +8,7 @@ import { DebugGate } from './debug-gate.ts';
 import { EventPipeline } from './event-pipeline.ts';
 import type { PauseReason, RunEvent, RunEventBody } from './events.ts';
 import { CancellationSource } from './cancellation.ts';
-import { asNodeError, attemptTimeout, invokeWithDeadline, type CallScope, type CancelAttempt } from './node-invoke.ts';
+import { asNodeError, attemptTimeout, invokeWithDeadline, type CallScope, type InFlightAttempt } from './node-invoke.ts';
 import { planFor, type Compiled, type Plan, type PlannedNode } from './plan.ts';
 import { reserveToken, type TokenBucket } from './rate-limit.ts';
 import { isEdgeTaken, joinDecision, pauseReason, type Settlement } from './readiness.ts';
@@ -79,11 +79,7 @@ class Run {
   private readonly credentialCache = new Map<string, Promise<Record<string, unknown> | undefined>>();
   private readonly buckets = new Map<string, TokenBucket>();
   /** The attempts in flight, cancelled together when the run stops. */
-  private readonly attemptsInFlight = new Set<CancelAttempt>();
-  private readonly track = (attempt: CancelAttempt): (() => void) => {
-    this.attemptsInFlight.add(attempt);
-    return () => this.attemptsInFlight.delete(attempt);
-  };
+  private readonly attemptsInFlight = new Set<InFlightAttempt>();
   private readonly approvals = new Map<string, (decision: Decision, by?: string, comment?: string) => void>();
   private readonly rerun: Set<string> | undefined;
   private readonly startedAt: number;
@@ -210,12 +206,13 @@ class Run {
   private start(node: PlannedNode, input: unknown, items: unknown[] | undefined, overridden = false): void {
     if (items === undefined && this.runInstant(node, node.spec!, input, overridden)) return;
     this.running++;
-    this.execNode(node, input, items, overridden)
-      .catch((err) => this.fail(node, asNodeError(err, this.abort.signal), 1, 0))
-      .finally(() => {
-        this.running--;
-        this.wake?.();
-      });
+    void this.execNode(node, input, items, overridden);
+  }
+
+  /** A node in flight has ended, whichever way: the loop may dispatch again. */
+  private ended(): void {
+    this.running--;
+    this.wake?.();
   }
 
   /** "Run from here" and resume: outside the re-run set, replay the earlier outcome. */
@@ -282,20 +279,31 @@ class Run {
       return true;
     }
     this.running++;
-    output
-      .then(
-        (value: unknown) => this.succeed(node, value, this.route(node, value), 1, this.clock.now() - started, { input }),
-        (err: unknown) => this.fail(node, asNodeError(err, this.abort.signal), 1, this.clock.now() - started, { input }),
-      )
-      .finally(() => {
-        this.running--;
-        this.wake?.();
-      });
+    output.then(
+      (value: unknown) => {
+        this.succeed(node, value, this.route(node, value), 1, this.clock.now() - started, { input });
+        this.ended();
+      },
+      (err: unknown) => {
+        this.fail(node, asNodeError(err, this.abort.signal), 1, this.clock.now() - started, { input });
+        this.ended();
+      },
+    );
     return true;
   }
 
-  /** Runs a node to its end (all attempts, all items) and settles it. */
+  /** Runs a node to its end (all attempts, all items), settles it, and tells the loop. Never rejects. */
   private async execNode(node: PlannedNode, input: unknown, items: unknown[] | undefined, overridden: boolean): Promise<void> {
+    try {
+      await this.runToEnd(node, input, items, overridden);
+    } catch (err) {
+      this.fail(node, asNodeError(err, this.abort.signal), 1, 0);
+    } finally {
+      this.ended();
+    }
+  }
+
+  private async runToEnd(node: PlannedNode, input: unknown, items: unknown[] | undefined, overridden: boolean): Promise<void> {
     const spec = node.spec!;
     const started = this.clock.now();
     if (this.options.dryRun && spec.effect === 'write') {
@@ -360,18 +368,17 @@ class Run {
     const parsed = this.parseInput(node, spec, resolved, extra === undefined && !overridden);
     if (!parsed.success) return { ok: false, error: invalidInput(parsed), attempt: 1 };
     const input = this.withRawParams(node, parsed.data);
-    const policy = { ...DEFAULT_RETRY, ...node.node.retry };
     const timeoutMs = attemptTimeout(node.node.timeoutMs, spec);
     const credentials = node.node.credential || spec.credentials?.required ? await this.credentialsFor(node, spec) : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
         if (this.options.rateLimits?.[spec.connector]) await this.rateLimit(spec);
-        const output = await invokeWithDeadline(spec, input, (scope) => new RunNodeContext(this, node.id, attempt, scope, credentials, extra), this.callScope, this.clock, timeoutMs, this.track);
+        const output = await invokeWithDeadline(spec, input, (scope) => new RunNodeContext(this, node.id, attempt, scope, credentials, extra), this.callScope, this.clock, timeoutMs, this.attemptsInFlight);
         return { ok: true, output, attempt };
       } catch (err) {
         const error = asNodeError(err, this.abort.signal);
         const code = error.code === 'UNKNOWN_OUTCOME' && spec.idempotent ? 'NETWORK' : error.code;
-        const decision = nextRetry(attempt, code, policy, error.retryAfterMs, this.options.random);
+        const decision = nextRetry(attempt, code, { ...DEFAULT_RETRY, ...node.node.retry }, error.retryAfterMs, this.options.random);
         if (!decision.retry || spec.timing === 'instant' || this.abort.signal.aborted) return { ok: false, error, attempt };
         this.emit({ type: 'node.retrying', nodeId: node.id, attempt, delayMs: decision.delayMs, error: toErrorInfo(error) });
         try {
@@ -393,7 +400,7 @@ class Run {
   }
 
   private withRawParams(node: PlannedNode, input: unknown): unknown {
-    if (Object.keys(node.rawParams).length === 0 || typeof input !== 'object' || input === null) return input;
+    if (node.rawParams === undefined || typeof input !== 'object' || input === null) return input;
     return { ...input, ...node.rawParams };
   }
 
@@ -545,7 +552,7 @@ class Run {
     const cancelled = new NodeError('CANCELLED', reason);
     this.abort.abort(cancelled);
     this.cancellation.cancel(cancelled);
-    for (const cancel of this.attemptsInFlight) cancel(cancelled);
+    for (const attempt of this.attemptsInFlight) attempt.cancel(cancelled);
     if (this.gate.paused) this.gate.resume({ action: 'stop' });
     this.wake?.();
   }

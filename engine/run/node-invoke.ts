@@ -12,8 +12,11 @@ export function attemptTimeout(timeoutMs: number | undefined, spec: NodeTypeSpec
   return spec.timing === undefined ? DEFAULT_TIMEOUT_MS : undefined;
 }
 
-/** Stops one attempt in flight: aborts its signal and settles it with `reason`. */
-export type CancelAttempt = (reason: NodeError) => void;
+/** An attempt in flight, as the run sees it: something to cancel when the run stops. */
+export interface InFlightAttempt {
+  /** Aborts the attempt's signal and settles it with `reason`. */
+  cancel(reason: NodeError): void;
+}
 
 /** How a node call can be stopped: its AbortSignal (made on first read) and the cheap equivalent. */
 export interface CallScope {
@@ -30,11 +33,11 @@ export function asNodeError(err: unknown, signal: { readonly aborted: boolean; r
 }
 
 /**
- * Runs one attempt of a node in its own call scope, which the run cancels on stop (through
- * `track`) and the attempt's deadline cancels with a TIMEOUT error. A cancelled attempt settles
- * at once, so a node that ignores its signal still cannot hang the run. The usual path, an attempt
- * that ends by itself, costs no abort event and no listener, and no AbortSignal unless the node
- * reads `ctx.signal`: that is most node calls.
+ * Runs one attempt of a node in its own call scope. The attempt sits in `inFlight` while it runs,
+ * so the run can cancel it on stop; its deadline cancels it with a TIMEOUT error. A cancelled
+ * attempt settles at once, so a node that ignores its signal still cannot hang the run. The usual
+ * path, an attempt that ends by itself, costs no abort event and no listener, and no AbortSignal
+ * unless the node reads `ctx.signal`: that is most node calls.
  */
 export function invokeWithDeadline(
   spec: NodeTypeSpec,
@@ -43,22 +46,21 @@ export function invokeWithDeadline(
   run: CallScope,
   clock: Clock,
   timeoutMs: number | undefined,
-  track: (cancel: CancelAttempt) => () => void,
+  inFlight: Set<InFlightAttempt>,
 ): Promise<unknown> {
   if (run.cancellation.aborted) return Promise.reject(asNodeError(undefined, run.cancellation));
   if (spec.timing === 'instant' && timeoutMs === undefined) return Promise.resolve(spec.run(makeContext(run), input));
-  return new Attempt(spec, input, makeContext, clock, timeoutMs, track).settled;
+  return new Attempt(spec, input, makeContext, clock, timeoutMs, inFlight).settled;
 }
 
 /** One attempt in flight: settles once, by the node's own result, its deadline or the run's stop. */
-class Attempt implements CallScope {
+class Attempt implements CallScope, InFlightAttempt {
   readonly settled: Promise<unknown>;
   readonly cancellation = new CancellationSource();
   private controller: AbortController | undefined;
   private resolve!: (output: unknown) => void;
   private reject!: (error: NodeError) => void;
   private done = false;
-  private readonly untrack: () => void;
   private readonly stopTimer: (() => void) | undefined;
 
   constructor(
@@ -67,14 +69,14 @@ class Attempt implements CallScope {
     makeContext: (scope: CallScope) => NodeContext,
     clock: Clock,
     private readonly timeoutMs: number | undefined,
-    track: (cancel: CancelAttempt) => () => void,
+    private readonly inFlight: Set<InFlightAttempt>,
   ) {
     this.settled = new Promise<unknown>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
+    inFlight.add(this);
     // Inline arrows, not arrow fields: no per-attempt function gets a name defined on it.
-    this.untrack = track((reason) => this.cancel(reason));
     this.stopTimer = timeoutMs === undefined ? undefined : clock.timer(timeoutMs, () => this.expire());
     let running: Promise<unknown>;
     try {
@@ -101,7 +103,7 @@ class Attempt implements CallScope {
   private end(): boolean {
     if (this.done) return false;
     this.done = true;
-    this.untrack();
+    this.inFlight.delete(this);
     this.stopTimer?.();
     return true;
   }
@@ -114,7 +116,7 @@ class Attempt implements CallScope {
     if (this.end()) this.reject(asNodeError(err, this.cancellation));
   }
 
-  private cancel(reason: NodeError): void {
+  cancel(reason: NodeError): void {
     if (!this.end()) return;
     this.cancellation.cancel(reason);
     this.controller?.abort(reason);

@@ -18,8 +18,8 @@ export interface PlannedNode {
   hasErrorEdge: boolean;
   /** The params the executor resolves before `run` (all but the spec's raw ones). */
   params: Compiled;
-  /** The params handed to the node unresolved. */
-  rawParams: Record<string, unknown>;
+  /** The params handed to the node unresolved; undefined when the node type keeps none raw. */
+  rawParams?: Record<string, unknown>;
   /** Set when the params hold no template: they need no evaluation, and are validated once. */
   staticParams?: { value: unknown; parsed?: { success: true; data: unknown } | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } } };
   forEach?: Compiled;
@@ -44,9 +44,9 @@ function compile(value: unknown, path: string): Compiled {
   }
 }
 
-function splitParams(node: PlaybookNode, spec: NodeTypeSpec | undefined): { resolved: Record<string, unknown>; raw: Record<string, unknown> } {
+function splitParams(node: PlaybookNode, spec: NodeTypeSpec | undefined): { resolved: Record<string, unknown>; raw?: Record<string, unknown> } {
   const rawKeys = spec?.rawParams;
-  if (!rawKeys || rawKeys.length === 0) return { resolved: node.params, raw: {} };
+  if (!rawKeys || rawKeys.length === 0) return { resolved: node.params };
   const resolved: Record<string, unknown> = {};
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node.params)) (rawKeys.includes(key) ? raw : resolved)[key] = value;
@@ -66,8 +66,8 @@ function planNode(node: PlaybookNode, index: number, registry: NodeRegistry): Pl
     join: node.join ?? 'any',
     hasErrorEdge: false,
     params: compile(resolved, 'params'),
-    rawParams: raw,
   };
+  if (raw !== undefined) planned.rawParams = raw;
   if (node.forEach !== undefined) planned.forEach = compile(node.forEach, 'forEach');
   if (planned.params.ok && isStaticValue(planned.params.value)) planned.staticParams = { value: resolved };
   return planned;
