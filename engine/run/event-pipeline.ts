@@ -1,13 +1,8 @@
 import type { JournalPort } from '../ports.ts';
 import type { RunEvent, RunEventBody } from './events.ts';
+import { nextTurn } from './next-turn.ts';
 
 type Listener = (event: RunEvent) => void;
-
-/** Resolves after the current turn of the event loop, once its microtasks and I/O callbacks ran. */
-const nextTurn: () => Promise<void> =
-  typeof setImmediate === 'function'
-    ? () => new Promise<void>((resolve) => setImmediate(resolve))
-    : () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
  * Shortest gap between two journal writes of a busy run. Events arriving meanwhile wait (on a

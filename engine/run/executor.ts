@@ -8,6 +8,7 @@ import { DebugGate } from './debug-gate.ts';
 import { EventPipeline } from './event-pipeline.ts';
 import type { PauseReason, RunEvent, RunEventBody } from './events.ts';
 import { CancellationSource } from './cancellation.ts';
+import { nextTurn } from './next-turn.ts';
 import { asNodeError, attemptTimeout, invokeWithDeadline, type CallScope, type InFlightAttempt } from './node-invoke.ts';
 import { planFor, type Compiled, type Plan, type PlannedNode } from './plan.ts';
 import { reserveToken, type TokenBucket } from './rate-limit.ts';
@@ -28,8 +29,6 @@ export const DEFAULT_ITEM_CONCURRENCY = 4;
  * loop lets the event loop run: stop requests, approvals and the host's own traffic get a turn.
  */
 const SYNC_STREAK = 500;
-
-const yieldTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Resolved = { ok: true; input: unknown; items?: unknown[] } | { ok: false; error: NodeError };
 type ParseResult = NonNullable<NonNullable<PlannedNode['staticParams']>['parsed']>;
@@ -143,7 +142,7 @@ class Run {
           await dispatching;
           streak = 0;
         } else if (++streak >= SYNC_STREAK) {
-          await yieldTurn();
+          await nextTurn();
           streak = 0;
         }
         continue;
@@ -271,25 +270,27 @@ class Run {
     try {
       output = spec.run(new RunNodeContext(this, node.id, 1, this.callScope, undefined, undefined), this.withRawParams(node, parsed.data));
     } catch (err) {
-      this.fail(node, asNodeError(err, this.abort.signal), 1, this.clock.now() - started, { input });
+      this.settleInstant(node, started, input, false, err);
       return true;
     }
     if (!(output instanceof Promise)) {
-      this.succeed(node, output, this.route(node, output), 1, this.clock.now() - started, { input });
+      this.settleInstant(node, started, input, true, output);
       return true;
     }
     this.running++;
     output.then(
-      (value: unknown) => {
-        this.succeed(node, value, this.route(node, value), 1, this.clock.now() - started, { input });
-        this.ended();
-      },
-      (err: unknown) => {
-        this.fail(node, asNodeError(err, this.abort.signal), 1, this.clock.now() - started, { input });
-        this.ended();
-      },
+      (value: unknown) => this.settleInstant(node, started, input, true, value, true),
+      (err: unknown) => this.settleInstant(node, started, input, false, err, true),
     );
     return true;
+  }
+
+  /** An instant node's one event: its outcome with its input; `inFlight` when the loop counted it running. */
+  private settleInstant(node: PlannedNode, started: number, input: unknown, ok: boolean, result: unknown, inFlight = false): void {
+    const durationMs = this.clock.now() - started;
+    if (ok) this.succeed(node, result, this.route(node, result), 1, durationMs, { input });
+    else this.fail(node, asNodeError(result, this.abort.signal), 1, durationMs, { input });
+    if (inFlight) this.ended();
   }
 
   /** Runs a node to its end (all attempts, all items), settles it, and tells the loop. Never rejects. */
