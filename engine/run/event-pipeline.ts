@@ -24,6 +24,8 @@ export class EventPipeline {
   private lastWrite = Number.NEGATIVE_INFINITY;
   /** Ends the current group-commit wait early: set while one runs, called by `flushed`. */
   private hurry: (() => void) | undefined;
+  /** Someone waits in `flushed`: no group-commit wait until everything is written. */
+  private urgent = false;
   private readonly listeners = new Set<Listener>();
   /** Set when the journal refused a write: the run must stop, as it can no longer be audited. */
   failure: unknown;
@@ -58,9 +60,12 @@ export class EventPipeline {
 
   /** Resolves once every event emitted so far is journalled and published, skipping the window. */
   async flushed(): Promise<void> {
-    while (this.writing) {
-      this.hurry?.();
-      await this.writing;
+    this.urgent = true;
+    this.hurry?.();
+    try {
+      while (this.writing) await this.writing;
+    } finally {
+      this.urgent = false;
     }
   }
 
@@ -89,7 +94,7 @@ export class EventPipeline {
   /** Waits until `GROUP_COMMIT_MS` after the last write, unless `flushed` hurries it. */
   private async window(): Promise<void> {
     const wait = this.lastWrite + GROUP_COMMIT_MS - performance.now();
-    if (wait <= 0) return;
+    if (wait <= 0 || this.urgent) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await new Promise<void>((resolve) => {
       this.hurry = resolve;
