@@ -9,7 +9,7 @@ type Listener = (event: RunEvent) => void;
  * real timer, whatever the run's clock) and share the next write: a chain of quick API calls costs
  * one write per window instead of one per node, and nobody watching a canvas sees 2 ms.
  */
-export const GROUP_COMMIT_MS = 2;
+const GROUP_COMMIT_MS = 2;
 
 /**
  * Stamps, journals and then publishes a run's events. Group commit: the events of one turn of the

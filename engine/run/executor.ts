@@ -7,9 +7,9 @@ import { systemClock, type Clock } from '../ports.ts';
 import { DebugGate } from './debug-gate.ts';
 import { EventPipeline } from './event-pipeline.ts';
 import type { PauseReason, RunEvent, RunEventBody } from './events.ts';
-import { CancellationSource } from './cancellation.ts';
+import { CancellationSource, type CallScope } from './cancellation.ts';
 import { nextTurn } from './next-turn.ts';
-import { asNodeError, attemptTimeout, invokeWithDeadline, type CallScope, type InFlightAttempt } from './node-invoke.ts';
+import { asNodeError, attemptTimeout, invokeWithDeadline, type InFlightAttempt } from './node-invoke.ts';
 import { planFor, type Compiled, type Plan, type PlannedNode } from './plan.ts';
 import { reserveToken, type TokenBucket } from './rate-limit.ts';
 import { isEdgeTaken, joinDecision, pauseReason, type Settlement } from './readiness.ts';
@@ -60,11 +60,8 @@ class Run {
   readonly state: RunState;
   readonly pipeline: EventPipeline;
   readonly gate: DebugGate;
-  readonly abort = new AbortController();
-  /** Cancelled with `abort` on stop: what instant nodes (and nodes' HTTP calls) watch. */
+  /** Cancelled on stop: what instant nodes run under, and what waits of the run watch. */
   readonly cancellation = new CancellationSource();
-  /** What instant nodes run under: the run's own signal and cancellation. */
-  readonly callScope: CallScope = { signal: this.abort.signal, cancellation: this.cancellation };
   readonly scope: ExpressionScope;
   private readonly pendingIn: Int32Array;
   private readonly takenIn: Int32Array;
@@ -268,7 +265,7 @@ class Run {
     }
     let output: unknown;
     try {
-      output = spec.run(new RunNodeContext(this, node.id, 1, this.callScope, undefined, undefined), this.withRawParams(node, parsed.data));
+      output = spec.run(new RunNodeContext(this, node.id, 1, this.cancellation, undefined, undefined), this.withRawParams(node, parsed.data));
     } catch (err) {
       this.settleInstant(node, started, input, false, err);
       return true;
@@ -289,7 +286,7 @@ class Run {
   private settleInstant(node: PlannedNode, started: number, input: unknown, ok: boolean, result: unknown, inFlight = false): void {
     const durationMs = this.clock.now() - started;
     if (ok) this.succeed(node, result, this.route(node, result), 1, durationMs, { input });
-    else this.fail(node, asNodeError(result, this.abort.signal), 1, durationMs, { input });
+    else this.fail(node, asNodeError(result, this.cancellation), 1, durationMs, { input });
     if (inFlight) this.ended();
   }
 
@@ -298,7 +295,7 @@ class Run {
     try {
       await this.runToEnd(node, input, items, overridden);
     } catch (err) {
-      this.fail(node, asNodeError(err, this.abort.signal), 1, 0);
+      this.fail(node, asNodeError(err, this.cancellation), 1, 0);
     } finally {
       this.ended();
     }
@@ -332,7 +329,7 @@ class Run {
     let failed: { error: NodeError; attempt: number; index: number } | undefined;
     let maxAttempt = 1;
     const worker = async (): Promise<void> => {
-      while (!failed && !this.abort.signal.aborted && nextIndex < items.length) {
+      while (!failed && !this.cancellation.aborted && nextIndex < items.length) {
         const index = nextIndex++;
         const extra = { item: items[index], index };
         let input: unknown;
@@ -360,7 +357,7 @@ class Run {
       const itemError = new NodeError(error.code, `item ${failed.index}: ${error.message}`, error);
       return this.fail(node, itemError, failed.attempt, durationMs);
     }
-    if (this.abort.signal.aborted) return this.fail(node, asNodeError(undefined, this.abort.signal), maxAttempt, durationMs);
+    if (this.cancellation.aborted) return this.fail(node, asNodeError(undefined, this.cancellation), maxAttempt, durationMs);
     this.succeed(node, results, 'out', maxAttempt, durationMs);
   }
 
@@ -374,18 +371,18 @@ class Run {
     for (let attempt = 1; ; attempt++) {
       try {
         if (this.options.rateLimits?.[spec.connector]) await this.rateLimit(spec);
-        const output = await invokeWithDeadline(spec, input, (scope) => new RunNodeContext(this, node.id, attempt, scope, credentials, extra), this.callScope, this.clock, timeoutMs, this.attemptsInFlight);
+        const output = await invokeWithDeadline(spec, input, (scope) => new RunNodeContext(this, node.id, attempt, scope, credentials, extra), this.cancellation, this.clock, timeoutMs, this.attemptsInFlight);
         return { ok: true, output, attempt };
       } catch (err) {
-        const error = asNodeError(err, this.abort.signal);
+        const error = asNodeError(err, this.cancellation);
         const code = error.code === 'UNKNOWN_OUTCOME' && spec.idempotent ? 'NETWORK' : error.code;
         const decision = nextRetry(attempt, code, { ...DEFAULT_RETRY, ...node.node.retry }, error.retryAfterMs, this.options.random);
-        if (!decision.retry || spec.timing === 'instant' || this.abort.signal.aborted) return { ok: false, error, attempt };
+        if (!decision.retry || spec.timing === 'instant' || this.cancellation.aborted) return { ok: false, error, attempt };
         this.emit({ type: 'node.retrying', nodeId: node.id, attempt, delayMs: decision.delayMs, error: toErrorInfo(error) });
         try {
-          await this.clock.sleep(decision.delayMs, this.abort.signal);
+          await this.clock.sleep(decision.delayMs, this.cancellation.signal);
         } catch {
-          return { ok: false, error: asNodeError(undefined, this.abort.signal), attempt };
+          return { ok: false, error: asNodeError(undefined, this.cancellation), attempt };
         }
       }
     }
@@ -410,7 +407,7 @@ class Run {
     if (!limit || spec.timing === 'instant') return;
     const { bucket, waitMs } = reserveToken(this.buckets.get(spec.connector), limit, this.clock.now());
     this.buckets.set(spec.connector, bucket);
-    if (waitMs > 0) await this.clock.sleep(waitMs, this.abort.signal);
+    if (waitMs > 0) await this.clock.sleep(waitMs, this.cancellation.signal);
   }
 
   /** Resolves a node's credential slot once per run and registers its secrets for redaction. */
@@ -551,7 +548,6 @@ class Run {
     if (this.stopped) return;
     this.stopped = true;
     const cancelled = new NodeError('CANCELLED', reason);
-    this.abort.abort(cancelled);
     this.cancellation.cancel(cancelled);
     for (const attempt of this.attemptsInFlight) attempt.cancel(cancelled);
     if (this.gate.paused) this.gate.resume({ action: 'stop' });
@@ -569,7 +565,7 @@ class Run {
     this.mustStop();
     const status = this.failure ? 'failed' : this.stopped ? 'cancelled' : 'succeeded';
     const durationMs = this.clock.now() - this.startedAt;
-    const error = this.failure ?? (this.stopped ? { code: 'CANCELLED' as const, message: String((this.abort.signal.reason as Error | undefined)?.message ?? 'stopped') } : undefined);
+    const error = this.failure ?? (this.stopped ? { code: 'CANCELLED' as const, message: String((this.cancellation.reason as Error | undefined)?.message ?? 'stopped') } : undefined);
     this.emit({ type: 'run.finished', status, durationMs, ...(error ? { error } : {}), ...(status === 'succeeded' ? { output: this.output() } : {}) });
     await this.pipeline.flushed();
     return this.state;

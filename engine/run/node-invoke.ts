@@ -1,7 +1,7 @@
 import { NodeError } from '../errors.ts';
-import type { Cancellation, NodeContext, NodeTypeSpec } from '../node-type.ts';
+import type { NodeContext, NodeTypeSpec } from '../node-type.ts';
 import type { Clock } from '../ports.ts';
-import { CancellationSource } from './cancellation.ts';
+import { CancellationSource, type CallScope } from './cancellation.ts';
 
 /** Default budget of one attempt of an I/O node whose playbook entry sets no `timeoutMs`. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -16,12 +16,6 @@ export function attemptTimeout(timeoutMs: number | undefined, spec: NodeTypeSpec
 export interface InFlightAttempt {
   /** Aborts the attempt's signal and settles it with `reason`. */
   cancel(reason: NodeError): void;
-}
-
-/** How a node call can be stopped: its AbortSignal (made on first read) and the cheap equivalent. */
-export interface CallScope {
-  readonly signal: AbortSignal;
-  readonly cancellation: Cancellation;
 }
 
 /** Turns whatever a node threw into a NodeError, preferring the abort reason when aborted. */
@@ -54,10 +48,9 @@ export function invokeWithDeadline(
 }
 
 /** One attempt in flight: settles once, by the node's own result, its deadline or the run's stop. */
-class Attempt implements CallScope, InFlightAttempt {
+class Attempt implements InFlightAttempt {
   readonly settled: Promise<unknown>;
-  readonly cancellation = new CancellationSource();
-  private controller: AbortController | undefined;
+  private readonly scope = new CancellationSource();
   private resolve!: (output: unknown) => void;
   private reject!: (error: NodeError) => void;
   private done = false;
@@ -80,7 +73,7 @@ class Attempt implements CallScope, InFlightAttempt {
     this.stopTimer = timeoutMs === undefined ? undefined : clock.timer(timeoutMs, () => this.expire());
     let running: Promise<unknown>;
     try {
-      running = Promise.resolve(spec.run(makeContext(this), input));
+      running = Promise.resolve(spec.run(makeContext(this.scope), input));
     } catch (err) {
       running = Promise.reject(err);
     }
@@ -88,15 +81,6 @@ class Attempt implements CallScope, InFlightAttempt {
       (output) => this.succeed(output),
       (err: unknown) => this.fail(err),
     );
-  }
-
-  /** A real AbortSignal, made on first read and already aborted if the attempt was cancelled. */
-  get signal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      if (this.cancellation.aborted) this.controller.abort(this.cancellation.reason);
-    }
-    return this.controller.signal;
   }
 
   /** Marks the attempt over; false when it already was. */
@@ -113,13 +97,12 @@ class Attempt implements CallScope, InFlightAttempt {
   }
 
   private fail(err: unknown): void {
-    if (this.end()) this.reject(asNodeError(err, this.cancellation));
+    if (this.end()) this.reject(asNodeError(err, this.scope));
   }
 
   cancel(reason: NodeError): void {
     if (!this.end()) return;
-    this.cancellation.cancel(reason);
-    this.controller?.abort(reason);
+    this.scope.cancel(reason);
     this.reject(reason);
   }
 

@@ -246,13 +246,17 @@ function openJournal(
     let data: Buffer;
     try {
       data = Buffer.from(encode(events), 'utf8');
-      if (durability === 'process') {
-        writeAllSync(fd, data);
-        return WRITTEN;
-      }
     } catch (err) {
-      if (durability === 'process') failure = err;
       return Promise.reject(err);
+    }
+    if (durability === 'process') {
+      try {
+        writeAllSync(fd, data);
+      } catch (err) {
+        failure = err;
+        return Promise.reject(err);
+      }
+      return WRITTEN;
     }
     const written = new Promise<void>((resolve, reject) => {
       queue.push({ data, resolve, reject });

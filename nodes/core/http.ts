@@ -103,16 +103,15 @@ export async function runHttp(ctx: NodeContext, params: HttpParams): Promise<Htt
   return { status: response.status, headers: plainHeaders(response.headers), body: response.data };
 }
 
-/** The last URL resolved for a params object: a node's static params are the same object run after run. */
-const resolvedUrls = new WeakMap<object, { raw: string; baseUrl: string | undefined; sendsCredential: boolean; href: string; host: string }>();
+/** The last URL resolved for a params object (static params are the same object run after run), by credential origin. */
+const resolvedUrls = new WeakMap<HttpParams, { baseUrl: string | undefined; href: string; host: string }>();
 
 /** `targetUrl`, remembered per params object: parsing a URL costs more than the rest of the call's set-up. */
 function resolvedUrl(params: HttpParams, baseUrl: string | undefined): { href: string; host: string } {
-  const sendsCredential = params.auth !== 'none';
   const known = resolvedUrls.get(params);
-  if (known !== undefined && known.raw === params.url && known.baseUrl === baseUrl && known.sendsCredential === sendsCredential) return known;
-  const url = targetUrl(params.url, baseUrl, sendsCredential);
-  const resolved = { raw: params.url, baseUrl, sendsCredential, href: url.href, host: url.host };
+  if (known !== undefined && known.baseUrl === baseUrl) return known;
+  const url = targetUrl(params.url, baseUrl, params.auth !== 'none');
+  const resolved = { baseUrl, href: url.href, host: url.host };
   resolvedUrls.set(params, resolved);
   return resolved;
 }

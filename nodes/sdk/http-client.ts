@@ -115,6 +115,7 @@ export function requestConfig(options: HttpClientOptions, config: AxiosRequestCo
     if (config.paramsSerializer !== undefined) request.paramsSerializer = config.paramsSerializer;
   }
   const headers = callHeaders(options, config);
+  // A call that sets no header needs no list: axios already drops Authorization, Cookie and basic auth off-origin.
   if (headers !== undefined) {
     request.headers = headers;
     request.sensitiveHeaders = sensitiveHeaderNames(headers);
@@ -171,8 +172,7 @@ const AUTH_HEADERS: readonly string[] = ['authorization', 'cookie', 'proxy-autho
 
 /**
  * Headers dropped when a redirect leaves the vendor's origin: the auth-bearing ones and every
- * header the call itself set (an API key header, a custom token). A call that sets none needs no
- * list: axios already drops Authorization and Cookie, and basic auth, off-origin.
+ * header the call itself set (an API key header, a custom token).
  */
 function sensitiveHeaderNames(headers: Record<string, unknown> | undefined): string[] {
   return headers === undefined ? [...AUTH_HEADERS] : [...AUTH_HEADERS, ...Object.keys(headers)];
