@@ -22,7 +22,7 @@ export const CHANNELS = {
 export const PORT_MESSAGE = 'switchboard:port';
 
 /** Largest playbook file the shell reads or writes: the contract's limit on `playbooks.import`. */
-export const MAX_PLAYBOOK_BYTES = 10_000_000;
+export { MAX_PLAYBOOK_BYTES } from '../host/protocol/limits.ts';
 
 /** A playbook file's name (no folder) and its text, as `playbooks.import` takes them. */
 export interface PlaybookFile {

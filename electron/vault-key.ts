@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HostInfo } from '../host/protocol/contract.ts';
-import { KEY_BYTES, keyFileProvider, type KeyProvider } from '../host/vault/key-provider.ts';
+import { KEY_BYTES, KEY_FILE_NAME, keyFileProvider, type KeyProtection, type KeyProvider } from '../host/vault/key-provider.ts';
 import type { Settings } from './settings.ts';
-
-/** How the vault key is protected, as `host.info` reports it to the UI. */
-export type KeyProtection = HostInfo['vault']['protection'];
 
 /** A key provider that also says how well the key is protected, for the UI. */
 export interface ShellKeyProvider extends KeyProvider {
@@ -80,7 +76,7 @@ function decryptKey(safeStorage: SafeStorageLike, stored: string, workspace: str
  * safeStorage cannot encrypt at all, a new key file, and the UI is told which.
  */
 export function chooseKeyProvider(options: { safeStorage: SafeStorageLike; settings: Settings; workspace: string; platform?: NodeJS.Platform }): ShellKeyProvider {
-  const keyFile = path.join(options.workspace, 'vault.key');
+  const keyFile = path.join(options.workspace, KEY_FILE_NAME);
   const hasSafeKey = options.settings.get('vaultKeys')[options.workspace] !== undefined;
   if (!hasSafeKey && (fs.existsSync(keyFile) || !options.safeStorage.isEncryptionAvailable())) {
     const provider = keyFileProvider(keyFile);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { startLab, type Lab } from '../lab/lab.ts';
 import { labVendors } from '../lab/vendors.ts';
 import { createHost, type Host, type HostOptions } from './host.ts';
-import type { EventFrame, ResponseFrame, ServerFrame } from './protocol/contract.ts';
+import type { EventFrame, ServerFrame } from './protocol/contract.ts';
 import { dispatch } from './protocol/dispatch.ts';
 import { oneLineMessage } from './protocol/host-error.ts';
 import { encodeFrame, MAX_FRAME_BYTES } from './server/server.ts';
@@ -58,11 +58,14 @@ export interface ElectronHostDeps {
   log?: (line: string) => void;
 }
 
-/** The vault key main decrypted, as a KeyProvider; the kind is safeStorage's unless it was the workspace's key file. */
+/**
+ * The vault key main decrypted, as a KeyProvider; the kind is safeStorage's unless it was the
+ * workspace's key file, and the protection is the shell's word (it knows a keyring-less Linux).
+ */
 function fixedKeyProvider(init: InitMessage): KeyProvider {
   const key = Buffer.from(init.key, 'base64');
   const kind = init.vault.protection === 'key-file' || init.vault.protection === 'environment' ? init.vault.protection : 'safe-storage';
-  return { kind, detail: init.vault.detail, getKey: async () => key };
+  return { kind, protection: init.vault.protection, detail: init.vault.detail, getKey: async () => key };
 }
 
 /** Hosts of the connectors' `docsUrl`s (https only): the external links main may open. */
@@ -79,27 +82,8 @@ export function docsHosts(host: Host): string[] {
   return [...hosts].sort();
 }
 
-/**
- * `host.info` with the shell's word on the vault key: the desktop shell knows whether safeStorage
- * really protects it (`plain-text-fallback` on a Linux desktop without a keyring).
- */
-export function withShellVault(frame: ResponseFrame, method: string | undefined, vault: InitMessage['vault']): ResponseFrame {
-  if (method !== 'host.info' || !('result' in frame) || typeof frame.result !== 'object' || frame.result === null) return frame;
-  return { ...frame, result: { ...frame.result, vault } };
-}
-
-/** The method a request frame names, read without trusting it (dispatch validates the frame itself). */
-function methodOf(text: string): string | undefined {
-  try {
-    const method = (JSON.parse(text) as { method?: unknown } | null)?.method;
-    return typeof method === 'string' ? method : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Serves one renderer connection on `port` until it closes. */
-export function servePort(port: HostPort, host: Host, vault: InitMessage['vault'], log: (line: string) => void): void {
+export function servePort(port: HostPort, host: Host, log: (line: string) => void): void {
   let open = true;
   const send = (frame: ServerFrame): void => {
     if (!open) return;
@@ -110,8 +94,7 @@ export function servePort(port: HostPort, host: Host, vault: InitMessage['vault'
   port.on('message', ({ data }) => {
     if (typeof data !== 'string') return send({ id: null, error: { code: 'BAD_FRAME', message: 'frames must be text (JSON)' } });
     if (Buffer.byteLength(data) > MAX_FRAME_BYTES) return send({ id: null, error: { code: 'BAD_FRAME', message: `frames must be at most ${MAX_FRAME_BYTES} bytes` } });
-    const method = methodOf(data);
-    void dispatch(data, host.context, (name, err) => log(`switchboard host: ${name} failed: ${oneLineMessage(err)}`)).then((frame) => send(withShellVault(frame, method, vault)));
+    void dispatch(data, host.context, (name, err) => log(`switchboard host: ${name} failed: ${oneLineMessage(err)}`)).then(send);
   });
   port.on('close', () => {
     open = false;
@@ -143,7 +126,7 @@ export function runElectronHost(parent: ParentPort, deps: ElectronHostDeps = {})
       return;
     }
     parent.postMessage({ type: 'ready', docsHosts: docsHosts(host) } satisfies HostReport);
-    for (const port of waiting.splice(0)) servePort(port, host, message.vault, log);
+    for (const port of waiting.splice(0)) servePort(port, host, log);
   };
 
   const stop = async (): Promise<void> => {
@@ -170,7 +153,7 @@ export function runElectronHost(parent: ParentPort, deps: ElectronHostDeps = {})
     if (control.data.type === 'shutdown') return void stop();
     if (stopping) return ports.forEach((port) => port.close());
     for (const port of ports) {
-      if (host !== undefined) servePort(port, host, init.vault, log);
+      if (host !== undefined) servePort(port, host, log);
       else waiting.push(port);
     }
   });

@@ -1,5 +1,6 @@
 import { hasOnlyFields, isAstNode } from './ast.ts';
 import type { AstNode } from './ast.ts';
+import { isJsonataFunction } from './plain-value.ts';
 
 /** Returned by `walkPlainPath` when only JSONata itself can say what the path yields. */
 export const NEEDS_JSONATA: unique symbol = Symbol('needs-jsonata');
@@ -37,12 +38,12 @@ export function walkPlainPath(root: unknown, keys: readonly string[]): unknown {
   let value = root;
   for (const key of keys) {
     if (value === null || typeof value !== 'object') return typeof value === 'function' ? NEEDS_JSONATA : undefined;
-    if (Array.isArray(value) || looksLikeJsonataFunction(value)) return NEEDS_JSONATA;
+    if (Array.isArray(value) || isJsonataFunction(value)) return NEEDS_JSONATA;
     if (!Object.hasOwn(value, key)) return undefined;
     value = (value as Record<string, unknown>)[key];
   }
   if (typeof value === 'function') return NEEDS_JSONATA;
-  if (typeof value === 'object' && value !== null && (isJsonataSequence(value) || looksLikeJsonataFunction(value))) {
+  if (typeof value === 'object' && value !== null && (isJsonataSequence(value) || isJsonataFunction(value))) {
     return NEEDS_JSONATA;
   }
   return value;
@@ -50,9 +51,4 @@ export function walkPlainPath(root: unknown, keys: readonly string[]): unknown {
 
 function isJsonataSequence(value: object): boolean {
   return Array.isArray(value) && (value as { sequence?: unknown }).sequence === true;
-}
-
-function looksLikeJsonataFunction(value: object): boolean {
-  const flags = value as { _jsonata_function?: unknown; _jsonata_lambda?: unknown };
-  return flags._jsonata_function === true || flags._jsonata_lambda === true;
 }

@@ -34,15 +34,19 @@ function plainObject(object: Record<string, unknown>, mustCopy: boolean): Record
     const key = keys[i] as string;
     const item = object[key];
     const plain = toPlainJson(item);
-    if (copy === undefined && plain !== item) copy = copyKeys(object, keys.slice(0, i));
+    if (copy === undefined && plain !== item) copy = copyUpTo(object, keys, i);
     if (copy !== undefined && plain !== undefined) setOwn(copy, key, plain);
   }
   return copy ?? object;
 }
 
-function copyKeys(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+/** A plain copy of the first `count` of `keys`, in order: the fields a walk found unchanged before its first change. */
+export function copyUpTo(object: Record<string, unknown>, keys: readonly string[], count: number): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (const key of keys) setOwn(copy, key, object[key]);
+  for (let i = 0; i < count; i++) {
+    const key = keys[i] as string;
+    setOwn(copy, key, object[key]);
+  }
   return copy;
 }
 
@@ -62,7 +66,8 @@ function hasJsonataFlags(array: readonly unknown[]): boolean {
   return false;
 }
 
-function isJsonataFunction(value: object): boolean {
+/** Whether an object is a JSONata lambda or built-in, which JSONata marks with flags rather than making a JS function. */
+export function isJsonataFunction(value: object): boolean {
   const flags = value as { _jsonata_function?: unknown; _jsonata_lambda?: unknown };
   return flags._jsonata_function === true || flags._jsonata_lambda === true;
 }

@@ -10,7 +10,8 @@ import type { JsonPositions, SafeJsonOptions } from './safe-json.ts';
 import type { NodeRegistry } from '../node-type.ts';
 import type { PathSegment, Problem } from '../validate/problems.ts';
 
-export type LoadOptions = Pick<SafeJsonOptions, 'maxBytes' | 'maxDepth'>;
+/** The parser's limits, and `trackPositions` (default true): off where no one will see a line and column. */
+export type LoadOptions = Pick<SafeJsonOptions, 'maxBytes' | 'maxDepth' | 'trackPositions'>;
 
 export interface LoadResult {
   /**
@@ -18,7 +19,7 @@ export interface LoadResult {
    * problems, so the editor can open it and mark them; run it only when no problem is an error.
    */
   playbook?: Playbook;
-  /** Every problem found, each with a line and column in the file where it can be mapped. */
+  /** Every problem found, each with a line and column in the file where it can be mapped (and positions are tracked). */
   problems: Problem[];
   /** The format version the file was written in, when it was migrated from an older one. */
   migratedFrom?: number;
@@ -29,7 +30,7 @@ export interface LoadResult {
  * last one needs the node registry). Never throws on bad input; everything wrong is a problem.
  */
 export function loadPlaybook(input: string | Uint8Array, registry?: NodeRegistry, options: LoadOptions = {}): LoadResult {
-  const parsed = parseJsonSafely(input, { ...options, trackPositions: true });
+  const parsed = parseJsonSafely(input, { ...options, trackPositions: options.trackPositions ?? true });
   if (!parsed.ok) return { problems: [parsed.problem] };
   const positions = parsed.positions;
 

@@ -18,6 +18,9 @@ import type { Problem } from '../validate/problems.ts';
 
 export const PLAYBOOK_FORMAT_PREFIX = 'switchboard/playbook@';
 
+/** A `format` value: the prefix, then a version without leading zeros. */
+const FORMAT_PATTERN = new RegExp(`^${PLAYBOOK_FORMAT_PREFIX}(0|[1-9][0-9]*)$`);
+
 export type MigrationResult =
   | { ok: true; value: unknown; from: number }
   | { ok: false; problems: Problem[] };
@@ -29,7 +32,7 @@ const STEPS: Readonly<Record<number, Step>> = { 0: migrate0to1 };
 /** Reads `switchboard/playbook@N`; undefined when `format` is missing or names something else. */
 export function formatVersionOf(format: unknown): number | undefined {
   if (typeof format !== 'string') return undefined;
-  const match = /^switchboard\/playbook@(0|[1-9][0-9]*)$/.exec(format);
+  const match = FORMAT_PATTERN.exec(format);
   return match === null ? undefined : Number(match[1]);
 }
 

@@ -1,4 +1,5 @@
 import type { Playbook } from '../format/playbook.ts';
+import { indexGraph, reachableFrom } from '../graph/graph.ts';
 import type { NodeStatus, RunStatus } from '../run/events.ts';
 import type { NodeRunState, RunState } from '../run/types.ts';
 import { summarizeTrigger } from './journal-format.ts';
@@ -42,28 +43,9 @@ export interface ResumePlan {
  */
 export function resumePlan(state: RunState, playbook?: Playbook): ResumePlan {
   const ids = playbook === undefined ? Object.keys(state.nodes) : playbook.nodes.map((n) => n.id);
-  const pending = new Set(ids.filter((id) => !SETTLED.has(state.nodes[id]?.status ?? 'idle')));
-  if (playbook !== undefined) closeDownstream(pending, playbook);
+  const unsettled = ids.filter((id) => !SETTLED.has(state.nodes[id]?.status ?? 'idle'));
+  const pending = playbook === undefined ? new Set(unsettled) : reachableFrom(indexGraph(playbook), unsettled);
   return { rerun: ids.filter((id) => pending.has(id)), reused: ids.filter((id) => !pending.has(id)) };
-}
-
-/** Adds to `ids` every node reachable from them along the playbook's edges. */
-function closeDownstream(ids: Set<string>, playbook: Playbook): void {
-  const next = new Map<string, string[]>();
-  for (const edge of playbook.edges) {
-    const targets = next.get(edge.from);
-    if (targets === undefined) next.set(edge.from, [edge.to]);
-    else targets.push(edge.to);
-  }
-  const queue = [...ids];
-  while (queue.length > 0) {
-    const id = queue.pop() as string;
-    for (const to of next.get(id) ?? []) {
-      if (ids.has(to)) continue;
-      ids.add(to);
-      queue.push(to);
-    }
-  }
 }
 
 /** One line of the run history: what `switchboard runs` and the history panel show. */

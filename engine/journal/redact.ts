@@ -1,3 +1,5 @@
+import { copyUpTo, setOwn } from '../expressions/plain-value.ts';
+
 /** What a redacted secret, or the value of a sensitive field, is replaced with. */
 export const REDACTED = '[REDACTED]';
 
@@ -163,6 +165,20 @@ export function createSecretProbe(secrets: readonly string[]): (json: string) =>
   return (json) => pattern.test(json);
 }
 
+/**
+ * Both nets for one run's secrets, compiled once: given a value and its plain `JSON.stringify`
+ * text, it walks the value only for what the text may hold (a secret; a sensitive field when
+ * `blankKeys`), and returns the very same value when nothing changed.
+ */
+export function createScrubber(secrets: readonly string[], blankKeys: boolean): <T>(value: T, json: string) => T {
+  const redactSecrets = createRedactor(secrets);
+  const holdsSecret = createSecretProbe(secrets);
+  return <T>(value: T, json: string): T => {
+    const redacted = holdsSecret(json) ? redactSecrets(value) : value;
+    return blankKeys && mayHoldSensitiveKey(json) ? (redactKeys(redacted) as T) : redacted;
+  };
+}
+
 /** Both nets at once: secret values wherever they appear, then sensitive field names. */
 export function redactAll(value: unknown, secrets: readonly string[]): unknown {
   return redactKeys(redact(value, secrets));
@@ -234,29 +250,13 @@ function transform(root: unknown, text: (s: string) => string, sensitive: (key: 
       const next = sensitive(key) && !hidesNothing(item) ? REDACTED : visit(item);
       if (next !== item || nextKey !== key) {
         copy ??= copyUpTo(object, keys, i);
-        setField(copy, nextKey, next);
+        setOwn(copy, nextKey, next);
       } else if (copy !== undefined) {
-        setField(copy, key, item);
+        setOwn(copy, key, item);
       }
     }
     return copy ?? object;
   };
 
   return visit(root);
-}
-
-/** A plain copy of the first `count` fields, in order (the ones already known unchanged). */
-function copyUpTo(object: Record<string, unknown>, keys: string[], count: number): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) {
-    const key = keys[i] as string;
-    setField(copy, key, object[key]);
-  }
-  return copy;
-}
-
-/** Sets an own field, even one named `__proto__` (which plain assignment would turn into a prototype). */
-function setField(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { appVersion } from '../host.ts';
 import { connectorsCommand, connectorsUsage } from './commands/connectors.ts';
 import { labCommand, labUsage } from './commands/lab.ts';
 import { resumeCommand, resumeUsage } from './commands/resume.ts';
@@ -9,6 +9,7 @@ import { startCommand, startUsage } from './commands/start.ts';
 import { validateCommand, validateUsage } from './commands/validate.ts';
 import { CliError, EXIT_INVALID, EXIT_OK } from './io.ts';
 import type { CliIo } from './io.ts';
+import { oneLine } from './playbook-files.ts';
 
 /** What `switchboard --help` prints. */
 export const usage = `Usage: switchboard <command> [options]
@@ -47,12 +48,6 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   start: { run: startCommand, usage: startUsage },
 };
 
-/** The package version, for `--version`. */
-export function version(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
-}
-
 /**
  * Dispatches a command line to its command and returns the exit code. Whatever goes wrong comes
  * out as one line on stderr (exit 2), never a stack trace; SWITCHBOARD_DEBUG=1 shows the stack.
@@ -66,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (name === '--help' || name === '-h' || name === 'help') return help(rest[0], io);
     if (name === '--version' || name === '-v' || name === 'version') {
-      io.stdout.write(`switchboard ${version()}\n`);
+      io.stdout.write(`switchboard ${appVersion()}\n`);
       return EXIT_OK;
     }
     const command = COMMANDS[name];
@@ -77,7 +72,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     return await command.run(rest, io);
   } catch (err) {
-    io.stderr.write(`switchboard: ${describe(err)}\n`);
+    io.stderr.write(`switchboard: ${oneLine(err)}\n`);
     if (io.env.SWITCHBOARD_DEBUG === '1' && err instanceof Error && err.stack !== undefined) io.stderr.write(`${err.stack}\n`);
     return EXIT_INVALID;
   }
@@ -94,11 +89,6 @@ function help(topic: string | undefined, io: CliIo): number {
   return EXIT_OK;
 }
 
-function describe(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/\s*[\r\n]+\s*/g, ' ');
-}
-
 /**
  * Wires the real process: argv, stdio, Ctrl-C (first stops the run and lets the journal close,
  * a second one exits at once), and exits once output is flushed, whatever handles linger.
@@ -111,7 +101,7 @@ export async function runMain(): Promise<void> {
   };
   process.on('SIGINT', onSigint);
   const fatal = (err: unknown) => {
-    process.stderr.write(`switchboard: internal error: ${describe(err)}\n`);
+    process.stderr.write(`switchboard: internal error: ${oneLine(err)}\n`);
     process.exit(EXIT_INVALID);
   };
   process.on('uncaughtException', fatal);

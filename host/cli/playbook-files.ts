@@ -7,6 +7,7 @@ import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { PlaybookResolver } from '../../engine/ports.ts';
 import { formatProblem, hasErrors } from '../../engine/validate/problems.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
+import { PLAYBOOK_ID, playbookFileName } from '../workspace/playbook-text.ts';
 
 /** Files larger than this are refused before reading; the loader's own cap is smaller still. */
 const READ_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -75,8 +76,6 @@ export function oneLine(err: unknown): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
-const PLAYBOOK_ID = /^[a-z0-9][a-z0-9-_]{0,99}$/;
-
 /** Where the shipped playbooks live: the repository's playbooks/ folder. */
 export const SHIPPED_PLAYBOOKS = fileURLToPath(new URL('../../playbooks/', import.meta.url));
 
@@ -108,7 +107,7 @@ export function createPlaybookResolver(baseDir: string, searchDirs: readonly str
 /** The file of a playbook id: `<id>.playbook.json` in a search dir, else any file declaring that id. */
 export function findPlaybookById(id: string, searchDirs: readonly string[]): string | undefined {
   for (const dir of searchDirs) {
-    const direct = path.join(dir, `${id}.playbook.json`);
+    const direct = path.join(dir, playbookFileName(id));
     if (fs.existsSync(direct)) return direct;
   }
   for (const dir of searchDirs) {

@@ -2,9 +2,9 @@ import type { Playbook } from '../../engine/format/playbook.ts';
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { CredentialsPort, PlaybookResolver } from '../../engine/ports.ts';
 import type { RunEvent, RunMode } from '../../engine/run/events.ts';
-import { newRunId, startRun } from '../../engine/run/executor.ts';
 import type { RunHandle, RunOptions, RunState } from '../../engine/run/types.ts';
 import { createJournalStore } from '../journal/journal-store.ts';
+import { startJournalledRun, type SavedRunInfo } from '../runs/journalled-run.ts';
 import { formatEventLine, formatRunSummary } from './format-run.ts';
 import { createLineReader, EXIT_OK, EXIT_RUN_FAILED, prettyJson } from './io.ts';
 import type { CliIo, LineReader, Writer } from './io.ts';
@@ -30,14 +30,6 @@ export interface SessionOptions {
   approvals?: 'ask' | 'approve' | 'reject';
 }
 
-/** What `run` saves beside the journal so `resume` can rebuild the run without its file. */
-export interface SavedRunInfo {
-  playbookFile: string;
-  playbook: Playbook;
-  dryRun: boolean;
-  fromRunId?: string;
-}
-
 /** Exit code of a finished run: 0 when it succeeded, 1 otherwise. */
 export function exitCodeOf(state: RunState): number {
   return state.status === 'succeeded' ? EXIT_OK : EXIT_RUN_FAILED;
@@ -48,32 +40,19 @@ export function exitCodeOf(state: RunState): number {
  * (or the final RunState as JSON), answering pauses and approvals from stdin, stopping on Ctrl-C.
  */
 export async function runSession(options: SessionOptions, io: CliIo): Promise<number> {
-  const store = createJournalStore(options.workspace);
-  const runId = newRunId(Date.now());
-  const journal = store.open(runId, { secrets: options.secrets });
   const info: SavedRunInfo = { playbookFile: options.playbookFile, playbook: options.playbook, dryRun: options.dryRun };
   if (options.reuse !== undefined) info.fromRunId = options.reuse.previous.runId;
-
-  let handle: RunHandle;
-  try {
-    await store.saveRunInfo(runId, info);
-    handle = startRun({
-      playbook: options.playbook,
-      registry: options.registry,
-      trigger: options.trigger,
-      runId,
-      mode: options.mode,
-      breakpoints: options.breakpoints,
-      dryRun: options.dryRun,
-      credentials: options.credentials,
-      playbooks: options.playbooks,
-      journal,
-      reuse: options.reuse,
-    });
-  } catch (err) {
-    await journal.close();
-    throw err;
-  }
+  const { handle, journal } = await startJournalledRun(createJournalStore(options.workspace), options.secrets, info, {
+    playbook: options.playbook,
+    registry: options.registry,
+    trigger: options.trigger,
+    mode: options.mode,
+    breakpoints: options.breakpoints,
+    dryRun: options.dryRun,
+    credentials: options.credentials,
+    playbooks: options.playbooks,
+    reuse: options.reuse,
+  });
 
   const out: Writer = options.json ? io.stderr : io.stdout;
   const prompts = createPrompts(handle, options.playbook, io, out, options.approvals ?? 'ask');

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeJournal, encodeEvents } from '../../engine/journal/journal-format.ts';
-import { createRedactor, createSecretProbe, mayHoldSensitiveKey, redactKeys } from '../../engine/journal/redact.ts';
+import { createScrubber } from '../../engine/journal/redact.ts';
 import { recoverRun, summarizeRun } from '../../engine/journal/recovery.ts';
 import type { RunSummary } from '../../engine/journal/recovery.ts';
 import { replayRun } from '../../engine/run/reducer.ts';
 import type { RunEvent } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import type { JournalPort } from '../../engine/ports.ts';
+import { syncDirectory } from '../workspace/atomic-file.ts';
 
 /**
  * How far a batch has got when `append` resolves. `process`: handed to the OS (one `write`), so
@@ -53,11 +54,14 @@ export interface StoredRun {
 
 /** The workspace's run journals: the writer side for the executor, the reader side for history and resume. */
 export interface JournalStore {
-  readonly dir: string;
   /** Creates `<dir>/runs/<runId>.jsonl`; refuses ids that are not safe file names, and existing runs. */
   open(runId: string, options?: OpenOptions): RunJournal;
   /** Summaries of every readable run, newest first. */
   listRuns(): Promise<RunSummary[]>;
+  /** Ids of every run with a journal file, in no particular order. */
+  runIds(): Promise<string[]>;
+  /** Where a run's journal file is (or would be); refuses ids that are not safe file names. */
+  journalPath(runId: string): string;
   readRun(runId: string): Promise<StoredRun>;
   /** Keeps what a later `resume` needs beside the journal (the playbook, its source path, …). */
   saveRunInfo(runId: string, info: unknown): Promise<void>;
@@ -107,8 +111,10 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
     return path.join(runsDir, `${runId}${ext}`);
   };
 
+  const pathOf = (runId: string): string => file(runId, '.jsonl');
+
   const open = (runId: string, openOptions: OpenOptions = {}): RunJournal => {
-    const journalPath = file(runId, '.jsonl');
+    const journalPath = pathOf(runId);
     fs.mkdirSync(runsDir, { recursive: true });
     let fd: number;
     try {
@@ -132,7 +138,7 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
   };
 
   const readRun = async (runId: string): Promise<StoredRun> => {
-    const journalPath = file(runId, '.jsonl');
+    const journalPath = pathOf(runId);
     let text: string;
     try {
       text = await fs.promises.readFile(journalPath, 'utf8');
@@ -147,7 +153,7 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
     return { runId, events, state, torn, corrupt, live };
   };
 
-  const listRuns = async (): Promise<RunSummary[]> => {
+  const runIds = async (): Promise<string[]> => {
     let names: string[];
     try {
       names = await fs.promises.readdir(runsDir);
@@ -155,13 +161,16 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    const ids = names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length)).filter(isSafeRunId);
-    const runs = await Promise.all(ids.map((id) => readRun(id).catch(() => undefined)));
+    return names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length)).filter(isSafeRunId);
+  };
+
+  const listRuns = async (): Promise<RunSummary[]> => {
+    const runs = await Promise.all((await runIds()).map((id) => readRun(id).catch(() => undefined)));
     const summaries: RunSummary[] = [];
     for (const run of runs) {
       if (run?.state !== undefined) summaries.push(summarizeRun(run.state, run.events.at(-1)?.at));
     }
-    return summaries.sort((a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : -1));
+    return summaries.sort(byNewest);
   };
 
   const saveRunInfo = async (runId: string, info: unknown): Promise<void> => {
@@ -178,7 +187,12 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
     }
   };
 
-  return { dir, open, listRuns, readRun, saveRunInfo, readRunInfo };
+  return { open, listRuns, runIds, journalPath: pathOf, readRun, saveRunInfo, readRunInfo };
+}
+
+/** Newest first; run ids break ties, as they sort by start time too. */
+export function byNewest(a: { startedAt: number; runId: string }, b: { startedAt: number; runId: string }): number {
+  return b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0);
 }
 
 /**
@@ -187,15 +201,11 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
  * flag are walked, redacted and encoded again.
  */
 export function createEncoder(secrets: readonly string[], blankKeys: boolean): (events: readonly RunEvent[]) => string {
-  const redactSecrets = createRedactor(secrets);
-  const holdsSecret = createSecretProbe(secrets);
+  const scrub = createScrubber(secrets, blankKeys);
   return (events) => {
-    let text = encodeEvents(events);
-    let current = events;
-    if (holdsSecret(text)) current = redactSecrets(current);
-    if (blankKeys && mayHoldSensitiveKey(text)) current = redactKeys(current) as readonly RunEvent[];
-    if (current !== events) text = encodeEvents(current);
-    return text;
+    const text = encodeEvents(events);
+    const scrubbed = scrub(events, text);
+    return scrubbed === events ? text : encodeEvents(scrubbed);
   };
 }
 
@@ -274,7 +284,7 @@ function openJournal(
       } finally {
         await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
         release();
-        syncDirectory(path.dirname(journalPath));
+        await syncDirectory(path.dirname(journalPath));
       }
     })();
     return closing;
@@ -307,20 +317,6 @@ function writeAllDurably(fd: number, data: Buffer, done: (err: NodeJS.ErrnoExcep
     });
   };
   step(0);
-}
-
-/** Makes the new journal's directory entry durable too; best effort (Windows cannot open a dir). */
-function syncDirectory(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return;
-  }
 }
 
 /** A run's writer is alive when this process holds it, or its lock names a running process. */

@@ -4,6 +4,7 @@ import type { RunEvent } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import { MAX_PLAYBOOK_BYTES } from './limits.ts';
 
 /**
  * The one contract between the renderer and the host (DESIGN.md §1), whatever the transport
@@ -90,7 +91,7 @@ export const methods = {
   'playbooks.validate': { params: z.strictObject({ playbook: playbookJson }), result: {} as { problems: Problem[] } },
   /** Reads a shared file without saving it: the editor shows its problems and asks for bindings. */
   'playbooks.import': {
-    params: z.strictObject({ text: z.string().max(10_000_000), fileName: z.string().max(500) }),
+    params: z.strictObject({ text: z.string().max(MAX_PLAYBOOK_BYTES), fileName: z.string().max(500) }),
     result: {} as {
       playbook?: Playbook;
       problems: Problem[];

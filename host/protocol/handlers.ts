@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { MIN_SECRET_LENGTH } from '../../engine/journal/redact.ts';
 import { loadPlaybook } from '../../engine/format/load.ts';
 import type { Playbook } from '../../engine/format/playbook.ts';
 import { labCredentialsFor } from '../../lab/lab.ts';
@@ -55,7 +56,7 @@ function loadedPlaybook(loaded: WorkspacePlaybook): Playbook {
  */
 export function checkNoSecrets(text: string, credentials: readonly StoredCredential[], ctx: Pick<HostContext, 'kinds'>, id: string): void {
   for (const credential of credentials) {
-    const leaked = secretsOfCredential(credential.values, ctx.kinds.get(credential.connector)).some((secret) => secret.length >= 4 && text.includes(secret));
+    const leaked = secretsOfCredential(credential.values, ctx.kinds.get(credential.connector)).some((secret) => secret.length >= MIN_SECRET_LENGTH && text.includes(secret));
     if (leaked) {
       throw new HostError('INVALID_PLAYBOOK', `playbook ${id} contains the secret of credential "${credential.name}"; use a credential slot instead before sharing it`);
     }
@@ -75,7 +76,7 @@ export const handlers: Handlers = {
   'host.info': async (_params, ctx) => ({
     version: ctx.version,
     workspace: ctx.workspace.dir,
-    vault: { protection: ctx.vault.keyProvider.kind, detail: ctx.vault.keyProvider.detail },
+    vault: { protection: ctx.vault.keyProvider.protection ?? ctx.vault.keyProvider.kind, detail: ctx.vault.keyProvider.detail },
     lab: { running: ctx.lab !== undefined, twins: (ctx.lab?.twins ?? []).map(({ id, name, url }) => ({ id, name, url })) },
   }),
 

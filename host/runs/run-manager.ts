@@ -1,24 +1,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRedactor, createSecretProbe, mayHoldSensitiveKey, redactKeys } from '../../engine/journal/redact.ts';
+import { createScrubber } from '../../engine/journal/redact.ts';
 import type { Playbook } from '../../engine/format/playbook.ts';
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { PlaybookResolver } from '../../engine/ports.ts';
 import type { RunEvent } from '../../engine/run/events.ts';
-import { newRunId, startRun } from '../../engine/run/executor.ts';
 import type { RunHandle, RunOptions, RunState } from '../../engine/run/types.ts';
 import type { Lab } from '../../lab/lab.ts';
 import { sampleEvent } from '../cli/commands/run.ts';
-import type { SavedRunInfo } from '../cli/run-session.ts';
-import { isSafeRunId, JournalStoreError, type JournalStore, type RunJournal } from '../journal/journal-store.ts';
+import { byNewest, isSafeRunId, JournalStoreError, type JournalStore, type RunJournal } from '../journal/journal-store.ts';
 import type { ParsedParamsOf, RunSummary } from '../protocol/contract.ts';
 import { HostError, oneLineMessage } from '../protocol/host-error.ts';
 import type { CredentialKind } from '../vault/credential-kinds.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { playbookFileName } from '../workspace/playbook-text.ts';
-import { byNewest, runSummaryOf } from './run-summary.ts';
+import { startJournalledRun, type SavedRunInfo } from './journalled-run.ts';
+import { unknownNodeIds } from './node-ids.ts';
+import { runSummaryOf } from './run-summary.ts';
 import { knownSecrets, workspaceCredentials } from './workspace-credentials.ts';
 
 /** How long `close` waits for stopped runs to write their last events. */
@@ -59,20 +59,13 @@ interface LiveRun {
  * and the history never disagree.
  */
 export function createEventScrubber(secrets: readonly string[]): (event: RunEvent) => RunEvent {
-  const redact = createRedactor(secrets);
-  const holdsSecret = createSecretProbe(secrets);
-  return (event) => {
-    const text = JSON.stringify(event);
-    let scrubbed = holdsSecret(text) ? redact(event) : event;
-    if (mayHoldSensitiveKey(text)) scrubbed = redactKeys(scrubbed) as RunEvent;
-    return scrubbed;
-  };
+  const scrub = createScrubber(secrets, true);
+  return (event) => scrub(event, JSON.stringify(event));
 }
 
 /** Refuses node ids a playbook does not have, naming the field and the ids. */
 export function checkNodeIds(field: string, ids: readonly string[], playbook: Playbook): void {
-  const known = new Set(playbook.nodes.map((n) => n.id));
-  const unknown = ids.filter((id) => !known.has(id));
+  const unknown = unknownNodeIds(ids, playbook);
   if (unknown.length > 0) throw new HostError('INVALID_PARAMS', `${field}: no node ${unknown.join(', ')} in playbook ${playbook.id}`);
 }
 
@@ -95,7 +88,6 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   const { workspace, journal } = options;
   const live = new Map<string, LiveRun>();
   const summaries = new Map<string, { size: number; mtimeMs: number; summary: RunSummary }>();
-  const runsDir = path.join(journal.dir, 'runs');
   const approver = (() => {
     try {
       return os.userInfo().username;
@@ -134,34 +126,23 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     const secrets = knownSecrets(sources);
     const trigger = params.trigger !== undefined ? params.trigger : previous !== undefined ? previous.trigger : sampleEvent(playbook, options.registry);
 
-    const runId = newRunId(Date.now());
-    const runJournal = journal.open(runId, { secrets });
-    let handle: RunHandle;
-    try {
-      const info: SavedRunInfo = { playbookFile: path.join(workspace.playbooksDir, playbookFileName(playbook.id)), playbook, dryRun: params.dryRun };
-      if (previous !== undefined) info.fromRunId = previous.runId;
-      await journal.saveRunInfo(runId, info);
-      const runOptions: RunOptions = {
-        playbook,
-        registry: options.registry,
-        trigger,
-        runId,
-        mode: params.mode,
-        breakpoints: params.breakpoints,
-        dryRun: params.dryRun,
-        pins: params.pins,
-        credentials: workspaceCredentials(sources),
-        playbooks: workspaceResolver(workspace),
-        journal: runJournal,
-      };
-      if (previous !== undefined && params.from !== undefined) runOptions.reuse = { previous, fromNodeId: params.from.nodeId };
-      handle = startRun(runOptions);
-    } catch (err) {
-      await runJournal.close();
-      throw err;
-    }
-    live.set(runId, { handle, finished: follow(handle, runJournal, createEventScrubber(secrets)) });
-    return { runId };
+    const info: SavedRunInfo = { playbookFile: path.join(workspace.playbooksDir, playbookFileName(playbook.id)), playbook, dryRun: params.dryRun };
+    if (previous !== undefined) info.fromRunId = previous.runId;
+    const runOptions: Omit<RunOptions, 'runId' | 'journal'> = {
+      playbook,
+      registry: options.registry,
+      trigger,
+      mode: params.mode,
+      breakpoints: params.breakpoints,
+      dryRun: params.dryRun,
+      pins: params.pins,
+      credentials: workspaceCredentials(sources),
+      playbooks: workspaceResolver(workspace),
+    };
+    if (previous !== undefined && params.from !== undefined) runOptions.reuse = { previous, fromNodeId: params.from.nodeId };
+    const { handle, journal: runJournal } = await startJournalledRun(journal, secrets, info, runOptions);
+    live.set(handle.runId, { handle, finished: follow(handle, runJournal, createEventScrubber(secrets)) });
+    return { runId: handle.runId };
   };
 
   /**
@@ -198,7 +179,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     if (running !== undefined) return runSummaryOf(running.handle.state());
     let stat: fs.Stats;
     try {
-      stat = await fs.promises.stat(path.join(runsDir, `${runId}.jsonl`));
+      stat = await fs.promises.stat(journal.journalPath(runId));
     } catch {
       return undefined;
     }
@@ -245,8 +226,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       return { ok: debug.decide(params.nodeId, params.decision, approver, params.comment) };
     },
     async list(playbookId) {
-      const names = await fs.promises.readdir(runsDir).catch(() => [] as string[]);
-      const ids = new Set(names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length)).filter(isSafeRunId));
+      const ids = new Set(await journal.runIds().catch(() => [] as string[]));
       for (const id of live.keys()) ids.add(id);
       const all = await Promise.all([...ids].map(summaryOf));
       return all.filter((s): s is RunSummary => s !== undefined && (playbookId === undefined || s.playbookId === playbookId)).sort(byNewest);

@@ -18,8 +18,3 @@ export function runSummaryOf(state: RunState): RunSummary {
   if (state.error !== undefined) summary.error = state.error;
   return summary;
 }
-
-/** Newest first; run ids break ties, as they sort by start time too. */
-export function byNewest(a: RunSummary, b: RunSummary): number {
-  return b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0);
-}

@@ -9,12 +9,20 @@ export const KEY_BYTES = 32;
 /** The environment variable the `environment` provider reads (base64 of 32 bytes). */
 export const VAULT_KEY_ENV = 'SWITCHBOARD_VAULT_KEY';
 
+/** Name of the workspace's key file, made by the headless host and kept by the desktop shell. */
+export const KEY_FILE_NAME = 'vault.key';
+
+/** How well the vault key is protected, as `host.info` reports it: a provider's kind, or safeStorage without a keyring. */
+export type KeyProtection = KeyProvider['kind'] | 'plain-text-fallback';
+
 /**
  * Where the vault key comes from. The shell chooses: Electron's safeStorage on the desktop, a key
  * file or the environment headless. `detail` says where, for the UI to show plainly.
  */
 export interface KeyProvider {
   readonly kind: 'safe-storage' | 'key-file' | 'environment';
+  /** Set when the kind alone overstates it: safeStorage on a Linux desktop with no keyring. */
+  readonly protection?: KeyProtection;
   readonly detail: string;
   getKey(): Promise<Buffer>;
 }
@@ -74,5 +82,5 @@ export function checkKeyFileMode(file: string, mode: number, platform: NodeJS.Pl
 /** The provider a headless host uses: the environment variable when set, else the workspace key file. */
 export function defaultKeyProvider(workspaceDir: string, env: Readonly<Record<string, string | undefined>> = process.env): KeyProvider {
   if (env[VAULT_KEY_ENV] !== undefined && env[VAULT_KEY_ENV] !== '') return environmentKeyProvider(env);
-  return keyFileProvider(path.join(workspaceDir, 'vault.key'));
+  return keyFileProvider(path.join(workspaceDir, KEY_FILE_NAME));
 }

@@ -5,11 +5,6 @@ import path from 'node:path';
 /** Suffix of the temporary files an atomic write leaves behind only when the process dies mid-write. */
 export const TEMP_SUFFIX = '.tmp';
 
-/** Whether a directory entry is a leftover temporary file of an interrupted write. */
-export function isTempFile(name: string): boolean {
-  return name.startsWith('.') && name.endsWith(TEMP_SUFFIX);
-}
-
 /** The temporary file an atomic write of `file` goes through: hidden, in the same folder, unique. */
 export function tempPathFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);

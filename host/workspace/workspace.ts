@@ -54,9 +54,7 @@ export interface Workspace {
 export function workspacePaths(dir: string) {
   return {
     playbooks: path.join(dir, 'playbooks'),
-    runs: path.join(dir, 'runs'),
     vault: path.join(dir, 'vault.json'),
-    key: path.join(dir, 'vault.key'),
     bindings: path.join(dir, 'bindings.json'),
     settings: path.join(dir, 'settings.json'),
   };
@@ -84,13 +82,7 @@ export async function openWorkspace(dir: string, registry: NodeRegistry): Promis
 
   const readPlaybook = async (id: string): Promise<WorkspacePlaybook> => {
     const file = fileOf(id);
-    let stat: fs.Stats;
-    try {
-      stat = await fs.promises.stat(file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new HostError('NOT_FOUND', `no playbook ${id} in this workspace`);
-      throw err;
-    }
+    const stat = await fs.promises.stat(file).catch(notFound(id));
     const cached = cache.get(id);
     if (cached !== undefined && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.loaded;
     const text = await fs.promises.readFile(file, 'utf8');
@@ -160,10 +152,7 @@ export async function openWorkspace(dir: string, registry: NodeRegistry): Promis
       if (loaded.playbook === undefined || hasErrors(loaded.problems)) throw invalid(loaded.problems, id);
       return loaded.playbook;
     },
-    readPlaybookText: async (id) => {
-      await readPlaybook(id);
-      return fs.promises.readFile(fileOf(id), 'utf8');
-    },
+    readPlaybookText: async (id) => fs.promises.readFile(fileOf(id), 'utf8').catch(notFound(id)),
     savePlaybook,
     createPlaybook: (name) =>
       serial(async () => {
@@ -187,8 +176,9 @@ export async function openWorkspace(dir: string, registry: NodeRegistry): Promis
       }),
     deletePlaybook: (id) =>
       serial(async () => {
-        await readPlaybook(id);
-        await removeFileDurably(fileOf(id));
+        const file = fileOf(id);
+        await fs.promises.stat(file).catch(notFound(id));
+        await removeFileDurably(file);
         cache.delete(id);
         if (bindings[id] !== undefined) {
           const { [id]: _removed, ...rest } = bindings;
@@ -238,12 +228,21 @@ export function loadText(id: string, text: string, registry: NodeRegistry): Omit
 
 /**
  * Checks a playbook held in memory (the editor's) as a file: migration, schema, graph. Positions
- * are dropped, as they would point into text the client never saw.
+ * are not tracked, and the one a syntax failure always carries is dropped: they would point into
+ * text the client never saw.
  */
 export function checkRaw(raw: unknown, registry: NodeRegistry): { playbook?: Playbook; problems: Problem[] } {
-  const { playbook, problems } = loadPlaybook(JSON.stringify(raw) ?? 'null', registry);
+  const { playbook, problems } = loadPlaybook(JSON.stringify(raw) ?? 'null', registry, { trackPositions: false });
   const placeless = problems.map(({ line: _line, column: _column, ...rest }) => rest);
   return playbook === undefined ? { problems: placeless } : { playbook, problems: placeless };
+}
+
+/** Rethrows a missing playbook file as NOT_FOUND, any other error as it is. */
+function notFound(id: string): (err: unknown) => never {
+  return (err) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new HostError('NOT_FOUND', `no playbook ${id} in this workspace`);
+    throw err;
+  };
 }
 
 /** The refusal of a playbook that cannot be used: how many errors, and the first. */

@@ -5,12 +5,12 @@ import { formatProblem, hasErrors } from '../../../engine/validate/problems.ts';
 import { createBuiltinRegistry } from '../../../nodes/registry.ts';
 import { loadPlaybook } from '../../../engine/format/load.ts';
 import { createJournalStore, isSafeRunId } from '../../journal/journal-store.ts';
+import type { SavedRunInfo } from '../../runs/journalled-run.ts';
 import { parseCommandArgs, resolveWorkspace, splitList } from '../args.ts';
 import { CliError, EXIT_INVALID } from '../io.ts';
 import type { CliIo } from '../io.ts';
 import { createPlaybookResolver, SHIPPED_PLAYBOOKS } from '../playbook-files.ts';
 import { runSession } from '../run-session.ts';
-import type { SavedRunInfo } from '../run-session.ts';
 import { approvalsFlag, checkBreakpoints, loadCredentials, RUN_OPTIONS } from './run.ts';
 
 /** What `switchboard help resume` prints. */

@@ -5,6 +5,7 @@ import type { CredentialsPort } from '../../../engine/ports.ts';
 import { formatProblem, hasErrors } from '../../../engine/validate/problems.ts';
 import { builtinConnectors, createBuiltinRegistry } from '../../../nodes/registry.ts';
 import { secretValues } from '../../../nodes/sdk/secrets.ts';
+import { unknownNodeIds } from '../../runs/node-ids.ts';
 import { parseCommandArgs, resolveWorkspace, splitList } from '../args.ts';
 import { allSecrets, createFileCredentials, readCredentialsFile, stringValues } from '../credentials-file.ts';
 import type { SecretsOf } from '../credentials-file.ts';
@@ -99,8 +100,7 @@ export function sampleEvent(playbook: Playbook, registry: NodeRegistry): unknown
 
 /** Refuses breakpoints on nodes the playbook does not have, naming them all. */
 export function checkBreakpoints(ids: readonly string[], playbook: Playbook): string[] {
-  const known = new Set(playbook.nodes.map((n) => n.id));
-  const unknown = ids.filter((id) => !known.has(id));
+  const unknown = unknownNodeIds(ids, playbook);
   if (unknown.length > 0) throw new CliError(`--breakpoint: no node ${unknown.join(', ')} in playbook ${playbook.id}`);
   return [...ids];
 }
