@@ -73,11 +73,5 @@ export const scenario = {
   firewall: { blockGroup: 'switchboard-blocklist', dynamicTag: 'switchboard-block' },
 } as const;
 
-/** Every IP the twins consider malicious, with the reputation they report. */
-export const knownBadIps: ReadonlySet<string> = new Set([scenario.login.maliciousIp]);
+/** Every URL the twins consider malicious. */
 export const knownBadUrls: ReadonlySet<string> = new Set([scenario.phishing.maliciousUrl]);
-export const knownBadHashes: ReadonlySet<string> = new Set<string>([
-  scenario.phishing.attachment.sha256,
-  scenario.phishing.attachment.sha1,
-  scenario.phishing.attachment.md5,
-]);

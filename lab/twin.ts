@@ -145,12 +145,17 @@ export async function startTwin<S>(definition: TwinDefinition<S>, port = 0): Pro
   const requests: Array<{ method: string; path: string }> = [];
   const sockets = new Set<Socket>();
 
+  /** Back to the initial state: no faults, no rate limit, no recorded requests. */
+  const resetAll = (): void => {
+    state = definition.initialState();
+    faults = [];
+    rate = undefined;
+    requests.length = 0;
+  };
+
   const control = async (req: TwinRequest): Promise<TwinResponse> => {
     if (req.path === '/_lab/reset' && req.method === 'POST') {
-      state = definition.initialState();
-      faults = [];
-      rate = undefined;
-      requests.length = 0;
+      resetAll();
       return { body: { ok: true } };
     }
     if (req.path === '/_lab/state' && req.method === 'GET') return { body: state };
@@ -199,7 +204,7 @@ export async function startTwin<S>(definition: TwinDefinition<S>, port = 0): Pro
       const refusal = definition.authenticate(req, state);
       if (refusal) return send(res, refusal);
     }
-    if (!found || !found.m) return send(res, definition.notFound?.(req) ?? { status: 404, body: { error: 'not found' } });
+    if (!found) return send(res, definition.notFound?.(req) ?? { status: 404, body: { error: 'not found' } });
     found.r.names.forEach((name, i) => (req.params[name] = decodeURIComponent(found.m![i + 1]!)));
     send(res, await found.r.route.handler(req, state));
   };
@@ -224,12 +229,7 @@ export async function startTwin<S>(definition: TwinDefinition<S>, port = 0): Pro
     name: definition.name,
     url: `http://127.0.0.1:${address.port}`,
     state: () => state,
-    reset: () => {
-      state = definition.initialState();
-      faults = [];
-      rate = undefined;
-      requests.length = 0;
-    },
+    reset: resetAll,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import aws4 from 'aws4';
-import { escapeXml } from '../../nodes/panos/xml.ts';
+import { escapeXml } from '../../nodes/sdk/xml.ts';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
 

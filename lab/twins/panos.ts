@@ -1,5 +1,5 @@
-import { escapeXml, find, findAll, parseXml, textOf, XmlError } from '../../nodes/panos/xml.ts';
-import type { XmlElement } from '../../nodes/panos/xml.ts';
+import { escapeXml, find, findAll, parseXml, textOf, XmlError } from '../../nodes/sdk/xml.ts';
+import type { XmlElement } from '../../nodes/sdk/xml.ts';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse, TwinRoute } from '../twin.ts';
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import { defineConnector } from '../sdk/define-connector.ts';
 import type { RunAction } from '../sdk/define-connector.ts';
+import { unexpectedResponse } from '../sdk/http-errors.ts';
 import { secret } from '../sdk/secrets.ts';
 
 /**
@@ -121,7 +122,7 @@ const checkIp: RunAction<typeof checkIpInput> = {
     const response = await ctx.http.get<{ data?: CheckData }>('/check', { params });
     const data = response.data?.data;
     if (data === undefined || typeof data.abuseConfidenceScore !== 'number') {
-      throw new NodeError('VENDOR', 'AbuseIPDB returned an unexpected response: no data.abuseConfidenceScore', { status: response.status, vendor: 'abuseipdb' });
+      throw unexpectedResponse('AbuseIPDB', 'abuseipdb', 'no data.abuseConfidenceScore', response.status);
     }
     return { ...data, malicious: data.abuseConfidenceScore >= input.threshold, permalink: `https://www.abuseipdb.com/check/${data.ipAddress}` };
   },
@@ -156,7 +157,7 @@ export const abuseipdbConnector = defineConnector({
   description: 'Community IP reputation: abuse confidence score and report history of an IP, and reporting abusive IPs (API v2).',
   credentials: abuseipdbCredentials,
   // Without `Accept: application/json` AbuseIPDB answers errors with an HTML page.
-  http: (credentials) => ({ baseURL: credentials.baseUrl.replace(/\/+$/, ''), headers: { Key: credentials.apiKey, Accept: 'application/json' } }),
+  http: (credentials) => ({ baseURL: credentials.baseUrl, headers: { Key: credentials.apiKey, Accept: 'application/json' } }),
   vendorError: abuseipdbError,
   actions: {
     check_ip: checkIp,

@@ -2,7 +2,7 @@ import aws4 from 'aws4';
 import type { AxiosResponse } from 'axios';
 import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
-import { awsCredentials, endpointFor } from './credentials.ts';
+import { endpointFor } from './credentials.ts';
 import type { AwsCredentials, AwsService } from './credentials.ts';
 import { AWS_VENDOR, reclassify } from './errors.ts';
 
@@ -22,19 +22,6 @@ export interface SignedCall {
   method: string;
   headers: Record<string, string>;
   body: string | undefined;
-}
-
-const parsed = new WeakMap<object, AwsCredentials>();
-
-/** The bound credential with defaults applied (the SDK checked it already; this only re-reads it). */
-export function awsCredentialsOf(ctx: ConnectorContext): AwsCredentials {
-  const raw = (ctx.credentials ?? {}) as object;
-  const cached = parsed.get(raw);
-  if (cached !== undefined) return cached;
-  const result = awsCredentials.safeParse(raw);
-  if (!result.success) throw new NodeError('AUTH', `${AWS_VENDOR}: the bound credential is invalid`, { vendor: 'aws' });
-  parsed.set(raw, result.data);
-  return result.data;
 }
 
 /**
@@ -73,7 +60,7 @@ export function signCall(credentials: AwsCredentials, call: AwsCall): SignedCall
  * failure is re-classed by its AWS error code (throttling, auth and not-found hide behind 400/503).
  */
 export async function awsRequest<T = unknown>(ctx: ConnectorContext, call: AwsCall): Promise<AxiosResponse<T>> {
-  const signed = signCall(awsCredentialsOf(ctx), call);
+  const signed = signCall(ctx.credential as AwsCredentials, call);
   try {
     return await ctx.http.request<T>({
       method: signed.method,

@@ -1,5 +1,5 @@
-import { childOf, find, parseXml, textOf } from '../panos/xml.ts';
-import type { XmlElement } from '../panos/xml.ts';
+import { childOf, find, parseXml, textOf } from '../sdk/xml.ts';
+import type { XmlElement } from '../sdk/xml.ts';
 
 /** The EC2 Query API version every call names (botocore data/ec2/2016-11-15). */
 export const EC2_API_VERSION = '2016-11-15';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
-import type { XmlElement } from '../panos/xml.ts';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
+import { unexpectedResponse } from '../sdk/http-errors.ts';
+import type { XmlElement } from '../sdk/xml.ts';
 import { awsRequest } from './client.ts';
 import { ec2Body, ec2Response, filterParams, ipPermissionOf, ipPermissionParams, items, listParams, securityGroupOf, text } from './ec2-wire.ts';
 import type { IpPermission, SecurityGroup } from './ec2-wire.ts';
@@ -81,8 +82,7 @@ function parsed<T>(status: number, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new NodeError('VENDOR', `${AWS_VENDOR} EC2 returned an unexpected response: ${message}`, { status, vendor: 'aws' });
+    throw unexpectedResponse(`${AWS_VENDOR} EC2`, 'aws', error, status);
   }
 }
 

@@ -1,6 +1,6 @@
 import { NodeError } from '../../engine/errors.ts';
 import type { NodeErrorCode } from '../../engine/errors.ts';
-import { find, parseXml, textOf } from '../panos/xml.ts';
+import { find, parseXml, textOf } from '../sdk/xml.ts';
 
 /** Display name of the connector: every error message starts `AWS <status> <Code>: <message>`. */
 export const AWS_VENDOR = 'AWS';

@@ -46,6 +46,16 @@ async function getIpSet(ctx: ConnectorContext, ref: { Name: string; Scope: strin
   return { IPSet: { ...data.IPSet, Addresses: data.IPSet.Addresses ?? [] }, LockToken: data.LockToken };
 }
 
+/** The IP set both examples show. */
+const EXAMPLE_IP_SET: IpSet = {
+  Name: 'switchboard-blocklist',
+  Id: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+  ARN: 'arn:aws:wafv2:us-east-1:123456789012:regional/ipset/switchboard-blocklist/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+  Description: 'Addresses blocked by Switchboard playbooks',
+  IPAddressVersion: 'IPV4',
+  Addresses: ['185.220.101.45/32'],
+};
+
 const getInput = z.object({
   ...ipSetRef,
   contains: z.string().min(1).optional().describe('An IP address or CIDR to look for: `contains` tells whether the set covers it.'),
@@ -58,14 +68,7 @@ export const getWafIpSet: RunAction<typeof getInput> = {
   effect: 'read',
   input: getInput,
   example: {
-    IPSet: {
-      Name: 'switchboard-blocklist',
-      Id: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
-      ARN: 'arn:aws:wafv2:us-east-1:123456789012:regional/ipset/switchboard-blocklist/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
-      Description: 'Addresses blocked by Switchboard playbooks',
-      IPAddressVersion: 'IPV4',
-      Addresses: ['185.220.101.45/32'],
-    },
+    IPSet: EXAMPLE_IP_SET,
     LockToken: '0d2f3e4a-5b6c-4d7e-8f90-a1b2c3d4e5f6',
     count: 1,
     contains: true,
@@ -109,14 +112,7 @@ export const addIpToWafIpSet: RunAction<typeof addInput> = {
   idempotent: true,
   input: addInput,
   example: {
-    IPSet: {
-      Name: 'switchboard-blocklist',
-      Id: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
-      ARN: 'arn:aws:wafv2:us-east-1:123456789012:regional/ipset/switchboard-blocklist/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
-      Description: 'Addresses blocked by Switchboard playbooks',
-      IPAddressVersion: 'IPV4',
-      Addresses: ['185.220.101.45/32'],
-    },
+    IPSet: EXAMPLE_IP_SET,
     added: ['185.220.101.45/32'],
     alreadyPresent: [],
     updated: true,

@@ -1,5 +1,5 @@
-import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
+import { unexpectedResponse } from '../sdk/http-errors.ts';
 
 /** Where CISA publishes the catalog, under its site root (`baseUrl`). */
 export const FEED_PATH = '/sites/default/files/feeds/known_exploited_vulnerabilities.json';
@@ -65,7 +65,7 @@ export function conditionalHeaders(cached: Pick<KevCatalog, 'etag' | 'lastModifi
 export function indexCatalog(data: unknown): Pick<KevCatalog, 'meta' | 'byCve'> {
   const feed = data as { title?: unknown; catalogVersion?: unknown; dateReleased?: unknown; count?: unknown; vulnerabilities?: unknown } | null;
   if (feed === null || typeof feed !== 'object' || !Array.isArray(feed.vulnerabilities) || typeof feed.catalogVersion !== 'string') {
-    throw new NodeError('VENDOR', 'CISA KEV returned an unexpected response: no catalogVersion and vulnerabilities[]', { vendor: 'cisa_kev' });
+    throw unexpectedResponse('CISA KEV', 'cisa_kev', 'no catalogVersion and vulnerabilities[]');
   }
   const byCve = new Map<string, KevEntry>();
   for (const entry of feed.vulnerabilities as KevEntry[]) {

@@ -78,7 +78,7 @@ export const cisaKevConnector = defineConnector({
   docsUrl: 'https://www.cisa.gov/known-exploited-vulnerabilities-catalog',
   description: "Whether a CVE is known to be exploited in the wild, from CISA's Known Exploited Vulnerabilities catalog (public JSON feed, no key).",
   credentials: cisaKevCredentials,
-  http: (credentials) => ({ baseURL: credentials.baseUrl.replace(/\/+$/, ''), headers: { Accept: 'application/json' } }),
+  http: (credentials) => ({ baseURL: credentials.baseUrl, headers: { Accept: 'application/json' } }),
   actions: {
     check_cve: checkCve,
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 import { abortError } from '../sdk/http-errors.ts';
 
@@ -22,7 +23,7 @@ export const delayNode: NodeTypeSpec<z.output<typeof input>, DelayOutput> = {
   effect: 'read',
   input,
   example: { waitedMs: 5000 },
-  ports: () => ['out', 'error'],
+  ports: () => [...ACTION_PORTS],
   timing: 'waits',
   idempotent: true,
   run: async (ctx, { ms }) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 import { abortError } from '../sdk/http-errors.ts';
 import { toBoolean } from './to-boolean.ts';
@@ -27,7 +28,7 @@ export const filterNode: NodeTypeSpec<z.output<typeof input>, FilterOutput> = {
   effect: 'read',
   input,
   example: { items: [{ ip: '203.0.113.7', score: 87 }], count: 1 },
-  ports: () => ['out', 'error'],
+  ports: () => [...ACTION_PORTS],
   rawParams: ['where'],
   timing: 'instant',
   idempotent: true,

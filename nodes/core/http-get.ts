@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 import { HTTP_CREDENTIAL_BINDING, HTTP_EXAMPLE, httpGetInput, runHttp } from './http.ts';
 import type { HttpOutput } from './http.ts';
@@ -16,7 +17,7 @@ export const httpGetNode: NodeTypeSpec<z.output<typeof httpGetInput>, HttpOutput
   input: httpGetInput,
   example: HTTP_EXAMPLE,
   credentials: HTTP_CREDENTIAL_BINDING,
-  ports: () => ['out', 'error'],
+  ports: () => [...ACTION_PORTS],
   idempotent: true,
   run: runHttp,
 };

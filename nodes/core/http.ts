@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
+import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { NodeContext, NodeTypeSpec } from '../../engine/node-type.ts';
+import { parseCredential } from '../sdk/credential.ts';
 import { sendRequest } from '../sdk/http-client.ts';
 import type { HttpClientOptions } from '../sdk/http-client.ts';
 import { plainHeaders } from '../sdk/http-errors.ts';
@@ -116,20 +118,20 @@ function resolvedUrl(params: HttpParams, baseUrl: string | undefined): { href: s
   return resolved;
 }
 
+/** How a bad http credential is reported: `http credential field token: …`. */
+const HTTP_OWNER = { label: 'http', wholeCredential: '?' };
+
 const parsedCredentials = new WeakMap<object, HttpCredentials>();
 
 /** The bound credential, checked once per credential object (a bad one is an AUTH error naming the field). */
 function credentialsOf(raw: Record<string, unknown> | undefined): HttpCredentials {
   if (raw === undefined) return {};
-  const cached = parsedCredentials.get(raw);
-  if (cached !== undefined) return cached;
-  const result = httpCredentials.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new NodeError('AUTH', `http credential field ${issue?.path.join('.') || '?'}: ${issue?.message ?? 'invalid'}`);
+  let parsed = parsedCredentials.get(raw);
+  if (parsed === undefined) {
+    parsed = parseCredential(httpCredentials, raw, HTTP_OWNER);
+    parsedCredentials.set(raw, parsed);
   }
-  parsedCredentials.set(raw, result.data);
-  return result.data;
+  return parsed;
 }
 
 /** Resolves the URL and keeps a pinned credential on its own origin. */
@@ -193,7 +195,7 @@ export const httpNode: NodeTypeSpec<z.output<typeof httpInput>, HttpOutput> = {
   input: httpInput,
   example: HTTP_EXAMPLE,
   credentials: HTTP_CREDENTIAL_BINDING,
-  ports: () => ['out', 'error'],
+  ports: () => [...ACTION_PORTS],
   idempotent: false,
   run: runHttp,
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 
 const input = z.strictObject({
@@ -21,7 +22,7 @@ export const playbookNode: NodeTypeSpec<z.output<typeof input>, unknown> = {
   effect: 'read',
   input,
   example: { verdict: 'benign' },
-  ports: () => ['out', 'error'],
+  ports: () => [...ACTION_PORTS],
   timing: 'waits',
   idempotent: false,
   run: (ctx, params) => ctx.runPlaybook(params.playbook, params.input ?? {}),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 
 /** `looseObject({})`, not a record: the same "any object" schema at half the validation cost per node. */
@@ -20,7 +21,7 @@ export const setNode: NodeTypeSpec<z.output<typeof input>, SetOutput> = {
   effect: 'read',
   input,
   example: { verdict: 'malicious', score: 87 },
-  ports: () => ['out', 'error'],
+  ports: () => [...ACTION_PORTS],
   timing: 'instant',
   idempotent: true,
   run: (_ctx, params) => params.values,

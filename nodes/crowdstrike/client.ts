@@ -28,6 +28,8 @@ const VENDOR = 'CrowdStrike Falcon';
 const EXPIRY_MARGIN_MS = 60_000;
 /** Bearer tokens per credential (keyed by cloud, client and a hash of the secret), reused until shortly before expiry. */
 const tokenCache = new Map<string, CachedToken>();
+/** Token cache keys per parsed credential object, so the secret is hashed once per credential, not per request. */
+const cacheKeys = new WeakMap<CrowdstrikeCredentials, string>();
 
 /** Forgets every cached bearer token (tests, or after rotating a client secret). */
 export function forgetFalconTokens(): void {
@@ -53,11 +55,18 @@ export function tokenExpiry(obtainedAt: number, expiresInSeconds: number): numbe
 }
 
 function cacheKey(credentials: CrowdstrikeCredentials): string {
-  const secretHash = createHash('sha256').update(credentials.client_secret).digest('hex');
-  return [credentials.baseUrl, credentials.client_id, credentials.member_cid ?? '', secretHash].join('\n');
+  let key = cacheKeys.get(credentials);
+  if (key === undefined) {
+    const secretHash = createHash('sha256').update(credentials.client_secret).digest('hex');
+    key = [credentials.baseUrl, credentials.client_id, credentials.member_cid ?? '', secretHash].join('\n');
+    cacheKeys.set(credentials, key);
+  }
+  return key;
 }
 
+/** The SDK's parsed credential; a context built by hand (a unit test of the paging) carries only the raw one. */
 function credentialsOf(ctx: ConnectorContext): CrowdstrikeCredentials {
+  if (ctx.credential !== undefined) return ctx.credential as CrowdstrikeCredentials;
   const parsed = crowdstrikeCredentials.safeParse(ctx.credentials ?? {});
   if (!parsed.success) throw new NodeError('AUTH', `${VENDOR}: the bound credential is invalid`, { vendor: 'crowdstrike' });
   return parsed.data;

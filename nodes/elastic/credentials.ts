@@ -41,7 +41,7 @@ export function encodedKey(credentials: Pick<ElasticCredentials, 'encodedApiKey'
 /** How `ctx.http` reaches the cluster for one credential. */
 export function elasticHttp(credentials: ElasticCredentials): HttpSettings {
   return {
-    baseURL: credentials.baseUrl.replace(/\/+$/, ''),
+    baseURL: credentials.baseUrl,
     headers: { Authorization: `ApiKey ${encodedKey(credentials)}`, Accept: 'application/json' },
     rejectUnauthorized: credentials.verifyTls,
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { NodeError } from '../../engine/errors.ts';
 import type { RunAction } from '../sdk/define-connector.ts';
+import { unexpectedResponse } from '../sdk/http-errors.ts';
 import { COUNT_EXAMPLE, SEARCH_EXAMPLE } from './examples.ts';
 
 /** One hit as the search API returns it (`hits.hits[]`), `sort` present when the request sorted. */
@@ -122,15 +122,11 @@ export function isTruncated(hits: number, limit: number, lastPageFull: boolean, 
   return exactRemaining === null || exactRemaining > 0;
 }
 
-function vendorShape(what: string, status: number): NodeError {
-  return new NodeError('VENDOR', `Elasticsearch returned an unexpected response: ${what}`, { status, vendor: 'elastic' });
-}
-
 function readPage(data: unknown, status: number): SearchPage {
   try {
     return parsePage(data);
   } catch (error) {
-    throw vendorShape(error instanceof Error ? error.message : String(error), status);
+    throw unexpectedResponse('Elasticsearch', 'elastic', error, status);
   }
 }
 
@@ -184,7 +180,7 @@ export const count: RunAction<typeof countInput> = {
   run: async (ctx, input) => {
     const response = await ctx.http.post<unknown>(`/${indexPath(input.index)}/_count`, { query: input.query ?? { match_all: {} } });
     const body = (response.data ?? {}) as { count?: unknown; _shards?: unknown };
-    if (typeof body.count !== 'number') throw vendorShape('no count', response.status);
+    if (typeof body.count !== 'number') throw unexpectedResponse('Elasticsearch', 'elastic', 'no count', response.status);
     return { count: body.count, _shards: body._shards };
   },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
+import { unexpectedResponse } from '../sdk/http-errors.ts';
 import { adfDocSchema, adfToText, toAdf } from './adf.ts';
 import { ADD_COMMENT_EXAMPLE, CREATE_ISSUE_EXAMPLE, GET_ISSUE_EXAMPLE, TRANSITION_ISSUE_EXAMPLE } from './examples.ts';
 
@@ -90,7 +91,7 @@ export const createIssue: RunAction<typeof createIssueInput> = {
     const created = record(response.data);
     const key = created?.['key'];
     const self = created?.['self'];
-    if (typeof key !== 'string' || typeof self !== 'string') throw unexpected(response.status, 'no issue key in the answer');
+    if (typeof key !== 'string' || typeof self !== 'string') throw unexpectedResponse('Jira', 'jira', 'no issue key in the answer', response.status);
     return { id: created?.['id'], key, self, url: browseUrl(self, key) };
   },
 };
@@ -120,7 +121,7 @@ export const addComment: RunAction<typeof addCommentInput> = {
     if (input.visibility !== undefined) body['visibility'] = input.visibility;
     const response = await ctx.http.post<unknown>(`${issuePath(input.issueIdOrKey)}/comment`, body);
     const comment = record(response.data);
-    if (typeof comment?.['id'] !== 'string') throw unexpected(response.status, 'no comment id in the answer');
+    if (typeof comment?.['id'] !== 'string') throw unexpectedResponse('Jira', 'jira', 'no comment id in the answer', response.status);
     return { ...comment, issueIdOrKey: input.issueIdOrKey };
   },
 };
@@ -167,7 +168,7 @@ export const getIssue: RunAction<typeof getIssueInput> = {
     const response = await ctx.http.get<unknown>(issuePath(input.issueIdOrKey), { params });
     const issue = record(response.data);
     const fields = record(issue?.['fields']);
-    if (issue === undefined || typeof issue['key'] !== 'string' || fields === undefined) throw unexpected(response.status, 'no issue key or fields');
+    if (issue === undefined || typeof issue['key'] !== 'string' || fields === undefined) throw unexpectedResponse('Jira', 'jira', 'no issue key or fields', response.status);
     const self = typeof issue['self'] === 'string' ? issue['self'] : '';
     return {
       id: issue['id'],
@@ -209,7 +210,7 @@ async function currentStatus(ctx: ConnectorContext, issue: string): Promise<stri
 
 function transitionsOf(data: unknown): Transition[] {
   const list = record(data)?.['transitions'];
-  if (!Array.isArray(list)) throw unexpected(200, 'no transitions list');
+  if (!Array.isArray(list)) throw unexpectedResponse('Jira', 'jira', 'no transitions list', 200);
   return list.flatMap((item): Transition[] => {
     const t = record(item);
     if (t === undefined || typeof t['id'] !== 'string' || typeof t['name'] !== 'string') return [];
@@ -231,10 +232,6 @@ export function browseUrl(self: string, key: string): string {
   const at = self.indexOf('/rest/api/');
   const site = at >= 0 ? self.slice(0, at) : new URL(self).origin;
   return `${site}/browse/${key}`;
-}
-
-function unexpected(status: number, what: string): NodeError {
-  return new NodeError('VENDOR', `Jira returned an unexpected response: ${what}`, { status, vendor: 'jira' });
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {

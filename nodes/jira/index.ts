@@ -39,7 +39,7 @@ export const jiraConnector = defineConnector({
   description: 'Jira Cloud issues through REST API v3: create (with an ADF description), comment, transition by name, and read.',
   credentials: jiraCredentials,
   http: (credentials) => ({
-    baseURL: credentials.baseUrl.replace(/\/+$/, ''),
+    baseURL: credentials.baseUrl,
     auth: { username: credentials.email, password: credentials.apiToken },
     headers: { Accept: 'application/json' },
   }),

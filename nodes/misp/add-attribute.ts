@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import type { RunAction } from '../sdk/define-connector.ts';
+import { unexpectedResponse } from '../sdk/http-errors.ts';
 import type { MispAttribute } from './search-attributes.ts';
 
 export const addAttributeInput = z.strictObject({
@@ -62,12 +63,11 @@ export const addAttributeAction: RunAction<typeof addAttributeInput> = {
   example: EXAMPLE,
   run: async (ctx, input) => {
     const { eventId, ...attribute } = input;
-    const body = Object.fromEntries(Object.entries(attribute).filter(([, v]) => v !== undefined));
     try {
-      const response = await ctx.http.post<unknown>(`/attributes/add/${encodeURIComponent(String(eventId))}`, body);
+      const response = await ctx.http.post<unknown>(`/attributes/add/${encodeURIComponent(String(eventId))}`, attribute);
       const created = response.data as { Attribute?: { id?: unknown } } | undefined;
       if (typeof created?.Attribute?.id !== 'string') {
-        throw new NodeError('VENDOR', 'MISP returned an unexpected response: no Attribute.id', { status: response.status, vendor: 'misp' });
+        throw unexpectedResponse('MISP', 'misp', 'no Attribute.id', response.status);
       }
       return created;
     } catch (error) {

@@ -54,7 +54,7 @@ export const mispConnector = defineConnector({
   description: 'Threat-sharing platform: search attributes (indicators) across events and add indicators to an event.',
   credentials: mispCredentials,
   http: (credentials) => ({
-    baseURL: credentials.baseUrl.replace(/\/+$/, ''),
+    baseURL: credentials.baseUrl,
     headers: { Authorization: credentials.apiKey, Accept: 'application/json' },
     rejectUnauthorized: credentials.rejectUnauthorized,
   }),

@@ -1,7 +1,7 @@
-import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { NodeError } from '../../engine/errors.ts';
 import type { RunAction } from '../sdk/define-connector.ts';
+import type { ConnectorHttp } from '../sdk/http-client.ts';
+import { unexpectedResponse } from '../sdk/http-errors.ts';
 
 /** Attributes fetched per request while following pages (MISP's `limit` is a page size). */
 export const PAGE_SIZE = 500;
@@ -52,16 +52,14 @@ export interface SearchOutput {
 /** The restSearch body: the caller's filters as MISP spells them, JSON out, paging set per request. */
 export function searchBody(input: SearchInput): Record<string, unknown> {
   const { limit: _limit, page: _page, ...filters } = input;
-  const body: Record<string, unknown> = { returnFormat: 'json' };
-  for (const [key, value] of Object.entries(filters)) if (value !== undefined) body[key] = value;
-  return body;
+  return { returnFormat: 'json', ...filters };
 }
 
 /**
  * POST /attributes/restSearch. With `page`, that one page; otherwise pages of `min(limit, pageSize)` are
  * read until `limit` attributes, a short page, or MISP's `X-Result-Count` says there are no more.
  */
-export async function searchAttributes(http: AxiosInstance, input: SearchInput, pageSize = PAGE_SIZE): Promise<SearchOutput> {
+export async function searchAttributes(http: ConnectorHttp, input: SearchInput, pageSize = PAGE_SIZE): Promise<SearchOutput> {
   const body = searchBody(input);
   if (input.page !== undefined) {
     const one = await fetchPage(http, { ...body, limit: input.limit, page: input.page });
@@ -79,11 +77,11 @@ export async function searchAttributes(http: AxiosInstance, input: SearchInput, 
   return summarise(attributes.slice(0, input.limit), total);
 }
 
-async function fetchPage(http: AxiosInstance, body: Record<string, unknown>): Promise<{ attributes: MispAttribute[]; total: number | undefined }> {
+async function fetchPage(http: ConnectorHttp, body: Record<string, unknown>): Promise<{ attributes: MispAttribute[]; total: number | undefined }> {
   const response = await http.post<unknown>('/attributes/restSearch', body);
   const list = (response.data as { response?: { Attribute?: unknown } } | undefined)?.response?.Attribute;
   if (!Array.isArray(list)) {
-    throw new NodeError('VENDOR', 'MISP returned an unexpected response: no response.Attribute list', { status: response.status, vendor: 'misp' });
+    throw unexpectedResponse('MISP', 'misp', 'no response.Attribute list', response.status);
   }
   const header = Number(response.headers['x-result-count']);
   return { attributes: list as MispAttribute[], total: Number.isInteger(header) && header >= 0 ? header : undefined };

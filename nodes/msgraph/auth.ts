@@ -18,10 +18,18 @@ const pending = new Map<string, Promise<CachedToken>>();
 
 const MAX_REFRESH_MARGIN_MS = 5 * 60_000;
 
+/** Cache keys per parsed credential object, so the secret is hashed once per credential, not per request. */
+const cacheKeys = new WeakMap<MsgraphCredentials, string>();
+
 /** One cache entry per app registration; the secret is hashed in so a rotated secret gets a fresh token. */
 export function tokenCacheKey(credentials: MsgraphCredentials): string {
-  const secretHash = createHash('sha256').update(credentials.clientSecret).digest('hex').slice(0, 16);
-  return [credentials.loginBaseUrl, credentials.tenantId, credentials.clientId, secretHash].join('|');
+  let key = cacheKeys.get(credentials);
+  if (key === undefined) {
+    const secretHash = createHash('sha256').update(credentials.clientSecret).digest('hex').slice(0, 16);
+    key = [credentials.loginBaseUrl, credentials.tenantId, credentials.clientId, secretHash].join('|');
+    cacheKeys.set(credentials, key);
+  }
+  return key;
 }
 
 /** When to stop using a token: five minutes before expiry, or halfway through a short-lived one. */

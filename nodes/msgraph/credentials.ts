@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ConnectorContext } from '../sdk/define-connector.ts';
 import { secret } from '../sdk/secrets.ts';
 
 /** Microsoft Graph v1.0 in the global cloud: the default `baseUrl`. */
@@ -22,7 +23,7 @@ export const msgraphCredentials = z.object({
 /** The credential after defaults: what the token cache and the actions read. */
 export type MsgraphCredentials = z.output<typeof msgraphCredentials>;
 
-/** The bound credential with defaults applied (the SDK already validated it before the action ran). */
-export function credentialsOf(raw: Record<string, unknown> | undefined): MsgraphCredentials {
-  return msgraphCredentials.parse(raw ?? {});
+/** The bound credential as the SDK parsed it for this call (defaults applied). */
+export function credentialsOf(ctx: ConnectorContext): MsgraphCredentials {
+  return ctx.credential as MsgraphCredentials;
 }

@@ -85,7 +85,7 @@ export const getMessage: RunAction<typeof getMessageInput> = {
     ],
   },
   async run(ctx, input) {
-    const credentials = credentialsOf(ctx.credentials);
+    const credentials = credentialsOf(ctx);
     const url = `${userPath(input.userId)}/messages/${encodeURIComponent(input.messageId)}${odataQuery({ $expand: 'attachments' })}`;
     const response = await graphRequest<GraphMessage>(ctx, credentials, { method: 'GET', url });
     return shapeMessage(input.userId, response.data, input.includeContentBytes);

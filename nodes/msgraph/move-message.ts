@@ -48,7 +48,7 @@ export const moveMessage: RunAction<typeof moveMessageInput> = {
     moved: true,
   },
   async run(ctx, input) {
-    const credentials = credentialsOf(ctx.credentials);
+    const credentials = credentialsOf(ctx);
     const response = await graphRequest<Record<string, unknown>>(ctx, credentials, {
       method: 'POST',
       url: `${userPath(input.userId)}/messages/${encodeURIComponent(input.messageId)}/move`,

@@ -103,7 +103,7 @@ export const searchAllMailboxes: RunAction<typeof searchAllMailboxesInput> = {
     ],
   },
   async run(ctx, input) {
-    const credentials = credentialsOf(ctx.credentials);
+    const credentials = credentialsOf(ctx);
     const listed = input.mailboxes === undefined ? await tenantMailboxes(ctx, credentials) : { mailboxes: [...new Set(input.mailboxes)], skipped: [] };
     const skipped = [...listed.skipped];
     const results = await mapConcurrent(listed.mailboxes, input.concurrency, async (mailbox) => {

@@ -137,7 +137,7 @@ export const searchMessages: RunAction<typeof searchMessagesInput> = {
     ],
   },
   async run(ctx, input) {
-    const credentials = credentialsOf(ctx.credentials);
+    const credentials = credentialsOf(ctx);
     const { messages, truncated } = await searchMailbox(ctx, credentials, input.userId, input, input.limit);
     return { userId: input.userId, count: messages.length, truncated, messages };
   },

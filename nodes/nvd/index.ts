@@ -135,7 +135,7 @@ export const nvdConnector = defineConnector({
   description: 'CVE details from the National Vulnerability Database: CVSS scores, CWEs, references and patch links (CVE API 2.0). This product uses the NVD API but is not endorsed or certified by the NVD.',
   credentials: nvdCredentials,
   http: (credentials) => ({
-    baseURL: credentials.baseUrl.replace(/\/+$/, ''),
+    baseURL: credentials.baseUrl,
     headers: { Accept: 'application/json', ...(credentials.apiKey === undefined ? {} : { apiKey: credentials.apiKey }) },
   }),
   vendorError: nvdError,

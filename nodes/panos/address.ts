@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
+import { escapeXml, findAll, textOf, xmlElement, xmlText } from '../sdk/xml.ts';
 import { credentialsOf, OBJECT_NAME, panRequest, vsysXpath } from './api.ts';
-import { escapeXml, findAll, textOf, xmlElement, xmlText } from './xml.ts';
 
 /** The static address group Switchboard adds blocked addresses to (referenced by a deny rule). */
 export const DEFAULT_BLOCK_GROUP = 'switchboard-blocklist';

@@ -4,8 +4,8 @@ import type { NodeErrorCode } from '../../engine/errors.ts';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
 import { redact } from '../sdk/http-errors.ts';
 import { secret } from '../sdk/secrets.ts';
-import { find, parseXml, textOf, XmlError } from './xml.ts';
-import type { XmlElement } from './xml.ts';
+import { find, parseXml, textOf, XmlError } from '../sdk/xml.ts';
+import type { XmlElement } from '../sdk/xml.ts';
 
 const VENDOR = 'Palo Alto PAN-OS';
 /** Object names: letters, digits, space, `.`, `_`, `-`, at most 63 characters (no quote, so XPath-safe). */
@@ -104,11 +104,6 @@ export function panVendorError(_status: number, body: unknown): string | undefin
   }
 }
 
-function secretsOf(ctx: ConnectorContext): string[] {
-  const key = ctx.credentials?.['apiKey'];
-  return typeof key === 'string' ? [key] : [];
-}
-
 /**
  * One XML API call to `/api/`: reads as GET query parameters, writes as a POST form (no 2K limit).
  * A `status="error"` answer (HTTP 200 on PAN-OS) becomes a NodeError classed by its code.
@@ -123,7 +118,7 @@ export async function panRequest(ctx: ConnectorContext, params: Record<string, s
         });
   const parsed = parsePanResponse(response.data, response.status);
   if (parsed.status === 'success') return parsed;
-  throw new NodeError(classifyPanCode(parsed.code), redact(`${VENDOR} ${panErrorText(parsed)}`, secretsOf(ctx)), {
+  throw new NodeError(classifyPanCode(parsed.code), redact(`${VENDOR} ${panErrorText(parsed)}`, [credentialsOf(ctx).apiKey]), {
     status: response.status,
     vendor: 'panos',
     details: { code: parsed.code },
@@ -135,7 +130,7 @@ export function vsysXpath(credentials: Pick<PanosCredentials, 'deviceName' | 'vs
   return `/config/devices/entry[@name='${credentials.deviceName}']/vsys/entry[@name='${credentials.vsys}']`;
 }
 
-/** The bound credential, parsed (defaults applied); the SDK has already refused an invalid one. */
+/** The bound credential as the SDK parsed it for this call (defaults applied). */
 export function credentialsOf(ctx: ConnectorContext): PanosCredentials {
-  return panosCredentials.parse(ctx.credentials ?? {});
+  return ctx.credential as PanosCredentials;
 }

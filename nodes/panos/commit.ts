@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
+import { escapeXml, find, findAll, textOf, xmlElement } from '../sdk/xml.ts';
+import type { XmlElement } from '../sdk/xml.ts';
 import { panMessage, panRequest } from './api.ts';
-import { escapeXml, find, findAll, textOf, xmlElement } from './xml.ts';
-import type { XmlElement } from './xml.ts';
 
 /** A job as `show jobs id N` reports it. */
 export interface PanJob {

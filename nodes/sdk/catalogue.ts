@@ -73,7 +73,7 @@ function describeSpec(spec: NodeTypeSpec, connector: Connector): CatalogueAction
 }
 
 /** JSON Schema of a zod schema as a form sees it (defaults make fields optional; unrepresentable → any). */
-export function toJsonSchema(schema: z.ZodType): JsonSchema {
+function toJsonSchema(schema: z.ZodType): JsonSchema {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 }
 

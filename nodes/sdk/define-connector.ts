@@ -1,10 +1,12 @@
-import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { Effect, NodeContext, NodeTypeSpec } from '../../engine/node-type.ts';
+import { parseCredential } from './credential.ts';
 import { createHttpClient, sendRequest } from './http-client.ts';
-import type { HttpClientOptions, HttpSettings } from './http-client.ts';
+import type { ConnectorHttp, HttpClientOptions, HttpSettings } from './http-client.ts';
+import { unexpectedResponse } from './http-errors.ts';
 import type { VendorErrorExtractor } from './http-errors.ts';
 import { secretFieldsOf, secretValues } from './secrets.ts';
 
@@ -23,9 +25,11 @@ export type ConnectorCategory =
   | 'core'
   | 'utility';
 
-/** What a `run` action receives: the node context plus `http`, an axios instance set up for this vendor. */
+/** What a `run` action receives: the node context plus `http`, set up for this vendor, and the parsed credential. */
 export interface ConnectorContext extends NodeContext {
-  http: AxiosInstance;
+  http: ConnectorHttp;
+  /** The bound credential as the connector's schema parsed it (defaults applied); undefined without a schema. */
+  credential: unknown;
 }
 
 interface ActionBase<I extends z.ZodType> {
@@ -150,10 +154,22 @@ function checkDefinition(def: ConnectorDefinition<z.ZodObject | undefined, Recor
 
 /** Per-call plumbing shared by every action of one connector. */
 interface Binding {
-  /** Builds the HTTP client options for one call from the context (credentials checked here). */
-  clientOptions(ctx: NodeContext, idempotent: boolean): HttpClientOptions;
+  /** What the context's credential yields (checked here), worked out once per credential object. */
+  bound(ctx: NodeContext): Bound;
+  /** The HTTP client options for one call. */
+  clientOptions(ctx: NodeContext, bound: Bound, idempotent: boolean): HttpClientOptions;
   credentials?: NodeTypeSpec['credentials'];
 }
+
+/** One bound credential, parsed, with the HTTP settings and secret values derived from it. */
+interface Bound {
+  credential: unknown;
+  settings: HttpSettings;
+  secrets: string[] | undefined;
+}
+
+/** Stands in for "no credential bound" as a cache key, so an optional credential left unbound is parsed once too. */
+const UNBOUND: Record<string, unknown> = Object.freeze({});
 
 function bindingFor(
   def: ConnectorDefinition<z.ZodObject | undefined, Record<string, z.ZodType>>,
@@ -161,47 +177,51 @@ function bindingFor(
   secretFields: string[],
 ): Binding {
   const required = schema !== undefined && !schema.safeParse({}).success;
-  const parsed = new WeakMap<object, unknown>();
+  const cache = new WeakMap<object, Bound>();
   const http = def.http as ((credentials: unknown) => HttpSettings) | undefined;
-
-  const credentialsOf = (ctx: NodeContext): unknown => {
-    if (schema === undefined) return undefined;
-    const raw = ctx.credentials;
-    if (raw === undefined && required) {
-      throw new NodeError('AUTH', `${def.name}: no credential bound (connector ${def.id})`, { vendor: def.id });
-    }
-    const source = raw ?? {};
-    const cached = parsed.get(source);
-    if (cached !== undefined) return cached;
-    const result = schema.safeParse(source);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const where = issue?.path.length ? issue.path.join('.') : 'credential';
-      throw new NodeError('AUTH', `${def.name} credential field ${where}: ${issue?.message ?? 'invalid'}`, { vendor: def.id });
-    }
-    parsed.set(source, result.data);
-    return result.data;
-  };
+  const owner = { label: def.name, vendor: def.id, wholeCredential: 'credential' };
 
   return {
     credentials: schema === undefined ? undefined : { connector: def.id, required, schema },
-    clientOptions(ctx, idempotent) {
-      const credentials = credentialsOf(ctx);
-      const settings = http === undefined ? {} : http(credentials);
+    bound(ctx) {
+      const raw = ctx.credentials;
+      if (raw === undefined && required) {
+        throw new NodeError('AUTH', `${def.name}: no credential bound (connector ${def.id})`, { vendor: def.id });
+      }
+      const key = raw ?? UNBOUND;
+      let bound = cache.get(key);
+      if (bound === undefined) {
+        const credential = schema === undefined ? undefined : parseCredential(schema, key, owner);
+        bound = {
+          credential,
+          settings: http === undefined ? {} : withBaseUrl(http(credential)),
+          secrets: secretFields.length === 0 ? undefined : secretValues(raw, { secretFields }),
+        };
+        cache.set(key, bound);
+      }
+      return bound;
+    },
+    clientOptions(ctx, bound, idempotent) {
       return {
-        ...settings,
+        ...bound.settings,
         vendor: def.name,
         connectorId: def.id,
         signal: ctx.cancellation,
         idempotencyKey: ctx.idempotencyKey,
         idempotent,
         vendorError: def.vendorError,
-        secrets: secretFields.length === 0 ? undefined : secretValues(ctx.credentials, { secretFields }),
+        secrets: bound.secrets,
         maxContentLength: def.maxContentLength,
         clock: ctx.clock,
       };
     },
   };
+}
+
+/** The settings with `baseURL` free of trailing slashes: the one place it is normalised, for axios and for `ctx.http.defaults`. */
+function withBaseUrl(settings: HttpSettings): HttpSettings {
+  const baseURL = settings.baseURL?.replace(/\/+$/, '');
+  return baseURL === settings.baseURL ? settings : { ...settings, baseURL };
 }
 
 function actionSpec(
@@ -227,8 +247,9 @@ function actionSpec(
     ports: () => [...ACTION_PORTS],
     idempotent,
     run: async (ctx, input) => {
-      const options = binding.clientOptions(ctx, idempotent);
-      if (action.run !== undefined) return action.run(withHttp(ctx, options), input);
+      const bound = binding.bound(ctx);
+      const options = binding.clientOptions(ctx, bound, idempotent);
+      if (action.run !== undefined) return action.run(connectorContext(ctx, options, bound.credential), input);
       const response = await sendRequest(options, action.request(input));
       return action.parse === undefined ? response.data : parseResponse(action, response, def.name, def.id);
     },
@@ -240,24 +261,17 @@ function parseResponse(action: RequestAction, response: AxiosResponse, vendor: s
     return action.parse?.(response.data, response);
   } catch (error) {
     if (error instanceof NodeError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new NodeError('VENDOR', `${vendor} returned an unexpected response: ${message}`, {
-      status: response.status,
-      vendor: connectorId,
-    });
+    throw unexpectedResponse(vendor, connectorId, error, response.status);
   }
 }
 
 /**
- * The node context with a lazily created `http` client. The context stays the prototype (so every
- * NodeContext member, present or future, reads through) and the client costs nothing until used.
+ * The node context plus `http` and `credential`. The context stays the prototype, so every
+ * NodeContext member, present or future, reads through.
  */
-function withHttp(ctx: NodeContext, options: HttpClientOptions): ConnectorContext {
-  let client: AxiosInstance | undefined;
+function connectorContext(ctx: NodeContext, options: HttpClientOptions, credential: unknown): ConnectorContext {
   return Object.create(ctx, {
-    http: {
-      get: () => (client ??= createHttpClient(options)),
-      enumerable: true,
-    },
+    http: { value: createHttpClient(options), enumerable: true },
+    credential: { value: credential, enumerable: true },
   }) as ConnectorContext;
 }

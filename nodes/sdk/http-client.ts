@@ -4,11 +4,13 @@ import pkg from '../../package.json' with { type: 'json' };
 import type { Cancellation } from '../../engine/node-type.ts';
 import type { Clock } from '../../engine/ports.ts';
 import { agentsFor } from './http-agents.ts';
+import type { AgentPair } from './http-agents.ts';
 import { toNodeError } from './http-errors.ts';
 import type { ErrorContext, VendorErrorExtractor } from './http-errors.ts';
 
 /** How a connector reaches its vendor, derived from the bound credential by `defineConnector`'s `http`. */
 export interface HttpSettings {
+  /** Trailing slashes are dropped by `defineConnector`, so a hook passes the credential's URL as it is. */
   baseURL?: string;
   headers?: Record<string, string>;
   auth?: { username: string; password: string };
@@ -43,39 +45,64 @@ export interface HttpClientOptions extends HttpSettings {
 /** Per-request timeout when the connector sets none; the node's own deadline still applies on top. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Response size cap: a runaway export cannot exhaust the host's memory. */
-export const DEFAULT_MAX_CONTENT_LENGTH = 20 * 1024 * 1024;
+const DEFAULT_MAX_CONTENT_LENGTH = 20 * 1024 * 1024;
 /** Identifies us to vendors (their support can find our calls in their logs). */
 export const USER_AGENT = `Switchboard/${pkg.version}`;
 
-const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
-const shared = new Map<string, AxiosInstance>();
+/** The shared instances per agent pair and size cap: a destroyed pair (destroyAgents) takes its instances with it. */
+const shared = new WeakMap<AgentPair, Map<number, AxiosInstance>>();
 
 /** 2xx and 3xx succeed; everything else goes through the one error mapper. */
 function isSuccess(status: number): boolean {
   return status >= 200 && status < 400;
 }
 
+/** `ctx.http` of `run` actions: the axios methods connectors use (add one when a connector needs it), each a `sendRequest`. */
+export interface ConnectorHttp {
+  request<T = unknown>(config: AxiosRequestConfig): Promise<AxiosResponse<T>>;
+  get<T = unknown>(url: string, config?: AxiosRequestConfig): Promise<AxiosResponse<T>>;
+  delete<T = unknown>(url: string, config?: AxiosRequestConfig): Promise<AxiosResponse<T>>;
+  post<T = unknown>(url: string, data?: unknown, config?: AxiosRequestConfig): Promise<AxiosResponse<T>>;
+  /** The connector's base URL (an origin check, a cache key). */
+  readonly defaults: { readonly baseURL?: string };
+}
+
 /**
- * A preconfigured axios instance for `ctx.http` in `run` actions: base URL, auth, timeout, TLS on,
- * `Idempotency-Key` on writes, the run's abort signal, a size cap, and errors mapped to NodeError.
+ * The client for `ctx.http` in `run` actions: base URL, auth, timeout, TLS on, `Idempotency-Key` on
+ * writes, the run's abort signal, a size cap and NodeErrors, all from `sendRequest` on the
+ * connector's shared instance, so a call costs no axios instance of its own.
  */
-export function createHttpClient(options: HttpClientOptions): AxiosInstance {
-  const key = options.idempotencyKey;
-  const methodHeaders = key === undefined ? {} : Object.fromEntries(WRITE_METHODS.map((m) => [m, { 'Idempotency-Key': key }]));
-  const defaults: CreateAxiosDefaults = {
-    ...baseConfig(options),
-    headers: { 'User-Agent': USER_AGENT, ...userHeaders(options), ...methodHeaders } as CreateAxiosDefaults['headers'],
-    baseURL: options.baseURL,
-    params: options.params,
-    auth: options.auth,
-    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    signal: options.signal,
-    sensitiveHeaders: sensitiveHeaderNames(options.headers),
-  };
-  const instance = axios.create(defaults);
-  const context = errorContext(options);
-  instance.interceptors.response.use(undefined, (error: unknown) => Promise.reject(toNodeError(error, context)));
-  return instance;
+export function createHttpClient(options: HttpClientOptions): ConnectorHttp {
+  return new SharedInstanceClient(options);
+}
+
+/** A class, not an object of closures: one allocation per node call, the methods live on the prototype. */
+class SharedInstanceClient implements ConnectorHttp {
+  readonly #options: HttpClientOptions;
+
+  constructor(options: HttpClientOptions) {
+    this.#options = options;
+  }
+
+  get defaults(): { baseURL?: string } {
+    return { baseURL: this.#options.baseURL };
+  }
+
+  request<T = unknown>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+    return sendRequest<T>(this.#options, config);
+  }
+
+  get<T = unknown>(url: string, config?: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+    return sendRequest<T>(this.#options, { ...config, method: 'get', url });
+  }
+
+  delete<T = unknown>(url: string, config?: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+    return sendRequest<T>(this.#options, { ...config, method: 'delete', url });
+  }
+
+  post<T = unknown>(url: string, data?: unknown, config?: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+    return sendRequest<T>(this.#options, { ...config, method: 'post', url, data });
+  }
 }
 
 /**
@@ -99,7 +126,7 @@ export async function sendRequest<T = unknown>(
  * connector's. Only keys that carry a value are set: axios merges every key it is given, per
  * request, so a lean config is a cheaper call.
  */
-export function requestConfig(options: HttpClientOptions, config: AxiosRequestConfig): AxiosRequestConfig {
+function requestConfig(options: HttpClientOptions, config: AxiosRequestConfig): AxiosRequestConfig {
   const request: AxiosRequestConfig = {};
   if (options.baseURL !== undefined) request.baseURL = options.baseURL;
   if (options.timeoutMs !== undefined) request.timeout = options.timeoutMs;
@@ -139,19 +166,22 @@ function isIdempotentRead(method: string | undefined): boolean {
 }
 
 function sharedInstance(options: HttpClientOptions): AxiosInstance {
-  const verify = options.rejectUnauthorized !== false;
-  const key = `${options.connectorId}|${verify}|${options.maxContentLength ?? ''}`;
-  let instance = shared.get(key);
+  const agents = agentsFor(options.connectorId, options.rejectUnauthorized !== false);
+  const cap = options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
+  let byCap = shared.get(agents);
+  if (byCap === undefined) {
+    byCap = new Map();
+    shared.set(agents, byCap);
+  }
+  let instance = byCap.get(cap);
   if (instance === undefined) {
-    instance = axios.create(baseConfig(options));
-    shared.set(key, instance);
+    instance = axios.create(baseConfig(agents, cap));
+    byCap.set(cap, instance);
   }
   return instance;
 }
 
-function baseConfig(options: HttpClientOptions): CreateAxiosDefaults {
-  const cap = options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
-  const agents = agentsFor(options.connectorId, options.rejectUnauthorized !== false);
+function baseConfig(agents: AgentPair, cap: number): CreateAxiosDefaults {
   return {
     ...agents,
     headers: { 'User-Agent': USER_AGENT },
@@ -163,10 +193,6 @@ function baseConfig(options: HttpClientOptions): CreateAxiosDefaults {
   };
 }
 
-function userHeaders(options: HttpClientOptions): Record<string, string> {
-  return options.headers === undefined ? {} : options.headers;
-}
-
 /** Always dropped when a redirect leaves the vendor's origin. */
 const AUTH_HEADERS: readonly string[] = ['authorization', 'cookie', 'proxy-authorization'];
 
@@ -174,8 +200,8 @@ const AUTH_HEADERS: readonly string[] = ['authorization', 'cookie', 'proxy-autho
  * Headers dropped when a redirect leaves the vendor's origin: the auth-bearing ones and every
  * header the call itself set (an API key header, a custom token).
  */
-function sensitiveHeaderNames(headers: Record<string, unknown> | undefined): string[] {
-  return headers === undefined ? [...AUTH_HEADERS] : [...AUTH_HEADERS, ...Object.keys(headers)];
+function sensitiveHeaderNames(headers: Record<string, unknown>): string[] {
+  return [...AUTH_HEADERS, ...Object.keys(headers)];
 }
 
 function errorContext(options: HttpClientOptions): ErrorContext {

@@ -34,7 +34,7 @@ const MAX_MESSAGE = 300;
 const MAX_DETAIL_BODY = 4_096;
 
 /** Whether an HTTP method may be repeated without changing the outcome (RFC 9110 §9.2.2). */
-export function isIdempotentMethod(method: string | undefined): boolean {
+function isIdempotentMethod(method: string | undefined): boolean {
   return IDEMPOTENT_METHODS.has((method ?? 'get').toLowerCase());
 }
 
@@ -51,6 +51,15 @@ export function toNodeError(error: unknown, context: ErrorContext): NodeError {
   }
   const idempotent = context.idempotent === true || isIdempotentMethod(error.config?.method);
   return transportError(error.code, error.message, idempotent, context);
+}
+
+/**
+ * The VENDOR error for an answer whose body is not what the API documents, so every connector words
+ * it alike: `${vendor} returned an unexpected response: ${problem}` (an Error thrown by a parser gives its message).
+ */
+export function unexpectedResponse(vendor: string, connectorId: string, problem: unknown, status?: number): NodeError {
+  const what = problem instanceof Error ? problem.message : String(problem);
+  return new NodeError('VENDOR', `${vendor} returned an unexpected response: ${what}`, { status, vendor: connectorId });
 }
 
 /** The error for an HTTP error status, with the vendor's message and any `Retry-After`. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** Metadata that marks a credential field as secret; it surfaces in the JSON Schema for forms. */
-export const SECRET_META = { secret: true, writeOnly: true } as const;
+const SECRET_META = { secret: true, writeOnly: true } as const;
 
 /** Marks a credential field as secret: forms mask it, the vault encrypts it, journals redact it. */
 export function secret<T extends z.ZodType>(schema: T): T {

@@ -136,7 +136,7 @@ export const shodanConnector = defineConnector({
   docsUrl: 'https://developer.shodan.io/api',
   description: 'Internet exposure of an IP address: open ports, services and known CVEs as Shodan\'s crawlers see them.',
   credentials: shodanCredentials,
-  http: (credentials) => ({ baseURL: credentials.baseUrl.replace(/\/+$/, ''), params: { key: credentials.key } }),
+  http: (credentials) => ({ baseURL: credentials.baseUrl, params: { key: credentials.key } }),
   vendorError: shodanError,
   actions: {
     host_info: hostInfo,

@@ -61,8 +61,7 @@ export const postMessage: RunAction<typeof postMessageInput> = {
   effect: 'write',
   example: POST_MESSAGE_EXAMPLE,
   run: async (ctx, input) => {
-    const body = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-    const response = await ctx.http.post<unknown>('/chat.postMessage', body, { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+    const response = await ctx.http.post<unknown>('/chat.postMessage', input, { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
     const answer = checkSlackAnswer<PostAnswer>(response.data, response.status);
     return { ok: true, channel: answer.channel, ts: answer.ts, message: answer.message };
   },

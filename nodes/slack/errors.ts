@@ -1,5 +1,6 @@
 import { NodeError } from '../../engine/errors.ts';
 import type { NodeErrorCode } from '../../engine/errors.ts';
+import { unexpectedResponse } from '../sdk/http-errors.ts';
 
 /** The Web API envelope: every answer has `ok`; a refusal names its `error` code (docs.slack.dev/apis/web-api). */
 export interface SlackEnvelope {
@@ -88,7 +89,7 @@ export function checkSlackAnswer<T extends SlackEnvelope>(data: unknown, status:
   if (body !== null && typeof body === 'object' && body.ok === true) return body;
   const text = slackErrorText(body);
   if (text === undefined) {
-    throw new NodeError('VENDOR', 'Slack returned an unexpected response: no ok field', { status, vendor: 'slack' });
+    throw unexpectedResponse('Slack', 'slack', 'no ok field', status);
   }
   const code = slackErrorCode(String((body as SlackEnvelope).error));
   throw new NodeError(code, `Slack ${text}`, { status, vendor: 'slack', details: { body } });

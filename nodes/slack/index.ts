@@ -22,7 +22,7 @@ export const slackConnector = defineConnector({
   description: 'Slack Web API: post messages (text or Block Kit, threads) to channels and read channel history. Errors sent as ok:false are mapped too.',
   credentials: slackCredentials,
   http: (credentials) => ({
-    baseURL: credentials.baseUrl.replace(/\/+$/, ''),
+    baseURL: credentials.baseUrl,
     headers: { Authorization: `Bearer ${credentials.token}`, Accept: 'application/json' },
   }),
   vendorError: slackError,

@@ -29,7 +29,7 @@ export type SplunkCredentials = z.output<typeof splunkCredentials>;
 /** How `ctx.http` reaches splunkd for one credential. */
 export function splunkHttp(credentials: SplunkCredentials): HttpSettings {
   return {
-    baseURL: credentials.baseUrl.replace(/\/+$/, ''),
+    baseURL: credentials.baseUrl,
     headers: { Authorization: `${credentials.authScheme} ${credentials.token}`, Accept: 'application/json' },
     rejectUnauthorized: credentials.verifyTls,
   };

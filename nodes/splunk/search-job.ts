@@ -1,5 +1,6 @@
 import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
+import { unexpectedResponse } from '../sdk/http-errors.ts';
 
 /** One entry of splunkd's `messages` list (`{messages:[{type,text}]}` on errors, job and results bodies). */
 export interface SplunkMessage {
@@ -110,10 +111,6 @@ export function jobPhase(content: JobContent | undefined): 'done' | 'failed' | '
   return 'running';
 }
 
-function unexpected(what: string, status: number): NodeError {
-  return new NodeError('VENDOR', `Splunk returned an unexpected response: ${what}`, { status, vendor: 'splunk' });
-}
-
 /** POST search/jobs (form-encoded) → 201 `{sid}`. */
 async function dispatch(ctx: ConnectorContext, request: SearchRequest): Promise<string> {
   const form = new URLSearchParams({ search: normalizeSearch(request.search), output_mode: 'json' });
@@ -121,7 +118,7 @@ async function dispatch(ctx: ConnectorContext, request: SearchRequest): Promise<
   if (request.latest_time !== undefined) form.set('latest_time', request.latest_time);
   const response = await ctx.http.post<unknown>(JOBS, form);
   const sid = (response.data as { sid?: unknown } | undefined)?.sid;
-  if (typeof sid !== 'string' || sid === '') throw unexpected('no sid for the new search job', response.status);
+  if (typeof sid !== 'string' || sid === '') throw unexpectedResponse('Splunk', 'splunk', 'no sid for the new search job', response.status);
   return sid;
 }
 
@@ -130,7 +127,7 @@ async function jobContent(ctx: ConnectorContext, sid: string): Promise<JobConten
   const response = await ctx.http.get<unknown>(`${JOBS}/${encodeURIComponent(sid)}`, { params: { output_mode: 'json' } });
   if (response.status === 204) return undefined;
   const entry = (response.data as { entry?: Array<{ content?: JobContent }> } | undefined)?.entry?.[0];
-  if (entry?.content === undefined) throw unexpected(`no entry[0].content for job ${sid}`, response.status);
+  if (entry?.content === undefined) throw unexpectedResponse('Splunk', 'splunk', `no entry[0].content for job ${sid}`, response.status);
   return entry.content;
 }
 
@@ -175,7 +172,7 @@ async function readResults(ctx: ConnectorContext, sid: string, request: SearchRe
     const response = await ctx.http.get<unknown>(`${JOBS}/${encodeURIComponent(sid)}/results`, { params: { output_mode: 'json', count, offset } });
     if (response.status === 204) break;
     const body = response.data as { results?: unknown; messages?: unknown } | undefined;
-    if (!Array.isArray(body?.results)) throw unexpected(`no results list for job ${sid}`, response.status);
+    if (!Array.isArray(body?.results)) throw unexpectedResponse('Splunk', 'splunk', `no results list for job ${sid}`, response.status);
     const page = body.results.filter((r): r is SplunkResult => r !== null && typeof r === 'object');
     if (offset === 0) messages.push(...messagesOf(body.messages));
     results.push(...page);

@@ -51,7 +51,7 @@ export const tenableConnector = defineConnector({
   description: 'Vulnerability findings with asset and plugin details (CVEs, CVSS, VPR, patch) through the export API, and asset details.',
   credentials: tenableCredentials,
   http: (credentials) => ({
-    baseURL: credentials.baseUrl.replace(/\/+$/, ''),
+    baseURL: credentials.baseUrl,
     headers: {
       'X-ApiKeys': `accessKey=${credentials.accessKey};secretKey=${credentials.secretKey}`,
       Accept: 'application/json',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
+import { unexpectedResponse } from '../sdk/http-errors.ts';
 import { ADD_OBSERVABLE_EXAMPLE, CREATE_ALERT_EXAMPLE, CREATE_CASE_EXAMPLE, GET_CASE_EXAMPLE } from './examples.ts';
 
 /** Largest page asked of the Query API; TheHive's UI pages by 15 to 100. */
@@ -92,7 +92,7 @@ export const createAlert: RunAction<typeof createAlertInput> = {
   input: createAlertInput,
   effect: 'write',
   example: CREATE_ALERT_EXAMPLE,
-  run: async (ctx, input) => entity(await ctx.http.post<unknown>('/api/v1/alert', withoutUndefined(input))),
+  run: async (ctx, input) => entity(await ctx.http.post<unknown>('/api/v1/alert', input)),
 };
 
 /** POST /api/v1/case: 201 with the case (OutputCase). */
@@ -102,7 +102,7 @@ export const createCase: RunAction<typeof createCaseInput> = {
   input: createCaseInput,
   effect: 'write',
   example: CREATE_CASE_EXAMPLE,
-  run: async (ctx, input) => entity(await ctx.http.post<unknown>('/api/v1/case', withoutUndefined(input))),
+  run: async (ctx, input) => entity(await ctx.http.post<unknown>('/api/v1/case', input)),
 };
 
 /** POST /api/v1/case/{caseId}/observable: 201 with the list of observables created (one per value). */
@@ -114,8 +114,8 @@ export const addObservable: RunAction<typeof addObservableInput> = {
   example: ADD_OBSERVABLE_EXAMPLE,
   run: async (ctx, input) => {
     const { caseId: id, ...observable } = input;
-    const response = await ctx.http.post<unknown>(`/api/v1/case/${encodeURIComponent(id)}/observable`, withoutUndefined(observable));
-    if (!Array.isArray(response.data)) throw unexpected(response.status, 'expected the list of created observables');
+    const response = await ctx.http.post<unknown>(`/api/v1/case/${encodeURIComponent(id)}/observable`, observable);
+    if (!Array.isArray(response.data)) throw unexpectedResponse('TheHive', 'thehive', 'expected the list of created observables', response.status);
     return { caseId: id, count: response.data.length, observables: response.data };
   },
 };
@@ -154,7 +154,7 @@ async function caseObservables(ctx: ConnectorContext, idOrName: string, limit: n
     const from = all.length;
     const to = Math.min(limit, from + QUERY_PAGE_SIZE);
     const response = await ctx.http.post<unknown>('/api/v1/query', observablesQuery(idOrName, from, to));
-    if (!Array.isArray(response.data)) throw unexpected(response.status, 'the Query API did not return a list');
+    if (!Array.isArray(response.data)) throw unexpectedResponse('TheHive', 'thehive', 'the Query API did not return a list', response.status);
     all.push(...response.data);
     if (response.data.length < to - from) break;
   }
@@ -164,16 +164,8 @@ async function caseObservables(ctx: ConnectorContext, idOrName: string, limit: n
 function entity(response: { status: number; data: unknown }): Record<string, unknown> {
   const data = response.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data) || typeof (data as { _id?: unknown })._id !== 'string') {
-    throw unexpected(response.status, 'no _id in the answer');
+    throw unexpectedResponse('TheHive', 'thehive', 'no _id in the answer', response.status);
   }
   return data as Record<string, unknown>;
 }
 
-/** Drops absent optional fields so TheHive applies its own defaults. */
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function unexpected(status: number, what: string): NodeError {
-  return new NodeError('VENDOR', `TheHive returned an unexpected response: ${what}`, { status, vendor: 'thehive' });
-}

@@ -36,7 +36,7 @@ export const thehiveConnector = defineConnector({
   description: 'TheHive 5 case management (API v1): raise alerts, open cases with tasks, add observables, and read a case with its observables.',
   credentials: thehiveCredentials,
   http: (credentials) => ({
-    baseURL: credentials.baseUrl.replace(/\/+$/, ''),
+    baseURL: credentials.baseUrl,
     headers: {
       Authorization: `Bearer ${credentials.apiKey}`,
       Accept: 'application/json',

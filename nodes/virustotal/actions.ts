@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
+import { unexpectedResponse } from '../sdk/http-errors.ts';
 import { DOMAIN_EXAMPLE, FILE_EXAMPLE, IP_EXAMPLE, SUBMIT_EXAMPLE, URL_EXAMPLE } from './examples.ts';
 import { summarise, unknownSummary, urlId } from './summary.ts';
 import type { ReportSummary } from './summary.ts';
@@ -105,7 +106,7 @@ export const submitUrl: RunAction<typeof submitUrlInput> = {
     const response = await ctx.http.post<unknown>('/urls', new URLSearchParams({ url: input.url }));
     const analysis = (response.data as { data?: { id?: unknown; type?: unknown; links?: unknown } } | undefined)?.data;
     if (typeof analysis?.id !== 'string') {
-      throw new NodeError('VENDOR', 'VirusTotal returned an unexpected response: no data.id (analysis id)', { status: response.status, vendor: 'virustotal' });
+      throw unexpectedResponse('VirusTotal', 'virustotal', 'no data.id (analysis id)', response.status);
     }
     return { id: analysis.id, type: analysis.type, links: analysis.links, url: input.url, url_id: urlId(input.url) };
   },
@@ -126,7 +127,6 @@ async function report(ctx: ConnectorContext, path: string, threshold: number, un
   try {
     return summarise(response.data, threshold);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new NodeError('VENDOR', `VirusTotal returned an unexpected response: ${message}`, { status: response.status, vendor: 'virustotal' });
+    throw unexpectedResponse('VirusTotal', 'virustotal', error, response.status);
   }
 }

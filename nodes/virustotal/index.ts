@@ -43,7 +43,7 @@ export const virustotalConnector = defineConnector({
   description: 'Reputation of IP addresses, domains, URLs and file hashes from 70+ security engines, and URL submission (API v3).',
   credentials: virustotalCredentials,
   http: (credentials) => ({
-    baseURL: credentials.baseUrl.replace(/\/+$/, ''),
+    baseURL: credentials.baseUrl,
     headers: { 'x-apikey': credentials.apiKey, Accept: 'application/json' },
   }),
   vendorError: virustotalError,
