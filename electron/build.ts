@@ -14,6 +14,17 @@ import * as esbuild from 'esbuild';
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const OUT_DIR = path.join(ROOT, 'dist', 'electron');
 
+/** The bundles' file names in OUT_DIR: main, preload and host, in that order. */
+export const BUNDLES = ['main.mjs', 'preload.cjs', 'host.mjs'] as const;
+
+/** The Electron version package.json pins (optionalDependencies.electron), so the scripts never disagree on it. */
+export function pinnedElectronVersion(root: string = ROOT): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
+  const version = pkg.optionalDependencies?.electron;
+  if (version === undefined) throw new Error('package.json has no optionalDependencies.electron to take the version from');
+  return version;
+}
+
 /** Electron 45 runs Node 22 in main and in utility processes. */
 const NODE_TARGET = ['node22', 'es2020'];
 
@@ -54,13 +65,14 @@ export function bundleOptions(outDir: string = OUT_DIR, production = true): esbu
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
   };
+  const [main, preload, host] = BUNDLES;
   return [
-    { ...common, entryPoints: [path.join(ROOT, 'electron', 'main.ts')], outfile: path.join(outDir, 'main.mjs'), format: 'esm', banner: { js: REQUIRE_BANNER } },
-    { ...common, entryPoints: [path.join(ROOT, 'electron', 'preload.ts')], outfile: path.join(outDir, 'preload.cjs'), format: 'cjs' },
+    { ...common, entryPoints: [path.join(ROOT, 'electron', 'main.ts')], outfile: path.join(outDir, main), format: 'esm', banner: { js: REQUIRE_BANNER } },
+    { ...common, entryPoints: [path.join(ROOT, 'electron', 'preload.ts')], outfile: path.join(outDir, preload), format: 'cjs' },
     {
       ...common,
       entryPoints: [path.join(ROOT, 'host', 'electron-host.ts')],
-      outfile: path.join(outDir, 'host.mjs'),
+      outfile: path.join(outDir, host),
       format: 'esm',
       banner: { js: REQUIRE_BANNER },
       // ws's optional native speed-ups; it falls back to JavaScript without them.
@@ -94,7 +106,7 @@ export async function watchElectron(onBuilt: (bundle: string) => void, outDir: s
 
 /** Whether the bundles are missing or older than any source they are built from. */
 export function bundlesStale(outDir: string = OUT_DIR): boolean {
-  const outputs = ['main.mjs', 'preload.cjs', 'host.mjs'].map((name) => path.join(outDir, name));
+  const outputs = BUNDLES.map((name) => path.join(outDir, name));
   if (!outputs.every((file) => fs.existsSync(file))) return true;
   const built = Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs));
   const newest = (dir: string): number => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { buildElectron, OUT_DIR, ROOT } from '../build.ts';
+import { BUNDLES, buildElectron, OUT_DIR, pinnedElectronVersion, ROOT } from '../build.ts';
 
 /**
  * `npm run audit:electron`: Doyensec's electronegativity over the shell's sources (electron/) and
@@ -11,7 +11,7 @@ import { buildElectron, OUT_DIR, ROOT } from '../build.ts';
  */
 
 /** The Electron version to judge defaults by (the one package.json pins). */
-const ELECTRON_VERSION = '45.5.0';
+const ELECTRON_VERSION = pinnedElectronVersion();
 
 interface Issue {
   id: string;
@@ -45,7 +45,7 @@ function loadScanner(): Electronegativity {
 /** electronegativity reads only .js/.ts/.html files, so the .mjs/.cjs bundles are copied as .js. */
 function stageBundles(): string {
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-audit-'));
-  for (const name of ['main.mjs', 'preload.cjs', 'host.mjs']) {
+  for (const name of BUNDLES) {
     fs.copyFileSync(path.join(OUT_DIR, name), path.join(stage, name.replace(/\.[mc]js$/, '.js')));
   }
   return stage;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../build.ts';
+import { pinnedElectronVersion, ROOT } from '../build.ts';
 
 /**
  * `npm run typings:electron`: makes sure node_modules/electron/electron.d.ts is there for the type
@@ -14,10 +14,7 @@ import { ROOT } from '../build.ts';
 
 const target = path.join(ROOT, 'node_modules', 'electron');
 const typings = path.join(target, 'electron.d.ts');
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
-const version = pkg.optionalDependencies?.electron;
-if (version === undefined) throw new Error('package.json has no optionalDependencies.electron to take the version from');
-const spec = `electron@${version}`;
+const spec = `electron@${pinnedElectronVersion()}`;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 if (fs.existsSync(typings)) {

@@ -140,22 +140,51 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
   return state;
 }
 
-/** Copies what `applyRunEvent` may mutate, so the result shares nothing mutable with `state`. */
-function copyForUpdate(state: RunState, event: RunEvent): RunState {
-  const next: RunState = { ...state, nodes: { ...state.nodes }, approvals: { ...state.approvals } };
-  const nodeId = 'nodeId' in event ? event.nodeId : undefined;
-  if (nodeId !== undefined) {
-    const node = state.nodes[nodeId];
-    if (node) next.nodes[nodeId] = { ...node };
-    const approval = state.approvals[nodeId];
-    if (approval) next.approvals[nodeId] = { ...approval };
-  }
-  return next;
+/** A copy of `state` with its own maps; their entries are still shared. */
+function copyMaps(state: RunState): RunState {
+  return { ...state, nodes: { ...state.nodes }, approvals: { ...state.approvals } };
+}
+
+/** Gives `next` (with its own maps) its own copy of the node and approval an event on `nodeId` may change in place. */
+function copyEntries(next: RunState, nodeId: string | undefined): void {
+  if (nodeId === undefined) return;
+  const node = next.nodes[nodeId];
+  if (node) next.nodes[nodeId] = { ...node };
+  const approval = next.approvals[nodeId];
+  if (approval) next.approvals[nodeId] = { ...approval };
+}
+
+/** The node an event is about, if any. */
+function nodeIdOf(event: RunEvent): string | undefined {
+  return 'nodeId' in event ? event.nodeId : undefined;
 }
 
 /** Pure reducer: a new state from `state` and one event (the UI uses this one). */
 export function reduceRun(state: RunState | undefined, event: RunEvent): RunState {
-  return applyRunEvent(state ? copyForUpdate(state, event) : emptyState(event), event);
+  if (!state) return applyRunEvent(emptyState(event), event);
+  const next = copyMaps(state);
+  copyEntries(next, nodeIdOf(event));
+  return applyRunEvent(next, event);
+}
+
+/**
+ * `reduceRun` over a batch: the maps are copied once and each node or approval the first time an
+ * event touches it, so a batch costs its own size rather than its size times the run's.
+ */
+export function reduceRunEvents(state: RunState | undefined, events: readonly RunEvent[]): RunState | undefined {
+  if (events.length === 0) return state;
+  if (!state) return replayRun(events);
+  const next = copyMaps(state);
+  const touched = new Set<string>();
+  for (const event of events) {
+    const nodeId = nodeIdOf(event);
+    if (nodeId !== undefined && !touched.has(nodeId)) {
+      touched.add(nodeId);
+      copyEntries(next, nodeId);
+    }
+    applyRunEvent(next, event);
+  }
+  return next;
 }
 
 /** Rebuilds a run's state from its journal; undefined for an empty journal. */

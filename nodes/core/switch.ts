@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import { SWITCH_RESERVED_PORTS, switchPorts } from '../../engine/graph/switch-ports.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
-
-const RESERVED = new Set(['default', 'error']);
 
 const caseName = z
   .string()
   .min(1)
   .max(100)
-  .refine((name) => !RESERVED.has(name), 'default and error are reserved port names')
+  .refine((name) => !SWITCH_RESERVED_PORTS.has(name), 'default and error are reserved port names')
   .refine((name) => !name.includes('{{'), 'case names are literal port names, not templates');
 
 const input = z.strictObject({
@@ -29,20 +28,6 @@ interface SwitchOutput {
 export function matchCase(value: unknown, cases: readonly string[]): string {
   const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
   return text !== undefined && cases.includes(text) ? text : 'default';
-}
-
-/** Ports from the raw params: one per usable case name, then default and error. Never throws. */
-export function switchPorts(params: Record<string, unknown>): string[] {
-  let cases: unknown;
-  try {
-    cases = params?.['cases'];
-  } catch {
-    cases = undefined;
-  }
-  const names = Array.isArray(cases)
-    ? cases.filter((c): c is string => typeof c === 'string' && c !== '' && !RESERVED.has(c) && !c.includes('{{'))
-    : [];
-  return [...new Set(names), 'default', 'error'];
 }
 
 /** Routes on a value: the port named like the matching case, else `default`. */

@@ -1,4 +1,5 @@
 import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import { isTriggerType } from '../store/catalogue-slice.ts';
 import type { CatalogueItem } from '../store/types.ts';
 
 /** A node's look: triggers stand apart from their connector's category. */
@@ -27,8 +28,8 @@ const ORDER = Object.keys(KINDS) as NodeKind[];
 
 /** The kind of a catalogue action (undefined when the node type is not in the catalogue). */
 export function kindOf(item: CatalogueItem | undefined, type: string): NodeKind {
-  if (item === undefined) return type.startsWith('trigger.') ? 'trigger' : 'unknown';
-  return item.action.kind === 'trigger' ? 'trigger' : item.connector.category;
+  if (isTriggerType(type, item?.action)) return 'trigger';
+  return item === undefined ? 'unknown' : item.connector.category;
 }
 
 export interface PaletteGroup {

@@ -1,6 +1,8 @@
 import { ancestorsOf, indexGraph } from '../../engine/graph/graph.ts';
 import type { PlaybookNode } from '../../engine/format/playbook.ts';
 import type { RunState } from '../../engine/run/types.ts';
+import { isTriggerType } from '../store/catalogue-slice.ts';
+import { toPlaybookEdge } from '../store/playbook-to-canvas.ts';
 import type { CanvasEdge, CanvasNode, CatalogueItem } from '../store/types.ts';
 import { suggestionsFrom } from './expression-paths.ts';
 import type { Suggestion } from './expression-paths.ts';
@@ -25,8 +27,7 @@ export function triggerValue(nodes: readonly PlaybookNode[], run: RunState | und
   if (run?.trigger !== undefined) return run.trigger;
   for (const node of nodes) {
     const item = actionsByType[node.type];
-    const isTrigger = item !== undefined ? item.action.kind === 'trigger' : node.type.startsWith('trigger.');
-    if (!isTrigger) continue;
+    if (!isTriggerType(node.type, item?.action)) continue;
     return node.params['sample'] ?? item?.action.example;
   }
   return undefined;
@@ -39,7 +40,7 @@ export function triggerValue(nodes: readonly PlaybookNode[], run: RunState | und
  */
 export function completionsFor(nodeId: string, input: CompletionInput): Suggestion[] {
   const nodes = playbookNodes(input.nodes);
-  const edges = input.edges.map((edge) => ({ id: edge.id, from: edge.source, to: edge.target, port: edge.data?.port ?? 'out' }));
+  const edges = input.edges.map(toPlaybookEdge);
   const graph = indexGraph({ nodes, edges });
   const self = graph.nodes.get(nodeId);
   const trigger = triggerValue(nodes, input.run, input.actionsByType);

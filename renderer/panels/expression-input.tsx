@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { isCommitKey } from './form-controls.tsx';
 import { filterSuggestions, insertTemplate, openTemplateAt } from './expression-paths.ts';
 import type { OpenTemplate, Suggestion } from './expression-paths.ts';
+import { useDraft } from './use-draft.ts';
 
 interface ExpressionInputProps {
   id: string;
@@ -23,27 +24,19 @@ interface ExpressionInputProps {
  * inserts the whole template. It follows the ARIA combobox pattern.
  */
 export function ExpressionInput({ id, value, onCommit, getSuggestions, multiline, describedBy, required, placeholder }: ExpressionInputProps) {
-  const [text, setText] = useState(value);
+  const [text, setText, remember, committed] = useDraft(value);
   const [open, setOpen] = useState<OpenTemplate | undefined>();
   const [active, setActive] = useState(0);
   const field = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const listId = `${useId()}-suggestions`;
-  const committed = useRef(value);
   const suggestions = useRef<readonly Suggestion[]>([]);
-
-  useEffect(() => {
-    if (value !== committed.current) {
-      committed.current = value;
-      setText(value);
-    }
-  }, [value]);
 
   const matches = open === undefined ? [] : filterSuggestions(suggestions.current, open.query);
   const expanded = matches.length > 0;
 
   function commit(next: string): void {
     if (next === committed.current) return;
-    committed.current = next;
+    remember(next);
     onCommit(next);
   }
 

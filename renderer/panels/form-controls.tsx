@@ -1,9 +1,16 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
+import { ControlError, controlErrorProps } from './control-error.tsx';
+import { useDraft } from './use-draft.ts';
 
 /** Keys that commit a draft without leaving the field: Enter on one line, and the save shortcut. */
 export function isCommitKey(event: KeyboardEvent, multiline: boolean): boolean {
   return ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') || (!multiline && event.key === 'Enter');
+}
+
+/** Handlers that commit a drafted control (`finish`) on blur and on the commit keys. */
+export function commitOn(finish: () => void, multiline: boolean) {
+  return { onKeyDown: (event: KeyboardEvent) => isCommitKey(event, multiline) && finish(), onBlur: finish };
 }
 
 interface FieldProps {
@@ -54,19 +61,6 @@ export function Field({ id, label, required, help, errors, aside, children }: Fi
   );
 }
 
-/** Keeps a draft of a prop while the user types, and follows the prop when it changes from outside (undo). */
-function useDraft(value: string): [string, (next: string) => void, (committed: string) => void] {
-  const [draft, setDraft] = useState(value);
-  const known = useRef(value);
-  useEffect(() => {
-    if (value !== known.current) {
-      known.current = value;
-      setDraft(value);
-    }
-  }, [value]);
-  return [draft, setDraft, (committed) => (known.current = committed)];
-}
-
 interface TextInputProps {
   id: string;
   value: string | undefined;
@@ -95,8 +89,7 @@ export function TextInput({ id, value, onCommit, describedBy: described, require
       aria-required={required}
       aria-describedby={described}
       onChange={(event) => setDraft(event.target.value)}
-      onKeyDown={(event) => isCommitKey(event, false) && finish()}
-      onBlur={finish}
+      {...commitOn(finish, false)}
     />
   );
 }
@@ -148,18 +141,12 @@ export function NumberInput({ id, value, onCommit, name, integer, min, max, desc
         inputMode={integer === true ? 'numeric' : 'decimal'}
         value={draft}
         placeholder={placeholder}
-        aria-invalid={error !== undefined}
         aria-required={required}
-        aria-describedby={[described, error === undefined ? undefined : errorId].filter(Boolean).join(' ') || undefined}
+        {...controlErrorProps(described, errorId, error)}
         onChange={(event) => setDraft(event.target.value)}
-        onKeyDown={(event) => isCommitKey(event, false) && finish()}
-        onBlur={finish}
+        {...commitOn(finish, false)}
       />
-      {error === undefined ? null : (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ControlError id={errorId} error={error} />
     </>
   );
 }

@@ -44,7 +44,7 @@ export function parseJsonText(text: string, what: string): { ok: true; value: un
   }
 }
 
-/** An error's message as a sentence. */
+/** An error's message, or any text, as a sentence: with a full stop unless it already ends in one. */
 export function sentence(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return /[.!?]$/.test(text) ? text : `${text}.`;

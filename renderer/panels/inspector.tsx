@@ -2,8 +2,9 @@ import { useState } from 'react';
 import type { PlaybookNode } from '../../engine/format/playbook.ts';
 import { parsePath } from '../../engine/validate/problems.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
-import { portsOf } from '../store/catalogue-slice.ts';
+import { credentialConnectorOf, portsOf } from '../store/catalogue-slice.ts';
 import { useStore } from '../store/index.ts';
+import { uniqueId } from '../store/playbook-to-canvas.ts';
 import type { CatalogueItem } from '../store/types.ts';
 import { completionsFor } from './completion.ts';
 import type { Suggestion } from './expression-paths.ts';
@@ -11,7 +12,7 @@ import { ExpressionInput } from './expression-input.tsx';
 import { Field, NumberInput, TextInput, describedBy } from './form-controls.tsx';
 import { JsonField } from './json-field.tsx';
 import { ProblemsList } from './problems-list.tsx';
-import { credentialConnectorOf, fieldsOf, connectorName } from './schema-fields.ts';
+import { fieldsOf, connectorName } from './schema-fields.ts';
 import type { SchemaField } from './schema-fields.ts';
 import { SlotBindingSelect } from './slot-binding.tsx';
 
@@ -258,14 +259,6 @@ export function ParamField({ nodeId, field, value, errors, getSuggestions, onCha
   );
 }
 
-/** A slot name for a new slot of `connector` that the playbook does not use yet. */
-function freeSlotName(connector: string, taken: Record<string, unknown>): string {
-  if (!(connector in taken)) return connector;
-  let n = 2;
-  while (`${connector}_${n}` in taken) n++;
-  return `${connector}_${n}`;
-}
-
 const NEW_SLOT = '\u0000new';
 
 function CredentialSection({ node, item, problems }: { node: PlaybookNode; item: CatalogueItem | undefined; problems: readonly Problem[] }) {
@@ -300,7 +293,7 @@ function CredentialSection({ node, item, problems }: { node: PlaybookNode; item:
           onChange={(event) => {
             const value = event.target.value;
             if (value === NEW_SLOT) {
-              const name = freeSlotName(connector, manifest);
+              const name = uniqueId(connector, new Set(Object.keys(manifest)));
               updatePlaybook({ credentials: { ...manifest, [name]: { connector } } });
               updateNode(node.id, { credential: name });
             } else {

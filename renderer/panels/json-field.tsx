@@ -1,6 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
-import { isCommitKey } from './form-controls.tsx';
+import { useMemo, useState } from 'react';
+import { ControlError, controlErrorProps } from './control-error.tsx';
+import { commitOn } from './form-controls.tsx';
 import { parseJsonText, toJsonText } from './format.ts';
+import { useDraft } from './use-draft.ts';
 
 interface JsonFieldProps {
   id: string;
@@ -19,18 +21,9 @@ interface JsonFieldProps {
  * playbook, and says in a sentence why text that is not JSON was not taken.
  */
 export function JsonField({ id, value, onCommit, what, rows = 4, describedBy, required }: JsonFieldProps) {
-  const [text, setText] = useState(() => toJsonText(value));
   const [error, setError] = useState<string | undefined>();
-  const shown = useRef(text);
-
-  useEffect(() => {
-    const next = toJsonText(value);
-    if (next !== shown.current) {
-      shown.current = next;
-      setText(next);
-      setError(undefined);
-    }
-  }, [value]);
+  const valueText = useMemo(() => toJsonText(value), [value]);
+  const [text, setText, remember, shown] = useDraft(valueText, () => setError(undefined));
 
   const errorId = `${id}-json-error`;
   const finish = () => {
@@ -40,8 +33,9 @@ export function JsonField({ id, value, onCommit, what, rows = 4, describedBy, re
       return;
     }
     setError(undefined);
-    if (toJsonText(parsed.value) === shown.current) return;
-    shown.current = toJsonText(parsed.value);
+    const next = toJsonText(parsed.value);
+    if (next === shown.current) return;
+    remember(next);
     onCommit(parsed.value);
   };
   return (
@@ -52,18 +46,12 @@ export function JsonField({ id, value, onCommit, what, rows = 4, describedBy, re
         rows={rows}
         spellCheck={false}
         value={text}
-        aria-invalid={error !== undefined}
         aria-required={required}
-        aria-describedby={[describedBy, error === undefined ? undefined : errorId].filter(Boolean).join(' ') || undefined}
+        {...controlErrorProps(describedBy, errorId, error)}
         onChange={(event) => setText(event.target.value)}
-        onKeyDown={(event) => isCommitKey(event, true) && finish()}
-        onBlur={finish}
+        {...commitOn(finish, true)}
       />
-      {error === undefined ? null : (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ControlError id={errorId} error={error} />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Problem } from '../../engine/validate/problems.ts';
 import { useStore } from '../store/index.ts';
+import { sentence } from './format.ts';
 
 const NONE: Problem[] = [];
 
@@ -7,10 +8,6 @@ const NONE: Problem[] = [];
 export function problemPlace(problem: Problem): string | undefined {
   if (problem.line === undefined) return undefined;
   return problem.column === undefined ? `line ${problem.line}` : `line ${problem.line}, column ${problem.column}`;
-}
-
-function withStop(text: string): string {
-  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /**
@@ -51,7 +48,7 @@ export function ProblemsList() {
               <button
                 type="button"
                 className="problem link"
-                aria-label={`${withStop(problem.message)} Go to ${nameOf(nodeId)}.`}
+                aria-label={`${sentence(problem.message)} Go to ${nameOf(nodeId)}.`}
                 onClick={() => {
                   select(nodeId, { reveal: true });
                   setPanel('inspector');

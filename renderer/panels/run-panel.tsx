@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { RunEvent } from '../../engine/run/events.ts';
 import type { NodeRunState, RunState } from '../../engine/run/types.ts';
 import { portsOf } from '../store/catalogue-slice.ts';
 import { useStore } from '../store/index.ts';
 import { isLive } from '../store/run-slice.ts';
+import type { CanvasNode } from '../store/types.ts';
 import { formatClock, formatDateTime, formatDuration, parseJsonText, toJsonText } from './format.ts';
 import { JsonViewer } from './json-viewer.tsx';
 
@@ -35,9 +36,20 @@ function useElapsed(from: number, live: boolean): number {
   return Math.max(0, now - from);
 }
 
-function nodeName(nodeId: string): string {
-  const node = useStore.getState().nodes.find((candidate) => candidate.id === nodeId);
+/** A node's name for people: its playbook name, else its id (a note, or a node no longer on the canvas). */
+function nameOf(node: CanvasNode | undefined, nodeId: string): string {
   return node?.type === 'playbook' ? node.data.node.name : nodeId;
+}
+
+function nodeName(nodeId: string): string {
+  return nameOf(useStore.getState().nodes.find((candidate) => candidate.id === nodeId), nodeId);
+}
+
+/** `nodeName` for many lookups: one pass over the canvas instead of a search per event. */
+function nodeNamer(nodes: readonly CanvasNode[]): (nodeId: string) => string {
+  const byId = new Map<string, CanvasNode>();
+  for (const node of nodes) if (!byId.has(node.id)) byId.set(node.id, node);
+  return (nodeId) => nameOf(byId.get(nodeId), nodeId);
 }
 
 function RunHeader({ run }: { run: RunState }) {
@@ -283,12 +295,14 @@ export function describeEvent(event: RunEvent, name: (nodeId: string) => string)
 function Timeline() {
   const timeline = useStore((state) => state.timeline);
   const select = useStore((state) => state.select);
+  const nodes = useStore.getState().nodes;
+  const name = useMemo(() => nodeNamer(nodes), [nodes]);
   return (
     <section aria-labelledby="timeline-title">
       <h3 id="timeline-title">Timeline</h3>
       <ol className="timeline" aria-label="Timeline">
         {timeline.map((event) => {
-          const text = describeEvent(event, nodeName);
+          const text = describeEvent(event, name);
           const nodeId = 'nodeId' in event ? event.nodeId : undefined;
           return (
             <li key={event.seq} className={`event event-${event.type.replace('.', '-')}`}>

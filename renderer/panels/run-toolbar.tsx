@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { isTriggerType } from '../store/catalogue-slice.ts';
 import { useStore } from '../store/index.ts';
 import { isLive } from '../store/run-slice.ts';
 import { triggerValue } from './completion.ts';
@@ -10,7 +11,7 @@ function useSampleText(): string {
     for (const node of state.nodes) {
       if (node.type !== 'playbook') continue;
       const item = state.actionsByType[node.data.node.type];
-      if (item !== undefined ? item.action.kind === 'trigger' : node.data.node.type.startsWith('trigger.')) return node.data.node;
+      if (isTriggerType(node.data.node.type, item?.action)) return node.data.node;
     }
     return undefined;
   });

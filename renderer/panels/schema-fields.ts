@@ -1,5 +1,4 @@
 import type { CatalogueEntry, JsonSchema } from '../../nodes/sdk/catalogue.ts';
-import type { CatalogueItem } from '../store/types.ts';
 
 /**
  * Form fields from the JSON Schemas the catalogue sends (zod's output): enough of JSON Schema
@@ -82,13 +81,6 @@ export function fieldsOf(schema: JsonSchema | null | undefined): SchemaField[] {
     if (typeof property.format === 'string') field.format = property.format;
     return field;
   });
-}
-
-/** The connector whose credential a node of this action takes, if any. */
-export function credentialConnectorOf(item: CatalogueItem | undefined): string | undefined {
-  if (item === undefined) return undefined;
-  if (item.action.credentials !== undefined) return item.action.credentials.connector;
-  return item.connector.credentials === null ? undefined : item.connector.id;
 }
 
 /** Every kind of credential the catalogue knows: its connector id, a display name and its schema. */

@@ -37,7 +37,7 @@ export function downloadText(fileName: string, text: string): void {
 /** A problem as a sentence with its place in the file: "Line 12, column 7: …". */
 export function problemSentence(problem: Problem): string {
   const place = problemPlace(problem);
-  const message = /[.!?]$/.test(problem.message) ? problem.message : `${problem.message}.`;
+  const message = sentence(problem.message);
   return place === undefined ? message : `${place[0]?.toUpperCase()}${place.slice(1)}: ${message}`;
 }
 

@@ -28,6 +28,17 @@ export interface Transport {
   open(listener: TransportListener): () => void;
 }
 
+/** A server frame from what the link delivered: undefined for non-text data, and for text that is not JSON (logged). */
+export function parseServerFrame(data: unknown): ServerFrame | undefined {
+  if (typeof data !== 'string') return undefined;
+  try {
+    return JSON.parse(data) as ServerFrame;
+  } catch {
+    console.error('The host sent a frame that is not JSON; it was ignored.');
+    return undefined;
+  }
+}
+
 export type RpcErrorCode = ProtocolErrorCode | 'TIMEOUT' | 'DISCONNECTED';
 
 /** A failed call: a short code for code, a one-line sentence for people. */

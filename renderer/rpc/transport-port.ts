@@ -1,9 +1,6 @@
-import type { SwitchboardShell } from '../../electron/shell-api.ts';
-import type { RequestFrame, ServerFrame } from '../../host/protocol/contract.ts';
-import type { Transport, TransportListener } from './client.ts';
-
-/** The data of the window message that carries a host port (electron/shell-api.ts `PORT_MESSAGE`). */
-const PORT_MESSAGE = 'switchboard:port';
+import { PORT_MESSAGE, type SwitchboardShell } from '../../electron/shell-api.ts';
+import type { RequestFrame } from '../../host/protocol/contract.ts';
+import { parseServerFrame, type Transport, type TransportListener } from './client.ts';
 
 /** A MessagePort as this transport uses it. */
 export interface PortLike {
@@ -47,15 +44,8 @@ export function createMessagePortTransport(shell: Pick<SwitchboardShell, 'connec
   let closed = false;
 
   const receive = (event: { data: unknown }): void => {
-    if (typeof event.data !== 'string') return;
-    let frame: ServerFrame;
-    try {
-      frame = JSON.parse(event.data) as ServerFrame;
-    } catch {
-      console.error('The host sent a frame that is not JSON; it was ignored.');
-      return;
-    }
-    listener?.frame(frame);
+    const frame = parseServerFrame(event.data);
+    if (frame !== undefined) listener?.frame(frame);
   };
 
   const onWindowMessage = (event: WindowMessage): void => {

@@ -1,5 +1,5 @@
-import type { RequestFrame, ServerFrame } from '../../host/protocol/contract.ts';
-import type { Transport, TransportListener } from './client.ts';
+import type { RequestFrame } from '../../host/protocol/contract.ts';
+import { parseServerFrame, type Transport, type TransportListener } from './client.ts';
 
 /** `WebSocket.OPEN`, spelt out so tests can inject a socket where no WebSocket global exists. */
 const OPEN = 1;
@@ -49,15 +49,8 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
       for (const text of waiting) current.send(text);
     };
     current.onmessage = (message: MessageEvent) => {
-      if (typeof message.data !== 'string') return;
-      let frame: ServerFrame;
-      try {
-        frame = JSON.parse(message.data) as ServerFrame;
-      } catch {
-        console.error('The host sent a frame that is not JSON; it was ignored.');
-        return;
-      }
-      listener?.frame(frame);
+      const frame = parseServerFrame(message.data);
+      if (frame !== undefined) listener?.frame(frame);
     };
     current.onclose = (event: CloseEvent) => {
       if (socket !== current) return;

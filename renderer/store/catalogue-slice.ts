@@ -1,11 +1,11 @@
 import type { StateCreator } from 'zustand';
+import { switchPorts } from '../../engine/graph/switch-ports.ts';
 import type { CatalogueAction, CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
 import { rpc } from '../rpc/index.ts';
 import type { AppState, CatalogueItem, CatalogueSlice } from './types.ts';
 
 /** Ports every node type has when the catalogue does not know it (yet). */
 const FALLBACK_PORTS: readonly string[] = ['out', 'error'];
-const SWITCH_RESERVED = new Set(['default', 'error']);
 
 /**
  * The connector catalogue from the host, with an index by node type so a canvas node finds its
@@ -37,22 +37,24 @@ export function indexCatalogue(connectors: readonly CatalogueEntry[]): Record<st
 }
 
 /**
- * Output ports of a node: the action's ports, except a switch, whose ports are its case names
- * (from `params.cases`) then `default` and `error` — the rule of `nodes/core/switch.ts`.
+ * Output ports of a node: the action's ports, except a switch, whose ports follow its params by
+ * the engine's own rule, so editor and engine never disagree.
  */
 export function portsOf(action: CatalogueAction | undefined, params: Record<string, unknown> | undefined): readonly string[] {
   if (action === undefined) return FALLBACK_PORTS;
-  if (!isSwitch(action.type)) return action.ports;
-  const cases = params?.['cases'];
-  const names = Array.isArray(cases)
-    ? cases.filter((c): c is string => typeof c === 'string' && c !== '' && !SWITCH_RESERVED.has(c) && !c.includes('{{'))
-    : [];
-  return [...new Set(names), 'default', 'error'];
+  return isSwitch(action.type) ? switchPorts(params ?? {}) : action.ports;
 }
 
 /** Triggers start a run: nothing connects into them. */
 export function isTriggerType(type: string, action: CatalogueAction | undefined): boolean {
   return action !== undefined ? action.kind === 'trigger' : type.startsWith('trigger.');
+}
+
+/** The connector whose credential a node of this action takes, if any. */
+export function credentialConnectorOf(item: CatalogueItem | undefined): string | undefined {
+  if (item === undefined) return undefined;
+  if (item.action.credentials !== undefined) return item.action.credentials.connector;
+  return item.connector.credentials === null ? undefined : item.connector.id;
 }
 
 function isSwitch(type: string): boolean {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EdgeSchema, LayoutEntrySchema, NodeSchema, NoteSchema } from '../../engine/format/playbook.ts';
-import { edgeIdAllocator, slugify, toCanvasEdge, uniqueId } from './playbook-to-canvas.ts';
+import { edgeIdAllocator, layoutOf, noteData, slugify, toCanvasEdge, toPlaybookEdge, toPlaybookNote, uniqueId, withSize } from './playbook-to-canvas.ts';
 import type { CanvasEdge, CanvasNode } from './types.ts';
 
 /** The clipboard form of a selection, so a teammate can paste it into another playbook. */
@@ -24,17 +24,14 @@ export function makeFragment(nodes: readonly CanvasNode[], edges: readonly Canva
   for (const node of nodes) {
     if (node.selected !== true) continue;
     ids.add(node.id);
-    const entry: Fragment['layout'][string] = { x: node.position.x, y: node.position.y };
-    if (node.width !== undefined) entry.width = node.width;
-    if (node.height !== undefined) entry.height = node.height;
-    fragment.layout[node.id] = entry;
+    fragment.layout[node.id] = layoutOf(node);
     if (node.type === 'playbook') fragment.nodes.push(node.data.node);
-    else notes.push(node.data.color === undefined ? { id: node.id, text: node.data.text } : { id: node.id, text: node.data.text, color: node.data.color });
+    else notes.push(toPlaybookNote(node));
   }
   if (ids.size === 0) return undefined;
   for (const edge of edges) {
     if (ids.has(edge.source) && ids.has(edge.target)) {
-      fragment.edges.push({ id: edge.id, from: edge.source, port: edge.sourceHandle ?? edge.data?.port ?? 'out', to: edge.target });
+      fragment.edges.push(toPlaybookEdge(edge));
     }
   }
   if (notes.length > 0) fragment.notes = notes;
@@ -74,16 +71,12 @@ export function placeFragment(
   const place = <T extends CanvasNode>(node: T, old: string, index: number): T => {
     const entry = fragment.layout[old] ?? { x: index * PASTE_OFFSET, y: 0 };
     node.position = { x: Math.round(entry.x + offset), y: Math.round(entry.y + offset) };
-    if (entry.width !== undefined) node.width = entry.width;
-    if (entry.height !== undefined) node.height = entry.height;
-    return node;
+    return withSize(node, entry);
   };
   const nodes: CanvasNode[] = [];
   (fragment.notes ?? []).forEach((note, index) => {
     const id = fresh(note.id);
-    const data: { text: string; color?: string } = { text: note.text };
-    if (note.color !== undefined) data.color = note.color;
-    nodes.push(place({ id, type: 'note', position: { x: 0, y: 0 }, data, selected: true }, note.id, index));
+    nodes.push(place({ id, type: 'note', position: { x: 0, y: 0 }, data: noteData(note), selected: true }, note.id, index));
   });
   fragment.nodes.forEach((node, index) => {
     const id = fresh(node.id);

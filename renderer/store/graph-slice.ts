@@ -4,7 +4,7 @@ import type { StateCreator } from 'zustand';
 import type { Playbook, PlaybookNode } from '../../engine/format/playbook.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import { rpc } from '../rpc/index.ts';
-import { isTriggerType, portsOf } from './catalogue-slice.ts';
+import { credentialConnectorOf, isTriggerType, portsOf } from './catalogue-slice.ts';
 import { makeFragment, parseFragment, placeFragment } from './fragment.ts';
 import { edgeIdAllocator, fromPlaybook, slugify, toCanvasEdge, toPlaybook, uniqueId } from './playbook-to-canvas.ts';
 import type { AppState, CanvasEdge, CanvasNode, CatalogueItem, GraphSlice } from './types.ts';
@@ -131,7 +131,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
 
   /** The slot a node of this connector uses, creating it in the manifest when the playbook has none. */
   const credentialFor = (item: CatalogueItem | undefined, playbook: Playbook | undefined): { slot?: string; playbook: Playbook | undefined } => {
-    const connector = item?.action.credentials?.required === false ? undefined : (item?.action.credentials?.connector ?? (item?.connector.credentials === null ? undefined : item?.connector.id));
+    const connector = item?.action.credentials?.required === false ? undefined : credentialConnectorOf(item);
     if (connector === undefined || playbook === undefined) return { playbook };
     const existing = Object.entries(playbook.credentials).find(([, slot]) => slot.connector === connector);
     if (existing !== undefined) return { slot: existing[0], playbook };

@@ -2,6 +2,7 @@ import type { Playbook, PlaybookEdge, PlaybookNode } from '../../engine/format/p
 import type { CanvasEdge, CanvasNode } from './types.ts';
 
 type LayoutEntry = Playbook['layout'][string];
+type PlaybookNote = Playbook['notes'][number];
 type NoteNode = Extract<CanvasNode, { type: 'note' }>;
 type ActionNode = Extract<CanvasNode, { type: 'playbook' }>;
 
@@ -32,9 +33,7 @@ export function fromPlaybook(playbook: Playbook): CanvasGraph {
   const notes: NoteNode[] = playbook.notes.map((note) => {
     known.add(note.id);
     const entry = playbook.layout[note.id];
-    const data: NoteNode['data'] = { text: note.text };
-    if (note.color !== undefined) data.color = note.color;
-    return withSize({ id: note.id, type: 'note', position: place(entry), data }, entry);
+    return withSize({ id: note.id, type: 'note', position: place(entry), data: noteData(note) }, entry);
   });
   const nodes: ActionNode[] = playbook.nodes.map((node) => {
     known.add(node.id);
@@ -63,7 +62,7 @@ export function toPlaybook(graph: CanvasGraph): Playbook {
   }
   for (const node of graph.nodes) {
     if (node.type !== 'note') continue;
-    notes.push(node.data.color === undefined ? { id: node.id, text: node.data.text } : { id: node.id, text: node.data.text, color: node.data.color });
+    notes.push(toPlaybookNote(node));
     if (!placedAutomatically.has(node.position)) layout[node.id] = layoutOf(node);
   }
   for (const [id, entry] of Object.entries(graph.playbook.layout)) if (!(id in layout)) layout[id] = entry;
@@ -83,6 +82,7 @@ export function toCanvasEdge(edge: PlaybookEdge): CanvasEdge {
   return canvas;
 }
 
+/** A canvas edge in the file: its port is the source handle, else the port it was drawn with, else `out`. */
 export function toPlaybookEdge(edge: CanvasEdge): PlaybookEdge {
   return { id: edge.id, from: edge.source, port: edge.sourceHandle ?? edge.data?.port ?? 'out', to: edge.target };
 }
@@ -128,13 +128,27 @@ function placer(playbook: Playbook): (entry: LayoutEntry | undefined) => { x: nu
   };
 }
 
-function withSize<T extends CanvasNode>(node: T, entry: LayoutEntry | undefined): T {
+/** A note's canvas data from the file, with no `color` key when the note has none. */
+export function noteData(note: PlaybookNote): NoteNode['data'] {
+  const data: NoteNode['data'] = { text: note.text };
+  if (note.color !== undefined) data.color = note.color;
+  return data;
+}
+
+/** A canvas note as the file writes it, with no `color` key when it has none. */
+export function toPlaybookNote(node: NoteNode): PlaybookNote {
+  return node.data.color === undefined ? { id: node.id, text: node.data.text } : { id: node.id, text: node.data.text, color: node.data.color };
+}
+
+/** Gives a canvas node the size its layout entry records, if any (mutates and returns it). */
+export function withSize<T extends CanvasNode>(node: T, entry: LayoutEntry | undefined): T {
   if (entry?.width !== undefined) node.width = entry.width;
   if (entry?.height !== undefined) node.height = entry.height;
   return node;
 }
 
-function layoutOf(node: CanvasNode): LayoutEntry {
+/** A canvas node's layout entry: its position, and its size when it has one. */
+export function layoutOf(node: CanvasNode): LayoutEntry {
   const entry: LayoutEntry = { x: node.position.x, y: node.position.y };
   if (node.width !== undefined) entry.width = node.width;
   if (node.height !== undefined) entry.height = node.height;

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { recoverRun } from '../../engine/journal/recovery.ts';
-import { reduceRun, replayRun } from '../../engine/run/reducer.ts';
+import { reduceRunEvents, replayRun } from '../../engine/run/reducer.ts';
 import type { NodeStatus, RunEvent, RunStatus } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import { rpc } from '../rpc/index.ts';
@@ -59,13 +59,13 @@ export function appendTimeline(timeline: RunEvent[], events: readonly RunEvent[]
 /** Reduces `events` of one run onto `run` with the engine's reducer, ignoring ones already applied. */
 export function applyEvents(run: RunState | undefined, events: readonly RunEvent[]): { run: RunState | undefined; applied: RunEvent[] } {
   const applied: RunEvent[] = [];
-  let state = run;
+  let lastSeq = run?.lastSeq;
   for (const event of events) {
-    if (state !== undefined && event.seq <= state.lastSeq) continue;
-    state = reduceRun(state, event);
+    if (lastSeq !== undefined && event.seq <= lastSeq) continue;
     applied.push(event);
+    lastSeq = event.seq;
   }
-  return { run: state, applied };
+  return { run: reduceRunEvents(run, applied), applied };
 }
 
 function breakpointsOf(nodes: readonly CanvasNode[]): string[] {
@@ -111,13 +111,16 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     return events;
   }
 
-  /** A run started elsewhere (a webhook, another window) for the open playbook while nothing live is shown. */
-  function adopts(event: RunEvent, shown: RunState | undefined): boolean {
+  /**
+   * A run started elsewhere (a webhook, another window) for the open playbook while nothing live
+   * is shown. `shown` is asked last, as it may first have to apply the events gathered so far.
+   */
+  function adopts(event: RunEvent, shown: () => RunState | undefined): boolean {
     return (
       event.type === 'run.started' &&
       event.parentRunId === undefined &&
       event.playbookId === get().playbook?.id &&
-      !isLive(shown?.status)
+      !isLive(shown()?.status)
     );
   }
 
@@ -131,9 +134,20 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     let timeline = state.timeline;
     let nodeStatus = state.nodeStatus;
     const applied: RunEvent[] = [];
+    // The shown run's events are reduced a group at a time, each group as late as it can be.
+    let group: RunEvent[] = [];
+    const settle = (): RunState | undefined => {
+      if (group.length > 0) {
+        const result = applyEvents(run, group);
+        run = result.run;
+        applied.push(...result.applied);
+        group = [];
+      }
+      return run;
+    };
     for (const event of batch) {
       if (event.runId !== runId) {
-        if (!adopts(event, run)) {
+        if (!adopts(event, settle)) {
           stash(event);
           continue;
         }
@@ -143,10 +157,9 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
         nodeStatus = {};
         applied.length = 0;
       }
-      const result = applyEvents(run, [event]);
-      run = result.run;
-      applied.push(...result.applied);
+      group.push(event);
     }
+    settle();
     if (runId === state.runId && applied.length === 0) return;
     const wasLive = isLive(state.run?.status);
     set({ runId, run, timeline: appendTimeline(timeline, applied), nodeStatus: deriveNodeStatus(nodeStatus, run) });
