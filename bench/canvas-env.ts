@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -7,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { contentTypeOf, resolveStaticPath } from '../host/server/static-files.ts';
+import { CHROMIUM_ARGS, ServeNotStarted, spawnServe, stopChild } from '../test/support/serve-child.ts';
 
 /**
  * What the canvas benchmarks stand on: the production builds of the editor and of the bare
@@ -16,8 +15,9 @@ import { contentTypeOf, resolveStaticPath } from '../host/server/static-files.ts
  */
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** `switchboard serve` on a given renderer folder: the browser tests' launcher serves the benchmarks too. */
+const SERVE = path.join(REPO_ROOT, 'test', 'e2e', 'serve.ts');
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Why the canvas benchmarks cannot run here (their lines then read NaN); thrown by `launchChromium`. */
 export class CanvasUnavailable extends Error {
@@ -75,55 +75,25 @@ export interface RunningHost {
 
 /**
  * Starts `switchboard serve --port 0 --workspace DIR --no-lab --no-open` (through
- * bench/canvas-host.ts, which serves `rendererDir`) and waits for its one line with the URL.
+ * test/e2e/serve.ts, which serves `rendererDir`) and waits for its one line with the URL.
  */
 export async function startHost(workspace: string, rendererDir: string): Promise<RunningHost> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'bench', 'canvas-host.ts'), rendererDir, '--port', '0', '--workspace', workspace, '--no-lab', '--no-open'],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4_000);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => fail(new Error('the host printed no URL within 60 s')), 60_000);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`${error.message}${stderr === '' ? '' : `: ${stderr.trim()}`}`));
-    };
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /Switchboard is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(stdout);
-      if (match !== null) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`the host exited (${code}) before printing its URL`)));
-    child.once('error', fail);
-  });
-  return {
-    url,
-    close: () => stopChild(child).finally(() => process.off('exit', killOnExit)),
-  };
+  try {
+    const { child, url } = await spawnServe(SERVE, [rendererDir, '--port', '0', '--workspace', workspace, '--no-lab', '--no-open'], { timeoutMs: 60_000 });
+    return { url, close: () => stopChild(child, 5_000) };
+  } catch (error) {
+    if (!(error instanceof ServeNotStarted)) throw error;
+    error.child.kill('SIGKILL');
+    throw hostError(error);
+  }
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+/** The error a host that printed no URL crashes the benchmark with, ending with its last stderr. */
+function hostError(error: ServeNotStarted): Error {
+  const why =
+    error.reason === 'timeout' ? 'the host printed no URL within 60 s' : error.reason === 'exit' ? `the host exited (${error.child.exitCode}) before printing its URL` : error.message;
+  const stderr = error.stderr.slice(-4_000);
+  return new Error(`${why}${stderr === '' ? '' : `: ${stderr.trim()}`}`);
 }
 
 export interface StaticServer {

@@ -1,4 +1,4 @@
-import { createBenchEngine } from './engine.ts';
+import { withEngine } from './engine.ts';
 import type { BenchEngine } from './engine.ts';
 import { LATTICE_EVENT, diamondLattice, latticeBranch, stepValues } from './playbooks.ts';
 import { benchResult, medianPair, timeMs } from './stats.ts';
@@ -33,15 +33,6 @@ function bareSample(size: number): () => Promise<number> {
     if (sink === undefined) throw new Error('bare lattice produced nothing');
     return ms;
   };
-}
-
-async function withEngine<T>(use: (engine: BenchEngine) => Promise<T>): Promise<T> {
-  const engine = await createBenchEngine();
-  try {
-    return await use(engine);
-  } finally {
-    await engine.close();
-  }
 }
 
 /** `diamond-lattice-200`: ms for 200 diamonds, against the bare-loop equivalent. */

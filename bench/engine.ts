@@ -59,6 +59,16 @@ export async function createBenchEngine(): Promise<BenchEngine> {
   };
 }
 
+/** Runs `use` on a fresh bench engine and closes the engine afterwards, whatever happens. */
+export async function withEngine<T>(use: (engine: BenchEngine) => Promise<T>): Promise<T> {
+  const engine = await createBenchEngine();
+  try {
+    return await use(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
 /** A benchmark that timed a failed run would report nonsense, so it crashes instead. */
 function assertSucceeded(playbook: Playbook, state: RunState): void {
   if (state.status === 'succeeded') return;

@@ -1,6 +1,4 @@
-import { allLimited, baselineClient } from './baseline-http.ts';
-import { createBenchEngine } from './engine.ts';
-import { startLoopbackServer } from './loopback-server.ts';
+import { allLimited, withHttpBench } from './baseline-http.ts';
 import { httpFanOut, indicatorUrl } from './playbooks.ts';
 import { benchResult, medianPair, timeMs } from './stats.ts';
 import type { BenchResult } from './stats.ts';
@@ -13,11 +11,8 @@ const CONCURRENCY = 50;
  * concurrency 50, against `Promise.all` over the same axios GETs limited to 50 in flight; ms per
  * run. Target ratio ≤ 1.25.
  */
-export async function httpParallel200(): Promise<BenchResult> {
-  const server = await startLoopbackServer();
-  const engine = await createBenchEngine();
-  const { client, close } = baselineClient();
-  try {
+export function httpParallel200(): Promise<BenchResult> {
+  return withHttpBench(async ({ server, engine, client }) => {
     const playbook = httpFanOut(CALLS, server.url);
     const [ours, baseline] = await medianPair(
       () => engine.time(playbook, { concurrency: CONCURRENCY }),
@@ -25,9 +20,5 @@ export async function httpParallel200(): Promise<BenchResult> {
       { warmup: 5, runs: 21 },
     );
     return benchResult('http-parallel-200', ours, baseline);
-  } finally {
-    close();
-    await engine.close();
-    await server.close();
-  }
+  });
 }

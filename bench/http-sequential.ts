@@ -1,6 +1,4 @@
-import { baselineClient } from './baseline-http.ts';
-import { createBenchEngine } from './engine.ts';
-import { startLoopbackServer } from './loopback-server.ts';
+import { withHttpBench } from './baseline-http.ts';
 import { httpChain, indicatorUrl } from './playbooks.ts';
 import { benchResult, medianPair, timeMs } from './stats.ts';
 import type { BenchResult } from './stats.ts';
@@ -11,11 +9,8 @@ const CALLS = 200;
  * `http-sequential-200`: 200 chained `core.http` GETs to a loopback server against the same 200
  * axios GETs awaited one after another; both in ms per run. Target ratio ≤ 1.10.
  */
-export async function httpSequential200(): Promise<BenchResult> {
-  const server = await startLoopbackServer();
-  const engine = await createBenchEngine();
-  const { client, close } = baselineClient();
-  try {
+export function httpSequential200(): Promise<BenchResult> {
+  return withHttpBench(async ({ server, engine, client }) => {
     const playbook = httpChain(CALLS, server.url);
     const [ours, baseline] = await medianPair(
       () => engine.time(playbook),
@@ -26,9 +21,5 @@ export async function httpSequential200(): Promise<BenchResult> {
       { warmup: 5, runs: 21 },
     );
     return benchResult('http-sequential-200', ours, baseline);
-  } finally {
-    close();
-    await engine.close();
-    await server.close();
-  }
+  });
 }

@@ -41,11 +41,6 @@ export async function medianOf(sample: () => Promise<number>, options: SampleOpt
   return median(values);
 }
 
-/** The median wall time of `run` in milliseconds, after warm-up. */
-export function medianMs(run: () => Promise<unknown>, options: SampleOptions = {}): Promise<number> {
-  return medianOf(() => timeMs(run), options);
-}
-
 /**
  * Medians of two measurements taken in alternation (a, b, a, b, …) after warming both, so a
  * burst of load on a shared machine hits both sides of a ratio alike. Samples are returned numbers.

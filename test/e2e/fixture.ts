@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +6,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import WebSocket from 'ws';
+import { CHROMIUM_ARGS, ServeNotStarted, spawnServe, stopChild, type ServeChild } from '../support/serve-child.ts';
 
 /**
  * The browser tests' fixture: a real `switchboard serve` (child process, fresh workspace, lab
@@ -16,7 +15,6 @@ import WebSocket from 'ws';
  * mail or suspends a user leaves nothing behind for the next one.
  */
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The CLI's serve command, on the renderer snapshot of global-setup.ts (see serve.ts). */
 const SERVE = fileURLToPath(new URL('./serve.ts', import.meta.url));
 /** Where a failing test leaves a screenshot of the page. */
@@ -27,10 +25,8 @@ const VIEWPORT = { width: 1600, height: 1000 };
 const ACTION_TIMEOUT_MS = 20_000;
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 10_000;
-const URL_LINE = /^Switchboard is running at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))\s*$/m;
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export interface Served {
   /** The URL `serve` printed, token included. */
@@ -53,49 +49,17 @@ export async function startServe(rendererDir: string = inject('rendererDir')): P
   const env = { ...process.env };
   delete env.SWITCHBOARD_WORKSPACE;
   delete env.SWITCHBOARD_VAULT_KEY;
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, rendererDir, '--port', '0', '--workspace', workspace, '--no-open'], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-
-  let found: RegExpExecArray;
+  let served: ServeChild;
   try {
-    found = await new Promise<RegExpExecArray>((resolve, reject) => {
-      let stdout = '';
-      const timer = setTimeout(() => reject(new Error(`switchboard serve printed no URL within ${START_TIMEOUT_MS} ms.\nstdout: ${stdout}\nstderr: ${stderr}`)), START_TIMEOUT_MS);
-      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        const match = URL_LINE.exec(stdout);
-        if (match !== null) {
-          clearTimeout(timer);
-          resolve(match);
-        }
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`switchboard serve exited (${code ?? signal}) before printing its URL.\nstderr: ${stderr}`));
-      });
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-    });
+    served = await spawnServe(SERVE, [rendererDir, '--port', '0', '--workspace', workspace, '--no-open'], { env, timeoutMs: START_TIMEOUT_MS });
   } catch (error) {
-    await stopChild(child);
-    process.off('exit', killOnExit);
+    if (!(error instanceof ServeNotStarted)) throw error;
+    await stopChild(error.child, STOP_TIMEOUT_MS);
     fs.rmSync(workspace, { recursive: true, force: true });
-    throw error;
+    throw startError(error);
   }
 
-  const [, url = '', portText = '', token = ''] = found;
-  const port = Number(portText);
+  const { child, url, port, token } = served;
   const info = await hostCall<{ lab: { running: boolean; twins: Array<{ id: string; url: string }> } }>(port, token, 'host.info', {});
   if (!info.lab.running || info.lab.twins.length === 0) throw new Error('switchboard serve started without its lab; the browser tests run playbooks on the lab.');
   const twins = info.lab.twins;
@@ -114,21 +78,17 @@ export async function startServe(rendererDir: string = inject('rendererDir')): P
       );
     },
     async stop() {
-      await stopChild(child);
-      process.off('exit', killOnExit);
+      await stopChild(child, STOP_TIMEOUT_MS);
       fs.rmSync(workspace, { recursive: true, force: true });
     },
   };
 }
 
-/** SIGTERM (serve closes the lab and the host), then SIGKILL if it does not exit in time. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
+/** The error a serve that printed no URL fails the file with: what happened and what it printed. */
+function startError(error: ServeNotStarted): Error {
+  if (error.reason === 'timeout') return new Error(`switchboard serve printed no URL within ${START_TIMEOUT_MS} ms.\nstdout: ${error.stdout}\nstderr: ${error.stderr}`);
+  if (error.reason === 'exit') return new Error(`switchboard serve exited (${error.child.exitCode ?? error.child.signalCode}) before printing its URL.\nstderr: ${error.stderr}`);
+  return error.cause as Error;
 }
 
 /** One protocol call over the host's WebSocket, as the editor makes it (token, same-origin header). */

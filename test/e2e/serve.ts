@@ -1,7 +1,8 @@
 /**
  * `switchboard serve` for the browser tests: the CLI's own serve command, with the renderer
  * taken from the snapshot the test run made of dist/renderer (its `rendererDir` seam), so a
- * `vite build` elsewhere while the tests run cannot pull the editor from under them.
+ * `vite build` elsewhere while the tests run cannot pull the editor from under them. The canvas
+ * benchmarks (bench/canvas-env.ts) serve their own fresh build through it the same way.
  *
  *   node --import tsx test/e2e/serve.ts <renderer dir> [serve options]
  */

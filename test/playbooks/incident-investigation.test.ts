@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { scenario } from '../../lab/scenario.ts';
-import { SLACK_CHANNELS, type SlackTwinState } from '../../lab/twins/slack.ts';
+import type { SlackTwinState } from '../../lab/twins/slack.ts';
 import type { SplunkTwinState } from '../../lab/twins/splunk.ts';
 import type { TheHiveEntity, TheHiveObservable, TheHiveTwinState } from '../../lab/twins/thehive.ts';
-import { createBuiltinRegistry } from '../../nodes/registry.ts';
-import { useLab, type LabFixture } from './lab-fixture.ts';
+import { expectSimulatedWrites, itRunsOnTheCommandLine, socAlerts, useLab, type LabFixture } from './lab-fixture.ts';
 
 const PLAYBOOK = 'incident-investigation';
 const lab = useLab();
@@ -44,10 +43,6 @@ function cases(fixture: LabFixture): TheHiveEntity[] {
 function observablesOf(fixture: LabFixture, caseId: string): Record<string, boolean> {
   const all: TheHiveObservable[] = Object.values(fixture.twinState<TheHiveTwinState>('thehive').observables);
   return Object.fromEntries(all.filter((o) => o.parent === caseId).map((o) => [`${o.dataType} ${o.data}`, o['ioc'] as boolean]));
-}
-
-function socAlerts(fixture: LabFixture): string[] {
-  return fixture.twinState<SlackTwinState>('slack').channels[SLACK_CHANNELS.socAlerts]!.messages.map((m) => m.text);
 }
 
 /** What this playbook's writes would change: TheHive, the notables' review state, Slack. */
@@ -136,16 +131,12 @@ describe('incident-investigation playbook', () => {
 
   it('as a dry run simulates the case, the observables and the notable update, and changes no twin', async () => {
     const before = writableState(lab);
-    const registry = createBuiltinRegistry();
-    const playbook = lab.loadShipped(PLAYBOOK);
 
     const { state } = await lab.runShipped(PLAYBOOK, { dryRun: true });
 
     expect(state.status).toBe('succeeded');
     expect(state.nodes['build_package']!.output).toMatchObject({ verdict: 'malicious' });
-    const writes = playbook.nodes.filter((n) => registry.get(n.type)?.effect === 'write' && state.nodes[n.id]!.status !== 'skipped');
-    expect(writes.map((n) => n.id).sort()).toEqual(['add_observables', 'mark_notable', 'open_case']);
-    for (const node of writes) expect(state.nodes[node.id]!.status, node.id).toBe('simulated');
+    expectSimulatedWrites(lab, PLAYBOOK, state, ['add_observables', 'mark_notable', 'open_case']);
 
     expect(writableState(lab)).toEqual(before);
     expect(lab.twin('thehive').requests).toEqual([]);
@@ -198,13 +189,5 @@ describe('incident-investigation playbook', () => {
     expect(alerts[0]).toContain(MALWARE_NOTABLE_ID);
   });
 
-  it('runs from the command line on the lab, for real and as a dry run', async () => {
-    const file = `playbooks/${PLAYBOOK}.playbook.json`;
-    const [real, dry] = await Promise.all([lab.runCli(['run', file, '--lab']), lab.runCli(['run', file, '--lab', '--dry-run'])]);
-
-    expect(real.code, real.stderr).toBe(0);
-    expect(real.stdout).toContain('succeeded');
-    expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain('simulated');
-  }, 60_000);
+  itRunsOnTheCommandLine(lab, PLAYBOOK);
 });

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { loadPlaybook } from '../../engine/format/load.ts';
 import type { Playbook } from '../../engine/format/playbook.ts';
 import type { RunEvent } from '../../engine/run/events.ts';
@@ -11,13 +10,15 @@ import { startRun } from '../../engine/run/executor.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import { startLab, type Lab } from '../../lab/lab.ts';
 import type { Fault, RunningTwin } from '../../lab/twin.ts';
+import type { JiraIssue, JiraTwinState } from '../../lab/twins/jira.ts';
+import { SLACK_CHANNELS, type SlackTwinState } from '../../lab/twins/slack.ts';
 import { labVendors } from '../../lab/vendors.ts';
-import { clearKevCache } from '../../nodes/cisa_kev/catalog.ts';
-import { forgetFalconTokens } from '../../nodes/crowdstrike/client.ts';
 import { createBuiltinRegistry } from '../../nodes/registry.ts';
+import { cli, type CliResult } from '../host/cli/harness.ts';
+import { clearConnectorCaches } from '../support/connector-caches.ts';
 import { LoopbackClock } from '../support/loopback-clock.ts';
 
-/** The repository root: where `bin/switchboard.js` and `playbooks/` live. */
+/** The repository root: where `playbooks/` lives and the CLI runs from. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** How a shipped playbook is run: its trigger event (default: the trigger's `params.sample`), dry run, approvals. */
@@ -34,13 +35,6 @@ export interface ShippedRun {
   events: RunEvent[];
 }
 
-/** What `switchboard …` printed and exited with. */
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** The accessors `useLab` returns; call them inside tests (the lab starts in `beforeAll`). */
 export interface LabFixture {
   lab(): Lab;
@@ -52,19 +46,15 @@ export interface LabFixture {
   fault(connectorId: string, fault: Fault | Fault[]): Promise<void>;
   /** `playbooks/<id>.playbook.json`, loaded and validated as the CLI does; fails the test on any problem. */
   loadShipped(id: string): Playbook;
+  /** The event a shipped playbook runs on when none is given: its trigger's `params.sample`. */
+  sample<T = Record<string, unknown>>(id: string): T;
   /** Runs a shipped playbook on the lab with a LoopbackClock, deciding approvals as told. */
   runShipped(id: string, options?: RunShippedOptions): Promise<ShippedRun>;
-  /** Spawns `node bin/switchboard.js <args> --workspace <temp dir>` from the repo root. */
+  /** Runs `switchboard <args> --workspace <temp dir>` in-process from the repo root. */
   runCli(args: readonly string[]): Promise<CliResult>;
 }
 
 const registry = createBuiltinRegistry();
-
-/** Module-level caches of connectors that would carry one test's state into the next. */
-function clearConnectorCaches(): void {
-  clearKevCache();
-  forgetFalconTokens();
-}
 
 /** The event a run starts with when none is given: the trigger node's `params.sample` (as the CLI does). */
 function sampleOf(playbook: Playbook): unknown {
@@ -151,18 +141,7 @@ export function useLab(): LabFixture {
   const runCli = (args: readonly string[]): Promise<CliResult> => {
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-playbook-'));
     workspaces.push(workspace);
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'switchboard.js'), ...args, '--workspace', workspace], {
-        cwd: REPO_ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+    return cli([...args, '--workspace', workspace], { cwd: REPO_ROOT });
   };
 
   return {
@@ -171,16 +150,38 @@ export function useLab(): LabFixture {
     twinState: <S>(connectorId: string): S => structuredClone(twin(connectorId).state()) as S,
     fault,
     loadShipped,
+    sample: <T>(id: string): T => sampleOf(loadShipped(id)) as T,
     runShipped,
     runCli,
   };
 }
 
-/** The text of an Atlassian Document Format document (a Jira description): blocks on their own lines. */
-export function adfText(node: unknown): string {
-  if (node === null || typeof node !== 'object') return '';
-  const { type, text, content } = node as { type?: string; text?: unknown; content?: unknown };
-  if (typeof text === 'string') return text;
-  if (!Array.isArray(content)) return '';
-  return content.map(adfText).join(type === 'paragraph' || type === 'heading' ? '' : '\n');
+/** The texts posted to #soc-alerts, oldest first. */
+export function socAlerts(fixture: LabFixture): string[] {
+  return fixture.twinState<SlackTwinState>('slack').channels[SLACK_CHANNELS.socAlerts]!.messages.map((m) => m.text);
+}
+
+/** Every issue in the Jira twin. */
+export function jiraIssues(fixture: LabFixture): JiraIssue[] {
+  return Object.values(fixture.twinState<JiraTwinState>('jira').issues);
+}
+
+/** Checks a dry run of a shipped playbook: the write nodes that ran are exactly `expected` (sorted), each simulated. */
+export function expectSimulatedWrites(fixture: LabFixture, id: string, state: RunState, expected: string[]): void {
+  const writes = fixture.loadShipped(id).nodes.filter((n) => registry.get(n.type)?.effect === 'write' && state.nodes[n.id]!.status !== 'skipped');
+  expect(writes.map((n) => n.id).sort()).toEqual(expected);
+  for (const node of writes) expect(state.nodes[node.id]!.status, node.id).toBe('simulated');
+}
+
+/** The test that a shipped playbook runs through the CLI on the lab, for real and as a dry run. */
+export function itRunsOnTheCommandLine(fixture: LabFixture, id: string): void {
+  it('runs from the command line on the lab, for real and as a dry run', async () => {
+    const file = `playbooks/${id}.playbook.json`;
+    const [real, dry] = await Promise.all([fixture.runCli(['run', file, '--lab']), fixture.runCli(['run', file, '--lab', '--dry-run'])]);
+
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stdout).toContain('succeeded');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('simulated');
+  }, 60_000);
 }

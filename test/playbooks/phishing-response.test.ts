@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { scenario } from '../../lab/scenario.ts';
-import type { JiraTwinState } from '../../lab/twins/jira.ts';
 import type { MsgraphTwinState } from '../../lab/twins/msgraph.ts';
-import { SLACK_CHANNELS, type SlackTwinState } from '../../lab/twins/slack.ts';
-import { createBuiltinRegistry } from '../../nodes/registry.ts';
-import { adfText, useLab, type LabFixture } from './lab-fixture.ts';
+import type { SlackTwinState } from '../../lab/twins/slack.ts';
+import { adfToText } from '../../nodes/jira/adf.ts';
+import { expectSimulatedWrites, jiraIssues, socAlerts, useLab, type LabFixture } from './lab-fixture.ts';
 
 const PLAYBOOK = 'phishing-response';
 const lab = useLab();
@@ -24,18 +23,9 @@ function phishingFolders(fixture: LabFixture): Record<string, string[]> {
   return folders;
 }
 
-function slackMessages(fixture: LabFixture): string[] {
-  return fixture.twinState<SlackTwinState>('slack').channels[SLACK_CHANNELS.socAlerts]!.messages.map((m) => m.text);
-}
-
-function jiraIssues(fixture: LabFixture) {
-  return Object.values(fixture.twinState<JiraTwinState>('jira').issues);
-}
-
-
 /** alice reports the internal "Team lunch" email from carol: no links, no attachment. */
 function benignReport(): Record<string, unknown> {
-  const sample = lab.loadShipped(PLAYBOOK).nodes.find((n) => n.id === 'report')!.params['sample'] as Record<string, unknown>;
+  const sample = lab.sample(PLAYBOOK);
   return {
     ...sample,
     messageUrl: `https://graph.microsoft.com/v1.0/users/${users.alice.mailboxId}/messages/AAMkAGI2TG93AAC=`,
@@ -64,7 +54,7 @@ describe('phishing-response playbook', () => {
     expect(phishingFolders(lab)).toEqual({ [users.alice.login]: ['deleteditems'], [users.bob.login]: ['deleteditems'] });
     expect(lab.twinState<MsgraphTwinState>('msgraph').moveLog).toHaveLength(2);
 
-    const posted = slackMessages(lab);
+    const posted = socAlerts(lab);
     expect(posted).toHaveLength(1);
     expect(posted[0]).toContain('Phishing quarantined');
     expect(posted[0]).toContain(`Affected users: ${users.alice.login}, ${users.bob.login}`);
@@ -76,7 +66,7 @@ describe('phishing-response playbook', () => {
       project: { key: 'SEC' },
       priority: { name: 'High' },
     });
-    const description = adfText(issues[0]!.fields['description']);
+    const description = adfToText(issues[0]!.fields['description']);
     expect(description).toContain(phishing.maliciousUrl.replace('http', 'hxxp'));
     expect(description).not.toContain(phishing.maliciousUrl);
     expect(description).toContain(phishing.attachment.sha256);
@@ -98,8 +88,8 @@ describe('phishing-response playbook', () => {
     const issues = jiraIssues(lab);
     expect(issues).toHaveLength(1);
     expect(issues[0]!.fields.summary).toBe(`Phishing not quarantined (rejected): '${phishing.subject}' from ${phishing.sender}`);
-    expect(adfText(issues[0]!.fields['description'])).toContain('No messages were moved');
-    expect(slackMessages(lab)).toEqual([]);
+    expect(adfToText(issues[0]!.fields['description'])).toContain('No messages were moved');
+    expect(socAlerts(lab)).toEqual([]);
   });
 
   it('on a clean report asks no one, moves nothing and posts an all-clear', async () => {
@@ -111,7 +101,7 @@ describe('phishing-response playbook', () => {
     expect(state.nodes['verdict']!.output).toMatchObject({ malicious: false });
     expect(events.some((e) => e.type === 'approval.requested')).toBe(false);
 
-    const posted = slackMessages(lab);
+    const posted = socAlerts(lab);
     expect(posted).toHaveLength(1);
     expect(posted[0]).toContain("Reported email 'Team lunch on Friday'");
     expect(posted[0]).toContain('looks clean');
@@ -121,15 +111,11 @@ describe('phishing-response playbook', () => {
 
   it('as an approved dry run simulates every write and changes no twin', async () => {
     const before = { messages: lab.twinState<MsgraphTwinState>('msgraph').messages, slack: lab.twinState<SlackTwinState>('slack').channels };
-    const registry = createBuiltinRegistry();
-    const playbook = lab.loadShipped(PLAYBOOK);
 
     const { state } = await lab.runShipped(PLAYBOOK, { dryRun: true, approve: 'approved' });
 
     expect(state.status).toBe('succeeded');
-    const writes = playbook.nodes.filter((n) => registry.get(n.type)?.effect === 'write' && state.nodes[n.id]!.status !== 'skipped');
-    expect(writes.map((n) => n.id).sort()).toEqual(['notify_users', 'quarantine', 'ticket_quarantined']);
-    for (const node of writes) expect(state.nodes[node.id]!.status, node.id).toBe('simulated');
+    expectSimulatedWrites(lab, PLAYBOOK, state, ['notify_users', 'quarantine', 'ticket_quarantined']);
 
     const graph = lab.twinState<MsgraphTwinState>('msgraph');
     expect(graph.messages).toEqual(before.messages);

@@ -3,10 +3,10 @@ import { scenario } from '../../lab/scenario.ts';
 import type { JiraTwinState } from '../../lab/twins/jira.ts';
 import type { OktaTwinState } from '../../lab/twins/okta.ts';
 import type { PanosTwinState } from '../../lab/twins/panos.ts';
-import { SLACK_CHANNELS, type SlackTwinState } from '../../lab/twins/slack.ts';
+import type { SlackTwinState } from '../../lab/twins/slack.ts';
 import type { SplunkTwinState } from '../../lab/twins/splunk.ts';
-import { createBuiltinRegistry } from '../../nodes/registry.ts';
-import { adfText, useLab, type LabFixture } from './lab-fixture.ts';
+import { adfToText } from '../../nodes/jira/adf.ts';
+import { expectSimulatedWrites, itRunsOnTheCommandLine, jiraIssues, socAlerts, useLab, type LabFixture } from './lab-fixture.ts';
 
 const PLAYBOOK = 'suspicious-login';
 const lab = useLab();
@@ -18,7 +18,7 @@ const BLOCKED_ADDRESS = `sb-${maliciousIp}`;
 /** A notable for bob signing in from a clean address to build-07, a host without detections. */
 const BENIGN_EVENT_ID = 'C3D4E5F6-3333-4A5B-8C9D-0E1F2A3B4C53@@notable@@1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e';
 function benignNotable(): Record<string, unknown> {
-  const sample = lab.loadShipped(PLAYBOOK).nodes.find((n) => n.id === 'alert')!.params['sample'] as Record<string, unknown>;
+  const sample = lab.sample(PLAYBOOK);
   return {
     ...sample,
     event_id: BENIGN_EVENT_ID,
@@ -30,11 +30,6 @@ function benignNotable(): Record<string, unknown> {
     dest: scenario.vulnerability.minor.asset.hostname,
     dest_ip: scenario.vulnerability.minor.asset.ip,
   };
-}
-
-
-function slackMessages(fixture: LabFixture): string[] {
-  return fixture.twinState<SlackTwinState>('slack').channels[SLACK_CHANNELS.socAlerts]!.messages.map((m) => m.text);
 }
 
 function oktaStatusOf(fixture: LabFixture, login: string): string | undefined {
@@ -67,7 +62,7 @@ describe('suspicious-login playbook', () => {
 
     expect(oktaStatusOf(lab, scenario.login.user)).toBe('SUSPENDED');
 
-    const issues = Object.values(lab.twinState<JiraTwinState>('jira').issues);
+    const issues = jiraIssues(lab);
     expect(issues).toHaveLength(1);
     const issue = issues[0]!;
     expect(issue.fields).toMatchObject({
@@ -76,14 +71,14 @@ describe('suspicious-login playbook', () => {
       priority: { name: 'High' },
       issuetype: { name: 'Incident' },
     });
-    const description = adfText(issue.fields['description']);
+    const description = adfToText(issue.fields['description']);
     expect(description).toContain('AbuseIPDB: abuse confidence 100/100');
     expect(description).toContain('9 of 12 engines say malicious');
     expect(description).toContain(scenario.host.detection.fileName);
     expect(description).toContain(`Firewall: blocked: ${BLOCKED_ADDRESS}`);
     expect(description).toContain('is SUSPENDED');
 
-    const posted = slackMessages(lab);
+    const posted = socAlerts(lab);
     expect(posted).toHaveLength(1);
     expect(posted[0]).toContain('Confirmed suspicious login');
     expect(posted[0]).toContain(issue.key);
@@ -117,15 +112,11 @@ describe('suspicious-login playbook', () => {
 
   it('as a dry run simulates every write and changes no twin', async () => {
     const before = writableState(lab);
-    const registry = createBuiltinRegistry();
-    const playbook = lab.loadShipped(PLAYBOOK);
 
     const { state } = await lab.runShipped(PLAYBOOK, { dryRun: true });
 
     expect(state.status).toBe('succeeded');
-    const writes = playbook.nodes.filter((n) => registry.get(n.type)?.effect === 'write' && state.nodes[n.id]!.status !== 'skipped');
-    expect(writes.map((n) => n.id).sort()).toEqual(['block_ip', 'commit', 'create_ticket', 'notify_soc', 'suspend_user']);
-    for (const node of writes) expect(state.nodes[node.id]!.status, node.id).toBe('simulated');
+    expectSimulatedWrites(lab, PLAYBOOK, state, ['block_ip', 'commit', 'create_ticket', 'notify_soc', 'suspend_user']);
     expect(state.nodes['verdict']!.output).toMatchObject({ confirmed: true });
 
     expect(writableState(lab)).toEqual(before);
@@ -158,24 +149,16 @@ describe('suspicious-login playbook', () => {
     expect(lab.twinState<PanosTwinState>('panos').running.groups[BLOCK_GROUP]!.static).toEqual([]);
     expect(oktaStatusOf(lab, scenario.login.user)).toBe('SUSPENDED');
 
-    const issues = Object.values(lab.twinState<JiraTwinState>('jira').issues);
+    const issues = jiraIssues(lab);
     expect(issues).toHaveLength(1);
-    expect(adfText(issues[0]!.fields['description'])).toContain('Firewall: NOT blocked');
+    expect(adfToText(issues[0]!.fields['description'])).toContain('Firewall: NOT blocked');
 
-    const posted = slackMessages(lab);
+    const posted = socAlerts(lab);
     expect(posted).toHaveLength(2);
     expect(posted[0]).toContain('Firewall block failed');
     expect(posted[0]).toContain(maliciousIp);
     expect(posted[1]).toContain(issues[0]!.key);
   });
 
-  it('runs from the command line on the lab, for real and as a dry run', async () => {
-    const file = `playbooks/${PLAYBOOK}.playbook.json`;
-    const [real, dry] = await Promise.all([lab.runCli(['run', file, '--lab']), lab.runCli(['run', file, '--lab', '--dry-run'])]);
-
-    expect(real.code, real.stderr).toBe(0);
-    expect(real.stdout).toContain('succeeded');
-    expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain('simulated');
-  }, 60_000);
+  itRunsOnTheCommandLine(lab, PLAYBOOK);
 });

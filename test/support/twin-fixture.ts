@@ -4,6 +4,7 @@ import { startTwin } from '../../lab/twin.ts';
 import type { Fault, RunningTwin, TwinDefinition } from '../../lab/twin.ts';
 import type { Connector } from '../../nodes/sdk/define-connector.ts';
 import { destroyAgents } from '../../nodes/sdk/http-agents.ts';
+import { clearConnectorCaches } from './connector-caches.ts';
 import { runAction } from './connector-harness.ts';
 import type { ActionResult, RunActionOptions } from './connector-harness.ts';
 
@@ -15,6 +16,8 @@ export interface TwinFixture<S> {
   credentials(): Record<string, unknown>;
   /** Runs one action through the executor against the twin, with the lab credential unless `creds` is given. */
   run(action: string, params: Record<string, unknown>, options?: RunActionOptions, creds?: Record<string, unknown>): Promise<ActionResult>;
+  /** Runs a write action as a dry run and checks it was simulated with the action's example as output. */
+  simulate(action: string, params: Record<string, unknown>): Promise<ActionResult>;
   /** Queues a fault (or several) on the twin: `POST /_lab/faults`. */
   fault(body: Fault | Fault[]): Promise<void>;
   /** Gives the twin a request budget: `POST /_lab/rate-limit` (`{}` refuses every request, Retry-After 1 s). */
@@ -23,8 +26,8 @@ export interface TwinFixture<S> {
 
 /**
  * Registers the hooks of a connector's contract test in the calling file: start the twin and
- * point the lab credential at it (beforeAll), reset it before each test, close it and the
- * HTTP agents afterwards.
+ * point the lab credential at it (beforeAll), reset it and the connector caches before each
+ * test, close it and the HTTP agents afterwards.
  */
 export function useTwin<S>(connector: Connector, definition: TwinDefinition<S>, labCredentials: Record<string, unknown>): TwinFixture<S> {
   let started: { twin: RunningTwin<S>; credentials: Record<string, unknown> } | undefined;
@@ -41,17 +44,30 @@ export function useTwin<S>(connector: Connector, definition: TwinDefinition<S>, 
     await started?.twin.close();
     destroyAgents();
   });
-  beforeEach(() => current().twin.reset());
+  beforeEach(() => {
+    current().twin.reset();
+    clearConnectorCaches();
+  });
 
   const control = async (path: string, body: unknown): Promise<void> => {
     const response = await fetch(`${current().twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.ok).toBe(true);
   };
 
+  const run: TwinFixture<S>['run'] = (action, params, options = {}, creds = current().credentials) => runAction(connector, action, params, creds, options);
+
+  const simulate = async (action: string, params: Record<string, unknown>): Promise<ActionResult> => {
+    const result = await run(action, params, { dryRun: true });
+    expect(result.node.status).toBe('simulated');
+    expect(result.node.output).toEqual(connector.actions[action]?.example);
+    return result;
+  };
+
   return {
     twin: () => current().twin,
     credentials: () => current().credentials,
-    run: (action, params, options = {}, creds = current().credentials) => runAction(connector, action, params, creds, options),
+    run,
+    simulate,
     fault: (body) => control('/_lab/faults', body),
     rateLimit: (body = {}) => control('/_lab/rate-limit', body),
   };

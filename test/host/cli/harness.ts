@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { CliIo } from '../../../host/cli/io.ts';
 import { main } from '../../../host/cli/main.ts';
+import { chainPlaybook, TINY } from '../../support/chain-playbook.ts';
 
 /** The outcome of one in-process CLI call. */
 export interface CliResult {
@@ -28,33 +29,26 @@ export async function cli(argv: string[], options: { cwd: string; stdin?: string
   return { code, stdout, stderr };
 }
 
-/** A fresh temporary directory, removed by `cleanup`. */
+/** A fresh temporary directory; the caller removes it. */
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-'));
 }
 
-/** Writes a playbook (nodes chained in order) into `dir` and returns its file name. */
-export function writeChain(dir: string, file: string, id: string, nodes: { id: string; type: string; params?: Record<string, unknown> }[], extra: Record<string, unknown> = {}): string {
-  const edges = nodes.slice(1).map((node, i) => ({ id: `e${i + 1}`, from: nodes[i]!.id, port: 'out', to: node.id }));
-  const playbook = {
-    format: 'switchboard/playbook@1',
-    id,
-    name: id.replace(/(^|-)(\w)/g, (_m, sep: string, c: string) => `${sep === '-' ? ' ' : ''}${c.toUpperCase()}`),
-    nodes: nodes.map((n) => ({ id: n.id, type: n.type, name: n.id, params: n.params ?? {} })),
-    edges,
-    ...extra,
-  };
-  fs.writeFileSync(path.join(dir, file), JSON.stringify(playbook, null, 2));
+/** Writes `playbook` into `dir` as `file`, named after its id in title case (`slow-run` → `Slow Run`); returns `file`. */
+function writeTitled(dir: string, file: string, playbook: { id: string }): string {
+  const name = playbook.id.replace(/(^|-)(\w)/g, (_m, sep: string, c: string) => `${sep === '-' ? ' ' : ''}${c.toUpperCase()}`);
+  fs.writeFileSync(path.join(dir, file), JSON.stringify({ ...playbook, name }, null, 2));
   return file;
 }
 
-/** trigger → set → set, the smallest playbook that exercises data flow. */
+/** Writes a playbook (nodes chained in order) into `dir` and returns its file name. */
+export function writeChain(dir: string, file: string, id: string, nodes: { id: string; type: string; params?: Record<string, unknown> }[], extra: Record<string, unknown> = {}): string {
+  return writeTitled(dir, file, chainPlaybook(id, nodes, extra));
+}
+
+/** `TINY` (trigger → set → set), the smallest playbook that exercises data flow. */
 export function writeTiny(dir: string, file = 'tiny.playbook.json'): string {
-  return writeChain(dir, file, 'tiny', [
-    { id: 'start', type: 'trigger.manual@1', params: { sample: { ip: '10.0.0.1' } } },
-    { id: 'first', type: 'core.set@1', params: { values: { ip: '{{ trigger.ip }}' } } },
-    { id: 'second', type: 'core.set@1', params: { values: { seen: '{{ nodes.first.output.ip }}' } } },
-  ]);
+  return writeTitled(dir, file, TINY);
 }
 
 /** Whether output looks like a leaked stack trace. */

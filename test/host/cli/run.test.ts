@@ -1,20 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeJournal } from '../../../engine/journal/journal-format.ts';
 import type { RunState } from '../../../engine/run/types.ts';
-import { cli, hasStackTrace, tempDir, writeChain, writeTiny } from './harness.ts';
+import { useTempDir } from '../../support/temp-dir.ts';
+import { cli, hasStackTrace, writeChain, writeTiny } from './harness.ts';
 
-let dir: string;
-beforeEach(() => {
-  dir = tempDir();
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('switchboard-cli-');
 
 function journalOf(runId: string) {
-  return decodeJournal(fs.readFileSync(path.join(dir, '.switchboard', 'runs', `${runId}.jsonl`), 'utf8')).events;
+  return decodeJournal(fs.readFileSync(path.join(dir(), '.switchboard', 'runs', `${runId}.jsonl`), 'utf8')).events;
 }
 
 function runIdIn(text: string): string {
@@ -25,7 +20,7 @@ function runIdIn(text: string): string {
 
 describe('switchboard run', () => {
   it('runs a tiny playbook with a line per node and a summary, exit 0', async () => {
-    const result = await cli(['run', writeTiny(dir)], { cwd: dir });
+    const result = await cli(['run', writeTiny(dir())], { cwd: dir() });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
@@ -41,7 +36,7 @@ describe('switchboard run', () => {
   });
 
   it('prints the final run state as JSON with --json', async () => {
-    const result = await cli(['run', writeTiny(dir), '--json'], { cwd: dir });
+    const result = await cli(['run', writeTiny(dir()), '--json'], { cwd: dir() });
     expect(result.code).toBe(0);
     const state = JSON.parse(result.stdout) as RunState;
     expect(state).toMatchObject({ playbookId: 'tiny', status: 'succeeded', output: { seen: '10.0.0.1' } });
@@ -49,27 +44,27 @@ describe('switchboard run', () => {
   });
 
   it('takes the trigger event from --event', async () => {
-    fs.writeFileSync(path.join(dir, 'event.json'), JSON.stringify({ ip: '203.0.113.7' }));
-    const result = await cli(['run', writeTiny(dir), '--event', 'event.json', '--json'], { cwd: dir });
+    fs.writeFileSync(path.join(dir(), 'event.json'), JSON.stringify({ ip: '203.0.113.7' }));
+    const result = await cli(['run', writeTiny(dir()), '--event', 'event.json', '--json'], { cwd: dir() });
     expect((JSON.parse(result.stdout) as RunState).output).toEqual({ seen: '203.0.113.7' });
   });
 
   it('refuses an invalid playbook with its problems, exit 2', async () => {
-    const file = writeChain(dir, 'bad.playbook.json', 'bad', [
+    const file = writeChain(dir(), 'bad.playbook.json', 'bad', [
       { id: 'start', type: 'trigger.manual@1' },
       { id: 'x', type: 'core.set@1', params: { values: { a: '{{ nodes.nowhere.output }}' } } },
       { id: 'y', type: 'vendor.missing@1' },
     ]);
-    const result = await cli(['run', file], { cwd: dir });
+    const result = await cli(['run', file], { cwd: dir() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('vendor.missing@1');
     expect(result.stdout).toBe('');
-    expect(fs.existsSync(path.join(dir, '.switchboard'))).toBe(false);
+    expect(fs.existsSync(path.join(dir(), '.switchboard'))).toBe(false);
   });
 
   it('refuses missing files, bad events, bad credentials and unknown breakpoints without a stack trace', async () => {
-    const file = writeTiny(dir);
-    fs.writeFileSync(path.join(dir, 'bad.json'), '{ nope');
+    const file = writeTiny(dir());
+    fs.writeFileSync(path.join(dir(), 'bad.json'), '{ nope');
     for (const argv of [
       ['run', 'missing.playbook.json'],
       ['run', file, '--event', 'bad.json'],
@@ -78,26 +73,26 @@ describe('switchboard run', () => {
       ['run', file, '--breakpoint', 'nowhere'],
       ['run', file, 'second-file.json'],
     ]) {
-      const result = await cli(argv, { cwd: dir });
+      const result = await cli(argv, { cwd: dir() });
       expect(result.code, argv.join(' ')).toBe(2);
       expect(hasStackTrace(result.stdout + result.stderr)).toBe(false);
     }
   });
 
   it('exits 1 naming the node when the run fails', async () => {
-    const file = writeChain(dir, 'fail.playbook.json', 'failing', [
+    const file = writeChain(dir(), 'fail.playbook.json', 'failing', [
       { id: 'start', type: 'trigger.manual@1' },
       { id: 'boom', type: 'core.fail@1', params: { message: 'no owner for {{ trigger.host }}' } },
     ]);
-    fs.writeFileSync(path.join(dir, 'event.json'), JSON.stringify({ host: 'web-01' }));
-    const result = await cli(['run', file, '--event', 'event.json'], { cwd: dir });
+    fs.writeFileSync(path.join(dir(), 'event.json'), JSON.stringify({ host: 'web-01' }));
+    const result = await cli(['run', file, '--event', 'event.json'], { cwd: dir() });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('✗ boom failed: FAILED no owner for web-01');
     expect(result.stdout).toMatch(/^run \S+ failed in \d+ ms at boom: FAILED no owner for web-01$/m);
   });
 
   it('steps through a run with answers piped on stdin: next, inspect, continue', async () => {
-    const result = await cli(['run', writeTiny(dir), '--step'], { cwd: dir, stdin: 'n\ni\nc\n' });
+    const result = await cli(['run', writeTiny(dir()), '--step'], { cwd: dir(), stdin: 'n\ni\nc\n' });
     expect(result.code).toBe(0);
     const prompt = (node: string) => `paused before ${node} (core.set@1) — [n]ext [c]ontinue [s]kip [i]nspect [q]uit: `;
     expect(result.stdout).toContain(`${prompt('first')}n\n`);
@@ -106,14 +101,14 @@ describe('switchboard run', () => {
   });
 
   it('skips a node from the prompt and quits the run with q (exit 1)', async () => {
-    const result = await cli(['run', writeTiny(dir), '--step'], { cwd: dir, stdin: 's\nq\n' });
+    const result = await cli(['run', writeTiny(dir()), '--step'], { cwd: dir(), stdin: 's\nq\n' });
     expect(result.stdout).toContain('↷ first skipped (by user)');
     expect(result.stdout).toMatch(/^run \S+ cancelled/m);
     expect(result.code).toBe(1);
   });
 
   it('pauses at a breakpoint only, and continues when stdin ends', async () => {
-    const result = await cli(['run', writeTiny(dir), '--breakpoint', 'second'], { cwd: dir, stdin: '' });
+    const result = await cli(['run', writeTiny(dir()), '--breakpoint', 'second'], { cwd: dir(), stdin: '' });
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('paused before first');
     expect(result.stdout).toContain('paused before second');
@@ -121,7 +116,7 @@ describe('switchboard run', () => {
   });
 
   it('stops the run when the signal aborts (Ctrl-C) and exits 1 after the journal closes', async () => {
-    const file = writeChain(dir, 'slow.playbook.json', 'slow', [
+    const file = writeChain(dir(), 'slow.playbook.json', 'slow', [
       { id: 'start', type: 'trigger.manual@1' },
       { id: 'wait', type: 'core.delay@1', params: { ms: 10_000 } },
     ]);
@@ -136,7 +131,7 @@ describe('switchboard run', () => {
       stderr: { write: () => true },
       stdin: Readable.from([]),
       isTTY: false,
-      cwd: dir,
+      cwd: dir(),
       env: {},
       signal: controller.signal,
     });
@@ -147,15 +142,15 @@ describe('switchboard run', () => {
   });
 
   it('keeps the secrets of a credentials file out of the journal', async () => {
-    const file = writeChain(dir, 'creds.playbook.json', 'creds', [
+    const file = writeChain(dir(), 'creds.playbook.json', 'creds', [
       { id: 'start', type: 'trigger.manual@1' },
       { id: 'echo', type: 'core.set@1', params: { values: { seen: '{{ trigger.note }}' } } },
     ], { credentials: { api: { connector: 'http' } } });
-    fs.writeFileSync(path.join(dir, 'creds.json'), JSON.stringify({ api: { token: 'sk-test-abcdef123' } }));
-    fs.writeFileSync(path.join(dir, 'event.json'), JSON.stringify({ note: 'leaked sk-test-abcdef123 here' }));
-    const result = await cli(['run', file, '--credentials', 'creds.json', '--event', 'event.json'], { cwd: dir });
+    fs.writeFileSync(path.join(dir(), 'creds.json'), JSON.stringify({ api: { token: 'sk-test-abcdef123' } }));
+    fs.writeFileSync(path.join(dir(), 'event.json'), JSON.stringify({ note: 'leaked sk-test-abcdef123 here' }));
+    const result = await cli(['run', file, '--credentials', 'creds.json', '--event', 'event.json'], { cwd: dir() });
     expect(result.code).toBe(0);
-    const text = fs.readFileSync(path.join(dir, '.switchboard', 'runs', `${runIdIn(result.stdout)}.jsonl`), 'utf8');
+    const text = fs.readFileSync(path.join(dir(), '.switchboard', 'runs', `${runIdIn(result.stdout)}.jsonl`), 'utf8');
     expect(text).not.toContain('sk-test-abcdef123');
     expect(text).toContain('leaked [REDACTED] here');
   });
@@ -163,22 +158,22 @@ describe('switchboard run', () => {
 
 describe('switchboard run with sub-playbooks', () => {
   it('finds a sub-playbook by relative path and one by id in the workspace', async () => {
-    fs.mkdirSync(path.join(dir, 'lib'));
-    writeChain(path.join(dir, 'lib'), 'double.playbook.json', 'double', [
+    fs.mkdirSync(path.join(dir(), 'lib'));
+    writeChain(path.join(dir(), 'lib'), 'double.playbook.json', 'double', [
       { id: 'start', type: 'trigger.manual@1' },
       { id: 'calc', type: 'core.set@1', params: { values: { twice: '{{ trigger.n * 2 }}' } } },
     ]);
-    fs.mkdirSync(path.join(dir, '.switchboard', 'playbooks'), { recursive: true });
-    writeChain(path.join(dir, '.switchboard', 'playbooks'), 'anything.playbook.json', 'triple', [
+    fs.mkdirSync(path.join(dir(), '.switchboard', 'playbooks'), { recursive: true });
+    writeChain(path.join(dir(), '.switchboard', 'playbooks'), 'anything.playbook.json', 'triple', [
       { id: 'start', type: 'trigger.manual@1' },
       { id: 'calc', type: 'core.set@1', params: { values: { thrice: '{{ trigger.n * 3 }}' } } },
     ]);
-    const file = writeChain(dir, 'parent.playbook.json', 'parent', [
+    const file = writeChain(dir(), 'parent.playbook.json', 'parent', [
       { id: 'start', type: 'trigger.manual@1' },
       { id: 'by_path', type: 'core.playbook@1', params: { playbook: './lib/double.playbook.json', input: { n: 2 } } },
       { id: 'by_id', type: 'core.playbook@1', params: { playbook: 'triple', input: { n: 2 } } },
     ]);
-    const result = await cli(['run', file, '--json'], { cwd: dir });
+    const result = await cli(['run', file, '--json'], { cwd: dir() });
     expect(result.stderr).toBe('');
     const state = JSON.parse(result.stdout) as RunState;
     expect(state.status).toBe('succeeded');
@@ -189,26 +184,26 @@ describe('switchboard run with sub-playbooks', () => {
 
 describe('switchboard runs', () => {
   it('lists past runs newest first, as a table and as JSON', async () => {
-    const empty = await cli(['runs'], { cwd: dir });
+    const empty = await cli(['runs'], { cwd: dir() });
     expect(empty).toMatchObject({ code: 0, stdout: 'no runs yet\n' });
 
-    const file = writeTiny(dir);
-    const first = runIdIn((await cli(['run', file], { cwd: dir })).stdout);
+    const file = writeTiny(dir());
+    const first = runIdIn((await cli(['run', file], { cwd: dir() })).stdout);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const failing = writeChain(dir, 'fail.playbook.json', 'failing', [
+    const failing = writeChain(dir(), 'fail.playbook.json', 'failing', [
       { id: 'start', type: 'trigger.manual@1' },
       { id: 'boom', type: 'core.fail@1', params: { message: 'nope' } },
     ]);
-    const second = runIdIn((await cli(['run', failing], { cwd: dir })).stdout);
+    const second = runIdIn((await cli(['run', failing], { cwd: dir() })).stdout);
 
-    const table = await cli(['runs'], { cwd: dir });
+    const table = await cli(['runs'], { cwd: dir() });
     expect(table.code).toBe(0);
     const lines = table.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^RUN +PLAYBOOK +STATUS +STARTED +DURATION +AT$/);
     expect(lines[1]).toMatch(new RegExp(`^${second} +failing +failed .* boom: FAILED$`));
     expect(lines[2]).toMatch(new RegExp(`^${first} +tiny +succeeded `));
 
-    const json = await cli(['runs', '--json'], { cwd: dir });
+    const json = await cli(['runs', '--json'], { cwd: dir() });
     const runs = JSON.parse(json.stdout) as { runId: string; status: string }[];
     expect(runs.map((r) => [r.runId, r.status])).toEqual([
       [second, 'failed'],
@@ -217,8 +212,8 @@ describe('switchboard runs', () => {
   });
 
   it('reads another workspace with --workspace', async () => {
-    await cli(['run', writeTiny(dir), '--workspace', 'elsewhere'], { cwd: dir });
-    expect(JSON.parse((await cli(['runs', '--json', '--workspace', 'elsewhere'], { cwd: dir })).stdout)).toHaveLength(1);
-    expect(JSON.parse((await cli(['runs', '--json'], { cwd: dir })).stdout)).toHaveLength(0);
+    await cli(['run', writeTiny(dir()), '--workspace', 'elsewhere'], { cwd: dir() });
+    expect(JSON.parse((await cli(['runs', '--json', '--workspace', 'elsewhere'], { cwd: dir() })).stdout)).toHaveLength(1);
+    expect(JSON.parse((await cli(['runs', '--json'], { cwd: dir() })).stdout)).toHaveLength(0);
   });
 });

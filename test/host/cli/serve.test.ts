@@ -2,19 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parsePort, serveCommand, serveWorkspace } from '../../../host/cli/commands/serve.ts';
 import { electronAvailable } from '../../../host/cli/commands/start.ts';
 import type { CliIo } from '../../../host/cli/io.ts';
+import { useTempDir } from '../../support/temp-dir.ts';
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-serve-'));
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('switchboard-serve-');
 
 function io(controller: AbortController, env: Record<string, string> = {}) {
   const out = { stdout: '', stderr: '' };
@@ -23,7 +18,7 @@ function io(controller: AbortController, env: Record<string, string> = {}) {
     stderr: { write: (text: string) => (out.stderr += text) },
     stdin: Readable.from([]),
     isTTY: false,
-    cwd: dir,
+    cwd: dir(),
     env: { SWITCHBOARD_VAULT_KEY: Buffer.alloc(32, 1).toString('base64'), ...env },
     signal: controller.signal,
   };
@@ -42,7 +37,7 @@ describe('switchboard serve', () => {
   it('prints exactly one line with the URL and token, serves the protocol, stops on Ctrl-C', async () => {
     const controller = new AbortController();
     const { io: cliIo, out } = io(controller);
-    const rendererDir = path.join(dir, 'renderer');
+    const rendererDir = path.join(dir(), 'renderer');
     let built = false;
     const running = serveCommand(['--workspace', 'ws', '--no-lab', '--no-open'], cliIo, {
       rendererDir,
@@ -60,12 +55,12 @@ describe('switchboard serve', () => {
       ws.once('message', (data) => resolve(data.toString()));
       ws.once('error', reject);
     });
-    expect(JSON.parse(answer)).toMatchObject({ id: 1, result: { workspace: path.join(dir, 'ws'), lab: { running: false } } });
+    expect(JSON.parse(answer)).toMatchObject({ id: 1, result: { workspace: path.join(dir(), 'ws'), lab: { running: false } } });
     const closed = new Promise((resolve) => ws.once('close', resolve));
     controller.abort();
     expect(await running).toBe(0);
     await closed;
-    expect(fs.existsSync(path.join(dir, 'ws', 'settings.json'))).toBe(true);
+    expect(fs.existsSync(path.join(dir(), 'ws', 'settings.json'))).toBe(true);
   });
 
   it('refuses a bad port and stray arguments in one line', async () => {
@@ -78,17 +73,17 @@ describe('switchboard serve', () => {
 
   it('defaults the workspace to $SWITCHBOARD_WORKSPACE, else ~/.switchboard/workspace', () => {
     const controller = new AbortController();
-    expect(serveWorkspace(undefined, io(controller, { SWITCHBOARD_WORKSPACE: 'here' }).io)).toBe(path.join(dir, 'here'));
+    expect(serveWorkspace(undefined, io(controller, { SWITCHBOARD_WORKSPACE: 'here' }).io)).toBe(path.join(dir(), 'here'));
     expect(serveWorkspace(undefined, io(controller).io)).toBe(path.join(os.homedir(), '.switchboard', 'workspace'));
     expect(serveWorkspace('/abs', io(controller).io)).toBe(path.resolve('/abs'));
   });
 
   it('finds no Electron binary where the package is absent', () => {
-    expect(electronAvailable(path.join(dir, 'no-electron'))).toBe(false);
-    fs.mkdirSync(path.join(dir, 'electron', 'dist'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'electron', 'path.txt'), 'electron');
-    expect(electronAvailable(path.join(dir, 'electron'))).toBe(false);
-    fs.writeFileSync(path.join(dir, 'electron', 'dist', 'electron'), '');
-    expect(electronAvailable(path.join(dir, 'electron'))).toBe(true);
+    expect(electronAvailable(path.join(dir(), 'no-electron'))).toBe(false);
+    fs.mkdirSync(path.join(dir(), 'electron', 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(dir(), 'electron', 'path.txt'), 'electron');
+    expect(electronAvailable(path.join(dir(), 'electron'))).toBe(false);
+    fs.writeFileSync(path.join(dir(), 'electron', 'dist', 'electron'), '');
+    expect(electronAvailable(path.join(dir(), 'electron'))).toBe(true);
   });
 });

@@ -1,18 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REDACTED } from '../../../engine/journal/redact.ts';
 import type { RunEvent, RunEventBody } from '../../../engine/run/events.ts';
 import { createEncoder, createJournalStore, isSafeRunId, JournalStoreError } from '../../../host/journal/journal-store.ts';
+import { useTempDir } from '../../support/temp-dir.ts';
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-journal-'));
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('switchboard-journal-');
 
 function events(runId: string, bodies: RunEventBody[], at = 1_000): RunEvent[] {
   return bodies.map((body, i) => ({ ...body, seq: i + 1, runId, at: at + i * 10 }) as RunEvent);
@@ -33,40 +27,40 @@ const finished: RunEventBody = { type: 'run.finished', status: 'succeeded', dura
 
 describe('journal store', () => {
   it('appends each batch as JSON Lines and reads the run back through the reducer', async () => {
-    const store = createJournalStore(dir);
+    const store = createJournalStore(dir());
     const journal = store.open('run-1');
     const all = events('run-1', [started(), ok('start'), ok('a'), ok('b'), finished]);
     await journal.append(all.slice(0, 2));
     await journal.append(all.slice(2));
     await journal.close();
 
-    const text = fs.readFileSync(path.join(dir, 'runs', 'run-1.jsonl'), 'utf8');
+    const text = fs.readFileSync(path.join(dir(), 'runs', 'run-1.jsonl'), 'utf8');
     expect(text.split('\n').filter(Boolean)).toHaveLength(5);
     const run = await store.readRun('run-1');
     expect(run.events).toEqual(all);
     expect(run.state?.status).toBe('succeeded');
     expect(run.live).toBe(false);
-    expect(fs.existsSync(path.join(dir, 'runs', 'run-1.lock'))).toBe(false);
+    expect(fs.existsSync(path.join(dir(), 'runs', 'run-1.lock'))).toBe(false);
   });
 
   it('keeps batches in order even when appends are not awaited', async () => {
-    const journal = createJournalStore(dir).open('run-2');
+    const journal = createJournalStore(dir()).open('run-2');
     const all = events('run-2', [started(), ok('start'), ok('a'), ok('b'), finished]);
     const pending = all.map((event) => journal.append([event]));
     await Promise.all(pending);
     await journal.close();
-    const run = await createJournalStore(dir).readRun('run-2');
+    const run = await createJournalStore(dir()).readRun('run-2');
     expect(run.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('shows an open run as live, and one whose writer is gone as interrupted', async () => {
-    const store = createJournalStore(dir);
+    const store = createJournalStore(dir());
     const journal = store.open('run-3');
     await journal.append(events('run-3', [started(), ok('start'), ok('a')]));
     expect((await store.readRun('run-3')).state?.status).toBe('running');
 
-    fs.writeFileSync(path.join(dir, 'runs', 'run-4.jsonl'), events('run-4', [started(), ok('start')]).map((e) => JSON.stringify(e)).join('\n') + '\n{"seq":3,"ty');
-    fs.writeFileSync(path.join(dir, 'runs', 'run-4.lock'), '999999999\n');
+    fs.writeFileSync(path.join(dir(), 'runs', 'run-4.jsonl'), events('run-4', [started(), ok('start')]).map((e) => JSON.stringify(e)).join('\n') + '\n{"seq":3,"ty');
+    fs.writeFileSync(path.join(dir(), 'runs', 'run-4.lock'), '999999999\n');
     const killed = await store.readRun('run-4');
     expect(killed.torn).toBe(true);
     expect(killed.live).toBe(false);
@@ -76,7 +70,7 @@ describe('journal store', () => {
   });
 
   it('lists runs newest first with their summaries', async () => {
-    const store = createJournalStore(dir);
+    const store = createJournalStore(dir());
     for (const [id, at, bodies] of [
       ['old', 1_000, [started('Old'), ok('start'), finished]],
       ['new', 5_000, [started('New'), ok('start'), ok('a')]],
@@ -85,8 +79,8 @@ describe('journal store', () => {
       await journal.append(events(id, [...bodies], at));
       await journal.close();
     }
-    fs.writeFileSync(path.join(dir, 'runs', 'empty.jsonl'), '');
-    fs.writeFileSync(path.join(dir, 'runs', 'notes.txt'), 'ignored');
+    fs.writeFileSync(path.join(dir(), 'runs', 'empty.jsonl'), '');
+    fs.writeFileSync(path.join(dir(), 'runs', 'notes.txt'), 'ignored');
     const runs = await store.listRuns();
     expect(runs.map((r) => [r.runId, r.status, r.playbookName])).toEqual([
       ['new', 'interrupted', 'New'],
@@ -97,11 +91,11 @@ describe('journal store', () => {
   });
 
   it('lists nothing for a workspace that has no runs yet', async () => {
-    expect(await createJournalStore(path.join(dir, 'nowhere')).listRuns()).toEqual([]);
+    expect(await createJournalStore(path.join(dir(), 'nowhere')).listRuns()).toEqual([]);
   });
 
   it('redacts secret values and sensitive fields before writing', async () => {
-    const journal = createJournalStore(dir).open('run-5', { secrets: ['sk-live-123456'] });
+    const journal = createJournalStore(dir()).open('run-5', { secrets: ['sk-live-123456'] });
     await journal.append(
       events('run-5', [started(), { type: 'node.started', nodeId: 'a', attempt: 1, input: { url: 'https://x/?key=sk-live-123456', password: 'pw' } }]),
     );
@@ -122,7 +116,7 @@ describe('journal store', () => {
   });
 
   it('refuses run ids that are not safe file names', () => {
-    const store = createJournalStore(dir);
+    const store = createJournalStore(dir());
     for (const id of ['../escape', 'a/b', '..', '', '.hidden', 'a\\b', 'a\0b', 'x'.repeat(200)]) {
       expect(isSafeRunId(id)).toBe(false);
       expect(() => store.open(id)).toThrow(JournalStoreError);
@@ -132,7 +126,7 @@ describe('journal store', () => {
   });
 
   it('refuses to open a run twice and to read a run that does not exist', async () => {
-    const store = createJournalStore(dir);
+    const store = createJournalStore(dir());
     const journal = store.open('once');
     expect(() => store.open('once')).toThrow(/RUN_EXISTS/);
     await journal.close();
@@ -141,21 +135,21 @@ describe('journal store', () => {
   });
 
   it('syncs every batch when asked for OS-level durability', async () => {
-    const journal = createJournalStore(dir, { durability: 'os' }).open('durable');
+    const journal = createJournalStore(dir(), { durability: 'os' }).open('durable');
     await journal.append(events('durable', [started(), ok('start')]));
     expect(fs.readFileSync(journal.path, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
     await journal.close();
   });
 
   it('saves and reads the details a resume needs', async () => {
-    const store = createJournalStore(dir);
+    const store = createJournalStore(dir());
     await store.saveRunInfo('with-info', { playbookFile: '/x.playbook.json', dryRun: false });
     expect(await store.readRunInfo('with-info')).toEqual({ playbookFile: '/x.playbook.json', dryRun: false });
     await expect(store.readRunInfo('without')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
   });
 
   it('costs about one write per batch: 1,000 small batches well under a second', async () => {
-    const journal = createJournalStore(dir).open('fast');
+    const journal = createJournalStore(dir()).open('fast');
     const all = events('fast', [started(), ...Array.from({ length: 2_000 }, (_, i) => ok(`n${i}`))]);
     const startedAt = performance.now();
     for (let i = 0; i < all.length; i += 2) await journal.append(all.slice(i, i + 2));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJournal } from '../../../engine/journal/journal-format.ts';
 import type { RunSummary } from '../../../engine/journal/recovery.ts';
 import type { RunEvent } from '../../../engine/run/events.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/switchboard.js', import.meta.url));
 const DELAYS = ['wait_1', 'wait_2', 'wait_3', 'wait_4', 'wait_5', 'wait_6'];
@@ -53,17 +54,6 @@ function succeeded(events: readonly RunEvent[]): string[] {
   return events.flatMap((e) => (e.type === 'node.succeeded' ? [e.nodeId] : []));
 }
 
-/** Polls until `check` returns a value, or fails after `timeoutMs`. */
-async function waitFor<T>(check: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('a run whose process is killed', () => {
   it('is reported interrupted at its last completed node, and resume finishes it without rerunning', async () => {
     const child = spawn(process.execPath, [BIN, 'run', playbookFile, '--workspace', workspace], { cwd: dir, stdio: 'ignore' });
@@ -75,7 +65,7 @@ describe('a run whose process is killed', () => {
       if (name === undefined) return undefined;
       const id = name.slice(0, -'.jsonl'.length);
       return succeeded(readJournal(id)).length >= 3 ? id : undefined;
-    }, 15_000);
+    }, { timeoutMs: 15_000 });
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 

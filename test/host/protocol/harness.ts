@@ -3,11 +3,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import type { RunEvent } from '../../../engine/run/events.ts';
 import type { MethodName, ParamsOf, ResultOf } from '../../../host/protocol/contract.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../../host/server/server.ts';
 import { environmentKeyProvider } from '../../../host/vault/key-provider.ts';
+import { chainPlaybook } from '../../support/chain-playbook.ts';
+import { sendJson, startTestServer as startHttpServer, type TestServer } from '../../support/http-server.ts';
 
 /** A fresh temporary folder. */
 export function tempDir(prefix = 'switchboard-host-'): string {
@@ -22,28 +25,6 @@ export function writeRenderer(dir: string): string {
   fs.writeFileSync(path.join(dir, 'assets', 'style.css'), 'body { margin: 0 }');
   return dir;
 }
-
-type NodeSpec = { id: string; type: string; params?: Record<string, unknown>; credential?: string };
-
-/** A playbook whose nodes run in a chain along `out` edges (or the given edges). */
-export function chainPlaybook(id: string, nodes: NodeSpec[], extra: Record<string, unknown> = {}, edges?: { from: string; port: string; to: string }[]) {
-  const wired = edges ?? nodes.slice(1).map((node, i) => ({ from: nodes[i]!.id, port: 'out', to: node.id }));
-  return {
-    format: 'switchboard/playbook@1',
-    id,
-    name: id,
-    nodes: nodes.map((n) => ({ id: n.id, type: n.type, name: n.id, params: n.params ?? {}, ...(n.credential ? { credential: n.credential } : {}) })),
-    edges: wired.map((e, i) => ({ id: `e${i + 1}`, ...e })),
-    ...extra,
-  };
-}
-
-/** trigger → set → set. */
-export const TINY = chainPlaybook('tiny', [
-  { id: 'start', type: 'trigger.manual@1', params: { sample: { ip: '10.0.0.1' } } },
-  { id: 'first', type: 'core.set@1', params: { values: { ip: '{{ trigger.ip }}' } } },
-  { id: 'second', type: 'core.set@1', params: { values: { seen: '{{ nodes.first.output.ip }}' } } },
-]);
 
 /** trigger → approval → set on approved. */
 export const APPROVAL = chainPlaybook(
@@ -74,16 +55,72 @@ export function testKeyProvider() {
 
 /** Starts a real server on 127.0.0.1, port 0, over a temp workspace seeded from `shipped`. */
 export async function startTestServer(options: { shipped: string; workspace?: string; lab?: boolean } & Partial<ServerOptions>): Promise<RunningServer> {
-  const { shipped, workspace, lab, ...rest } = options;
+  const { shipped, workspace, lab, rendererDir, ...rest } = options;
   return startServer({
     port: 0,
     workspace: workspace ?? tempDir(),
     lab: lab ?? false,
-    rendererDir: writeRenderer(tempDir('switchboard-renderer-')),
+    rendererDir: rendererDir ?? writeRenderer(tempDir('switchboard-renderer-')),
     host: { shippedDir: shipped, keyProvider: testKeyProvider() },
     log: () => undefined,
     ...rest,
   });
+}
+
+/** Where a protocol test file's server gets its playbooks and workspace (default: a fresh folder). */
+export interface ProtocolSetup {
+  shipped: string;
+  workspace?: string;
+  lab?: boolean;
+}
+
+/** The accessors `useProtocolServer` returns; call them inside tests (the server starts in `beforeAll`). */
+export interface ProtocolServerFixture {
+  server(): RunningServer;
+  /** A client connected once for the whole file. */
+  client(): TestClient;
+  /** The workspace folder the server opened. */
+  workspace(): string;
+}
+
+/**
+ * Registers a protocol test file's hooks: `setup` picks the shipped folder and workspace, making
+ * its folders with `dir()`; then the server starts and a client connects (`beforeAll`). Afterwards
+ * both close and every folder, the fake renderer's included, is removed (`afterAll`).
+ */
+export function useProtocolServer(setup: (dir: () => string) => ProtocolSetup): ProtocolServerFixture {
+  const dirs: string[] = [];
+  let server: RunningServer | undefined;
+  let client: TestClient | undefined;
+  let workspace: string | undefined;
+  const dir = (prefix?: string): string => {
+    const made = tempDir(prefix);
+    dirs.push(made);
+    return made;
+  };
+
+  beforeAll(async () => {
+    const options = setup(dir);
+    workspace = options.workspace ?? dir();
+    server = await startTestServer({ ...options, workspace, rendererDir: writeRenderer(dir('switchboard-renderer-')) });
+    client = await connect(server);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+    for (const made of dirs) fs.rmSync(made, { recursive: true, force: true });
+  });
+
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the protocol ${what} is not ready: use it inside a test`);
+    return value;
+  };
+  return {
+    server: () => need(server, 'server'),
+    client: () => need(client, 'client'),
+    workspace: () => need(workspace, 'workspace'),
+  };
 }
 
 /** An error answer from the host. */
@@ -221,19 +258,6 @@ export function httpGet(port: number, pathAndQuery: string, headers: Record<stri
 }
 
 /** A loopback HTTP server that answers every request with its method, path and headers as JSON. */
-export async function startEchoServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify({ method: req.method, path: req.url, headers: req.headers }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export function startEchoServer(): Promise<TestServer> {
+  return startHttpServer((request, res) => sendJson(res, 200, { method: request.method, path: request.url, headers: request.headers }));
 }

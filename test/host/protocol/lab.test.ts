@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SHIPPED_PLAYBOOKS } from '../../../host/cli/playbook-files.ts';
 import type { RunEvent } from '../../../engine/run/events.ts';
-import type { RunningServer } from '../../../host/server/server.ts';
 import { labVendors } from '../../../lab/vendors.ts';
-import { connect, startTestServer, tempDir, type TestClient } from './harness.ts';
+import { useProtocolServer } from './harness.ts';
 
 const shippedIds = fs.existsSync(SHIPPED_PLAYBOOKS)
   ? fs
@@ -16,49 +15,35 @@ const shippedIds = fs.existsSync(SHIPPED_PLAYBOOKS)
   : [];
 const labConnectors = new Set(labVendors.filter((v) => v.connector.credentials !== undefined).map((v) => v.connector.id));
 
-let server: RunningServer;
-let client: TestClient;
-let workspace: string;
-
-beforeAll(async () => {
-  workspace = path.join(tempDir(), 'new-workspace');
-  server = await startTestServer({ shipped: SHIPPED_PLAYBOOKS, workspace, lab: true });
-  client = await connect(server);
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.close();
-  fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
-});
+const { client } = useProtocolServer((dir) => ({ shipped: SHIPPED_PLAYBOOKS, workspace: path.join(dir(), 'new-workspace'), lab: true }));
 
 describe('a new workspace with the lab (serve --workspace <empty dir>)', () => {
   it('holds the shipped playbooks with every lab connector slot bound to its lab credential', async () => {
-    const { playbooks } = await client.call('playbooks.list', {});
+    const { playbooks } = await client().call('playbooks.list', {});
     expect(playbooks.map((p) => p.id)).toEqual(shippedIds);
     for (const playbook of playbooks) {
       for (const slot of playbook.slots) {
         if (labConnectors.has(slot.connector)) expect(slot.credentialId, `${playbook.id}.${slot.slot}`).toBe(`lab-${slot.connector.replace(/_/g, '-')}`);
       }
     }
-    const info = await client.call('host.info', {});
+    const info = await client().call('host.info', {});
     expect(info.lab.running).toBe(true);
     expect(info.lab.twins.length).toBe(labVendors.length);
   });
 
   it.each(shippedIds)('runs %s against the lab to a successful end, approving what asks', async (id) => {
-    const { runId } = await client.call('runs.start', { playbookId: id });
+    const { runId } = await client().call('runs.start', { playbookId: id });
     const decided = new Set<string>();
     let finished: RunEvent | undefined;
     while (finished === undefined) {
-      const next = await client.waitForEvent((e) => e.runId === runId && (e.type === 'run.finished' || (e.type === 'approval.requested' && !decided.has(e.nodeId))), 15_000);
+      const next = await client().waitForEvent((e) => e.runId === runId && (e.type === 'run.finished' || (e.type === 'approval.requested' && !decided.has(e.nodeId))), 15_000);
       if (next.type === 'approval.requested') {
         decided.add(next.nodeId);
-        expect(await client.call('runs.decide', { runId, nodeId: next.nodeId, decision: 'approved' })).toEqual({ ok: true });
+        expect(await client().call('runs.decide', { runId, nodeId: next.nodeId, decision: 'approved' })).toEqual({ ok: true });
       } else finished = next;
     }
     expect(finished, JSON.stringify(finished)).toMatchObject({ status: 'succeeded' });
     const secrets = labVendors.flatMap((v) => v.connector.secretFields.map((field) => v.credentials[field])).filter((s): s is string => typeof s === 'string' && s.length >= 4);
-    for (const frame of client.frames) for (const secret of secrets) expect(frame).not.toContain(secret);
+    for (const frame of client().frames) for (const secret of secrets) expect(frame).not.toContain(secret);
   });
 });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeJournal } from '../../../engine/journal/journal-format.ts';
-import { connect, startTestServer, tempDir, TINY, writeShipped } from '../protocol/harness.ts';
+import { TINY } from '../../support/chain-playbook.ts';
+import { connect, startTestServer, tempDir, writeShipped } from '../protocol/harness.ts';
 
 describe('stopping the server', () => {
   it('stops a paused run, closes its journal and every socket', async () => {

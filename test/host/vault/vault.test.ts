@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createBuiltinRegistry, builtinConnectors } from '../../../nodes/registry.ts';
 import { credentialKinds, credentialProblem, credentialView, mergeCredentialValues } from '../../../host/vault/credential-kinds.ts';
 import { checkKeyFileMode, decodeEnvironmentKey, defaultKeyProvider, environmentKeyProvider, keyFileProvider, type KeyProvider } from '../../../host/vault/key-provider.ts';
 import { openVault, seal, unseal, type StoredCredential } from '../../../host/vault/vault.ts';
+import { useTempDir } from '../../support/temp-dir.ts';
 
 const CANARY = 'canary-vault-3e8b1f0a9d-secret';
 const posix = process.platform !== 'win32';
-let dir: string;
+const dir = useTempDir('switchboard-vault-');
 let file: string;
 
 const keyOf = (key: Buffer): KeyProvider => ({ kind: 'environment', detail: 'a test key', getKey: async () => key });
@@ -18,11 +18,7 @@ const keyOf = (key: Buffer): KeyProvider => ({ kind: 'environment', detail: 'a t
 const credential = (values: Record<string, unknown>, id = 'vt-prod'): StoredCredential => ({ id, name: 'VT prod', connector: 'virustotal', updatedAt: 1, values });
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-vault-'));
-  file = path.join(dir, 'vault.json');
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  file = path.join(dir(), 'vault.json');
 });
 
 describe('the vault on disk', () => {
@@ -96,13 +92,13 @@ describe('the vault on disk', () => {
     expect(vault.get('vt-prod')?.values['apiKey']).toBe('two-secret');
     expect(await vault.remove('vt-prod')).toBe(true);
     expect(await vault.remove('vt-prod')).toBe(false);
-    expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(fs.readdirSync(dir()).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });
 
 describe('key providers', () => {
   it('creates the key file with mode 0600 and 32 random bytes, and reuses it', async () => {
-    const keyFile = path.join(dir, 'nested', 'vault.key');
+    const keyFile = path.join(dir(), 'nested', 'vault.key');
     const provider = keyFileProvider(keyFile);
     expect(provider.kind).toBe('key-file');
     const key = await provider.getKey();
@@ -112,7 +108,7 @@ describe('key providers', () => {
   });
 
   it.runIf(posix)('refuses a key file others can read, with the fix in the message', async () => {
-    const keyFile = path.join(dir, 'vault.key');
+    const keyFile = path.join(dir(), 'vault.key');
     fs.writeFileSync(keyFile, randomBytes(32), { mode: 0o644 });
     fs.chmodSync(keyFile, 0o644);
     await expect(keyFileProvider(keyFile).getKey()).rejects.toThrow(`vault key file ${keyFile} is accessible by others (mode 0644); run: chmod 600 ${keyFile}`);
@@ -125,7 +121,7 @@ describe('key providers', () => {
   });
 
   it('refuses a key file of the wrong length', async () => {
-    const keyFile = path.join(dir, 'vault.key');
+    const keyFile = path.join(dir(), 'vault.key');
     fs.writeFileSync(keyFile, 'short', { mode: 0o600 });
     await expect(keyFileProvider(keyFile).getKey()).rejects.toThrow(/holds 5 bytes; it must hold 32/);
   });
@@ -140,8 +136,8 @@ describe('key providers', () => {
   });
 
   it('prefers the environment, else the workspace key file', () => {
-    expect(defaultKeyProvider(dir, { SWITCHBOARD_VAULT_KEY: 'x' }).kind).toBe('environment');
-    expect(defaultKeyProvider(dir, {})).toMatchObject({ kind: 'key-file', detail: expect.stringContaining(path.join(dir, 'vault.key')) });
+    expect(defaultKeyProvider(dir(), { SWITCHBOARD_VAULT_KEY: 'x' }).kind).toBe('environment');
+    expect(defaultKeyProvider(dir(), {})).toMatchObject({ kind: 'key-file', detail: expect.stringContaining(path.join(dir(), 'vault.key')) });
   });
 });
 

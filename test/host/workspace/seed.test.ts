@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHost } from '../../../host/host.ts';
 import { environmentKeyProvider } from '../../../host/vault/key-provider.ts';
 import { labVendors } from '../../../lab/vendors.ts';
+import { useTempDir } from '../../support/temp-dir.ts';
 
 const KEY = { SWITCHBOARD_VAULT_KEY: Buffer.alloc(32, 7).toString('base64') };
-let root: string;
+const root = useTempDir('switchboard-seed-');
 
 const shippedPlaybook = {
   format: 'switchboard/playbook@1',
@@ -22,7 +22,7 @@ const shippedPlaybook = {
 };
 
 function writeShipped(): string {
-  const dir = path.join(root, 'shipped');
+  const dir = path.join(root(), 'shipped');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'ip-check.playbook.json'), `${JSON.stringify(shippedPlaybook, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'README.md'), 'not a playbook');
@@ -35,17 +35,10 @@ async function open(workspaceDir: string, shippedDir: string) {
   return host.context;
 }
 
-beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-seed-'));
-});
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
 describe('seeding a new workspace', () => {
   it('copies the shipped playbooks and binds their lab connector slots to lab credentials', async () => {
     const shipped = writeShipped();
-    const ctx = await open(path.join(root, 'missing', 'workspace'), shipped);
+    const ctx = await open(path.join(root(), 'missing', 'workspace'), shipped);
     const copied = fs.readFileSync(path.join(ctx.workspace.playbooksDir, 'ip-check.playbook.json'), 'utf8');
     expect(copied).toBe(fs.readFileSync(path.join(shipped, 'ip-check.playbook.json'), 'utf8'));
     expect(ctx.workspace.bindings('ip-check')).toEqual({ vt: 'lab-virustotal' });
@@ -56,13 +49,13 @@ describe('seeding a new workspace', () => {
   });
 
   it('seeds lab credentials even when there are no shipped playbooks (or no folder)', async () => {
-    const ctx = await open(path.join(root, 'ws'), path.join(root, 'no-such-folder'));
+    const ctx = await open(path.join(root(), 'ws'), path.join(root(), 'no-such-folder'));
     expect(await ctx.workspace.listPlaybooks()).toEqual([]);
     expect(ctx.vault.get('lab-virustotal')).toBeDefined();
   });
 
   it('seeds a folder that only holds CLI run journals, but never seeds twice', async () => {
-    const dir = path.join(root, 'ws');
+    const dir = path.join(root(), 'ws');
     fs.mkdirSync(path.join(dir, 'runs'), { recursive: true });
     const shipped = writeShipped();
     const first = await open(dir, shipped);
@@ -75,7 +68,7 @@ describe('seeding a new workspace', () => {
   });
 
   it('does not seed a folder someone already uses', async () => {
-    const dir = path.join(root, 'ws');
+    const dir = path.join(root(), 'ws');
     fs.mkdirSync(path.join(dir, 'playbooks'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'playbooks', 'mine.playbook.json'), JSON.stringify({ ...shippedPlaybook, id: 'mine', credentials: {}, nodes: [shippedPlaybook.nodes[0]], edges: [] }));
     const ctx = await open(dir, writeShipped());

@@ -1,15 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '../../../nodes/registry.ts';
 import { HostError } from '../../../host/protocol/host-error.ts';
 import { createFileAtomic, tempPathFor, writeFileAtomic } from '../../../host/workspace/atomic-file.ts';
 import { playbookText, uniqueSlug } from '../../../host/workspace/playbook-text.ts';
 import { openWorkspace, type Workspace } from '../../../host/workspace/workspace.ts';
+import { useTempDir } from '../../support/temp-dir.ts';
 
 const registry = createBuiltinRegistry();
-let dir: string;
+const dir = useTempDir('switchboard-ws-');
 let workspace: Workspace;
 
 function tiny(id = 'tiny', extra: Record<string, unknown> = {}) {
@@ -26,14 +26,10 @@ function tiny(id = 'tiny', extra: Record<string, unknown> = {}) {
   };
 }
 
-const fileOf = (id: string) => path.join(dir, 'playbooks', `${id}.playbook.json`);
+const fileOf = (id: string) => path.join(dir(), 'playbooks', `${id}.playbook.json`);
 
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-ws-'));
-  workspace = await openWorkspace(dir, registry);
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  workspace = await openWorkspace(dir(), registry);
 });
 
 describe('atomic writes', () => {
@@ -43,7 +39,7 @@ describe('atomic writes', () => {
     // What a process killed mid-save leaves: the new content in a temp file, never renamed.
     const temp = tempPathFor(fileOf('tiny'));
     fs.writeFileSync(temp, before.slice(0, before.length / 2));
-    const reopened = await openWorkspace(dir, registry);
+    const reopened = await openWorkspace(dir(), registry);
     expect(fs.readFileSync(fileOf('tiny'), 'utf8')).toBe(before);
     const loaded = await reopened.readPlaybook('tiny');
     expect(loaded.playbook?.revision).toBe(1);
@@ -52,19 +48,19 @@ describe('atomic writes', () => {
   });
 
   it('replaces a file whole and leaves no temp file behind', async () => {
-    const file = path.join(dir, 'x.json');
+    const file = path.join(dir(), 'x.json');
     await writeFileAtomic(file, 'one');
     await writeFileAtomic(file, 'two', 0o600);
     expect(fs.readFileSync(file, 'utf8')).toBe('two');
-    expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(fs.readdirSync(dir()).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('creates a file once: a second creator never overwrites it', async () => {
-    const file = path.join(dir, 'key');
+    const file = path.join(dir(), 'key');
     const results = await Promise.all([createFileAtomic(file, 'first'), createFileAtomic(file, 'second')]);
     expect(results.sort()).toEqual([false, true]);
     expect(['first', 'second']).toContain(fs.readFileSync(file, 'utf8'));
-    expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(fs.readdirSync(dir()).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });
 
@@ -111,12 +107,12 @@ describe('playbooks on disk', () => {
   it('refuses what is not a playbook at all, writing nothing', async () => {
     await expect(workspace.savePlaybook({ ...tiny(), colour: 'red' })).rejects.toMatchObject({ code: 'INVALID_PLAYBOOK', message: expect.stringContaining('colour') });
     await expect(workspace.savePlaybook({ ...tiny(), id: '../../evil' })).rejects.toMatchObject({ code: 'INVALID_PLAYBOOK' });
-    expect(fs.readdirSync(path.join(dir, 'playbooks'))).toEqual([]);
+    expect(fs.readdirSync(path.join(dir(), 'playbooks'))).toEqual([]);
   });
 
   it('lists a file too broken to load by its id, with its problems', async () => {
     fs.writeFileSync(fileOf('mangled'), '{ "format": "switchboard/playbook@1", "revision": 4, ');
-    fs.writeFileSync(path.join(dir, 'playbooks', 'notes.txt'), 'not a playbook');
+    fs.writeFileSync(path.join(dir(), 'playbooks', 'notes.txt'), 'not a playbook');
     const [entry] = await workspace.listPlaybooks();
     expect(entry).toMatchObject({ id: 'mangled', revision: 0 });
     expect(entry?.playbook).toBeUndefined();
@@ -147,7 +143,7 @@ describe('playbooks on disk', () => {
     expect(workspace.bindings(a.id)).toEqual({});
     await expect(workspace.readPlaybook(a.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await workspace.unbindCredential('cred-1');
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'bindings.json'), 'utf8'))).toEqual({});
+    expect(JSON.parse(fs.readFileSync(path.join(dir(), 'bindings.json'), 'utf8'))).toEqual({});
   });
 
   it('refuses ids that are not slugs before touching the disk', async () => {

@@ -5,7 +5,7 @@ import { abuseipdbConnector } from '../../../nodes/abuseipdb/index.ts';
 import type { CheckData } from '../../../nodes/abuseipdb/index.ts';
 import { useTwin } from '../../support/twin-fixture.ts';
 
-const { twin, credentials, run, fault, rateLimit } = useTwin(abuseipdbConnector, abuseipdbTwin, abuseipdbLabCredentials);
+const { twin, credentials, run, simulate, fault, rateLimit } = useTwin(abuseipdbConnector, abuseipdbTwin, abuseipdbLabCredentials);
 
 type CheckOutput = CheckData & { malicious: boolean; permalink: string };
 
@@ -123,9 +123,7 @@ describe('abuseipdb connector against its twin', () => {
   });
 
   it('simulates report_ip in a dry run: its example, and nothing reaches AbuseIPDB', async () => {
-    const { node } = await run('report_ip', { ip: scenario.login.maliciousIp, categories: [18] }, { dryRun: true });
-    expect(node.status).toBe('simulated');
-    expect(node.output).toEqual(abuseipdbConnector.actions['report_ip']?.example);
+    await simulate('report_ip', { ip: scenario.login.maliciousIp, categories: [18] });
     expect(twin().requests).toEqual([]);
     expect(twin().state().reports[scenario.login.maliciousIp]).toHaveLength(6);
   });

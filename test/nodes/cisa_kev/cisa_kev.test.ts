@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
 import { cisaKevLabCredentials, cisaKevTwin, KEV_PATH } from '../../../lab/twins/cisa-kev.ts';
 import { CACHE_TTL_MS, clearKevCache, conditionalHeaders, indexCatalog, isFresh } from '../../../nodes/cisa_kev/catalog.ts';
@@ -8,7 +8,6 @@ import { LoopbackClock } from '../../support/loopback-clock.ts';
 import { useTwin } from '../../support/twin-fixture.ts';
 
 const { twin, credentials, run, fault } = useTwin(cisaKevConnector, cisaKevTwin, cisaKevLabCredentials);
-beforeEach(() => clearKevCache());
 
 /** Checks one CVE; `offsetMs` starts the run's clock that much later, to age the cached catalog. */
 function check(cveID: string, options: RunActionOptions & { offsetMs?: number } = {}) {

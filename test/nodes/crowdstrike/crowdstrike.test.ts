@@ -1,8 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
 import { crowdstrikeLabCredentials, crowdstrikeTwin } from '../../../lab/twins/crowdstrike.ts';
 import { hostAlertFilter } from '../../../nodes/crowdstrike/alerts.ts';
-import { falconErrorMessage, forgetFalconTokens, queryIds, tokenExpiry } from '../../../nodes/crowdstrike/client.ts';
+import { falconErrorMessage, queryIds, tokenExpiry } from '../../../nodes/crowdstrike/client.ts';
 import { crowdstrikeConnector } from '../../../nodes/crowdstrike/index.ts';
 import type { ConnectorContext } from '../../../nodes/sdk/define-connector.ts';
 import { createHttpClient } from '../../../nodes/sdk/http-client.ts';
@@ -12,8 +12,7 @@ import { useTwin } from '../../support/twin-fixture.ts';
 const ALICE = scenario.host.deviceId;
 const BUILD = '7b1e5d3c9a2f4e6b8d0c1a3e5f7b9d2c';
 
-const { twin, credentials, run, fault, rateLimit } = useTwin(crowdstrikeConnector, crowdstrikeTwin, crowdstrikeLabCredentials);
-beforeEach(() => forgetFalconTokens());
+const { twin, credentials, run, simulate, fault, rateLimit } = useTwin(crowdstrikeConnector, crowdstrikeTwin, crowdstrikeLabCredentials);
 
 async function statusOf(id: string): Promise<unknown> {
   const { node } = await run('host_details', { ids: id });
@@ -110,9 +109,7 @@ describe('crowdstrike connector against its twin', () => {
   });
 
   it('a dry run of contain_host returns the example and sends no write', async () => {
-    const { node } = await run('contain_host', { ids: ALICE }, { dryRun: true });
-    expect(node.status).toBe('simulated');
-    expect(node.output).toEqual(crowdstrikeConnector.actions['contain_host']?.example);
+    await simulate('contain_host', { ids: ALICE });
     expect(hits('POST', '/devices/entities/devices-actions')).toBe(0);
     expect(twin().state().devices.find((d) => d.device_id === ALICE)?.status).toBe('normal');
   });

@@ -5,7 +5,7 @@ import { browseUrl, findTransition } from '../../../nodes/jira/actions.ts';
 import { jiraConnector, jiraError } from '../../../nodes/jira/index.ts';
 import { useTwin } from '../../support/twin-fixture.ts';
 
-const { twin, credentials, run, fault, rateLimit } = useTwin(jiraConnector, jiraTwin, jiraLabCredentials);
+const { twin, credentials, run, simulate, fault, rateLimit } = useTwin(jiraConnector, jiraTwin, jiraLabCredentials);
 
 const TICKET = {
   project: 'SEC',
@@ -199,9 +199,7 @@ describe('jira connector against its twin', () => {
   });
 
   it('simulates create_issue in a dry run: its example, and nothing reaches Jira', async () => {
-    const { node } = await run('create_issue', TICKET, { dryRun: true });
-    expect(node.status).toBe('simulated');
-    expect(node.output).toEqual(jiraConnector.actions['create_issue']?.example);
+    await simulate('create_issue', TICKET);
     expect(twin().requests).toEqual([]);
     expect(twin().state().issues).toEqual({});
   });

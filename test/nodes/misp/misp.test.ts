@@ -7,7 +7,7 @@ import type { MispAttribute, SearchOutput } from '../../../nodes/misp/search-att
 import { createHttpClient } from '../../../nodes/sdk/http-client.ts';
 import { useTwin } from '../../support/twin-fixture.ts';
 
-const { twin, credentials, run, fault, rateLimit } = useTwin(mispConnector, mispTwin, mispLabCredentials);
+const { twin, credentials, run, simulate, fault, rateLimit } = useTwin(mispConnector, mispTwin, mispLabCredentials);
 
 async function search(params: Record<string, unknown>): Promise<SearchOutput> {
   const { node } = await run('search_attributes', params);
@@ -156,9 +156,7 @@ describe('misp connector against its twin', () => {
   });
 
   it('simulates add_attribute in a dry run: its example, and nothing reaches MISP', async () => {
-    const { node } = await run('add_attribute', { eventId: MISP_EVENTS.phishing, type: 'ip-src', value: scenario.login.maliciousIp }, { dryRun: true });
-    expect(node.status).toBe('simulated');
-    expect(node.output).toEqual(mispConnector.actions['add_attribute']?.example);
+    await simulate('add_attribute', { eventId: MISP_EVENTS.phishing, type: 'ip-src', value: scenario.login.maliciousIp });
     expect(twin().requests).toEqual([]);
     expect(twin().state().attributes).toHaveLength(11);
   });

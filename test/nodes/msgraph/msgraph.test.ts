@@ -14,7 +14,7 @@ const carol = scenario.users.carol;
 const phishing = scenario.phishing;
 const TOKEN_PATH = `/${scenario.org.tenantId}/oauth2/v2.0/token`;
 
-const { twin, credentials, run, fault, rateLimit } = useTwin(msgraphConnector, msgraphTwin, msgraphLabCredentials);
+const { twin, credentials, run, simulate, fault, rateLimit } = useTwin(msgraphConnector, msgraphTwin, msgraphLabCredentials);
 
 const tokenRequests = () => twin().requests.filter((r) => r.method === 'POST' && r.path === TOKEN_PATH).length;
 
@@ -166,9 +166,7 @@ describe('msgraph.move_message', () => {
   });
 
   it('in a dry run returns the example and sends no move to Graph', async () => {
-    const { node } = await run('move_message', { userId: alice.login, messageId: phishing.messageId }, { dryRun: true });
-    expect(node.status).toBe('simulated');
-    expect(node.output).toEqual(msgraphConnector.actions['move_message']?.example);
+    await simulate('move_message', { userId: alice.login, messageId: phishing.messageId });
     expect(twin().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/move'))).toEqual([]);
     expect(twin().state().moveLog).toEqual([]);
   });

@@ -9,7 +9,7 @@ import { useTwin } from '../../support/twin-fixture.ts';
 
 const { alice, bob, carol } = scenario.users;
 
-const { twin, credentials, run, fault, rateLimit } = useTwin(oktaConnector, oktaTwin, oktaLabCredentials);
+const { twin, credentials, run, simulate, fault, rateLimit } = useTwin(oktaConnector, oktaTwin, oktaLabCredentials);
 
 interface FindOutput {
   found: boolean;
@@ -123,9 +123,7 @@ describe('okta lifecycle', () => {
   });
 
   it('in a dry run returns the example and sends no suspend to Okta', async () => {
-    const { node } = await run('suspend_user', { userId: alice.id }, { dryRun: true });
-    expect(node.status).toBe('simulated');
-    expect(node.output).toEqual(oktaConnector.actions['suspend_user']?.example);
+    await simulate('suspend_user', { userId: alice.id });
     expect(twin().requests.filter((r) => r.method !== 'GET')).toEqual([]);
     expect(twin().state().users.find((u) => u.id === alice.id)?.status).toBe('ACTIVE');
   });

@@ -10,7 +10,7 @@ const BAD_IP = scenario.login.maliciousIp;
 const GROUP = scenario.firewall.blockGroup;
 const TAG = scenario.firewall.dynamicTag;
 
-const { twin, credentials, run, fault } = useTwin(panosConnector, panosTwin, panosLabCredentials);
+const { twin, credentials, run, simulate, fault } = useTwin(panosConnector, panosTwin, panosLabCredentials);
 
 async function check(ip: string = BAD_IP): Promise<Record<string, unknown>> {
   const { node } = await run('is_ip_blocked', { ip });
@@ -78,9 +78,7 @@ describe('panos connector against its twin', () => {
   });
 
   it('a dry run of block_ip returns the example and sends nothing', async () => {
-    const { node } = await run('block_ip', { ip: BAD_IP }, { dryRun: true });
-    expect(node.status).toBe('simulated');
-    expect(node.output).toEqual(panosConnector.actions['block_ip']?.example);
+    await simulate('block_ip', { ip: BAD_IP });
     expect(twin().requests).toEqual([]);
     expect(twin().state().candidate.addresses[`sb-${BAD_IP}`]).toBeUndefined();
   });

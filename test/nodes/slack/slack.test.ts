@@ -6,7 +6,7 @@ import { slackErrorCode, slackErrorText } from '../../../nodes/slack/errors.ts';
 import { slackConnector } from '../../../nodes/slack/index.ts';
 import { useTwin } from '../../support/twin-fixture.ts';
 
-const { twin, credentials, run, fault } = useTwin(slackConnector, slackTwin, slackLabCredentials);
+const { twin, credentials, run, simulate, fault } = useTwin(slackConnector, slackTwin, slackLabCredentials);
 
 function directPost(body: Record<string, unknown>, token = slackLabCredentials.token): Promise<Response> {
   return fetch(`${twin().url}/api/chat.postMessage`, {
@@ -161,9 +161,7 @@ describe('slack connector against its twin', () => {
   });
 
   it('simulates post_message in a dry run: its example, and nothing reaches Slack', async () => {
-    const { node } = await run('post_message', { channel: SLACK_CHANNELS.socAlerts, text: ALERT_TEXT }, { dryRun: true });
-    expect(node.status).toBe('simulated');
-    expect(node.output).toEqual(slackConnector.actions['post_message']?.example);
+    await simulate('post_message', { channel: SLACK_CHANNELS.socAlerts, text: ALERT_TEXT });
     expect(twin().requests).toEqual([]);
     expect(messagesIn(SLACK_CHANNELS.socAlerts)).toEqual([]);
   });

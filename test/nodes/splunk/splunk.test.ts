@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
 import { splunkLabCredentials, splunkLabSessionKey, splunkTwin } from '../../../lab/twins/splunk.ts';
 import { notableSearch, urgencySummary } from '../../../nodes/splunk/actions.ts';
-import { UPDATE_NOTABLE_EXAMPLE } from '../../../nodes/splunk/examples.ts';
 import { splunkConnector } from '../../../nodes/splunk/index.ts';
 import { jobPhase, messagesOf, normalizeSearch, pollDelayMs, splunkError } from '../../../nodes/splunk/search-job.ts';
 import { useTwin } from '../../support/twin-fixture.ts';
@@ -10,7 +9,7 @@ import { useTwin } from '../../support/twin-fixture.ts';
 const IP = scenario.login.maliciousIp;
 const LOGIN_NOTABLE = 'A1B2C3D4-1111-4E5F-9A8B-0C1D2E3F4A51@@notable@@5f2b7c1e9d3a4b6c8e0f1a2b3c4d5e6f';
 
-const { twin, credentials, run, fault, rateLimit } = useTwin(splunkConnector, splunkTwin, splunkLabCredentials);
+const { twin, credentials, run, simulate, fault, rateLimit } = useTwin(splunkConnector, splunkTwin, splunkLabCredentials);
 
 const hits = (method: string, pattern: RegExp) => twin().requests.filter((r) => r.method === method && pattern.test(r.path)).length;
 
@@ -85,9 +84,7 @@ describe('splunk connector against its twin', () => {
   });
 
   it('a dry run simulates update_notable: no write reaches the twin', async () => {
-    const { node } = await run('update_notable', { ruleUIDs: [LOGIN_NOTABLE], status: 5, comment: 'closing' }, { dryRun: true });
-    expect(node.status).toBe('simulated');
-    expect(node.output).toEqual(UPDATE_NOTABLE_EXAMPLE);
+    await simulate('update_notable', { ruleUIDs: [LOGIN_NOTABLE], status: 5, comment: 'closing' });
     expect(twin().requests.filter((r) => r.method === 'POST')).toEqual([]);
     expect(twin().state().notables.find((n) => n['event_id'] === LOGIN_NOTABLE)).toMatchObject({ status: '1' });
   });

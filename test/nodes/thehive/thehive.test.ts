@@ -5,7 +5,7 @@ import { observablesQuery } from '../../../nodes/thehive/actions.ts';
 import { thehiveConnector, thehiveError } from '../../../nodes/thehive/index.ts';
 import { useTwin } from '../../support/twin-fixture.ts';
 
-const { twin, credentials, run, fault } = useTwin(thehiveConnector, thehiveTwin, thehiveLabCredentials);
+const { twin, credentials, run, simulate, fault } = useTwin(thehiveConnector, thehiveTwin, thehiveLabCredentials);
 
 const ALERT = {
   type: 'suspicious-login',
@@ -206,9 +206,7 @@ describe('thehive connector against its twin', () => {
   });
 
   it('simulates create_case in a dry run: its example, and nothing reaches TheHive', async () => {
-    const { node } = await run('create_case', CASE, { dryRun: true });
-    expect(node.status).toBe('simulated');
-    expect(node.output).toEqual(thehiveConnector.actions['create_case']?.example);
+    await simulate('create_case', CASE);
     expect(twin().requests).toEqual([]);
     expect(twin().state().cases).toEqual({});
   });

@@ -6,7 +6,7 @@ import { urlId } from '../../../nodes/virustotal/summary.ts';
 import type { ReportSummary } from '../../../nodes/virustotal/summary.ts';
 import { useTwin } from '../../support/twin-fixture.ts';
 
-const { twin, credentials, run, fault, rateLimit } = useTwin(virustotalConnector, virustotalTwin, virustotalLabCredentials);
+const { twin, credentials, run, simulate, fault, rateLimit } = useTwin(virustotalConnector, virustotalTwin, virustotalLabCredentials);
 
 describe('virustotal connector against its twin', () => {
   it('points the lab credential at the twin under the /api/v3 root', () => {
@@ -162,9 +162,7 @@ describe('virustotal connector against its twin', () => {
   });
 
   it('simulates submit_url in a dry run: its example, and nothing reaches VirusTotal', async () => {
-    const { node } = await run('submit_url', { url: 'http://paypa1-secure.com/x' }, { dryRun: true });
-    expect(node.status).toBe('simulated');
-    expect(node.output).toEqual(virustotalConnector.actions['submit_url']?.example);
+    await simulate('submit_url', { url: 'http://paypa1-secure.com/x' });
     expect(twin().requests).toEqual([]);
     expect(twin().state().analyses).toEqual({});
   });
