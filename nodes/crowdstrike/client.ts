@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
-import { crowdstrikeCredentials } from './credentials.ts';
 import type { CrowdstrikeCredentials } from './credentials.ts';
 
 /** The envelope of every Falcon API answer: `{meta, resources, errors}`. */
@@ -64,14 +63,6 @@ function cacheKey(credentials: CrowdstrikeCredentials): string {
   return key;
 }
 
-/** The SDK's parsed credential; a context built by hand (a unit test of the paging) carries only the raw one. */
-function credentialsOf(ctx: ConnectorContext): CrowdstrikeCredentials {
-  if (ctx.credential !== undefined) return ctx.credential as CrowdstrikeCredentials;
-  const parsed = crowdstrikeCredentials.safeParse(ctx.credentials ?? {});
-  if (!parsed.success) throw new NodeError('AUTH', `${VENDOR}: the bound credential is invalid`, { vendor: 'crowdstrike' });
-  return parsed.data;
-}
-
 async function fetchToken(ctx: ConnectorContext, credentials: CrowdstrikeCredentials): Promise<CachedToken> {
   const form = new URLSearchParams({ client_id: credentials.client_id, client_secret: credentials.client_secret });
   if (credentials.member_cid !== undefined) form.set('member_cid', credentials.member_cid);
@@ -106,7 +97,7 @@ function withBearer(config: AxiosRequestConfig, token: string): AxiosRequestConf
  * expired early) drops the cached token and retries once with a fresh one.
  */
 export async function falconRequest<T>(ctx: ConnectorContext, config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
-  const credentials = credentialsOf(ctx);
+  const credentials = ctx.credential as CrowdstrikeCredentials;
   const key = cacheKey(credentials);
   const token = await bearerToken(ctx, credentials, key);
   try {

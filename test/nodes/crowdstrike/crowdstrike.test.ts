@@ -3,6 +3,7 @@ import { scenario } from '../../../lab/scenario.ts';
 import { crowdstrikeLabCredentials, crowdstrikeTwin } from '../../../lab/twins/crowdstrike.ts';
 import { hostAlertFilter } from '../../../nodes/crowdstrike/alerts.ts';
 import { falconErrorMessage, queryIds, tokenExpiry } from '../../../nodes/crowdstrike/client.ts';
+import { crowdstrikeCredentials } from '../../../nodes/crowdstrike/credentials.ts';
 import { crowdstrikeConnector } from '../../../nodes/crowdstrike/index.ts';
 import type { ConnectorContext } from '../../../nodes/sdk/define-connector.ts';
 import { createHttpClient } from '../../../nodes/sdk/http-client.ts';
@@ -49,6 +50,7 @@ describe('crowdstrike connector against its twin', () => {
   it('follows offset pagination until the total is reached', async () => {
     const ctx = {
       credentials: credentials(),
+      credential: crowdstrikeCredentials.parse(credentials()),
       clock: new LoopbackClock(),
       http: createHttpClient({ vendor: 'CrowdStrike Falcon', connectorId: 'crowdstrike', baseURL: twin().url }),
     } as unknown as ConnectorContext;
