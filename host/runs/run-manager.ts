@@ -5,7 +5,7 @@ import { createScrubber } from '../../engine/journal/redact.ts';
 import type { Playbook } from '../../engine/format/playbook.ts';
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { PlaybookResolver } from '../../engine/ports.ts';
-import type { RunEvent } from '../../engine/run/events.ts';
+import type { RunEvent, RunStatus } from '../../engine/run/events.ts';
 import type { RunHandle, RunOptions, RunState } from '../../engine/run/types.ts';
 import type { Lab } from '../../lab/lab.ts';
 import { sampleEvent } from '../cli/commands/run.ts';
@@ -104,6 +104,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
 
   const previousRun = async (from: { runId: string; nodeId: string }, playbook: Playbook): Promise<RunState> => {
     if (!isSafeRunId(from.runId)) throw new HostError('INVALID_PARAMS', `from.runId: ${JSON.stringify(from.runId)} is not a run id`);
+    // Clients hear `run.finished` before its journal is closed: a run that ended here is waited for, not refused.
+    const ending = live.get(from.runId);
+    if (ending !== undefined && !isOpenStatus(ending.handle.state().status)) await ending.finished;
     const stored = await journal.readRun(from.runId).catch((err: unknown) => {
       if (err instanceof JournalStoreError && err.code === 'RUN_NOT_FOUND') throw new HostError('NOT_FOUND', `from.runId: no run ${from.runId}`);
       throw err;
@@ -254,5 +257,10 @@ export function createRunManager(options: RunManagerOptions): RunManager {
 
 /** Summaries of runs still being written are never cached: another process may be writing them. */
 function isOpen(summary: RunSummary): boolean {
-  return summary.status === 'running' || summary.status === 'paused';
+  return isOpenStatus(summary.status);
+}
+
+/** Still going: running, or paused at a step or a breakpoint. */
+function isOpenStatus(status: RunStatus): boolean {
+  return status === 'running' || status === 'paused';
 }

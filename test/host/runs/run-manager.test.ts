@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../../engine/run/events.ts';
+import { createJournalStore, type JournalStore } from '../../../host/journal/journal-store.ts';
+import { createRunManager } from '../../../host/runs/run-manager.ts';
+import type { KeyProvider } from '../../../host/vault/key-provider.ts';
+import { openVault } from '../../../host/vault/vault.ts';
+import { openWorkspace } from '../../../host/workspace/workspace.ts';
+import { createBuiltinRegistry } from '../../../nodes/registry.ts';
+import { TINY } from '../../support/chain-playbook.ts';
+import { useTempDir } from '../../support/temp-dir.ts';
+
+const dir = useTempDir('switchboard-run-manager-');
+const testKey: KeyProvider = { kind: 'environment', detail: 'a test key', getKey: async () => Buffer.alloc(32, 7) };
+const startParams = { playbookId: 'tiny', mode: 'run' as const, dryRun: false, breakpoints: [], pins: {} };
+
+/** A journal store whose runs' journals close only when `release` is called, as on a slow disk. */
+function slowClosingStore(store: JournalStore): { store: JournalStore; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const open: JournalStore['open'] = (runId, options) => {
+    const journal = store.open(runId, options);
+    return { ...journal, append: journal.append, close: () => gate.then(() => journal.close()) };
+  };
+  return { store: { ...store, open }, release };
+}
+
+describe('run manager', () => {
+  it('runs from a run whose end the client has heard while its journal is still closing', async () => {
+    const registry = createBuiltinRegistry();
+    const workspace = await openWorkspace(dir(), registry);
+    await workspace.savePlaybook(TINY);
+    const { store, release } = slowClosingStore(createJournalStore(dir()));
+    let onFinished!: (runId: string) => void;
+    const finished = new Promise<string>((resolve) => (onFinished = resolve));
+    const runs = createRunManager({
+      workspace,
+      vault: await openVault(path.join(dir(), 'vault.json'), testKey),
+      kinds: new Map(),
+      registry,
+      journal: store,
+      lab: undefined,
+      onEvent: (event: RunEvent) => event.type === 'run.finished' && onFinished(event.runId),
+    });
+    const first = await runs.start({ ...startParams, trigger: { ip: '198.51.100.9' } });
+    expect(await finished).toBe(first.runId);
+    const again = runs.start({ ...startParams, from: { runId: first.runId, nodeId: 'second' } });
+    setTimeout(release, 50);
+    await expect(again).resolves.toMatchObject({ runId: expect.any(String) });
+    await runs.close();
+  });
+});
