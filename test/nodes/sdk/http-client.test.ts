@@ -236,4 +236,55 @@ describe('sendRequest', () => {
       await target.close();
     }
   });
+
+  it('follows a 303 after a POST as a GET without the body, and a 307 as the same POST with it', async () => {
+    const s = await serve((req, res) => {
+      if (req.url === '/submit') return void res.writeHead(303, { location: '/result/7' }).end();
+      if (req.url === '/move') return void res.writeHead(307, { location: '/moved' }).end();
+      sendJson(res, 200, { method: req.method, body: req.body });
+    });
+    const seen = await sendRequest(options(s.url), { method: 'POST', url: '/submit', data: { a: 1 } });
+    expect(seen.data).toEqual({ method: 'GET', body: '' });
+    expect(s.requests[1]?.headers['content-type']).toBeUndefined();
+    const kept = await sendRequest(options(s.url), { method: 'POST', url: '/move', data: { a: 1 } });
+    expect(kept.data).toEqual({ method: 'POST', body: '{"a":1}' });
+    expect(s.requests[3]?.headers['x-apikey']).toBe('sekret-key-123');
+  });
+
+  it('gives up after five hops with a VENDOR error, and returns the redirect itself when the call asks for none', async () => {
+    const s = await serve((req, res) => void res.writeHead(302, { location: `/hop${s.requests.length}` }).end());
+    const error = await failure(sendRequest(options(s.url), { url: '/start' }));
+    expect(error.code).toBe('VENDOR');
+    expect(error.message).toBe('VirusTotal redirected more than 5 times');
+    expect(s.requests).toHaveLength(6);
+    const answer = await sendRequest(options(s.url), { url: '/start', maxRedirects: 0 });
+    expect(answer.status).toBe(302);
+    expect(s.requests).toHaveLength(7);
+  });
+
+  it('drops basic auth when a redirect leaves the origin, and keeps it on it', async () => {
+    const target = await startTestServer((_req, res) => sendJson(res, 200, { landed: true }));
+    try {
+      const s = await serve((req, res) => {
+        if (req.url === '/landed') return sendJson(res, 200, { home: true });
+        const next = req.url === '/away' ? `${target.url.replace('127.0.0.1', 'localhost')}/elsewhere` : '/landed';
+        res.writeHead(301, { location: next }).end();
+      });
+      const basic = options(s.url, { headers: undefined, auth: { username: 'svc', password: 'sekret-key-123' } });
+      expect((await sendRequest(basic, { url: '/away' })).data).toEqual({ landed: true });
+      expect(target.requests[0]?.headers.authorization).toBeUndefined();
+      expect((await sendRequest(basic, { url: '/here' })).data).toEqual({ home: true });
+      expect(s.requests.find((r) => r.url === '/landed')?.headers.authorization).toMatch(/^Basic /);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('refuses a redirect to a non-http URL as a VENDOR error without following it', async () => {
+    const s = await serve((_req, res) => void res.writeHead(302, { location: 'file:///etc/passwd' }).end());
+    const error = await failure(sendRequest(options(s.url), { url: '/start' }));
+    expect(error.code).toBe('VENDOR');
+    expect(error.message).toBe('VirusTotal redirected to a file: URL, which is not followed');
+  });
 });
+
