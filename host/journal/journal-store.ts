@@ -212,7 +212,7 @@ export function createEncoder(secrets: readonly string[], blankKeys: boolean): (
 /**
  * The append side. Each batch is encoded at once and written with ONE `write` of all its lines.
  * `process` durability writes synchronously: the executor already batches a whole event-loop turn
- * (at most one write per 2 ms), and a run that finishes then waits for no thread-pool round trip
+ * (at most one write per 10 ms), and a run that finishes then waits for no thread-pool round trip
  * (measured: a 1,000-node chain at 2.8–3.1 µs/node this way, 4.3–5.1 with async writes).
  * `os` durability writes and fdatasyncs off the main thread; appends made meanwhile are merged
  * into the next write, in order.
