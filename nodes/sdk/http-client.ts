@@ -119,8 +119,9 @@ export async function sendRequest<T = unknown>(
     const request = requestConfig(options, config);
     const response = await instance.request<T>(request);
     const location = redirectLocation(response.status, response.headers);
-    if (location === undefined) return response;
-    return await followRedirects(instance, options.vendor, request, response, location, config.maxRedirects ?? MAX_REDIRECTS);
+    const limit = config.maxRedirects ?? MAX_REDIRECTS;
+    if (location === undefined || limit === 0) return response;
+    return await followRedirects(instance, options.vendor, request, response, location, limit);
   } catch (error) {
     throw toNodeError(error, errorContext(options));
   }
@@ -142,7 +143,6 @@ async function followRedirects<T>(
   let response = answer;
   let location: string | undefined = firstLocation;
   for (let hops = 0; location !== undefined; hops++) {
-    if (limit === 0) return response;
     if (hops === limit) throw tooManyRedirects(vendor, limit);
     discardBody(response.data);
     request = redirectedRequest(request, instance.getUri(request), response.status, location, vendor);
