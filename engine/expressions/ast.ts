@@ -21,3 +21,14 @@ export function hasOnlyFields(node: AstNode, allowed: readonly string[]): boolea
   }
   return true;
 }
+
+/** Every node of `type` in an AST, depth first (JSONata's AST has no cycles). */
+export function nodesOfType(root: unknown, type: string, found: AstNode[] = []): AstNode[] {
+  if (Array.isArray(root)) {
+    for (const item of root) nodesOfType(item, type, found);
+  } else if (typeof root === 'object' && root !== null && !(root instanceof RegExp)) {
+    if (isAstNode(root) && root.type === type) found.push(root);
+    for (const child of Object.values(root)) nodesOfType(child, type, found);
+  }
+  return found;
+}

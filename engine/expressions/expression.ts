@@ -1,6 +1,8 @@
 import jsonata from 'jsonata';
+import { nodesOfType } from './ast.ts';
 import type { AstNode } from './ast.ts';
 import { NEEDS_JSONATA, plainPathOf, walkPlainPath } from './fast-path.ts';
+import { LinearRegExp, linearRegexProblem } from './linear-regex.ts';
 import { toPlainJson } from './plain-value.ts';
 import { collectReferences } from './references.ts';
 import type { References } from './references.ts';
@@ -64,7 +66,7 @@ function parseUncached(source: string, path: string): ParsedExpression {
   if (source === '') throw new ExpressionError('EXPRESSION_SYNTAX', path, withPath(path, 'empty expression in "{{ }}"'), 0);
   let program: jsonata.Expression;
   try {
-    program = jsonata(source);
+    program = jsonata(source, JSONATA_OPTIONS);
   } catch (error) {
     const { message, position } = describeJsonataError(error);
     const where = position === undefined ? '' : ` at position ${position}`;
@@ -72,9 +74,26 @@ function parseUncached(source: string, path: string): ParsedExpression {
   }
   installGuards(program);
   const ast = program.ast() as unknown as AstNode;
+  refuseBacktrackingRegexes(ast, source, path);
   const references = { roots: new Set<string>(), nodes: new Set<string>() } satisfies References;
   collectReferences(ast, references);
   return { source, program, plainPath: plainPathOf(ast), references };
+}
+
+/** Regexes match in linear time (see linear-regex.ts). */
+const JSONATA_OPTIONS = { RegexEngine: LinearRegExp as unknown as RegExpConstructor };
+
+/** A regex RE2 cannot run is refused when the playbook is validated, not when a run reaches it. */
+function refuseBacktrackingRegexes(ast: AstNode, source: string, path: string): void {
+  for (const node of nodesOfType(ast, 'regex')) {
+    const problem = node.value instanceof RegExp ? linearRegexProblem(node.value) : undefined;
+    if (problem === undefined) continue;
+    const position = typeof node.position === 'number' ? node.position : undefined;
+    const where = position === undefined ? '' : ` at position ${position}`;
+    const regex = `regex /${(node.value as RegExp).source}/${where} of "${excerpt(source)}"`;
+    const message = `${regex} cannot run in linear time (${problem}): backreferences and lookarounds are not supported`;
+    throw new ExpressionError('EXPRESSION_SYNTAX', path, withPath(path, message), position);
+  }
 }
 
 /** Binds the limit hooks and the `$eval` refusal once per parse; they apply to every evaluation. */
