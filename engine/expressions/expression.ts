@@ -86,11 +86,12 @@ const JSONATA_OPTIONS = { RegexEngine: LinearRegExp as unknown as RegExpConstruc
 /** A regex RE2 cannot run is refused when the playbook is validated, not when a run reaches it. */
 function refuseBacktrackingRegexes(ast: AstNode, source: string, path: string): void {
   for (const node of nodesOfType(ast, 'regex')) {
-    const problem = node.value instanceof RegExp ? linearRegexProblem(node.value) : undefined;
+    if (!(node.value instanceof RegExp)) continue;
+    const problem = linearRegexProblem(node.value);
     if (problem === undefined) continue;
     const position = typeof node.position === 'number' ? node.position : undefined;
     const where = position === undefined ? '' : ` at position ${position}`;
-    const regex = `regex /${(node.value as RegExp).source}/${where} of "${excerpt(source)}"`;
+    const regex = `regex /${node.value.source}/${where} of "${excerpt(source)}"`;
     const message = `${regex} cannot run in linear time (${problem}): backreferences and lookarounds are not supported`;
     throw new ExpressionError('EXPRESSION_SYNTAX', path, withPath(path, message), position);
   }

@@ -52,8 +52,8 @@ export class LinearRegExp {
       this.lastIndex = 0;
       return null;
     }
-    const match: string[] = [];
-    for (let group = 0; group <= matcher.groupCount(); group++) match.push(matcher.group(group) ?? (undefined as unknown as string));
+    const match: (string | undefined)[] = [];
+    for (let group = 0; group <= matcher.groupCount(); group++) match.push(matcher.group(group) ?? undefined);
     this.lastIndex = matcher.end();
     return Object.assign(match, { index: matcher.start(), input }) as unknown as RegExpExecArray;
   }
