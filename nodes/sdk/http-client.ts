@@ -3,6 +3,7 @@ import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, CreateAxiosDefau
 import pkg from '../../package.json' with { type: 'json' };
 import type { Cancellation } from '../../engine/node-type.ts';
 import type { Clock } from '../../engine/ports.ts';
+import { environmentNamesProxy } from './env-proxy.ts';
 import { agentsFor } from './http-agents.ts';
 import type { AgentPair } from './http-agents.ts';
 import { toNodeError } from './http-errors.ts';
@@ -222,6 +223,7 @@ function baseConfig(agents: AgentPair, cap: number): CreateAxiosDefaults {
     maxBodyLength: cap,
     // Redirects are followed by `sendRequest` itself.
     maxRedirects: 0,
+    ...(environmentNamesProxy() ? {} : { proxy: false as const }),
     validateStatus: isSuccess,
   };
 }
