@@ -36,6 +36,11 @@ describe('LinearRegExp', () => {
     expect(engine.lastIndex).toBe(0);
   });
 
+  it('keeps the RE2 differences the README states: \\s is ASCII whitespace, . matches \\r', () => {
+    expect(new LinearRegExp(/\s/g).exec('\u00a0')).toBeNull();
+    expect(new LinearRegExp(/./g).exec('\r')?.[0]).toBe('\r');
+  });
+
   it('matches a catastrophic-backtracking pattern against a long subject in linear time', () => {
     // /(a+)+$/ on 50,000 "a"s and a "!" would not finish on V8's backtracking engine.
     const engine = new LinearRegExp(/(a+)+$/g);
