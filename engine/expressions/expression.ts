@@ -69,8 +69,7 @@ function parseUncached(source: string, path: string): ParsedExpression {
     program = jsonata(source, JSONATA_OPTIONS);
   } catch (error) {
     const { message, position } = describeJsonataError(error);
-    const where = position === undefined ? '' : ` at position ${position}`;
-    throw new ExpressionError('EXPRESSION_SYNTAX', path, withPath(path, `${message}${where} of "${excerpt(source)}"`), position);
+    throw new ExpressionError('EXPRESSION_SYNTAX', path, withPath(path, `${message}${atPosition(position)} of "${excerpt(source)}"`), position);
   }
   installGuards(program);
   const ast = program.ast() as unknown as AstNode;
@@ -90,8 +89,7 @@ function refuseBacktrackingRegexes(ast: AstNode, source: string, path: string): 
     const problem = linearRegexProblem(node.value);
     if (problem === undefined) continue;
     const position = typeof node.position === 'number' ? node.position : undefined;
-    const where = position === undefined ? '' : ` at position ${position}`;
-    const regex = `regex /${node.value.source}/${where} of "${excerpt(source)}"`;
+    const regex = `regex /${node.value.source}/${atPosition(position)} of "${excerpt(source)}"`;
     const message = `${regex} cannot run in linear time (${problem}): backreferences and lookarounds are not supported`;
     throw new ExpressionError('EXPRESSION_SYNTAX', path, withPath(path, message), position);
   }
@@ -220,6 +218,11 @@ function describeJsonataError(error: unknown): { message: string; position?: num
   const raw = typeof fields.message === 'string' && fields.message !== '' ? fields.message : String(error);
   const position = typeof fields.position === 'number' ? fields.position : undefined;
   return { message: oneLine(raw), position };
+}
+
+/** ` at position N`, or nothing when JSONata gave no position. */
+function atPosition(position: number | undefined): string {
+  return position === undefined ? '' : ` at position ${position}`;
 }
 
 function withPath(path: string, message: string): string {

@@ -140,47 +140,29 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
   return state;
 }
 
-/** A copy of `state` with its own maps; their entries are still shared. */
-function copyMaps(state: RunState): RunState {
-  return { ...state, nodes: { ...state.nodes }, approvals: { ...state.approvals } };
-}
-
-/** Gives `next` (with its own maps) its own copy of the node and approval an event on `nodeId` may change in place. */
-function copyEntries(next: RunState, nodeId: string | undefined): void {
-  if (nodeId === undefined) return;
-  const node = next.nodes[nodeId];
-  if (node) next.nodes[nodeId] = { ...node };
-  const approval = next.approvals[nodeId];
-  if (approval) next.approvals[nodeId] = { ...approval };
-}
-
-/** The node an event is about, if any. */
-function nodeIdOf(event: RunEvent): string | undefined {
-  return 'nodeId' in event ? event.nodeId : undefined;
-}
-
 /** Pure reducer: a new state from `state` and one event (the UI uses this one). */
 export function reduceRun(state: RunState | undefined, event: RunEvent): RunState {
-  if (!state) return applyRunEvent(emptyState(event), event);
-  const next = copyMaps(state);
-  copyEntries(next, nodeIdOf(event));
-  return applyRunEvent(next, event);
+  return reduceRunEvents(state, [event])!;
 }
 
 /**
  * `reduceRun` over a batch: the maps are copied once and each node or approval the first time an
- * event touches it, so a batch costs its own size rather than its size times the run's.
+ * event touches it (events change those in place), so a batch costs its own size rather than its
+ * size times the run's, and the result shares nothing mutable with `state`.
  */
 export function reduceRunEvents(state: RunState | undefined, events: readonly RunEvent[]): RunState | undefined {
   if (events.length === 0) return state;
   if (!state) return replayRun(events);
-  const next = copyMaps(state);
+  const next: RunState = { ...state, nodes: { ...state.nodes }, approvals: { ...state.approvals } };
   const touched = new Set<string>();
   for (const event of events) {
-    const nodeId = nodeIdOf(event);
+    const nodeId = 'nodeId' in event ? event.nodeId : undefined;
     if (nodeId !== undefined && !touched.has(nodeId)) {
       touched.add(nodeId);
-      copyEntries(next, nodeId);
+      const node = next.nodes[nodeId];
+      if (node) next.nodes[nodeId] = { ...node };
+      const approval = next.approvals[nodeId];
+      if (approval) next.approvals[nodeId] = { ...approval };
     }
     applyRunEvent(next, event);
   }

@@ -80,14 +80,14 @@ export const HTTP_CREDENTIAL_BINDING = { connector: 'http', required: false, sch
 
 /** One generic REST call: auth from the bound `http` credential, errors mapped like any connector's. */
 export async function runHttp(ctx: NodeContext, params: HttpParams): Promise<HttpOutput> {
-  const credentials = credentialsOf(ctx.credentials);
+  const { credentials, secrets } = boundCredential(ctx.credentials);
   const url = resolvedUrl(params, credentials.baseUrl);
   const options: HttpClientOptions = {
     vendor: url.host,
     connectorId: 'http',
     signal: ctx.cancellation,
     idempotencyKey: ctx.idempotencyKey,
-    secrets: secretValues(ctx.credentials, HTTP_SECRETS),
+    secrets,
     rejectUnauthorized: credentials.rejectUnauthorized,
     timeoutMs: params.timeoutMs,
     clock: ctx.clock,
@@ -121,17 +121,24 @@ function resolvedUrl(params: HttpParams, baseUrl: string | undefined): { href: s
 /** How a bad http credential is reported: `http credential field token: …`. */
 const HTTP_OWNER = { label: 'http', wholeCredential: '?' };
 
-const parsedCredentials = new WeakMap<object, HttpCredentials>();
+/** The bound credential, checked, and its secret values. */
+interface BoundHttpCredential {
+  credentials: HttpCredentials;
+  secrets: string[];
+}
 
-/** The bound credential, checked once per credential object (a bad one is an AUTH error naming the field). */
-function credentialsOf(raw: Record<string, unknown> | undefined): HttpCredentials {
-  if (raw === undefined) return {};
-  let parsed = parsedCredentials.get(raw);
-  if (parsed === undefined) {
-    parsed = parseCredential(httpCredentials, raw, HTTP_OWNER);
-    parsedCredentials.set(raw, parsed);
+const UNBOUND: BoundHttpCredential = { credentials: {}, secrets: [] };
+const boundCredentials = new WeakMap<object, BoundHttpCredential>();
+
+/** The bound credential, checked once per credential object (a bad one is an AUTH error naming the field), with its secrets. */
+function boundCredential(raw: Record<string, unknown> | undefined): BoundHttpCredential {
+  if (raw === undefined) return UNBOUND;
+  let bound = boundCredentials.get(raw);
+  if (bound === undefined) {
+    bound = { credentials: parseCredential(httpCredentials, raw, HTTP_OWNER), secrets: secretValues(raw, HTTP_SECRETS) };
+    boundCredentials.set(raw, bound);
   }
-  return parsed;
+  return bound;
 }
 
 /** Resolves the URL and keeps a pinned credential on its own origin. */
