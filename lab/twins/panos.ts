@@ -9,7 +9,8 @@ import type { TwinDefinition, TwinRequest, TwinResponse, TwinRoute } from '../tw
  * running config (get reads the candidate, show the running one), `type=commit` as a job that
  * `type=op` `show jobs` polls to FIN (the commit applies the candidate then), `type=user-id`
  * IP-tag registration for dynamic address groups, and `show object registered-ip`. Errors are
- * `<response status="error" code="N">`; a bad key is HTTP 403 'Invalid Credential'.
+ * `<response status="error" code="N">` (HTTP 200), except `show` of a missing node, which has no
+ * code; a bad key is HTTP 403 'Invalid Credential'. Each answer's source is noted beside it.
  */
 
 /** The API key the twin accepts (what `switchboard lab` binds). */
@@ -90,7 +91,14 @@ function error(code: string | undefined, message: string): TwinResponse {
   return xmlReply(`<response status="error"${code ? ` code="${code}"` : ''}><msg><line>${escapeXml(message)}</line></msg></response>`);
 }
 
-const INVALID_CREDENTIAL = xmlReply('<response status="error" code="403"><result><msg>Invalid Credential</msg></result></response>', 403);
+/**
+ * A wrong or revoked key: HTTP 403, code 403 (PAN-OS XML API Error Codes: "Forbidden … invalid key"),
+ * spelt with the spaces and single quotes the firewall's own answer has (published curl transcripts of
+ * a revoked key; pango errors/panos_test.go parses the same spelling for code 400).
+ */
+const INVALID_CREDENTIAL = xmlReply("<response status = 'error' code = '403'><result><msg>Invalid Credential</msg></result></response>", 403);
+/** keygen with a wrong user or password (pan-os-python panos/base.py classify_exception: "Invalid credentials."). */
+const INVALID_CREDENTIALS = xmlReply("<response status = 'error' code = '403'><result><msg>Invalid credentials.</msg></result></response>", 403);
 
 /** Request parameters from the query string and a POSTed form (the form wins). */
 function paramsOf(req: TwinRequest): Map<string, string> {
@@ -235,11 +243,13 @@ function handleConfig(state: PanosTwinState, params: Map<string, string>): TwinR
   if (action === 'set') return configSet(state, target, params.get('element'));
   const node = selectNode(action === 'get' ? state.candidate : state.running, target);
   if (action === 'get') {
+    // Source: pan-python tests/test_xapi_fw_tgt_config.py (live firewall): get of a missing node is status success, code 7, an empty result.
     return node === undefined
       ? success('<result total-count="0" count="0"/>', '7')
       : success(`<result total-count="1" count="1">${node}</result>`, '19');
   }
-  return node === undefined ? error('7', 'No such node') : success(`<result>${node}</result>`);
+  // Source: pango errors/panos_test.go TestShowSingularMissingObjectIsError: show of a missing node is an error with NO code.
+  return node === undefined ? error(undefined, 'No such node') : success(`<result>${node}</result>`);
 }
 
 function stamp(): string {
@@ -358,7 +368,7 @@ function handleUserId(state: PanosTwinState, params: Map<string, string>): TwinR
 }
 
 function handleKeygen(state: PanosTwinState, params: Map<string, string>): TwinResponse {
-  if (params.get('user') !== panosLabAdmin.user || params.get('password') !== panosLabAdmin.password) return INVALID_CREDENTIAL;
+  if (params.get('user') !== panosLabAdmin.user || params.get('password') !== panosLabAdmin.password) return INVALID_CREDENTIALS;
   return success(`<result><key>${escapeXml(state.apiKey)}</key></result>`);
 }
 

@@ -56,6 +56,16 @@ export function classifyPanCode(code: string | undefined): NodeErrorCode {
   return (code === undefined ? undefined : CODES[code]?.class) ?? 'VENDOR';
 }
 
+/**
+ * The error class of an error answer. `show` of an xpath absent from the running config answers
+ * 'No such node' with no code, which PAN-OS' own SDKs read as object-not-found (pango
+ * errors/panos_test.go and ReadWithXpath, pan-os-python PanNoSuchNode): NOT_FOUND, not a retried VENDOR error.
+ */
+export function classifyPanError(code: string | undefined, message: string | undefined): NodeErrorCode {
+  if (code === undefined && message !== undefined && /^No such node\b/.test(message)) return 'NOT_FOUND';
+  return classifyPanCode(code);
+}
+
 /** The message of a response: `msg` or `result/msg`, spread over `<line>`s or attributes of uid entries. */
 export function panMessage(root: XmlElement): string | undefined {
   const msg = find(root, 'msg') ?? find(root, 'result/msg');
@@ -106,7 +116,8 @@ export function panVendorError(_status: number, body: unknown): string | undefin
 
 /**
  * One XML API call to `/api/`: reads as GET query parameters, writes as a POST form (no 2K limit).
- * A `status="error"` answer (HTTP 200 on PAN-OS) becomes a NodeError classed by its code.
+ * A `status="error"` answer (HTTP 200 on PAN-OS) becomes a NodeError classed by its code (or, for
+ * the code-less 'No such node', as NOT_FOUND).
  */
 export async function panRequest(ctx: ConnectorContext, params: Record<string, string>, method: 'GET' | 'POST' = 'GET'): Promise<PanResponse> {
   const response =
@@ -118,7 +129,7 @@ export async function panRequest(ctx: ConnectorContext, params: Record<string, s
         });
   const parsed = parsePanResponse(response.data, response.status);
   if (parsed.status === 'success') return parsed;
-  throw new NodeError(classifyPanCode(parsed.code), redact(`${VENDOR} ${panErrorText(parsed)}`, [credentialsOf(ctx).apiKey]), {
+  throw new NodeError(classifyPanError(parsed.code, panMessage(parsed.root)), redact(`${VENDOR} ${panErrorText(parsed)}`, [credentialsOf(ctx).apiKey]), {
     status: response.status,
     vendor: 'panos',
     details: { code: parsed.code },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../lab/scenario.ts';
 import { panosLabAdmin, panosLabCredentials, panosTwin } from '../../../lab/twins/panos.ts';
 import { addressName, registerMessage } from '../../../nodes/panos/address.ts';
-import { classifyPanCode, panVendorError } from '../../../nodes/panos/api.ts';
+import { classifyPanCode, classifyPanError, panVendorError } from '../../../nodes/panos/api.ts';
 import { panosConnector } from '../../../nodes/panos/index.ts';
 import { useTwin } from '../../support/twin-fixture.ts';
 
@@ -90,6 +90,31 @@ describe('panos connector against its twin', () => {
     expect(node.error?.message).toBe('Palo Alto PAN-OS 403 Invalid Credential');
   });
 
+  it('is_ip_blocked reads a block group missing from the running config as not blocked, pending commit from the candidate', async () => {
+    const group = 'soc-blocklist';
+    await run('block_ip', { ip: BAD_IP, address_group: group });
+    twin().requests.length = 0;
+    const { node } = await run('is_ip_blocked', { ip: BAD_IP, address_group: group });
+    expect(node.status).toBe('succeeded');
+    expect(node.attempt).toBe(1);
+    expect(node.output).toMatchObject({ blocked: false, inAddressGroup: false, pendingCommit: true, tagged: false });
+    expect(twin().requests).toHaveLength(3);
+  });
+
+  it('is_ip_blocked takes the firewall’s code-less "No such node" for a group never created as not blocked', async () => {
+    await fault({
+      method: 'GET',
+      status: 200,
+      headers: { 'content-type': 'application/xml' },
+      body: '<response status="error"><msg><line>No such node</line></msg></response>',
+      times: 1,
+    });
+    const { node } = await run('is_ip_blocked', { ip: BAD_IP, address_group: 'never-created' });
+    expect(node.status).toBe('succeeded');
+    expect(node.attempt).toBe(1);
+    expect(node.output).toMatchObject({ blocked: false, inAddressGroup: false, pendingCommit: false, tagged: false });
+  });
+
   it('honours Retry-After on a 429 and then succeeds', async () => {
     await fault({ status: 429, headers: { 'retry-after': '2', 'content-type': 'application/xml' }, body: '<response status="error"><msg><line>Too many requests</line></msg></response>', times: 1 });
     const { node, sleeps } = await run('tag_ip', { ip: BAD_IP });
@@ -151,6 +176,25 @@ describe('panos twin', () => {
     expect(show.status).toBe(200);
     expect(await show.text()).toContain(`<entry name="${GROUP}"><static></static></entry>`);
   });
+  it('answers a missing node as PAN-OS does: show is an error with no code, get a success with code 7', async () => {
+    const xpath = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/address-group/entry[@name='no-such-group']";
+    const ask = (action: string) =>
+      fetch(`${twin().url}/api/?${new URLSearchParams({ type: 'config', action, xpath })}`, { headers: { 'X-PAN-KEY': panosLabCredentials.apiKey } });
+    const show = await ask('show');
+    expect(show.status).toBe(200);
+    expect(await show.text()).toBe('<response status="error"><msg><line>No such node</line></msg></response>');
+    const get = await ask('get');
+    expect(await get.text()).toBe('<response status="success" code="7"><result total-count="0" count="0"/></response>');
+  });
+
+  it('answers a wrong key and a wrong keygen password with HTTP 403 in the firewall’s own spelling', async () => {
+    const badKey = await fetch(`${twin().url}/api/?type=op&cmd=${encodeURIComponent('<show><system><info/></system></show>')}`, { headers: { 'X-PAN-KEY': 'nope' } });
+    expect(badKey.status).toBe(403);
+    expect(await badKey.text()).toBe("<response status = 'error' code = '403'><result><msg>Invalid Credential</msg></result></response>");
+    const keygen = await fetch(`${twin().url}/api/?type=keygen&user=${panosLabAdmin.user}&password=wrong`);
+    expect(keygen.status).toBe(403);
+    expect(await keygen.text()).toBe("<response status = 'error' code = '403'><result><msg>Invalid credentials.</msg></result></response>");
+  });
 });
 
 describe('panos helpers', () => {
@@ -172,6 +216,9 @@ describe('panos helpers', () => {
     expect(classifyPanCode('12')).toBe('BAD_REQUEST');
     expect(classifyPanCode('2')).toBe('VENDOR');
     expect(classifyPanCode(undefined)).toBe('VENDOR');
+    expect(classifyPanError(undefined, 'No such node')).toBe('NOT_FOUND');
+    expect(classifyPanError('12', 'No such node')).toBe('BAD_REQUEST');
+    expect(classifyPanError(undefined, 'Too many requests, try again later')).toBe('VENDOR');
   });
 
   it('reads the message of an HTTP error body', () => {
