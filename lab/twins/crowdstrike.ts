@@ -268,6 +268,8 @@ function issueToken(req: TwinRequest, state: CrowdstrikeTwinState): TwinResponse
   const form = (req.body ?? {}) as Record<string, unknown>;
   const clientId = typeof form['client_id'] === 'string' ? form['client_id'] : '';
   const clientSecret = typeof form['client_secret'] === 'string' ? form['client_secret'] : '';
+  // Source for the token answers (400/403, powered_by csam): transcripts in CrowdStrike/ansible_collection_falcon#173 and
+  // elastic/kibana#235139; gofalcon falcon/cloud.go Autodiscover reads the 403 as a client-authentication failure.
   if (clientId === '' || clientSecret === '') return failure(state, 400, `Failed to generate access token for clientID=${clientId}.`, 'csam');
   const known = state.clients[clientId];
   if (known === undefined) {
@@ -293,8 +295,17 @@ export const crowdstrikeTwin: TwinDefinition<CrowdstrikeTwinState> = {
     const token = bearerOf(req);
     const expiresAt = token === undefined ? undefined : state.tokens[token];
     if (expiresAt !== undefined && expiresAt > Date.now()) return undefined;
+    // Source: the full 401 response quoted in CrowdStrike/falconpy#130 (powered_by crowdstrike-api-gateway).
     return failure(state, 401, 'access denied, invalid bearer token');
   },
+  /**
+   * Source for the epoch in SECONDS: CrowdStrike's own clients read it so (PSFalcon class/Class.ps1
+   * FromUnixTimeSeconds, falcon-installer pkg/falcon/api_limit_handler.go, gofalcon
+   * falcon/api_client.go parseRetryAfter and its tests); gofalcon's generated responses
+   * (falcon/client/*_responses.go, from the API spec) describe it as "milliseconds since epoch",
+   * which FromUnixTimeSeconds would refuse, so the twin follows the clients. Body: gofalcon
+   * models.MsaReplyMetaOnly {meta, errors}; the message text is not in the vendor's published material.
+   */
   rateLimited: (retryAfterSeconds) => ({
     status: 429,
     headers: {

@@ -7,8 +7,9 @@ import { findHosts, hostDetails } from './hosts.ts';
 
 /**
  * CrowdStrike Falcon (EDR) over its OAuth2 REST API. Tokens come from `POST /oauth2/token` and are
- * cached per credential; a 429's `X-RateLimit-RetryAfter` (a UTC epoch timestamp) is honoured by the
- * SDK's rate-limit header reader.
+ * cached per credential; a 429's `X-RateLimit-RetryAfter` (a UTC epoch: seconds as Falcon sends it,
+ * milliseconds as its generated client documents it, told apart by magnitude) is honoured by the SDK's
+ * rate-limit header reader.
  */
 export const crowdstrikeConnector = defineConnector({
   id: 'crowdstrike',

@@ -179,6 +179,32 @@ describe('crowdstrike connector against its twin', () => {
     expect(sleeps[0]).toBeLessThanOrEqual(3000);
   });
 
+  it('reads X-RateLimit-RetryAfter as an epoch in milliseconds too (what the generated client documents)', async () => {
+    const retryAt = Date.now() + 3000;
+    await fault({
+      path: '^/devices/queries',
+      status: 429,
+      headers: { 'X-Ratelimit-Limit': '6000', 'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Retryafter': String(retryAt) },
+      body: { meta: {}, errors: [{ code: 429, message: 'API rate limit exceeded.' }] },
+      times: 1,
+    });
+    const { node, sleeps } = await run('find_hosts', { filter: `hostname:'${scenario.host.hostname}'` });
+    expect(node.status).toBe('succeeded');
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(1000);
+    expect(sleeps[0]).toBeLessThanOrEqual(3000);
+  });
+
+  it('the twin’s 429 carries X-RateLimit-RetryAfter as an epoch in seconds, as Falcon sends it', async () => {
+    await rateLimit({ budget: 0, retryAfterSeconds: 5 });
+    const before = Math.floor(Date.now() / 1000);
+    const response = await fetch(`${twin().url}/devices/queries/devices/v1`);
+    expect(response.status).toBe(429);
+    const header = Number(response.headers.get('x-ratelimit-retryafter'));
+    expect(header).toBeGreaterThanOrEqual(before + 5);
+    expect(header).toBeLessThanOrEqual(before + 6);
+  });
+
   it('gives up with RATE_LIMITED and the twin’s 429 message when the budget stays spent', async () => {
     await rateLimit({ budget: 0, retryAfterSeconds: 1 });
     const { node, sleeps } = await run('find_hosts', { filter: "hostname:'x'" });
