@@ -20,6 +20,8 @@ export interface SessionOptions {
   mode: RunMode;
   breakpoints: readonly string[];
   credentials?: CredentialsPort;
+  /** Lab mode (`--lab`): recorded on the run, which the output marks [LAB]. */
+  lab?: boolean;
   /** Secret values known up front, redacted by the journal store as a second net. */
   secrets: readonly string[];
   playbooks: PlaybookResolver;
@@ -28,6 +30,15 @@ export interface SessionOptions {
   reuse?: RunOptions['reuse'];
   /** How approvals are answered: asked in a terminal, or decided up front (`--approve`/`--reject`). */
   approvals?: 'ask' | 'approve' | 'reject';
+}
+
+/**
+ * A node's line marked `[LAB]` when the node called a lab twin (its `node.started`, or for an
+ * instant node its closing event, said so), so a twin's answer never reads as the real vendor's.
+ */
+export function withLabMark(line: string, event: RunEvent, labNodes: ReadonlySet<string>): string {
+  if (event.type !== 'node.succeeded' && event.type !== 'node.failed') return line;
+  return event.lab === true || labNodes.has(event.nodeId) ? `${line}  [LAB]` : line;
 }
 
 /** Exit code of a finished run: 0 when it succeeded, 1 otherwise. */
@@ -42,6 +53,7 @@ export function exitCodeOf(state: RunState): number {
 export async function runSession(options: SessionOptions, io: CliIo): Promise<number> {
   const info: SavedRunInfo = { playbookFile: options.playbookFile, playbook: options.playbook, dryRun: options.dryRun };
   if (options.reuse !== undefined) info.fromRunId = options.reuse.previous.runId;
+  if (options.lab === true) info.lab = true;
   const { handle, journal } = await startJournalledRun(createJournalStore(options.workspace), options.secrets, info, {
     playbook: options.playbook,
     registry: options.registry,
@@ -50,16 +62,19 @@ export async function runSession(options: SessionOptions, io: CliIo): Promise<nu
     breakpoints: options.breakpoints,
     dryRun: options.dryRun,
     credentials: options.credentials,
+    lab: options.lab === true,
     playbooks: options.playbooks,
     reuse: options.reuse,
   });
 
   const out: Writer = options.json ? io.stderr : io.stdout;
   const prompts = createPrompts(handle, options.playbook, io, out, options.approvals ?? 'ask');
+  const labNodes = new Set<string>();
   const unsubscribe = handle.subscribe((event) => {
     if (!options.json) {
+      if (event.type === 'node.started' && event.lab === true) labNodes.add(event.nodeId);
       const line = formatEventLine(event);
-      if (line !== undefined) io.stdout.write(`${line}\n`);
+      if (line !== undefined) io.stdout.write(`${withLabMark(line, event, labNodes)}\n`);
     }
     prompts.onEvent(event);
   });

@@ -63,6 +63,16 @@ export interface RunSummary {
   trigger: unknown;
   lastCompletedNodeId?: string;
   error?: RunState['error'];
+  /** The run was started in lab mode. */
+  lab?: true;
+  /** Nodes whose credential pointed at a lab twin (in lab mode, or bound to a lab credential). */
+  labNodes?: string[];
+}
+
+/** Per-workspace editor settings, kept in the workspace's `settings.json`. */
+export interface WorkspaceSettings {
+  /** The editor's Lab toggle: its runs start in lab mode. Off by default, so the lab is never used by accident. */
+  labMode: boolean;
 }
 
 export interface HostInfo {
@@ -115,6 +125,10 @@ export const methods = {
   },
   'credentials.delete': { params: z.strictObject({ id }), result: {} as { deleted: true } },
 
+  'settings.get': { params: z.strictObject({}), result: {} as { settings: WorkspaceSettings } },
+  /** Changes the settings given and keeps the others. */
+  'settings.save': { params: z.strictObject({ labMode: z.boolean().optional() }), result: {} as { settings: WorkspaceSettings } },
+
   'runs.start': {
     params: z.strictObject({
       playbookId: id,
@@ -125,6 +139,8 @@ export const methods = {
       pins: z.record(z.string(), z.strictObject({ output: z.unknown(), port: z.string().optional() })).default({}),
       /** "Run from here": re-run `nodeId` and everything after it, reusing `runId`'s other outputs. */
       from: z.strictObject({ runId: id, nodeId: id }).optional(),
+      /** Lab mode: unbound credential slots resolve to the lab's twins. Off, an unbound slot refuses the run. */
+      lab: z.boolean().default(false),
     }),
     result: {} as { runId: string },
   },

@@ -7,6 +7,7 @@ import { labVendors } from '../../lab/vendors.ts';
 import { credentialProblem, credentialView, mergeCredentialValues, secretsOfCredential } from '../vault/credential-kinds.ts';
 import type { StoredCredential } from '../vault/vault.ts';
 import { playbookFileName, uniqueSlug } from '../workspace/playbook-text.ts';
+import { readWorkspaceSettings, saveWorkspaceSettings } from '../workspace/settings.ts';
 import type { WorkspacePlaybook } from '../workspace/workspace.ts';
 import type { MethodName, ParsedParamsOf, PlaybookSummary, ResultOf, SlotBinding } from './contract.ts';
 import type { HostContext } from './host-context.ts';
@@ -193,6 +194,9 @@ export const handlers: Handlers = {
     ctx.emit('playbooks.changed', {});
     return { deleted: true };
   },
+
+  'settings.get': async (_params, ctx) => ({ settings: await readWorkspaceSettings(ctx.workspace.dir) }),
+  'settings.save': async ({ labMode }, ctx) => ({ settings: await saveWorkspaceSettings(ctx.workspace.dir, labMode === undefined ? {} : { labMode }) }),
 
   'runs.start': async (params, ctx) => ctx.runs.start(params),
   'runs.control': async (params, ctx) => ctx.runs.control(params),

@@ -9,6 +9,8 @@ export interface SavedRunInfo {
   playbook: Playbook;
   dryRun: boolean;
   fromRunId?: string;
+  /** Started in lab mode, so `resume` can say to resume it with `--lab`. */
+  lab?: true;
 }
 
 /** A started run and its journal, which the caller closes once the run is done. */

@@ -19,7 +19,7 @@ import { playbookFileName } from '../workspace/playbook-text.ts';
 import { startJournalledRun, type SavedRunInfo } from './journalled-run.ts';
 import { unknownNodeIds } from './node-ids.ts';
 import { runSummaryOf } from './run-summary.ts';
-import { knownSecrets, workspaceCredentials } from './workspace-credentials.ts';
+import { knownSecrets, workspaceCredentials, workspaceSlotProblems } from './workspace-credentials.ts';
 
 /** How long `close` waits for stopped runs to write their last events. */
 const CLOSE_GRACE_MS = 5_000;
@@ -125,12 +125,16 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     checkNodeIds('breakpoints', params.breakpoints, playbook);
     checkNodeIds('pins', Object.keys(params.pins), playbook);
     const previous = params.from === undefined ? undefined : await previousRun(params.from, playbook);
-    const sources = { bindings: workspace.bindings(playbook.id), vault: options.vault, kinds: options.kinds, lab: options.lab };
+    if (params.lab && options.lab === undefined) throw new HostError('INVALID_PARAMS', 'lab: the lab is not running (the host was started with --no-lab); bind the credential slots instead');
+    const sources = { bindings: workspace.bindings(playbook.id), vault: options.vault, kinds: options.kinds, lab: options.lab, labMode: params.lab };
+    const unbound = workspaceSlotProblems(playbook, sources, new Set(Object.keys(params.pins)));
+    if (unbound.length > 0) throw new HostError('INVALID_PARAMS', unbound.map((problem) => problem.message).join('; '));
     const secrets = knownSecrets(sources);
     const trigger = params.trigger !== undefined ? params.trigger : previous !== undefined ? previous.trigger : sampleEvent(playbook, options.registry);
 
     const info: SavedRunInfo = { playbookFile: path.join(workspace.playbooksDir, playbookFileName(playbook.id)), playbook, dryRun: params.dryRun };
     if (previous !== undefined) info.fromRunId = previous.runId;
+    if (params.lab) info.lab = true;
     const runOptions: Omit<RunOptions, 'runId' | 'journal'> = {
       playbook,
       registry: options.registry,
@@ -140,6 +144,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       dryRun: params.dryRun,
       pins: params.pins,
       credentials: workspaceCredentials(sources),
+      lab: params.lab,
       playbooks: workspaceResolver(workspace),
     };
     if (previous !== undefined && params.from !== undefined) runOptions.reuse = { previous, fromNodeId: params.from.nodeId };

@@ -16,5 +16,8 @@ export function runSummaryOf(state: RunState): RunSummary {
   if (state.durationMs !== undefined) summary.durationMs = state.durationMs;
   if (state.lastCompletedNodeId !== undefined) summary.lastCompletedNodeId = state.lastCompletedNodeId;
   if (state.error !== undefined) summary.error = state.error;
+  if (state.lab === true) summary.lab = true;
+  const labNodes = Object.keys(state.nodes).filter((id) => state.nodes[id]?.lab === true);
+  if (labNodes.length > 0) summary.labNodes = labNodes;
   return summary;
 }

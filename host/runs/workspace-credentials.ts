@@ -1,5 +1,8 @@
+import type { Playbook } from '../../engine/format/playbook.ts';
 import { NodeError } from '../../engine/errors.ts';
 import type { CredentialsPort, ResolvedCredential } from '../../engine/ports.ts';
+import { unboundSlotProblems } from '../../engine/validate/unbound-slots.ts';
+import type { Problem } from '../../engine/validate/problems.ts';
 import type { Lab } from '../../lab/lab.ts';
 import { secretsOfCredential, type CredentialKind } from '../vault/credential-kinds.ts';
 import type { StoredCredential, Vault } from '../vault/vault.ts';
@@ -11,6 +14,8 @@ export interface CredentialSources {
   vault: Pick<Vault, 'get'>;
   kinds: ReadonlyMap<string, CredentialKind>;
   lab: Pick<Lab, 'credentials' | 'credentialsPort'> | undefined;
+  /** Lab mode, chosen for this run: only then does an unbound slot resolve to the lab's credential. */
+  labMode: boolean;
 }
 
 /**
@@ -28,24 +33,70 @@ export function effectiveValues(credential: StoredCredential, lab: CredentialSou
   return { ...live, ...credential.values };
 }
 
+/** A credentials port whose every credential points at a lab twin, marked so, for the LAB badge of the nodes using it. */
+export function labCredentials(port: CredentialsPort): CredentialsPort {
+  return {
+    async resolve(slot, connector) {
+      const resolved = await port.resolve(slot, connector);
+      return resolved === undefined ? undefined : { ...resolved, lab: true };
+    },
+  };
+}
+
 /**
- * The executor's CredentialsPort for one run: a bound slot resolves to its vault credential; an
- * unbound slot to the lab's credential of that connector while the lab runs, else to nothing.
+ * The executor's CredentialsPort for one run: a bound slot resolves to its vault credential
+ * (marked lab when it is a lab credential); an unbound slot to the lab's credential of that
+ * connector in lab mode only, else to nothing.
  */
 export function workspaceCredentials(sources: CredentialSources): CredentialsPort {
+  const fromLab = sources.labMode && sources.lab !== undefined ? labCredentials(sources.lab.credentialsPort) : undefined;
   return {
     async resolve(slot, connector): Promise<ResolvedCredential | undefined> {
       const id = sources.bindings[slot];
-      if (id === undefined) return sources.lab?.credentialsPort.resolve(slot, connector);
+      if (id === undefined) return fromLab?.resolve(slot, connector);
       const credential = sources.vault.get(id);
       if (credential === undefined) throw new NodeError('AUTH', `credential slot "${slot}" is bound to credential ${id}, which no longer exists`);
       if (credential.connector !== connector) {
         throw new NodeError('AUTH', `credential slot "${slot}" needs a ${connector} credential; "${credential.name}" is a ${credential.connector} credential`);
       }
       const values = effectiveValues(credential, sources.lab);
-      return { values, secrets: secretsOfCredential(values, sources.kinds.get(connector)) };
+      const resolved: ResolvedCredential = { values, secrets: secretsOfCredential(values, sources.kinds.get(connector)) };
+      if (credential.lab === true) resolved.lab = true;
+      return resolved;
     },
   };
+}
+
+/**
+ * The slots of a playbook that will resolve in this run: bound to a stored credential, or, in lab
+ * mode with the lab running, of a connector the lab has a twin for.
+ */
+export function resolvableSlots(playbook: Pick<Playbook, 'credentials'>, sources: CredentialSources): Set<string> {
+  const bound = new Set<string>();
+  for (const [slot, { connector }] of Object.entries(playbook.credentials)) {
+    const id = sources.bindings[slot];
+    if (id !== undefined ? sources.vault.get(id) !== undefined : sources.labMode && sources.lab?.credentials[connector] !== undefined) bound.add(slot);
+  }
+  return bound;
+}
+
+/** The refusal of a run whose nodes use unbound slots (none when every used slot resolves). */
+export function workspaceSlotProblems(playbook: Pick<Playbook, 'credentials' | 'nodes'>, sources: CredentialSources, idle?: ReadonlySet<string>): Problem[] {
+  return unboundSlotProblems(playbook, { bound: resolvableSlots(playbook, sources), lab: sources.labMode, ...(idle === undefined ? {} : { idle }) });
+}
+
+/**
+ * The slots a credentials port resolves, asked of the port itself (a `--credentials` file, the
+ * lab). A slot whose lookup throws counts as bound: its node reports that error when it runs.
+ */
+export async function portSlots(playbook: Pick<Playbook, 'credentials'>, port: CredentialsPort | undefined): Promise<Set<string>> {
+  const bound = new Set<string>();
+  if (port === undefined) return bound;
+  for (const [slot, { connector }] of Object.entries(playbook.credentials)) {
+    const resolved = await port.resolve(slot, connector).catch(() => true as const);
+    if (resolved !== undefined) bound.add(slot);
+  }
+  return bound;
 }
 
 /**

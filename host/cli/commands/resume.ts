@@ -11,7 +11,7 @@ import { CliError, EXIT_INVALID } from '../io.ts';
 import type { CliIo } from '../io.ts';
 import { createPlaybookResolver, SHIPPED_PLAYBOOKS } from '../playbook-files.ts';
 import { runSession } from '../run-session.ts';
-import { approvalsFlag, checkBreakpoints, loadCredentials, RUN_OPTIONS } from './run.ts';
+import { approvalsFlag, checkBreakpoints, RUN_OPTIONS, runCredentials, slotsBound } from './run.ts';
 
 /** What `switchboard help resume` prints. */
 export const resumeUsage = `Usage: switchboard resume RUN_ID [options]
@@ -21,6 +21,7 @@ succeeded or were skipped keep their recorded outputs (marked reused); the other
 everything downstream of them, run again with the original trigger event.
   --workspace DIR     where the runs are journalled (default: $SWITCHBOARD_WORKSPACE or ./.switchboard)
   --credentials FILE  the credential slots, as for run (secrets are never journalled)
+  --lab               lab mode, as for run: a fresh lab, every slot bound to its twin
   --dry-run, --step, --breakpoint ID, --json   as for run
 Exit 0 when the resumed run succeeded, 1 when it failed, 2 when the run cannot be resumed.
 `;
@@ -48,25 +49,31 @@ export async function resumeCommand(argv: readonly string[], io: CliIo, registry
   for (const problem of problems) io.stderr.write(`${formatProblem(problem, `${runId} (saved playbook)`)}\n`);
   if (playbook === undefined || hasErrors(problems)) return EXIT_INVALID;
 
-  const { credentials, secrets } = loadCredentials(values.credentials, playbook, registry, io);
   const plan = resumePlan(previous, playbook);
-  return runSession(
-    {
-      playbook,
-      playbookFile: info.playbookFile,
-      registry,
-      trigger: previous.trigger,
-      dryRun: values['dry-run'] === true || info.dryRun,
-      mode: values.step === true ? 'step' : 'run',
-      breakpoints: checkBreakpoints(splitList(values.breakpoint), playbook),
-      credentials,
-      secrets,
-      playbooks: createPlaybookResolver(path.dirname(info.playbookFile), [path.join(workspace, 'playbooks'), SHIPPED_PLAYBOOKS], registry),
-      workspace,
-      json: values.json === true,
-      approvals: approvalsFlag(values.approve, values.reject),
-      reuse: { previous, rerun: plan.rerun },
-    },
-    io,
-  );
+  const { credentials, secrets, lab } = await runCredentials(values, playbook, registry, io, 'resume');
+  try {
+    if (!(await slotsBound(playbook, credentials, values.lab === true, new Set(plan.reused), io, `${runId} (saved playbook)`))) return EXIT_INVALID;
+    return await runSession(
+      {
+        playbook,
+        playbookFile: info.playbookFile,
+        registry,
+        trigger: previous.trigger,
+        dryRun: values['dry-run'] === true || info.dryRun,
+        mode: values.step === true ? 'step' : 'run',
+        breakpoints: checkBreakpoints(splitList(values.breakpoint), playbook),
+        credentials,
+        secrets,
+        lab: values.lab === true,
+        playbooks: createPlaybookResolver(path.dirname(info.playbookFile), [path.join(workspace, 'playbooks'), SHIPPED_PLAYBOOKS], registry),
+        workspace,
+        json: values.json === true,
+        approvals: approvalsFlag(values.approve, values.reject),
+        reuse: { previous, rerun: plan.rerun },
+      },
+      io,
+    );
+  } finally {
+    await lab?.close();
+  }
 }

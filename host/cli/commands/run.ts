@@ -3,9 +3,12 @@ import type { Playbook } from '../../../engine/format/playbook.ts';
 import type { NodeRegistry } from '../../../engine/node-type.ts';
 import type { CredentialsPort } from '../../../engine/ports.ts';
 import { formatProblem, hasErrors } from '../../../engine/validate/problems.ts';
+import { unboundSlotProblems } from '../../../engine/validate/unbound-slots.ts';
+import type { Lab } from '../../../lab/lab.ts';
 import { builtinConnectors, createBuiltinRegistry } from '../../../nodes/registry.ts';
 import { secretValues } from '../../../nodes/sdk/secrets.ts';
 import { unknownNodeIds } from '../../runs/node-ids.ts';
+import { labCredentials, portSlots } from '../../runs/workspace-credentials.ts';
 import { parseCommandArgs, resolveWorkspace, splitList } from '../args.ts';
 import { allSecrets, createFileCredentials, readCredentialsFile, stringValues } from '../credentials-file.ts';
 import type { SecretsOf } from '../credentials-file.ts';
@@ -24,7 +27,9 @@ Runs a playbook, printing a line per node as it settles, then a summary.
   --step              pause before every node: [n]ext [c]ontinue [s]kip [i]nspect [q]uit
   --breakpoint ID     pause before node ID (repeat, or comma-separate)
   --credentials FILE  JSON { "<slot>": { ...fields } } binding the playbook's credential slots
-  --lab               start the lab's vendor twins and bind every slot to its lab credential
+  --lab               lab mode: start the lab's vendor twins and bind every slot to its lab
+                      credential; the output is marked [LAB]. Without it, a slot that nodes
+                      use and --credentials does not bind refuses the run (exit 2)
   --approve, --reject decide every approval this way; without them a terminal is asked, and
                       with no terminal approvals are rejected
   --workspace DIR     where the run journal goes (default: $SWITCHBOARD_WORKSPACE or ./.switchboard)
@@ -43,11 +48,12 @@ export const RUN_OPTIONS = {
   json: { type: 'boolean' },
   approve: { type: 'boolean' },
   reject: { type: 'boolean' },
+  lab: { type: 'boolean' },
 } as const;
 
 /** `switchboard run FILE`: validate, run with the journal on, report; exit 0/1/2. */
 export async function runCommand(argv: readonly string[], io: CliIo, registry: NodeRegistry = createBuiltinRegistry()): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { ...RUN_OPTIONS, event: { type: 'string' }, lab: { type: 'boolean' } }, 'run');
+  const { values, positionals } = parseCommandArgs(argv, { ...RUN_OPTIONS, event: { type: 'string' } }, 'run');
   if (positionals.length !== 1) throw new CliError('run: give exactly one playbook file (see switchboard help run)');
   const file = path.resolve(io.cwd, positionals[0] as string);
 
@@ -58,11 +64,10 @@ export async function runCommand(argv: readonly string[], io: CliIo, registry: N
   const breakpoints = checkBreakpoints(splitList(values.breakpoint), playbook);
   const trigger = values.event === undefined ? sampleEvent(playbook, registry) : readJsonFile(path.resolve(io.cwd, values.event), 'event file');
   const workspace = resolveWorkspace(values.workspace, io);
-  if (values.lab === true && values.credentials !== undefined) throw new CliError('run: give --lab or --credentials, not both');
-  const lab = values.lab === true ? await startRunLab() : undefined;
-  const { credentials, secrets } = lab ? { credentials: lab.lab.credentialsPort, secrets: lab.secrets } : loadCredentials(values.credentials, playbook, registry, io);
+  const { credentials, secrets, lab } = await runCredentials(values, playbook, registry, io, 'run');
 
   try {
+    if (!(await slotsBound(playbook, credentials, values.lab === true, new Set(), io, positionals[0] as string))) return EXIT_INVALID;
     return await runSession(
       {
         playbook,
@@ -74,6 +79,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, registry: N
         breakpoints,
         credentials,
         secrets,
+        lab: values.lab === true,
         playbooks: createPlaybookResolver(path.dirname(file), [path.join(workspace, 'playbooks'), SHIPPED_PLAYBOOKS], registry),
         workspace,
         json: values.json === true,
@@ -82,8 +88,38 @@ export async function runCommand(argv: readonly string[], io: CliIo, registry: N
       io,
     );
   } finally {
-    await lab?.lab.close();
+    await lab?.close();
   }
+}
+
+/**
+ * The credentials of a CLI run: with `--lab`, the lab's (started here, every credential marked lab
+ * so its nodes carry the LAB badge); else a `--credentials` file's, or none. The caller closes the lab.
+ */
+export async function runCredentials(
+  values: { lab?: boolean; credentials?: string },
+  playbook: Playbook,
+  registry: NodeRegistry,
+  io: CliIo,
+  command: string,
+): Promise<{ credentials?: CredentialsPort; secrets: string[]; lab?: Lab }> {
+  if (values.lab !== true) return loadCredentials(values.credentials, playbook, registry, io);
+  if (values.credentials !== undefined) throw new CliError(`${command}: give --lab or --credentials, not both`);
+  const { lab, secrets } = await startRunLab();
+  return { credentials: labCredentials(lab.credentialsPort), secrets, lab };
+}
+
+/**
+ * Whether every credential slot that nodes of the run use resolves; when not, prints one problem
+ * per unbound slot (naming the nodes using it) and how to bind it, so the run is refused, never
+ * sent elsewhere. `idle` are nodes that will not call their tool (a resume's reused nodes).
+ */
+export async function slotsBound(playbook: Playbook, credentials: CredentialsPort | undefined, lab: boolean, idle: ReadonlySet<string>, io: CliIo, file: string): Promise<boolean> {
+  const problems = unboundSlotProblems(playbook, { bound: await portSlots(playbook, credentials), lab, idle });
+  if (problems.length === 0) return true;
+  for (const problem of problems) io.stderr.write(`${formatProblem(problem, file)}\n`);
+  io.stderr.write(lab ? 'bind those slots with --credentials FILE instead of --lab\n' : 'bind the slots with --credentials FILE, or run on the lab with --lab\n');
+  return false;
 }
 
 /** `--approve` / `--reject` as the session's approval policy; both at once is a usage error. */

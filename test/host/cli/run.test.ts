@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeJournal } from '../../../engine/journal/journal-format.ts';
 import type { RunState } from '../../../engine/run/types.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
+import { EDR_CHECK } from '../protocol/harness.ts';
 import { cli, hasStackTrace, writeChain, writeTiny } from './harness.ts';
 
 const dir = useTempDir('switchboard-cli-');
@@ -91,6 +92,20 @@ describe('switchboard run', () => {
     expect(result.stdout).toMatch(/^run \S+ failed in \d+ ms at boom: FAILED no owner for web-01$/m);
   });
 
+  it('names the nodes a failed run never ran', async () => {
+    const file = writeChain(dir(), 'fail.playbook.json', 'failing', [
+      { id: 'start', type: 'trigger.manual@1' },
+      { id: 'boom', type: 'core.set@1', params: { values: { owner: "{{ $error('no owner') }}" } } },
+      { id: 'ticket', type: 'core.set@1', params: { values: {} } },
+      { id: 'notify', type: 'core.set@1', params: { values: {} } },
+    ]);
+    const result = await cli(['run', file], { cwd: dir() });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^run \S+ failed in \d+ ms at boom: EXPRESSION .*no owner.*\n○ not run \(2\): ticket, notify\n$/m);
+    const state = JSON.parse((await cli(['run', file, '--json'], { cwd: dir() })).stdout) as RunState;
+    expect(state.nodes.ticket?.status).toBe('not-run');
+  });
+
   it('steps through a run with answers piped on stdin: next, inspect, continue', async () => {
     const result = await cli(['run', writeTiny(dir()), '--step'], { cwd: dir(), stdin: 'n\ni\nc\n' });
     expect(result.code).toBe(0);
@@ -103,7 +118,7 @@ describe('switchboard run', () => {
   it('skips a node from the prompt and quits the run with q (exit 1)', async () => {
     const result = await cli(['run', writeTiny(dir()), '--step'], { cwd: dir(), stdin: 's\nq\n' });
     expect(result.stdout).toContain('↷ first skipped (by user)');
-    expect(result.stdout).toMatch(/^run \S+ cancelled/m);
+    expect(result.stdout).toMatch(/^run \S+ cancelled.*\n○ not run \(1\): second$/m);
     expect(result.code).toBe(1);
   });
 
@@ -156,6 +171,57 @@ describe('switchboard run', () => {
   });
 });
 
+describe('switchboard run and the lab', () => {
+  /** EDR_CHECK in the temp dir. */
+  function writeEdrCheck(): string {
+    fs.writeFileSync(path.join(dir(), 'edr.playbook.json'), JSON.stringify(EDR_CHECK, null, 2));
+    return 'edr.playbook.json';
+  }
+
+  it('refuses a run whose nodes use an unbound slot outside lab mode, naming the slot and the nodes (exit 2, no run)', async () => {
+    const result = await cli(['run', writeEdrCheck()], { cwd: dir() });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      'edr.playbook.json error CREDENTIAL_UNBOUND credential slot "edr" (crowdstrike) is not bound; used by nodes find_host, host_details — bind it or run in lab mode\n',
+    );
+    expect(result.stderr).toContain('--credentials FILE, or run on the lab with --lab');
+    expect(fs.existsSync(path.join(dir(), '.switchboard', 'runs'))).toBe(false);
+  });
+
+  it('runs on the lab with --lab, marking the header, each node that called a twin and the summary [LAB]', async () => {
+    const result = await cli(['run', writeEdrCheck(), '--lab'], { cwd: dir() });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^▶ run \S+ {2}edr-check {2}3 nodes {2}\[LAB\]$/);
+    expect(lines.find((line) => line.startsWith('✓ host_details'))).toMatch(/ {2}\[LAB\]$/);
+    expect(lines.find((line) => line.startsWith('✓ start'))).not.toContain('[LAB]');
+    expect(lines.at(-1)).toMatch(/^run \S+ succeeded in [\d.]+ m?s \[LAB\]$/);
+    expect(journalOf(runIdIn(result.stdout))[0]).toMatchObject({ type: 'run.started', lab: true });
+  });
+
+  it('records lab mode in --json: lab: true on the run and on each node that called a twin', async () => {
+    const result = await cli(['run', writeEdrCheck(), '--lab', '--json'], { cwd: dir() });
+    expect(result.code).toBe(0);
+    const state = JSON.parse(result.stdout) as RunState;
+    expect(state).toMatchObject({ status: 'succeeded', lab: true, nodes: { find_host: { lab: true }, host_details: { lab: true } } });
+    expect(state.nodes.start?.lab).toBeUndefined();
+  });
+
+  it('resumes on the lab only with --lab: without it the unbound slot refuses the resume', async () => {
+    const stopped = await cli(['run', writeEdrCheck(), '--lab', '--step'], { cwd: dir(), stdin: 'q\n' });
+    expect(stopped.code).toBe(1);
+    const runId = runIdIn(stopped.stdout);
+    const refused = await cli(['resume', runId], { cwd: dir() });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('credential slot "edr" (crowdstrike) is not bound; used by nodes find_host, host_details — bind it or run in lab mode');
+    const resumed = await cli(['resume', runId, '--lab'], { cwd: dir() });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/^▶ run \S+ {2}edr-check {2}3 nodes {2}\[LAB\] {2}\(resuming /m);
+  });
+});
+
 describe('switchboard run with sub-playbooks', () => {
   it('finds a sub-playbook by relative path and one by id in the workspace', async () => {
     fs.mkdirSync(path.join(dir(), 'lib'));
@@ -204,11 +270,12 @@ describe('switchboard runs', () => {
     expect(lines[2]).toMatch(new RegExp(`^${first} +tiny +succeeded `));
 
     const json = await cli(['runs', '--json'], { cwd: dir() });
-    const runs = JSON.parse(json.stdout) as { runId: string; status: string }[];
+    const runs = JSON.parse(json.stdout) as { runId: string; status: string; trigger: unknown }[];
     expect(runs.map((r) => [r.runId, r.status])).toEqual([
       [second, 'failed'],
       [first, 'succeeded'],
     ]);
+    expect(runs.map((r) => r.trigger)).toEqual([{}, { ip: '10.0.0.1' }]);
   });
 
   it('reads another workspace with --workspace', async () => {

@@ -41,6 +41,17 @@ export const APPROVAL = chainPlaybook(
   ],
 );
 
+/** trigger → find_host → host_details, both reading CrowdStrike through the slot `edr`: a playbook the lab can serve. */
+export const EDR_CHECK = chainPlaybook(
+  'edr-check',
+  [
+    { id: 'start', type: 'trigger.manual@1', params: { sample: { host: 'WS-ALICE-01' } } },
+    { id: 'find_host', type: 'crowdstrike.find_hosts@1', params: { filter: "hostname:'{{ trigger.host }}'" }, credential: 'edr' },
+    { id: 'host_details', type: 'crowdstrike.host_details@1', params: { ids: '{{ nodes.find_host.output.device_id }}' }, credential: 'edr' },
+  ],
+  { credentials: { edr: { connector: 'crowdstrike' } } },
+);
+
 /** Writes playbooks as a "shipped" folder to seed workspaces from. */
 export function writeShipped(dir: string, playbooks: readonly { id: string }[]): string {
   fs.mkdirSync(dir, { recursive: true });

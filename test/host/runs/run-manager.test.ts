@@ -12,7 +12,7 @@ import { useTempDir } from '../../support/temp-dir.ts';
 
 const dir = useTempDir('switchboard-run-manager-');
 const testKey: KeyProvider = { kind: 'environment', detail: 'a test key', getKey: async () => Buffer.alloc(32, 7) };
-const startParams = { playbookId: 'tiny', mode: 'run' as const, dryRun: false, breakpoints: [], pins: {} };
+const startParams = { playbookId: 'tiny', mode: 'run' as const, dryRun: false, breakpoints: [], pins: {}, lab: false };
 
 /** A journal store whose runs' journals close only when `release` is called, as on a slow disk. */
 function slowClosingStore(store: JournalStore): { store: JournalStore; release: () => void } {
@@ -47,6 +47,23 @@ describe('run manager', () => {
     const again = runs.start({ ...startParams, from: { runId: first.runId, nodeId: 'second' } });
     setTimeout(release, 50);
     await expect(again).resolves.toMatchObject({ runId: expect.any(String) });
+    await runs.close();
+  });
+
+  it('refuses lab mode when the host runs no lab (--no-lab), naming the field', async () => {
+    const registry = createBuiltinRegistry();
+    const workspace = await openWorkspace(dir(), registry);
+    await workspace.savePlaybook(TINY);
+    const runs = createRunManager({
+      workspace,
+      vault: await openVault(path.join(dir(), 'vault.json'), testKey),
+      kinds: new Map(),
+      registry,
+      journal: createJournalStore(dir()),
+      lab: undefined,
+      onEvent: () => undefined,
+    });
+    await expect(runs.start({ ...startParams, lab: true })).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/^lab: the lab is not running/) });
     await runs.close();
   });
 });

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import type { WorkspaceSettings } from '../protocol/contract.ts';
+import { createSerialQueue, writeFileAtomic } from './atomic-file.ts';
+import { jsonText, workspacePaths } from './workspace.ts';
+
+/** Settings of a workspace that never chose any: lab mode off, so nothing runs on the lab unasked. */
+export const DEFAULT_SETTINGS: WorkspaceSettings = { labMode: false };
+
+/** One writer at a time, so two saves of different settings both land. */
+const serial = createSerialQueue();
+
+/**
+ * The editor settings of the workspace in `dir`, from `settings.json` (which also marks the
+ * workspace as set up); missing ones take their default, a wrong type is refused naming the field.
+ */
+export async function readWorkspaceSettings(dir: string): Promise<WorkspaceSettings> {
+  return settingsOf(await readSettingsFile(workspacePaths(dir).settings));
+}
+
+/** Changes the given settings, keeping the others and every other field of `settings.json`. */
+export function saveWorkspaceSettings(dir: string, patch: Partial<WorkspaceSettings>): Promise<WorkspaceSettings> {
+  return serial(async () => {
+    const file = workspacePaths(dir).settings;
+    const next = { ...(await readSettingsFile(file)), ...patch };
+    const settings = settingsOf(next);
+    await writeFileAtomic(file, jsonText(next));
+    return settings;
+  });
+}
+
+/** The settings a file's object holds, checked; `settingsOf({})` is the defaults. */
+export function settingsOf(data: Record<string, unknown>): WorkspaceSettings {
+  const labMode = data['labMode'] ?? DEFAULT_SETTINGS.labMode;
+  if (typeof labMode !== 'boolean') throw new Error(`settings.json: labMode must be true or false, not ${JSON.stringify(labMode)}`);
+  return { labMode };
+}
+
+async function readSettingsFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`${file}: not valid JSON`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${file}: must be a JSON object`);
+  return data as Record<string, unknown>;
+}
