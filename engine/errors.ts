@@ -14,6 +14,8 @@ export type NodeErrorCode =
   | 'CANCELLED' // the run was stopped
   | 'INVALID_INPUT' // params failed the action's input schema
   | 'EXPRESSION' // a template failed to evaluate
+  | 'OUTPUT_TOO_LARGE' // an output (or input) over the run's size limit: it could not be journalled
+  | 'OUTPUT_TOO_DEEP' // an output (or input) nested past the run's depth limit
   | 'FAILED'; // a deliberate failure (core.fail) or anything else
 
 export interface NodeErrorInit {

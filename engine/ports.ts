@@ -25,6 +25,8 @@ export interface JournalPort {
 export interface ResolvedCredential {
   values: Record<string, unknown>;
   secrets: readonly string[];
+  /** The values point at a lab twin, not the real vendor: the node that uses them is marked LAB. */
+  lab?: boolean;
 }
 
 /** Resolves a playbook's credential slot to its values (from the vault or a file). */

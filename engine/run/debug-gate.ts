@@ -5,6 +5,9 @@ export type ResumeCommand =
   | { action: 'step' }
   | { action: 'continue' }
   | { action: 'skip'; output?: unknown; port?: string }
+  | { action: 'resend' }
+  | { action: 'mark-done'; output?: unknown; port?: string }
+  | { action: 'fail' }
   | { action: 'stop' };
 
 /**
@@ -51,6 +54,8 @@ export class DebugGate {
   resume(command: ResumeCommand): boolean {
     const release = this.release;
     if (!release) return false;
+    // A write of unknown outcome takes only its own three choices (and stop); step or skip would guess.
+    if (command.action !== 'stop' && (this.paused?.reason === 'unknown-outcome') !== isUnknownChoice(command)) return false;
     if (command.action === 'step') this.mode = 'step';
     if (command.action === 'continue') this.mode = 'run';
     this.release = undefined;
@@ -58,4 +63,8 @@ export class DebugGate {
     release(command);
     return true;
   }
+}
+
+function isUnknownChoice(command: ResumeCommand): boolean {
+  return command.action === 'resend' || command.action === 'mark-done' || command.action === 'fail';
 }

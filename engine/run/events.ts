@@ -3,9 +3,15 @@ import type { Decision } from '../node-type.ts';
 
 export type RunMode = 'run' | 'step';
 export type RunStatus = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
-export type NodeStatus = 'idle' | 'running' | 'paused' | 'succeeded' | 'failed' | 'skipped' | 'simulated';
+/** `not-run`: the run ended (failed or stopped) before this node started; see `endedStatus`. */
+export type NodeStatus = 'idle' | 'running' | 'paused' | 'succeeded' | 'failed' | 'skipped' | 'simulated' | 'not-run';
 export type SkipReason = 'dead-path' | 'disabled' | 'user' | 'join';
-export type PauseReason = 'step' | 'breakpoint' | 'pause';
+/** `unknown-outcome`: a resumed run reached a write that had been sent when the earlier run died. */
+export type PauseReason = 'step' | 'breakpoint' | 'pause' | 'unknown-outcome';
+/** Where a node's output came from when the node did not run to produce it. */
+export type OutputSource = 'pin' | 'user' | 'reused' | 'marked';
+/** What the analyst (or the `--unknown` policy) chose for a write whose outcome is unknown. */
+export type UnknownOutcomeChoice = 'resend' | 'mark-done' | 'fail';
 
 interface Base {
   /** Position in the run's journal, from 1. */
@@ -32,11 +38,36 @@ export type RunEvent =
       fromRunId?: string;
       fromNodeId?: string;
       parentRunId?: string;
+      /** The run was started in lab mode: unbound credential slots resolve to the lab's twins. */
+      lab?: true;
+      /**
+       * Root of the run's idempotency keys when it re-attempts an earlier run's work (resume, "run
+       * from here"): the original run's id, so a vendor sees the same key for the same write.
+       */
+      keyRoot?: string;
       nodeIds: string[];
     })
-  | (Base & { type: 'node.started'; nodeId: string; attempt: number; input: unknown; items?: number })
+  | (Base & {
+      type: 'node.started';
+      nodeId: string;
+      attempt: number;
+      input: unknown;
+      items?: number;
+      /** The node's credential points at a lab twin. */
+      lab?: true;
+    })
   | (Base & { type: 'node.log'; nodeId: string; level: 'debug' | 'info' | 'warn' | 'error'; message: string })
-  | (Base & { type: 'node.progress'; nodeId: string; done: number; total: number })
+  | (Base & {
+      type: 'node.progress';
+      nodeId: string;
+      done: number;
+      total: number;
+      /** The forEach item that just completed, and its output: a resume never sends it again. */
+      index?: number;
+      output?: unknown;
+    })
+  /** A forEach item of a write that is not idempotent is about to be sent (written before it is). */
+  | (Base & { type: 'node.item.started'; nodeId: string; index: number })
   | (Base & { type: 'node.retrying'; nodeId: string; attempt: number; delayMs: number; error: NodeErrorInfo })
   | (Base & {
       type: 'node.succeeded';
@@ -47,10 +78,12 @@ export type RunEvent =
       durationMs: number;
       /** A dry run replaced this write with its example output. */
       simulated?: boolean;
-      /** The output came from a pin, a skip with output, or a previous run. */
-      source?: 'pin' | 'user' | 'reused';
+      /** The output came from a pin, a skip with output, a previous run, or an analyst's "mark done". */
+      source?: OutputSource;
       /** Resolved input of an instant node, which emits no `node.started` (it starts and ends at once). */
       input?: unknown;
+      /** An instant node's credential pointed at a lab twin (see node.started). */
+      lab?: true;
     })
   | (Base & {
       type: 'node.failed';
@@ -62,10 +95,18 @@ export type RunEvent =
       handled: boolean;
       /** Resolved input of an instant node (see node.succeeded). */
       input?: unknown;
+      /** An instant node's credential pointed at a lab twin (see node.started). */
+      lab?: true;
     })
   | (Base & { type: 'node.skipped'; nodeId: string; reason: SkipReason })
   | (Base & { type: 'run.paused'; nodeId: string; reason: PauseReason; input: unknown })
-  | (Base & { type: 'run.resumed'; nodeId: string; action: 'step' | 'continue' | 'skip' })
+  | (Base & {
+      type: 'run.resumed';
+      nodeId: string;
+      action: 'step' | 'continue' | 'skip' | UnknownOutcomeChoice;
+      /** Who chose an unknown-outcome action: the analyst, or the run's `--unknown` policy. */
+      by?: 'analyst' | 'policy';
+    })
   | (Base & { type: 'approval.requested'; nodeId: string; prompt: string; expiresAt: number; details?: unknown })
   | (Base & { type: 'approval.decided'; nodeId: string; decision: Decision; by?: string; comment?: string })
   | (Base & {

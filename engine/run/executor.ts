@@ -6,16 +6,19 @@ import type { Cancellation, Decision, NodeContext, NodeTypeSpec } from '../node-
 import { systemClock, type Clock } from '../ports.ts';
 import { DebugGate } from './debug-gate.ts';
 import { EventPipeline } from './event-pipeline.ts';
-import type { PauseReason, RunEvent, RunEventBody } from './events.ts';
+import type { OutputSource, PauseReason, RunEvent, RunEventBody, UnknownOutcomeChoice } from './events.ts';
 import { CancellationSource, type CallScope } from './cancellation.ts';
 import { nextTurn } from './next-turn.ts';
 import { asNodeError, attemptTimeout, invokeWithDeadline, type InFlightAttempt } from './node-invoke.ts';
 import { planFor, type Compiled, type Plan, type PlannedNode } from './plan.ts';
+import { runOutput } from './run-output.ts';
 import { reserveToken, type TokenBucket } from './rate-limit.ts';
 import { isEdgeTaken, joinDecision, pauseReason, type Settlement } from './readiness.ts';
 import { initialRunState, applyRunEvent } from './reducer.ts';
 import { DEFAULT_RETRY, nextRetry } from './retry.ts';
-import { rerunSet, reusedOutcome } from './reuse.ts';
+import { rerunSet, reusedOutcome, sendsOnce, unknownOutcome, type UnknownOutcome } from './reuse.ts';
+import { expressionView } from './expression-view.ts';
+import { checkValueLimits, DEFAULT_VALUE_LIMITS, type ValueLimits } from './value-limits.ts';
 import type { DebugController, RunHandle, RunOptions, RunState } from './types.ts';
 
 /** Run-wide limit on nodes and forEach items in flight when the caller sets none. */
@@ -34,6 +37,16 @@ type Resolved = { ok: true; input: unknown; items?: unknown[] } | { ok: false; e
 type ParseResult = NonNullable<NonNullable<PlannedNode['staticParams']>['parsed']>;
 
 type Attempted = { ok: true; output: unknown; attempt: number } | { ok: false; error: NodeError; attempt: number };
+
+/** A node's credential for one run: its values, and whether they point at a lab twin. */
+type RunCredential = { values: Record<string, unknown>; lab: boolean } | undefined;
+
+/** The error for a value over the run's limits, or undefined when it is within them. */
+export function limitError(value: unknown, limits: ValueLimits, what: string): NodeError | undefined {
+  const violation = checkValueLimits(value, limits);
+  if (!violation) return undefined;
+  return new NodeError(violation.limit === 'depth' ? 'OUTPUT_TOO_DEEP' : 'OUTPUT_TOO_LARGE', `${what} cannot be accepted: ${violation.message}`);
+}
 
 /** A run id that sorts by start time and is a safe file name: `20261128-144926-3fa9c1` (UTC). */
 export function newRunId(now: number): string {
@@ -72,13 +85,16 @@ class Run {
   private failure: (NodeErrorInfo & { nodeId?: string }) | undefined;
   private stopped = false;
   private readonly secrets: string[] = [];
-  private readonly credentialCache = new Map<string, Promise<Record<string, unknown> | undefined>>();
+  private readonly credentialCache = new Map<string, Promise<RunCredential>>();
   private readonly buckets = new Map<string, TokenBucket>();
   /** The attempts in flight, cancelled together when the run stops. */
   private readonly attemptsInFlight = new Set<InFlightAttempt>();
   private readonly approvals = new Map<string, (decision: Decision, by?: string, comment?: string) => void>();
   private readonly rerun: Set<string> | undefined;
   private readonly startedAt: number;
+  /** What idempotency keys are made of: the original run's id, kept by every resume of it. */
+  readonly keyRoot: string;
+  readonly limits: ValueLimits;
 
   constructor(private readonly options: RunOptions) {
     this.clock = options.clock ?? systemClock;
@@ -93,6 +109,10 @@ class Run {
     for (const node of this.plan.nodes) this.pendingIn[node.index] = node.incoming.length;
     this.rerun = options.reuse ? rerunSet(this.plan, options.reuse) : undefined;
     const trigger = options.trigger ?? options.reuse?.previous.trigger ?? {};
+    this.limits = options.valueLimits ?? DEFAULT_VALUE_LIMITS;
+    const refused = limitError(trigger, this.limits, 'the trigger event');
+    if (refused) throw refused;
+    this.keyRoot = options.reuse ? (options.reuse.previous.keyRoot ?? options.reuse.previous.runId) : (options.keyRoot ?? this.runId);
     this.scope = {
       trigger,
       nodes: {},
@@ -112,6 +132,8 @@ class Run {
       ...(options.reuse ? { fromRunId: options.reuse.previous.runId } : {}),
       ...(options.reuse?.fromNodeId ? { fromNodeId: options.reuse.fromNodeId } : {}),
       ...(options.parentRunId ? { parentRunId: options.parentRunId } : {}),
+      ...(options.lab ? { lab: true as const } : {}),
+      ...(this.keyRoot !== this.runId ? { keyRoot: this.keyRoot } : {}),
     });
     this.state = initialRunState(started);
   }
@@ -120,6 +142,12 @@ class Run {
     const event = this.pipeline.emit(body);
     applyRunEvent(this.state, event);
     return event;
+  }
+
+  /** Records a node's end: expressions see exactly the reducer's state of it, one truth for all. */
+  private emitEnd(body: RunEventBody & { nodeId: string }): void {
+    this.emit(body);
+    this.scope.nodes[body.nodeId] = expressionView(this.state.nodes[body.nodeId]!);
   }
 
   /** The loop: 1. seed the trigger, 2. dispatch ready nodes, 3. wait, 4. finish. */
@@ -184,8 +212,36 @@ class Run {
   /** Pauses first when stepping or at a breakpoint, then starts the node without waiting for it. */
   private launch(node: PlannedNode, resolved: Resolved): Promise<void> | void {
     if (!resolved.ok) return this.fail(node, resolved.error, 1, 0);
+    const unknown = this.options.reuse && !this.options.dryRun ? unknownOutcome(this.options.reuse.previous.nodes[node.id], node.spec!, node.forEach !== undefined) : undefined;
+    if (unknown) return this.decideUnknown(node, resolved, unknown);
     const reason = pauseReason(this.gate.mode, this.gate.pauseRequested, node.node.breakpoint === true || this.gate.breakpoints.has(node.id));
     if (reason && node.spec!.kind !== 'trigger') return this.pauseBefore(node, reason, resolved);
+    this.start(node, resolved.input, resolved.items);
+  }
+
+  /**
+   * A write the earlier run sent without recording its outcome: never re-sent on its own. The
+   * run pauses for the analyst, or applies the run's policy, and journals the choice either way.
+   */
+  private async decideUnknown(node: PlannedNode, resolved: Resolved & { ok: true }, unknown: UnknownOutcome): Promise<void> {
+    const policy = this.options.unknownOutcome ?? 'ask';
+    this.emit({ type: 'run.paused', nodeId: node.id, reason: 'unknown-outcome', input: resolved.input });
+    let choice: UnknownOutcomeChoice;
+    let marked: { output?: unknown; port?: string } = {};
+    if (policy === 'ask') {
+      const command = await this.gate.wait({ nodeId: node.id, reason: 'unknown-outcome', input: resolved.input });
+      if (command.action === 'stop') return this.stop('stopped by the analyst');
+      choice = command.action === 'mark-done' || command.action === 'fail' ? command.action : 'resend';
+      if (command.action === 'mark-done') marked = command;
+    } else {
+      choice = policy;
+    }
+    this.emit({ type: 'run.resumed', nodeId: node.id, action: choice, by: policy === 'ask' ? 'analyst' : 'policy' });
+    if (choice === 'mark-done') return this.succeed(node, marked.output ?? null, marked.port ?? 'out', 0, 0, { source: 'marked' });
+    if (choice === 'fail') {
+      const what = unknown.items ? `items ${unknown.items.join(', ')} had` : 'it had';
+      return this.fail(node, new NodeError('UNKNOWN_OUTCOME', `${what} been sent when the earlier run stopped, and its outcome is unknown; not sent again (${policy === 'ask' ? 'the analyst chose fail' : '--unknown=fail'})`), 0, 0);
+    }
     this.start(node, resolved.input, resolved.items);
   }
 
@@ -258,6 +314,11 @@ class Run {
     if (spec.timing !== 'instant' || node.node.timeoutMs !== undefined || node.node.credential) return false;
     if (this.options.dryRun && spec.effect === 'write') return false;
     const started = this.clock.now();
+    const tooBig = node.staticParams && !overridden ? undefined : limitError(input, this.limits, `the input of node ${node.id}`);
+    if (tooBig) {
+      this.fail(node, tooBig, 1, 0);
+      return true;
+    }
     const parsed = this.parseInput(node, spec, input, !overridden);
     if (!parsed.success) {
       this.fail(node, invalidInput(parsed), 1, 0, { input });
@@ -265,7 +326,7 @@ class Run {
     }
     let output: unknown;
     try {
-      output = spec.run(new RunNodeContext(this, node.id, 1, this.cancellation, undefined, undefined), this.withRawParams(node, parsed.data));
+      output = spec.run(new RunNodeContext(this, node.id, 1, this.cancellation, undefined, undefined), parsed.data);
     } catch (err) {
       this.settleInstant(node, started, input, false, err);
       return true;
@@ -309,28 +370,61 @@ class Run {
       const output = items ? items.map(() => spec.example) : spec.example;
       return this.succeed(node, output, this.route(node, spec.example), 1, this.clock.now() - started, { simulated: true });
     }
-    if (items) return this.execItems(node, spec, items, started);
+    const tooBig = limitError(input, this.limits, `the input of node ${node.id}`);
+    if (tooBig) return this.fail(node, tooBig, 1, 0);
+    let credential: RunCredential;
+    try {
+      credential = node.node.credential || spec.credentials?.required ? await this.credentialsFor(node, spec) : undefined;
+    } catch (err) {
+      return this.fail(node, asNodeError(err, this.cancellation), 1, 0);
+    }
+    const lab = credential?.lab ? { lab: true as const } : {};
+    if (items) return this.execItems(node, spec, items, started, credential);
     // An instant node starts and ends in one step: its input rides on its one closing event.
     const instant = spec.timing === 'instant';
-    if (!instant) this.emit({ type: 'node.started', nodeId: node.id, attempt: 1, input });
-    const result = await this.attempts(node, spec, input, undefined, overridden);
+    if (!instant) {
+      this.emit({ type: 'node.started', nodeId: node.id, attempt: 1, input, ...lab });
+      if (sendsOnce(spec) && !(await this.writtenAhead())) return;
+    }
+    const result = await this.attempts(node, spec, input, credential?.values, undefined, overridden);
     const durationMs = this.clock.now() - started;
-    const withInput = instant ? { input } : {};
-    if (result.ok) this.succeed(node, result.output, this.route(node, result.output), result.attempt, durationMs, withInput);
-    else this.fail(node, result.error, result.attempt, durationMs, withInput);
+    const closing = instant ? { input, ...lab } : {};
+    if (result.ok) this.succeed(node, result.output, this.route(node, result.output), result.attempt, durationMs, closing);
+    else this.fail(node, result.error, result.attempt, durationMs, closing);
+  }
+
+  /**
+   * Write-ahead for a request that must not be sent twice: its start is on disk before it goes
+   * out, so a resume knows it may have been sent. False (and the run stops) when the journal failed.
+   */
+  private async writtenAhead(): Promise<boolean> {
+    await this.pipeline.flushed();
+    return !this.mustStop();
   }
 
   /** forEach: one run per item, `concurrency` at a time; the output is the list of results. */
-  private async execItems(node: PlannedNode, spec: NodeTypeSpec, items: unknown[], started: number): Promise<void> {
-    this.emit({ type: 'node.started', nodeId: node.id, attempt: 1, input: { items }, items: items.length });
+  private async execItems(node: PlannedNode, spec: NodeTypeSpec, items: unknown[], started: number, credential: RunCredential): Promise<void> {
+    // Items an earlier run completed (resume, "run from here") are never sent again.
+    const earlier = this.options.reuse?.previous.nodes[node.id]?.itemOutputs;
+    this.emit({ type: 'node.started', nodeId: node.id, attempt: 1, input: { items }, items: items.length, ...(credential?.lab ? { lab: true as const } : {}) });
     const results = new Array<unknown>(items.length);
-    let nextIndex = 0;
-    let done = 0;
+    const pending: number[] = [];
+    for (let index = 0; index < items.length; index++) {
+      if (earlier && index in earlier) {
+        results[index] = earlier[index];
+        this.emit({ type: 'node.progress', nodeId: node.id, done: index + 1 - pending.length, total: items.length, index, output: earlier[index] });
+      } else {
+        pending.push(index);
+      }
+    }
+    const once = sendsOnce(spec);
+    let cursor = 0;
+    let done = items.length - pending.length;
     let failed: { error: NodeError; attempt: number; index: number } | undefined;
     let maxAttempt = 1;
     const worker = async (): Promise<void> => {
-      while (!failed && !this.cancellation.aborted && nextIndex < items.length) {
-        const index = nextIndex++;
+      while (!failed && !this.cancellation.aborted && cursor < pending.length) {
+        const index = pending[cursor++]!;
         const extra = { item: items[index], index };
         let input: unknown;
         try {
@@ -339,17 +433,21 @@ class Run {
           failed ??= { error: new NodeError('EXPRESSION', err instanceof Error ? err.message : String(err)), attempt: 1, index };
           return;
         }
-        const result = await this.attempts(node, spec, input, extra);
+        if (once) {
+          this.emit({ type: 'node.item.started', nodeId: node.id, index });
+          if (!(await this.writtenAhead())) return;
+        }
+        const result = await this.attempts(node, spec, input, credential?.values, extra);
         maxAttempt = Math.max(maxAttempt, result.attempt);
         if (!result.ok) {
           failed ??= { ...result, index };
           return;
         }
         results[index] = result.output;
-        this.emit({ type: 'node.progress', nodeId: node.id, done: ++done, total: items.length });
+        this.emit({ type: 'node.progress', nodeId: node.id, done: ++done, total: items.length, index, output: result.output });
       }
     };
-    const width = Math.min(items.length, node.node.concurrency ?? DEFAULT_ITEM_CONCURRENCY);
+    const width = Math.min(pending.length, node.node.concurrency ?? DEFAULT_ITEM_CONCURRENCY);
     await Promise.all(Array.from({ length: width }, worker));
     const durationMs = this.clock.now() - started;
     if (failed) {
@@ -362,12 +460,12 @@ class Run {
   }
 
   /** Attempts with retries: full-jitter backoff, `Retry-After` honoured, 4xx never retried. */
-  private async attempts(node: PlannedNode, spec: NodeTypeSpec, resolved: unknown, extra?: { item?: unknown; index?: number }, overridden = false): Promise<Attempted> {
+  private async attempts(node: PlannedNode, spec: NodeTypeSpec, resolved: unknown, credentials: Record<string, unknown> | undefined, extra?: { item?: unknown; index?: number }, overridden = false): Promise<Attempted> {
     const parsed = this.parseInput(node, spec, resolved, extra === undefined && !overridden);
     if (!parsed.success) return { ok: false, error: invalidInput(parsed), attempt: 1 };
-    const input = this.withRawParams(node, parsed.data);
+    const input = parsed.data;
     const timeoutMs = attemptTimeout(node.node.timeoutMs, spec);
-    const credentials = node.node.credential || spec.credentials?.required ? await this.credentialsFor(node, spec) : undefined;
+    const firstStart = this.clock.now();
     for (let attempt = 1; ; attempt++) {
       try {
         if (this.options.rateLimits?.[spec.connector]) await this.rateLimit(spec);
@@ -376,8 +474,10 @@ class Run {
       } catch (err) {
         const error = asNodeError(err, this.cancellation);
         const code = error.code === 'UNKNOWN_OUTCOME' && spec.idempotent ? 'NETWORK' : error.code;
-        const decision = nextRetry(attempt, code, { ...DEFAULT_RETRY, ...node.node.retry }, error.retryAfterMs, this.options.random);
-        if (!decision.retry || spec.timing === 'instant' || this.cancellation.aborted) return { ok: false, error, attempt };
+        const budgetMs = node.node.timeoutMs === undefined ? undefined : node.node.timeoutMs - (this.clock.now() - firstStart);
+        const decision = nextRetry(attempt, code, { ...DEFAULT_RETRY, ...node.node.retry }, error.retryAfterMs, this.options.random, budgetMs);
+        if (!decision.retry) return { ok: false, error: decision.error ?? error, attempt };
+        if (spec.timing === 'instant' || this.cancellation.aborted) return { ok: false, error, attempt };
         this.emit({ type: 'node.retrying', nodeId: node.id, attempt, delayMs: decision.delayMs, error: toErrorInfo(error) });
         try {
           await this.clock.sleep(decision.delayMs, this.cancellation.signal);
@@ -392,11 +492,12 @@ class Run {
   private parseInput(node: PlannedNode, spec: NodeTypeSpec, resolved: unknown, mayCache: boolean): ParseResult {
     const fixed = mayCache ? node.staticParams : undefined;
     if (fixed?.parsed) return fixed.parsed;
-    const parsed = spec.input.safeParse(resolved) as ParseResult;
+    const parsed = spec.input.safeParse(this.withRawParams(node, resolved)) as ParseResult;
     if (fixed) fixed.parsed = parsed;
     return parsed;
   }
 
+  /** The resolved params with the raw ones beside them, as the action's schema describes its input. */
   private withRawParams(node: PlannedNode, input: unknown): unknown {
     if (node.rawParams === undefined || typeof input !== 'object' || input === null) return input;
     return { ...input, ...node.rawParams };
@@ -411,7 +512,7 @@ class Run {
   }
 
   /** Resolves a node's credential slot once per run and registers its secrets for redaction. */
-  private credentialsFor(node: PlannedNode, spec: NodeTypeSpec): Promise<Record<string, unknown> | undefined> {
+  private credentialsFor(node: PlannedNode, spec: NodeTypeSpec): Promise<RunCredential> {
     const slot = node.node.credential;
     if (!slot || !spec.credentials) {
       if (spec.credentials?.required) {
@@ -427,13 +528,13 @@ class Run {
     return pending;
   }
 
-  private async resolveCredential(slot: string, connector: string): Promise<Record<string, unknown> | undefined> {
+  private async resolveCredential(slot: string, connector: string): Promise<RunCredential> {
     const resolved = await this.options.credentials?.resolve(slot, connector);
     if (!resolved) throw new NodeError('AUTH', `credential slot "${slot}" (${connector}) is not bound to a credential`);
     this.secrets.push(...resolved.secrets);
     const redactor = createRedactor(this.secrets);
     this.pipeline.redact = (event) => redactor(event);
-    return resolved.values;
+    return { values: resolved.values, lab: resolved.lab === true };
   }
 
   /** Evaluates a template a node holds raw (a filter's `where`), in the run's scope plus `extra`. */
@@ -470,7 +571,7 @@ class Run {
   }
 
   /** Runs a sub-playbook as a child run, refusing to nest deeper than the limit. */
-  async runChild(nodeId: string, ref: string, event: unknown, signal: AbortSignal): Promise<unknown> {
+  async runChild(nodeId: string, ref: string, event: unknown, signal: AbortSignal, index: number | undefined): Promise<unknown> {
     const depth = (this.options.depth ?? 0) + 1;
     const maxDepth = this.options.maxDepth ?? DEFAULT_MAX_DEPTH;
     if (depth > maxDepth) throw new NodeError('FAILED', `sub-playbook ${ref} would nest ${depth} deep; the limit is ${maxDepth}`);
@@ -481,6 +582,8 @@ class Run {
       playbook,
       trigger: event,
       runId: `${this.runId}.${nodeId}.${Math.floor(Math.random() * 1e6).toString(36)}`,
+      // Deterministic, unlike the child's run id: a resumed parent's child sends the same keys.
+      keyRoot: `${this.keyRoot}.${nodeId}${index === undefined ? '' : `.${index}`}`,
       depth,
       maxDepth,
       parentRunId: this.runId,
@@ -489,6 +592,7 @@ class Run {
       breakpoints: [],
       pins: {},
       reuse: undefined,
+      unknownOutcome: undefined,
       journal: undefined,
       onEvent: undefined,
     });
@@ -504,17 +608,18 @@ class Run {
     return node.spec?.route ? node.spec.route(output) : 'out';
   }
 
-  private succeed(node: PlannedNode, output: unknown, port: string, attempt: number, durationMs: number, extra: { simulated?: boolean; source?: 'pin' | 'user' | 'reused'; input?: unknown } = {}): void {
-    this.emit({ type: 'node.succeeded', nodeId: node.id, attempt, output, port, durationMs, ...extra });
-    this.scope.nodes[node.id] = { output, status: extra.simulated ? 'simulated' : 'succeeded' };
+  private succeed(node: PlannedNode, output: unknown, port: string, attempt: number, durationMs: number, extra: { simulated?: boolean; source?: OutputSource; input?: unknown; lab?: true } = {}): void {
+    // Fail closed: an output the journal could not hold must not reach the nodes after it.
+    const refused = limitError(output, this.limits, `the output of node ${node.id}`);
+    if (refused) return this.fail(node, refused, attempt, durationMs, { input: extra.input, ...(extra.lab ? { lab: extra.lab } : {}) });
+    this.emitEnd({ type: 'node.succeeded', nodeId: node.id, attempt, output, port, durationMs, ...extra });
     this.settle(node, { kind: 'succeeded', port });
   }
 
-  private fail(node: PlannedNode, error: NodeError, attempt: number, durationMs: number, extra: { input?: unknown } = {}): void {
+  private fail(node: PlannedNode, error: NodeError, attempt: number, durationMs: number, extra: { input?: unknown; lab?: true } = {}): void {
     const info = toErrorInfo(error);
     const handled = node.hasErrorEdge && error.code !== 'CANCELLED';
-    this.emit({ type: 'node.failed', nodeId: node.id, attempt, error: info, durationMs, handled, ...extra });
-    this.scope.nodes[node.id] = { status: 'failed', error: info };
+    this.emitEnd({ type: 'node.failed', nodeId: node.id, attempt, error: info, durationMs, handled, ...extra });
     if (!handled) {
       if (error.code === 'CANCELLED') this.stopped = true;
       else this.failure ??= { ...info, nodeId: node.id };
@@ -528,10 +633,7 @@ class Run {
     const work: Array<[PlannedNode, Settlement]> = [[first, firstSettlement]];
     for (let item = work.pop(); item; item = work.pop()) {
       const [node, settlement] = item;
-      if (settlement.kind === 'skipped') {
-        this.emit({ type: 'node.skipped', nodeId: node.id, reason: settlement.reason });
-        this.scope.nodes[node.id] = { status: 'skipped' };
-      }
+      if (settlement.kind === 'skipped') this.emitEnd({ type: 'node.skipped', nodeId: node.id, reason: settlement.reason });
       for (const edgeIndex of node.outgoing) {
         const target = this.plan.nodes[this.plan.edgeTarget[edgeIndex]!]!;
         if (isEdgeTaken(this.plan.edges[edgeIndex]!.port, settlement)) this.takenIn[target.index]!++;
@@ -554,19 +656,12 @@ class Run {
     this.wake?.();
   }
 
-  /** The run's output: the output of its one finishing node, or of each, keyed by node id. */
-  private output(): unknown {
-    const sinks = this.plan.nodes.filter((n) => n.outgoing.length === 0 && this.scope.nodes[n.id]?.status === 'succeeded');
-    if (sinks.length === 1) return this.scope.nodes[sinks[0]!.id]!.output;
-    return Object.fromEntries(sinks.map((n) => [n.id, this.scope.nodes[n.id]!.output]));
-  }
-
   private async finish(): Promise<RunState> {
     this.mustStop();
     const status = this.failure ? 'failed' : this.stopped ? 'cancelled' : 'succeeded';
     const durationMs = this.clock.now() - this.startedAt;
     const error = this.failure ?? (this.stopped ? { code: 'CANCELLED' as const, message: String((this.cancellation.reason as Error | undefined)?.message ?? 'stopped') } : undefined);
-    this.emit({ type: 'run.finished', status, durationMs, ...(error ? { error } : {}), ...(status === 'succeeded' ? { output: this.output() } : {}) });
+    this.emit({ type: 'run.finished', status, durationMs, ...(error ? { error } : {}), ...(status === 'succeeded' ? { output: runOutput(this.plan, this.state.nodes) } : {}) });
     await this.pipeline.flushed();
     return this.state;
   }
@@ -579,6 +674,8 @@ class Run {
       step: () => void this.gate.resume({ action: 'step' }),
       continue: () => void this.gate.resume({ action: 'continue' }),
       skip: (output, port) => void this.gate.resume({ action: 'skip', output, ...(port ? { port } : {}) }),
+      resolveUnknown: (choice, output, port) =>
+        this.gate.resume(choice === 'mark-done' ? { action: 'mark-done', output, ...(port ? { port } : {}) } : { action: choice }),
       override: (input) => this.gate.override(input),
       setBreakpoints: (ids) => {
         this.gate.breakpoints = new Set(ids);
@@ -619,7 +716,7 @@ class RunNodeContext implements NodeContext {
     this.dryRun = run.scope.run.dryRun;
     this.clock = run.clock;
     this.trigger = run.scope.trigger;
-    this.idempotencyKey = extra?.index === undefined ? `${run.runId}:${nodeId}` : `${run.runId}:${nodeId}:${extra.index}`;
+    this.idempotencyKey = extra?.index === undefined ? `${run.keyRoot}:${nodeId}` : `${run.keyRoot}:${nodeId}:${extra.index}`;
     if (credentials) this.credentials = credentials;
   }
 
@@ -645,7 +742,7 @@ class RunNodeContext implements NodeContext {
   }
 
   runPlaybook(ref: string, event: unknown): Promise<unknown> {
-    return this.run.runChild(this.nodeId, ref, event, this.signal);
+    return this.run.runChild(this.nodeId, ref, event, this.signal, this.extra?.index);
   }
 }
 

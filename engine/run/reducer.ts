@@ -1,4 +1,4 @@
-import type { RunEvent } from './events.ts';
+import type { NodeStatus, RunEvent } from './events.ts';
 import type { NodeRunState, RunState } from './types.ts';
 
 /** The state of a run before its first event; `run.started` fills it in. */
@@ -29,6 +29,18 @@ function nodeOf(state: RunState, nodeId: string): NodeRunState {
 }
 
 /**
+ * What a node's status becomes when its run ends with `run`. A node that never started (idle, or
+ * paused before) is `not-run` after a failed or stopped run, so nobody reads it as still to come;
+ * after a success it has nothing left to wait for either way and only drops its pause. Runs that
+ * end without this event (killed: `interrupted`, see `recoverRun`) keep such nodes idle, since a
+ * resume may still run them.
+ */
+export function endedStatus(node: NodeStatus, run: 'succeeded' | 'failed' | 'cancelled'): NodeStatus {
+  if (node !== 'idle' && node !== 'paused') return node;
+  return run === 'succeeded' ? 'idle' : 'not-run';
+}
+
+/**
  * Applies one event to `state` in place. The executor and the journal reader use it directly
  * (linear in the number of events); `reduceRun` wraps it for callers that need a new object.
  */
@@ -45,6 +57,8 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       state.startedAt = event.at;
       state.status = 'running';
       if (event.fromRunId !== undefined) state.fromRunId = event.fromRunId;
+      if (event.lab === true) state.lab = true;
+      if (event.keyRoot !== undefined) state.keyRoot = event.keyRoot;
       for (const id of event.nodeIds) nodeOf(state, id);
       break;
     }
@@ -56,11 +70,18 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       node.startedAt = event.at;
       if (node.error !== undefined) delete node.error;
       if (event.items !== undefined) node.progress = { done: 0, total: event.items };
+      if (event.lab === true) node.lab = true;
       if (state.paused?.nodeId === event.nodeId) delete state.paused;
       break;
     }
-    case 'node.progress':
-      nodeOf(state, event.nodeId).progress = { done: event.done, total: event.total };
+    case 'node.progress': {
+      const node = nodeOf(state, event.nodeId);
+      node.progress = { done: event.done, total: event.total };
+      if (event.index !== undefined) (node.itemOutputs ??= {})[event.index] = event.output;
+      break;
+    }
+    case 'node.item.started':
+      (nodeOf(state, event.nodeId).itemsSent ??= {})[event.index] = true;
       break;
     case 'node.retrying': {
       const node = nodeOf(state, event.nodeId);
@@ -71,6 +92,8 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
     case 'node.succeeded': {
       const node = nodeOf(state, event.nodeId);
       node.status = event.simulated ? 'simulated' : event.source === 'user' ? 'skipped' : 'succeeded';
+      delete node.itemOutputs;
+      delete node.itemsSent;
       node.attempt = event.attempt;
       node.output = event.output;
       node.port = event.port;
@@ -78,6 +101,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       node.durationMs = event.durationMs;
       if (event.source !== undefined) node.source = event.source;
       if (event.input !== undefined) node.input = event.input;
+      if (event.lab === true) node.lab = true;
       if (node.error !== undefined) delete node.error;
       state.lastCompletedNodeId = event.nodeId;
       if (state.paused?.nodeId === event.nodeId) delete state.paused;
@@ -91,6 +115,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       node.finishedAt = event.at;
       node.durationMs = event.durationMs;
       if (event.input !== undefined) node.input = event.input;
+      if (event.lab === true) node.lab = true;
       if (event.handled) node.port = 'error';
       state.lastCompletedNodeId = event.nodeId;
       break;
@@ -132,7 +157,10 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       state.durationMs = event.durationMs;
       delete state.paused;
       // A new object, not a change in place: reduceRun's previous state still holds the old one.
-      for (const [id, node] of Object.entries(state.nodes)) if (node.status === 'paused') state.nodes[id] = { ...node, status: 'idle' };
+      for (const [id, node] of Object.entries(state.nodes)) {
+        const status = endedStatus(node.status, event.status);
+        if (status !== node.status) state.nodes[id] = { ...node, status };
+      }
       if (event.error !== undefined) state.error = event.error;
       if (event.output !== undefined) state.output = event.output;
       break;
@@ -160,13 +188,21 @@ export function reduceRunEvents(state: RunState | undefined, events: readonly Ru
     if (nodeId !== undefined && !touched.has(nodeId)) {
       touched.add(nodeId);
       const node = next.nodes[nodeId];
-      if (node) next.nodes[nodeId] = { ...node };
+      if (node) next.nodes[nodeId] = copyNode(node);
       const approval = next.approvals[nodeId];
       if (approval) next.approvals[nodeId] = { ...approval };
     }
     applyRunEvent(next, event);
   }
   return next;
+}
+
+/** A node's state copied deep enough that events may change the copy in place. */
+function copyNode(node: NodeRunState): NodeRunState {
+  const copy = { ...node };
+  if (node.itemOutputs !== undefined) copy.itemOutputs = { ...node.itemOutputs };
+  if (node.itemsSent !== undefined) copy.itemsSent = { ...node.itemsSent };
+  return copy;
 }
 
 /** Rebuilds a run's state from its journal; undefined for an empty journal. */

@@ -1,4 +1,5 @@
 import type { NodeErrorInfo } from '../errors.ts';
+import type { NodeTypeSpec } from '../node-type.ts';
 import type { Plan } from './plan.ts';
 import type { NodeRunState, RunOptions } from './types.ts';
 
@@ -39,4 +40,31 @@ export function reusedOutcome(
   }
   if (previous.status === 'failed' && previous.error && hasErrorEdge) return { kind: 'failed', error: previous.error };
   return undefined;
+}
+
+/** A write that must not be sent twice: sending it again could act twice (block, suspend, post). */
+export function sendsOnce(spec: Pick<NodeTypeSpec, 'effect' | 'idempotent'>): boolean {
+  return spec.effect === 'write' && spec.idempotent !== true;
+}
+
+/** What an earlier run left unknown about a node: the whole node, or (forEach) these items. */
+export interface UnknownOutcome {
+  items?: number[];
+}
+
+/**
+ * Whether an earlier run may have sent this write without recording what came of it: it died
+ * while the node ran (journal: started, no end), or the node failed with UNKNOWN_OUTCOME. For a
+ * forEach, only the items that were sent and never completed; none means nothing is unknown.
+ */
+export function unknownOutcome(previous: NodeRunState | undefined, spec: Pick<NodeTypeSpec, 'effect' | 'idempotent'>, forEach: boolean): UnknownOutcome | undefined {
+  if (!previous || !sendsOnce(spec)) return undefined;
+  const cutShort = previous.status === 'running' || (previous.status === 'failed' && previous.error?.code === 'UNKNOWN_OUTCOME');
+  if (!cutShort) return undefined;
+  if (!forEach) return {};
+  const items = Object.keys(previous.itemsSent ?? {})
+    .map(Number)
+    .filter((index) => !(index in (previous.itemOutputs ?? {})))
+    .sort((a, b) => a - b);
+  return items.length > 0 ? { items } : undefined;
 }

@@ -3,7 +3,8 @@ import type { Playbook } from '../format/playbook.ts';
 import type { Decision, NodeRegistry } from '../node-type.ts';
 import type { Clock, CredentialsPort, JournalPort, PlaybookResolver } from '../ports.ts';
 import type { ExpressionLimits } from '../expressions/types.ts';
-import type { NodeStatus, PauseReason, RunEvent, RunMode, RunStatus } from './events.ts';
+import type { ValueLimits } from './value-limits.ts';
+import type { NodeStatus, OutputSource, PauseReason, RunEvent, RunMode, RunStatus, UnknownOutcomeChoice } from './events.ts';
 
 /** One node's state in a run, as the reducer rebuilds it from events. */
 export interface NodeRunState {
@@ -16,8 +17,14 @@ export interface NodeRunState {
   startedAt?: number;
   finishedAt?: number;
   durationMs?: number;
-  source?: 'pin' | 'user' | 'reused';
+  source?: OutputSource;
   progress?: { done: number; total: number };
+  /** forEach: outputs of the items that completed, by index (what a resume reuses). */
+  itemOutputs?: Record<number, unknown>;
+  /** forEach of a non-idempotent write: items that were sent (their outcome may be unknown). */
+  itemsSent?: Record<number, true>;
+  /** The node called a lab twin (its credential was a lab credential). */
+  lab?: true;
 }
 
 /** A run's state: the same on the host and in the UI, because both reduce the same events. */
@@ -41,6 +48,10 @@ export interface RunState {
   /** The last node that finished (succeeded, failed or was skipped), in journal order. */
   lastCompletedNodeId?: string;
   fromRunId?: string;
+  /** The run was started in lab mode. */
+  lab?: true;
+  /** Root of the run's idempotency keys (the original run's id); the run's own id when absent. */
+  keyRoot?: string;
   lastSeq: number;
 }
 
@@ -61,16 +72,28 @@ export interface RunOptions {
   pins?: Readonly<Record<string, PinnedOutput>>;
   /** "Run from here" / resume: reuse this earlier run's outputs for every node outside `rerun`. */
   reuse?: { previous: RunState; fromNodeId?: string; rerun?: readonly string[] };
+  /**
+   * What a resume does with a write the earlier run had sent without recording its outcome:
+   * `ask` pauses for the analyst (the default), `resend` sends it again with the same
+   * idempotency key, `fail` fails the node. Unattended runs choose `fail` or `resend`.
+   */
+  unknownOutcome?: 'ask' | 'resend' | 'fail';
   /** Run-wide limit on nodes (and forEach items) running at once. */
   concurrency?: number;
   /** Token buckets per connector id: `ratePerSecond` refill, `burst` capacity. */
   rateLimits?: Readonly<Record<string, { ratePerSecond: number; burst: number }>>;
   credentials?: CredentialsPort;
+  /** Lab mode: recorded on the run (the credentials port decides where unbound slots go). */
+  lab?: boolean;
   playbooks?: PlaybookResolver;
   clock?: Clock;
   journal?: JournalPort;
   signal?: AbortSignal;
   expressionLimits?: ExpressionLimits;
+  /** Bounds on outputs, inputs and the trigger event (DEFAULT_VALUE_LIMITS when absent). */
+  valueLimits?: ValueLimits;
+  /** Root of idempotency keys for a child run (its parent's root, node and item). */
+  keyRoot?: string;
   /** Nesting of sub-playbooks; the executor refuses to go deeper than `maxDepth`. */
   depth?: number;
   maxDepth?: number;
@@ -103,6 +126,11 @@ export interface DebugController {
   inspect(): PausedAt | undefined;
   /** Decide a waiting approval. Returns false when no such approval is waiting. */
   decide(nodeId: string, decision: 'approved' | 'rejected', by?: string, comment?: string): boolean;
+  /**
+   * Decide a write paused as `unknown-outcome`: send it again with the same idempotency key,
+   * mark it done with `output` (on `port`), or fail it. Returns false when nothing waits for it.
+   */
+  resolveUnknown(choice: UnknownOutcomeChoice, output?: unknown, port?: string): boolean;
   /** Cancel the run: aborts every in-flight request. */
   stop(reason?: string): void;
 }

@@ -48,9 +48,16 @@ describe('retry', () => {
     expect(retryDelay(2, policy, undefined, () => 0)).toBe(0);
   });
 
-  it('lets Retry-After win over backoff, capped', () => {
+  it('lets Retry-After win over backoff, and never shortens it', () => {
     expect(retryDelay(1, DEFAULT_RETRY, 7000, () => 0)).toBe(7000);
-    expect(retryDelay(1, DEFAULT_RETRY, 10_000_000, () => 0)).toBe(DEFAULT_RETRY.maxDelayMs);
+    expect(retryDelay(1, DEFAULT_RETRY, 10_000_000, () => 0)).toBe(10_000_000);
+  });
+
+  it('gives up with RATE_LIMITED when Retry-After is past the retry cap or the time left', () => {
+    const capped = nextRetry(1, 'RATE_LIMITED', DEFAULT_RETRY, 60_000);
+    expect(capped).toMatchObject({ retry: false, error: { code: 'RATE_LIMITED', retryAfterMs: 60_000 } });
+    expect(nextRetry(1, 'RATE_LIMITED', DEFAULT_RETRY, 3_000, Math.random, 2_000)).toMatchObject({ retry: false, error: { code: 'RATE_LIMITED' } });
+    expect(nextRetry(1, 'RATE_LIMITED', DEFAULT_RETRY, 30_000)).toEqual({ retry: true, delayMs: 30_000 });
   });
 
   it('retries only transient classes and only while attempts remain', () => {
@@ -89,7 +96,7 @@ describe('token bucket', () => {
 });
 
 describe('reduceRun', () => {
-  it('never changes the state it was given, even when a finished run un-pauses its nodes', async () => {
+  it('never changes the state it was given, even when a finished run marks its paused node not run', async () => {
     const { reduceRun } = await import('../../../engine/run/reducer.ts');
     const base = { seq: 1, runId: 'r', at: 0 };
     let state = reduceRun(undefined, { ...base, type: 'run.started', playbookId: 'p', playbookName: 'P', revision: 1, mode: 'step', dryRun: false, trigger: {}, nodeIds: ['a'] });
@@ -97,6 +104,6 @@ describe('reduceRun', () => {
     const paused = structuredClone(state);
     const finished = reduceRun(state, { ...base, seq: 3, type: 'run.finished', status: 'cancelled', durationMs: 1 });
     expect(state).toEqual(paused);
-    expect(finished.nodes.a?.status).toBe('idle');
+    expect(finished.nodes.a?.status).toBe('not-run');
   });
 });

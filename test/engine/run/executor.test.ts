@@ -153,10 +153,27 @@ describe('executor: failures and retries', () => {
     expect(clock.sleeps).toContain(2000);
   });
 
-  it('caps Retry-After at the policy maximum', async () => {
+  it('never retries before Retry-After: past the retry cap it fails RATE_LIMITED saying when the vendor accepts again', async () => {
     const pb = playbook([T, { id: 'vt', type: 'test.call@1', retry: { maxAttempts: 2, maxDelayMs: 5000 }, params: { failTimes: 1, code: 'RATE_LIMITED', retryAfterMs: 3_600_000 } }], ['t->vt']);
-    const { events } = await run(pb);
-    expect(events.find((e) => e.type === 'node.retrying')).toMatchObject({ delayMs: 5000 });
+    const { state, events, calls, clock } = await run(pb);
+    expect(events.some((e) => e.type === 'node.retrying')).toBe(false);
+    expect(calls.log).toHaveLength(1);
+    expect(clock.sleeps).not.toContain(5000);
+    expect(state.nodes.vt?.error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('accepts again in 3600 s, beyond its retry cap (maxDelayMs 5000 ms)') });
+  });
+
+  it('waits the whole Retry-After of 30 s under the default policy, not a backoff', async () => {
+    const pb = playbook([T, { id: 'vt', type: 'test.call@1', params: { failTimes: 1, code: 'RATE_LIMITED', retryAfterMs: 30_000 } }], ['t->vt']);
+    const { state, events } = await run(pb, { random: () => 0.01 });
+    expect(events.find((e) => e.type === 'node.retrying')).toMatchObject({ delayMs: 30_000 });
+    expect(state.nodes.vt).toMatchObject({ status: 'succeeded', attempt: 2 });
+  });
+
+  it('fails RATE_LIMITED when Retry-After is beyond what is left of the node timeout', async () => {
+    const pb = playbook([T, { id: 'vt', type: 'test.call@1', timeoutMs: 10_000, params: { failTimes: 1, code: 'RATE_LIMITED', retryAfterMs: 20_000 } }], ['t->vt']);
+    const { state, calls } = await run(pb);
+    expect(calls.log).toHaveLength(1);
+    expect(state.nodes.vt?.error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/accepts again in 20 s, beyond the \d+ ms left of its timeout/) });
   });
 
   it('retries a 5xx with backoff up to maxAttempts, then fails the run naming the node', async () => {
@@ -199,7 +216,7 @@ describe('executor: failures and retries', () => {
     const state = await handle.done;
     expect(state.status).toBe('cancelled');
     expect(state.nodes.wait).toMatchObject({ status: 'failed', error: { code: 'CANCELLED' } });
-    expect(state.nodes.after?.status).toBe('idle');
+    expect(state.nodes.after?.status).toBe('not-run');
   });
 
   it('stops through an external AbortSignal too', async () => {
