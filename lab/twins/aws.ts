@@ -844,6 +844,7 @@ export const awsTwin: TwinDefinition<AwsTwinState> = {
   initialState,
   authenticate: verify,
   /**
+   * Source: botocore/data/_retry.json (ThrottlingException on HTTP 400; EC2 RequestLimitExceeded on 503).
    * AWS sends no Retry-After. The budget answer is the JSON services' throttle (HTTP 400
    * ThrottlingException "Rate exceeded"), which every call of the connector understands; EC2's own
    * (503 RequestLimitExceeded in XML) is what tests inject through /_lab/faults.

@@ -303,6 +303,7 @@ export const jiraTwin: TwinDefinition<JiraTwinState> = {
     return {
       status: 401,
       headers: { 'X-Seraph-LoginReason': 'AUTHENTICATED_FAILED', 'WWW-Authenticate': 'OAuth realm="https%3A%2F%2Fyour-domain.atlassian.net"' },
+      // Observed, not in Atlassian's reference: live Jira Cloud answers a rejected API token with this text (transcripts in public clients' tests).
       body: 'Client must be authenticated to access this resource.',
     };
   },

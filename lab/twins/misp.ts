@@ -256,10 +256,12 @@ export const mispTwin: TwinDefinition<MispState> = {
   id: 'misp',
   name: 'MISP',
   initialState,
+  // Source: MISP app/Controller/AppController.php (ForbiddenException with this text); PyMISP's offline tests mock it as 403 {name, message, url}.
   authenticate: (req) =>
     req.headers['authorization'] === mispLabCredentials.apiKey
       ? undefined
       : failure(403, 'Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.', req.path),
+  // Source: MISP app/Controller/Component/RateLimitComponent.php: 429 'Rate limit exceeded.' for restSearch, reset = seconds left (Redis TTL).
   rateLimited: (retryAfterSeconds) => ({
     ...failure(429, 'Rate limit exceeded.', '/attributes/restSearch'),
     headers: { 'X-Rate-Limit-Limit': String(RATE_LIMIT), 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': String(retryAfterSeconds) },

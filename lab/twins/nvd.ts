@@ -139,7 +139,7 @@ export const nvdTwin: TwinDefinition<NvdState> = {
     if (key === undefined || key === nvdLabCredentials.apiKey) return undefined;
     return refusal(404, 'Invalid apiKey.', true);
   },
-  // NVD sends no Retry-After; `retryAfterSeconds` has no header to go into.
+  // NVD sends no Retry-After; `retryAfterSeconds` has no header to go into. Source for the 403: nvdlib nvdlib/get.py treats it as the rate limit.
   rateLimited: () => ({ status: 403, body: 'Request forbidden by administrative rules.', headers: { 'content-type': 'text/plain' } }),
   notFound: () => ({ status: 404, body: '' }),
   routes: [{ method: 'GET', path: '/rest/json/cves/2.0', handler: cves }],

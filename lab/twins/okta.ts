@@ -340,8 +340,10 @@ export const oktaTwin: TwinDefinition<OktaTwinState> = {
     const header = req.headers['authorization'] ?? '';
     const match = /^SSWS\s+(.+)$/i.exec(header);
     if (match?.[1]?.trim() === oktaLabCredentials.apiToken) return undefined;
+    // Source: okta-sdk-python README (401 E0000011 'Invalid token provided', errorCauses []).
     return rated(state, oktaError(state, 401, 'E0000011', 'Invalid token provided'));
   },
+  // Source: okta-sdk-python openapi/api.yaml examples ErrorTooManyRequests (E0000047, this summary) and ErrorResourceNotFound ('Not found: {0}').
   rateLimited: (retryAfterSeconds) => ({
     status: 429,
     headers: {

@@ -403,6 +403,7 @@ export const panosTwin: TwinDefinition<PanosTwinState> = {
     const key = req.headers['x-pan-key'] ?? params.get('key');
     return key === state.apiKey ? undefined : INVALID_CREDENTIAL;
   },
+  // PAN-OS documents no XML API rate limit (its error-code list has none): this 429 is the lab's own, for /_lab/rate-limit.
   rateLimited: (retryAfterSeconds) => ({
     ...xmlReply('<response status="error"><msg><line>Too many requests, try again later</line></msg></response>', 429),
     headers: { 'content-type': 'application/xml; charset=UTF-8', 'Retry-After': String(retryAfterSeconds) },

@@ -110,6 +110,7 @@ export const shodanTwin: TwinDefinition<ShodanState> = {
   id: 'shodan',
   name: 'Shodan',
   initialState,
+  // Source: shodan-python shodan/client.py: a 401 whose body is HTML is the web server's page ('Invalid API key'); other errors are {error}.
   authenticate: (req) => (req.query.get('key') === shodanLabCredentials.key ? undefined : { status: 401, body: UNAUTHORIZED_PAGE, headers: { 'content-type': 'text/html; charset=utf-8' } }),
   // Shodan documents no Retry-After, so `retryAfterSeconds` has no header to go into.
   rateLimited: () => error(429, RATE_LIMIT_TEXT),

@@ -256,9 +256,12 @@ export const slackTwin: TwinDefinition<SlackTwinState> = {
   initialState,
   authenticate: (req) => {
     const token = tokenOf(req);
+    // Source: slackapi/slack-api-specs web-api/slack_web_openapi_v2.json (not_authed, invalid_auth in each method's error enum, HTTP 200).
     if (token === undefined) return refuse('not_authed');
     return SCOPES[token] === undefined ? refuse('invalid_auth') : undefined;
   },
+  // Source: python-slack-sdk tests/slack_sdk/web/mock_web_api_handler.py: 429, retry-after, {"ok":false,"error":"ratelimited"}
+  // (the OpenAPI's `rate_limited` is chat.postMessage's HTTP-200 refusal, not the 429).
   rateLimited: (retryAfterSeconds) => ({ status: 429, headers: { 'Retry-After': String(retryAfterSeconds) }, body: { ok: false, error: 'ratelimited' } }),
   notFound: (req) => ({ status: 404, body: { ok: false, error: 'unknown_method', req_method: req.path.replace(/^\/api\//, '') } }),
   routes: [

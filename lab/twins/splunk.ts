@@ -672,6 +672,7 @@ export const splunkTwin: TwinDefinition<SplunkTwinState> = {
     const match = /^(Bearer|Splunk)\s+(\S+)$/.exec(req.headers['authorization'] ?? '');
     const known = match?.[1] === 'Bearer' ? state.tokens : state.sessionKeys;
     if (match && known.includes(match[2]!)) return undefined;
+    // splunkd's 401 text as Splunk's own SDKs report it (splunk/splunk-sdk-java#62: 'HTTP 401 -- call not properly authenticated').
     return messages(401, 'WARN', 'call not properly authenticated');
   },
   rateLimited: () =>

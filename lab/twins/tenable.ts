@@ -352,8 +352,11 @@ export const tenableTwin: TwinDefinition<TenableState> = {
   authenticate: (req) => {
     const keys = apiKeys(req.headers['x-apikeys']);
     if (keys['accessKey'] === tenableLabCredentials.accessKey && keys['secretKey'] === tenableLabCredentials.secretKey) return undefined;
+    // The gateway's {statusCode, error, message} shape is pyTenable's recorded 403/404 answers (tests/io/cassettes);
+    // the 401 text itself is not in Tenable's published material.
     return gatewayError(401, 'Unauthorized', 'Invalid Credentials');
   },
+  // Retry-After on 429: pyTenable tenable/base/platform.py honours it; the HTML body is not in Tenable's published material.
   rateLimited: (retryAfterSeconds) => ({
     status: 429,
     body: TOO_MANY,

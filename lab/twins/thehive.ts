@@ -67,6 +67,7 @@ function initialState(): TheHiveTwinState {
   };
 }
 
+/** Source: thehive4py thehive4py/session.py reads errors as `{type, message}`; its tests expect e.g. 'AuthenticationError', 'NotFoundError - … not found'. */
 function hiveError(status: number, type: string, message: string): TwinResponse {
   return { status, body: { type, message } };
 }

@@ -208,6 +208,8 @@ export const virustotalTwin: TwinDefinition<VirusTotalState> = {
   id: 'virustotal',
   name: 'VirusTotal',
   initialState,
+  // Source: docs.virustotal.com/reference/errors: error codes and HTTP statuses, 'X-Apikey header is missing',
+  // 'URL "…" not found', QuotaExceededError's text; vt-py tests/test_client.py reads the same {error:{code,message}}.
   authenticate: (req) => {
     const key = req.headers['x-apikey'];
     if (key === undefined || key === '') return vtError(401, 'AuthenticationRequiredError', 'X-Apikey header is missing');
