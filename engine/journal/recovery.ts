@@ -2,7 +2,6 @@ import type { Playbook } from '../format/playbook.ts';
 import { indexGraph, reachableFrom } from '../graph/graph.ts';
 import type { NodeStatus, RunStatus } from '../run/events.ts';
 import type { NodeRunState, RunState } from '../run/types.ts';
-import { summarizeTrigger } from './journal-format.ts';
 
 const TERMINAL: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -17,7 +16,9 @@ export function isTerminal(status: RunStatus): boolean {
 /**
  * The state of a run as a reader should show it. A run with no terminal event and no live writer
  * was killed: it becomes `interrupted` (at `lastCompletedNodeId`), and nodes caught running or
- * paused go back to `idle`, since nothing will ever finish them.
+ * paused go back to `idle`, since nothing will ever finish them. Unlike a failed or stopped run
+ * (whose unstarted nodes the reducer marks `not-run`), an interrupted run never decided to end:
+ * its unstarted nodes stay `idle`, still to come when it is resumed.
  */
 export function recoverRun(state: RunState, writerAlive = false): RunState {
   if (isTerminal(state.status) || state.status === 'interrupted' || writerAlive) return state;
@@ -37,9 +38,9 @@ export interface ResumePlan {
 
 /**
  * Which nodes a resume must run again: every node that did not settle (succeeded, skipped,
- * simulated), and, when the playbook is given, everything downstream of those, so no reused
- * output was computed from an outcome that is about to change. Pass `rerun` to the executor as
- * `reuse: { previous: state, rerun }`.
+ * simulated), so failed, `not-run` and idle ones, and, when the playbook is given, everything
+ * downstream of those, so no reused output was computed from an outcome that is about to change.
+ * Pass `rerun` to the executor as `reuse: { previous: state, rerun }`.
  */
 export function resumePlan(state: RunState, playbook?: Playbook): ResumePlan {
   const ids = playbook === undefined ? Object.keys(state.nodes) : playbook.nodes.map((n) => n.id);
@@ -58,8 +59,8 @@ export interface RunSummary {
   startedAt: number;
   /** Until the last event for runs that never finished. */
   durationMs: number;
-  /** The trigger event on one short line. */
-  trigger: string;
+  /** The trigger event as the run received it (an object, not its text). */
+  trigger: unknown;
   lastCompletedNodeId?: string;
   /** The node the run failed at, and why. */
   error?: { nodeId?: string; code: string; message: string };
@@ -77,7 +78,7 @@ export function summarizeRun(state: RunState, lastEventAt?: number): RunSummary 
     dryRun: state.dryRun,
     startedAt: state.startedAt,
     durationMs: state.durationMs ?? Math.max(0, end - state.startedAt),
-    trigger: summarizeTrigger(state.trigger),
+    trigger: state.trigger,
   };
   if (state.lastCompletedNodeId !== undefined) summary.lastCompletedNodeId = state.lastCompletedNodeId;
   if (state.error !== undefined) {

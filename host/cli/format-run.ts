@@ -1,5 +1,6 @@
 import type { RunSummary } from '../../engine/journal/recovery.ts';
 import type { RunEvent, SkipReason } from '../../engine/run/events.ts';
+import { notRunNodes } from '../../engine/run/node-status.ts';
 import type { RunState } from '../../engine/run/types.ts';
 
 /** `142 ms`, `1.2 s`, `3 min 5 s`: durations as a person reads them in a terminal. */
@@ -57,15 +58,26 @@ export function formatEventLine(event: RunEvent): string | undefined {
   }
 }
 
-/** The closing line of a run: id, status, duration, and where and why it failed. */
+/** The closing line of a run: id, status, duration, and where and why it failed; then what it never ran. */
 export function formatRunSummary(state: RunState): string {
   const duration = formatDuration(state.durationMs ?? 0);
   const head = `run ${state.runId} ${state.status} in ${duration}`;
   if (state.status === 'succeeded') return head;
+  const notRun = formatNotRun(notRunNodes(state.nodes));
   const error = state.error;
-  if (error === undefined) return head;
+  if (error === undefined) return `${head}${notRun}`;
   const at = error.nodeId === undefined ? '' : ` at ${error.nodeId}`;
-  return `${head}${at}: ${error.code} ${oneLine(error.message)}`;
+  return `${head}${at}: ${error.code} ${oneLine(error.message)}${notRun}`;
+}
+
+/** Names shown on the "not run" line before the rest are only counted: a line, not a screenful. */
+const NOT_RUN_SHOWN = 20;
+
+/** `\n○ not run (3): ticket, notify, close` for nodes a failed or stopped run never ran; '' for none. */
+export function formatNotRun(ids: readonly string[]): string {
+  if (ids.length === 0) return '';
+  const more = ids.length > NOT_RUN_SHOWN ? `, … ${ids.length - NOT_RUN_SHOWN} more` : '';
+  return `\n○ not run (${ids.length}): ${ids.slice(0, NOT_RUN_SHOWN).join(', ')}${more}`;
 }
 
 /** The `switchboard runs` table: one row per run, newest first. */

@@ -53,6 +53,10 @@ describe('recoverRun', () => {
     expect(state.nodes.a?.status).toBe('succeeded');
   });
 
+  it('keeps the nodes an interrupted run never started idle (still to come on resume), not not-run', () => {
+    expect(recoverRun(killedMidRun()).nodes.c?.status).toBe('idle');
+  });
+
   it('leaves a run alone while its writer is alive', () => {
     const live = killedMidRun();
     expect(recoverRun(live, true)).toBe(live);
@@ -104,7 +108,7 @@ describe('summarizeRun', () => {
       dryRun: false,
       startedAt: 1000,
       durationMs: 40,
-      trigger: '{"ip":"10.0.0.1"}',
+      trigger: { ip: '10.0.0.1' },
       lastCompletedNodeId: 'd',
     });
   });

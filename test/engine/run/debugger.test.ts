@@ -109,6 +109,6 @@ describe('debugger', () => {
     const state = await handle.done;
     expect(state.status).toBe('cancelled');
     expect(calls.log).toEqual([]);
-    expect(state.nodes.a?.status).toBe('idle');
+    expect(state.nodes.a?.status).toBe('not-run');
   });
 });
