@@ -1,6 +1,7 @@
 import { Handle, Position } from '@xyflow/react';
 import type { Node, NodeProps, ReactFlowState } from '@xyflow/react';
 import { createContext, memo, useContext, useMemo } from 'react';
+import { nodeStatusLabel } from '../../engine/run/node-status.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import { isTriggerType, portsOf } from '../store/catalogue-slice.ts';
 import type { CanvasNodeData } from '../store/types.ts';
@@ -79,7 +80,7 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
           {KINDS[kind].tag}
         </span>
         {vendor}
-        {status === 'idle' ? null : <span className="sb-node-status">{status}</span>}
+        {status === 'idle' ? null : <span className="sb-node-status">{nodeStatusLabel(status)}</span>}
         {badges ? <NodeBadges problems={problems} breakpoint={node.breakpoint === true} pinned={pinned} disabled={node.disabled === true} /> : null}
       </div>
       <div className="sb-node-name">{node.name}</div>

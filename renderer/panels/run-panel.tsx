@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { RunEvent } from '../../engine/run/events.ts';
+import { nodeStatusLabel, notRunNodes } from '../../engine/run/node-status.ts';
 import type { NodeRunState, RunState } from '../../engine/run/types.ts';
 import { portsOf } from '../store/catalogue-slice.ts';
 import { useStore } from '../store/index.ts';
@@ -203,7 +204,7 @@ function SelectedNodeRun({ run }: { run: RunState }) {
       <dl className="facts">
         <dt>Status</dt>
         <dd>
-          <span className={`status-badge status-${node.status}`}>{node.status}</span>
+          <span className={`status-badge status-${node.status}`}>{nodeStatusLabel(node.status)}</span>
           {node.source === undefined ? null : <span className="badge">{node.source === 'user' ? 'skipped with output' : node.source}</span>}
         </dd>
         <dt>Attempt</dt>
@@ -292,11 +293,18 @@ export function describeEvent(event: RunEvent, name: (nodeId: string) => string)
   }
 }
 
+/** Nodes the timeline names after a failed or stopped run; the canvas shows the rest. */
+const NOT_RUN_SHOWN = 20;
+
 function Timeline() {
   const timeline = useStore((state) => state.timeline);
+  const runNodes = useStore((state) => state.run?.nodes);
   const select = useStore((state) => state.select);
   const nodes = useStore.getState().nodes;
   const name = useMemo(() => nodeNamer(nodes), [nodes]);
+  const notRun = useMemo(() => (runNodes === undefined ? [] : notRunNodes(runNodes)), [runNodes]);
+  const last = timeline.at(-1);
+  const finishedAt = last?.type === 'run.finished' ? last.at : undefined;
   return (
     <section aria-labelledby="timeline-title">
       <h3 id="timeline-title">Timeline</h3>
@@ -317,6 +325,21 @@ function Timeline() {
             </li>
           );
         })}
+        {finishedAt === undefined || notRun.length === 0 ? null : (
+          <li className="event event-not-run">
+            <time dateTime={new Date(finishedAt).toISOString()}>{formatClock(finishedAt)}</time>
+            <span>Not run: </span>
+            {notRun.slice(0, NOT_RUN_SHOWN).map((nodeId, index) => (
+              <span key={nodeId}>
+                {index === 0 ? null : ', '}
+                <button type="button" className="link" onClick={() => select(nodeId, { reveal: true })}>
+                  {name(nodeId)}
+                </button>
+              </span>
+            ))}
+            {notRun.length > NOT_RUN_SHOWN ? <span>, … {notRun.length - NOT_RUN_SHOWN} more</span> : null}
+          </li>
+        )}
       </ol>
     </section>
   );

@@ -117,6 +117,13 @@ describe('playbook node', () => {
     expect([...renders.keys()].sort()).toEqual(['route', 'start']);
   });
 
+  it('labels a node a failed or stopped run never ran "not run"', () => {
+    act(() => useStore.setState({ nodeStatus: { start: 'failed', route: 'not-run' } }));
+    expect(nodeElement('route').dataset.status).toBe('not-run');
+    expect(nodeElement('route').querySelector('.sb-node-status')?.textContent).toBe('not run');
+    expect(nodeElement('start').querySelector('.sb-node-status')?.textContent).toBe('failed');
+  });
+
   it('re-renders only the node that moves', () => {
     renders.clear();
     act(() => useStore.getState().applyNodeChanges([{ id: 'start', type: 'position', position: { x: 40, y: 40 }, dragging: true }]));

@@ -60,6 +60,19 @@ describe('run panel', () => {
     expect(timeline[0]?.querySelector('time')?.textContent).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
   });
 
+  it('names the nodes a failed run never ran, in the timeline and on the selected node', () => {
+    act(() => {
+      useStore.getState().receive({ ...base, seq: 5, at: 1_300, type: 'node.failed', nodeId: 'check', attempt: 1, error: { code: 'VENDOR', message: '502' }, durationMs: 40, handled: false });
+      useStore.getState().receive({ ...base, seq: 6, at: 1_310, type: 'run.finished', status: 'failed', durationMs: 310, error: { code: 'VENDOR', message: '502', nodeId: 'check' } });
+      useStore.getState().select('start');
+    });
+    render(<RunPanel />);
+    const timeline = within(screen.getByRole('list', { name: 'Timeline' })).getAllByRole('listitem');
+    expect(timeline.at(-1)?.textContent?.replace(/^[\d:.]+/, '')).toBe('Not run: Start');
+    expect(within(timeline.at(-1)!).getByRole('button', { name: 'Start' })).toBeTruthy();
+    expect(screen.getByText('not run').className).toBe('status-badge status-not-run');
+  });
+
   it('pins a node’s output and reruns from a node once the run has ended', async () => {
     act(() => {
       useStore.getState().select('lookup');
