@@ -1,8 +1,14 @@
-import type { Playbook } from '../format/playbook.ts';
+import type { Playbook, PlaybookNode } from '../format/playbook.ts';
 import { formatPath, type Problem } from './problems.ts';
 
 /** The code of a run refused because a credential slot its nodes use has nothing behind it. */
 export const CREDENTIAL_UNBOUND = 'CREDENTIAL_UNBOUND';
+
+/** What the check reads of a playbook: its slots, and which node uses which (the editor passes its draft's). */
+export interface SlotUse {
+  credentials: Playbook['credentials'];
+  nodes: readonly Pick<PlaybookNode, 'id' | 'credential' | 'disabled'>[];
+}
 
 /** What decides whether a slot can run: the slots that resolve, and whether the run is in lab mode. */
 export interface SlotCheck {
@@ -19,7 +25,7 @@ export interface SlotCheck {
  * naming the slot, its connector and those nodes; checked before a run starts, so a run never
  * silently falls back to anything (the lab least of all) and never fails half-way for a binding.
  */
-export function unboundSlotProblems(playbook: Pick<Playbook, 'credentials' | 'nodes'>, check: SlotCheck): Problem[] {
+export function unboundSlotProblems(playbook: SlotUse, check: SlotCheck): Problem[] {
   const users = new Map<string, string[]>();
   for (const node of playbook.nodes) {
     if (node.credential === undefined || node.disabled === true || check.idle?.has(node.id) === true) continue;

@@ -26,7 +26,7 @@ const SKIP_REASONS: Record<SkipReason, string> = {
 export function formatEventLine(event: RunEvent): string | undefined {
   switch (event.type) {
     case 'run.started': {
-      const notes = [event.dryRun ? '  (dry run)' : '', event.fromRunId === undefined ? '' : `  (resuming ${event.fromRunId})`].join('');
+      const notes = [event.lab === true ? '  [LAB]' : '', event.dryRun ? '  (dry run)' : '', event.fromRunId === undefined ? '' : `  (resuming ${event.fromRunId})`].join('');
       return `▶ run ${event.runId}  ${event.playbookName}  ${event.nodeIds.length} nodes${notes}`;
     }
     case 'node.succeeded': {
@@ -58,10 +58,10 @@ export function formatEventLine(event: RunEvent): string | undefined {
   }
 }
 
-/** The closing line of a run: id, status, duration, and where and why it failed; then what it never ran. */
+/** The closing line of a run: id, status, duration, whether it ran on the lab, and where and why it failed; then what it never ran. */
 export function formatRunSummary(state: RunState): string {
   const duration = formatDuration(state.durationMs ?? 0);
-  const head = `run ${state.runId} ${state.status} in ${duration}`;
+  const head = `run ${state.runId} ${state.status} in ${duration}${labMark(state)}`;
   if (state.status === 'succeeded') return head;
   const notRun = formatNotRun(notRunNodes(state.nodes));
   const error = state.error;
@@ -92,6 +92,16 @@ export function formatRunsTable(runs: readonly RunSummary[]): string {
     whereItStopped(run),
   ]);
   return table(['RUN', 'PLAYBOOK', 'STATUS', 'STARTED', 'DURATION', 'AT'], rows);
+}
+
+/**
+ * ` [LAB]` for a lab-mode run; ` [LAB: a, b]` for a run whose nodes a and b called lab twins
+ * through lab credentials; nothing for a run that touched no twin.
+ */
+export function labMark(state: Pick<RunState, 'lab' | 'nodes'>): string {
+  if (state.lab === true) return ' [LAB]';
+  const nodes = Object.keys(state.nodes).filter((id) => state.nodes[id]?.lab === true);
+  return nodes.length === 0 ? '' : ` [LAB: ${nodes.join(', ')}]`;
 }
 
 function whereItStopped(run: RunSummary): string {

@@ -2,15 +2,15 @@ import { createStore, useStore as useZustandStore } from 'zustand';
 import { useStore } from '../store/index.ts';
 import type { AppState } from '../store/types.ts';
 
-/** What a canvas node reads besides its own data: run status, problems, pins, the catalogue. */
-export type NodeMeta = Pick<AppState, 'nodeStatus' | 'problemsByNode' | 'pins' | 'actionsByType'>;
+/** What a canvas node reads besides its own data: run status, the LAB mark, problems, pins, the catalogue. */
+export type NodeMeta = Pick<AppState, 'nodeStatus' | 'nodeLab' | 'problemsByNode' | 'pins' | 'actionsByType'>;
 
 function pick(state: AppState): NodeMeta {
-  return { nodeStatus: state.nodeStatus, problemsByNode: state.problemsByNode, pins: state.pins, actionsByType: state.actionsByType };
+  return { nodeStatus: state.nodeStatus, nodeLab: state.nodeLab, problemsByNode: state.problemsByNode, pins: state.pins, actionsByType: state.actionsByType };
 }
 
 /**
- * A mirror of those four fields of the app store, updated only when one of them changes. Nodes
+ * A mirror of those fields of the app store, updated only when one of them changes. Nodes
  * subscribe here instead of to the app store, whose node array changes on every drag frame: with
  * 1,000 nodes that is thousands of selector calls per frame saved, while a status change still
  * reaches each node through its own selector and re-renders only the nodes whose status changed.
@@ -21,6 +21,7 @@ useStore.subscribe((state) => {
   const meta = nodeMetaStore.getState();
   if (
     meta.nodeStatus !== state.nodeStatus ||
+    meta.nodeLab !== state.nodeLab ||
     meta.problemsByNode !== state.problemsByNode ||
     meta.pins !== state.pins ||
     meta.actionsByType !== state.actionsByType

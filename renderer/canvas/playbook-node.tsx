@@ -45,6 +45,7 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
   const status = useNodeMeta((s) => s.nodeStatus[id] ?? 'idle');
   const problems = useNodeMeta((s) => s.problemsByNode[id]);
   const pinned = useNodeMeta((s) => s.pins[id] !== undefined);
+  const lab = useNodeMeta((s) => s.nodeLab[id] === true);
   const ports = useMemo(() => portsOf(item?.action, node.params), [item, node.params]);
   const trigger = isTriggerType(node.type, item?.action);
   const kind = kindOf(item, node.type);
@@ -52,13 +53,14 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
   const action = item?.action.title ?? `Unknown node type ${node.type}`;
 
   const far = useContext(FarContext);
-  const badges = (problems?.length ?? 0) > 0 || node.breakpoint === true || pinned || node.disabled === true;
+  const badges = (problems?.length ?? 0) > 0 || node.breakpoint === true || pinned || node.disabled === true || lab;
   const attributes = {
     'data-status': status,
     'data-node-id': id,
     'data-testid': `node-${id}`,
     'data-kind': kind,
     'data-disabled': node.disabled === true ? 'true' : undefined,
+    'data-lab': lab ? 'true' : undefined,
   };
 
   if (far) {
@@ -81,7 +83,7 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
         </span>
         {vendor}
         {status === 'idle' ? null : <span className="sb-node-status">{nodeStatusLabel(status)}</span>}
-        {badges ? <NodeBadges problems={problems} breakpoint={node.breakpoint === true} pinned={pinned} disabled={node.disabled === true} /> : null}
+        {badges ? <NodeBadges problems={problems} breakpoint={node.breakpoint === true} pinned={pinned} disabled={node.disabled === true} lab={lab} /> : null}
       </div>
       <div className="sb-node-name">{node.name}</div>
       <div className="sb-node-action">{action}</div>
@@ -94,8 +96,8 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
   );
 });
 
-/** Validation, breakpoint, pin and disabled markers; each says what it means on hover and to screen readers. */
-function NodeBadges({ problems, breakpoint, pinned, disabled }: { problems: Problem[] | undefined; breakpoint: boolean; pinned: boolean; disabled: boolean }) {
+/** Validation, breakpoint, pin, disabled and LAB markers; each says what it means on hover and to screen readers. */
+function NodeBadges({ problems, breakpoint, pinned, disabled, lab }: { problems: Problem[] | undefined; breakpoint: boolean; pinned: boolean; disabled: boolean; lab: boolean }) {
   const count = problems?.length ?? 0;
   const severity = problems?.some((problem) => problem.severity === 'error') === true ? 'error' : 'warning';
   const messages = problems?.map((problem) => problem.message) ?? [];
@@ -115,6 +117,11 @@ function NodeBadges({ problems, breakpoint, pinned, disabled }: { problems: Prob
       {disabled ? (
         <span className="sb-badge sb-badge-disabled" role="img" title="Disabled: runs skip this node" aria-label="Disabled">
           OFF
+        </span>
+      ) : null}
+      {lab ? (
+        <span className="sb-badge sb-badge-lab" role="img" title="Ran on the lab: this node called a lab twin, not the real vendor" aria-label="Ran on the lab">
+          LAB
         </span>
       ) : null}
     </span>

@@ -4,6 +4,7 @@ import type { CredentialView } from '../../host/protocol/contract.ts';
 import { useStore } from '../store/index.ts';
 import { describedBy, Field, numberProblem } from './form-controls.tsx';
 import { formatDateTime, parseJsonText, sentence, toJsonText } from './format.ts';
+import { LabBadge } from './lab-badge.tsx';
 import { credentialKinds, fieldsOf } from './schema-fields.ts';
 import type { CredentialKind, SchemaField } from './schema-fields.ts';
 
@@ -70,11 +71,7 @@ export function CredentialsPanel() {
             <li key={credential.id}>
               <div>
                 <strong>{credential.name}</strong>
-                {credential.lab === true ? (
-                  <span className="badge" title="Seeded for the lab twins: it only works while the lab runs">
-                    lab
-                  </span>
-                ) : null}
+                {credential.lab === true ? <LabBadge title="A lab credential: it reaches the lab’s vendor twins, not the real tool, and only while the lab runs" /> : null}
                 <span className="muted">
                   {' '}
                   · {kind?.name ?? credential.connector} · updated {formatDateTime(credential.updatedAt)}

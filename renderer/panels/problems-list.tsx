@@ -1,8 +1,48 @@
+import { useMemo } from 'react';
 import type { Problem } from '../../engine/validate/problems.ts';
+import { unboundSlotProblems, type SlotUse } from '../../engine/validate/unbound-slots.ts';
+import type { HostInfo, SlotBinding } from '../../host/protocol/contract.ts';
 import { useStore } from '../store/index.ts';
+import type { CanvasNode } from '../store/types.ts';
 import { sentence } from './format.ts';
 
 const NONE: Problem[] = [];
+
+/**
+ * Which node uses which credential slot, as one string: the same while nodes are dragged, so
+ * the list re-checks the slots only when a node's slot (or its disabled flag) changes.
+ */
+export function slotUsage(nodes: readonly CanvasNode[]): string {
+  const used: Array<[string, string]> = [];
+  for (const node of nodes) {
+    if (node.type !== 'playbook') continue;
+    const { credential, disabled } = node.data.node;
+    if (credential !== undefined && disabled !== true) used.push([node.id, credential]);
+  }
+  return JSON.stringify(used);
+}
+
+/**
+ * The slots a run started now would find unbound, as problems, before the run: bound ones are
+ * those with a stored credential; in lab mode, with the lab running, also those the lab has a
+ * twin for (twins are named by connector id).
+ */
+export function runSlotProblems(
+  credentials: SlotUse['credentials'],
+  usage: string,
+  slots: readonly SlotBinding[],
+  labMode: boolean,
+  lab: HostInfo['lab'] | undefined,
+): Problem[] {
+  const twins = new Set(lab?.running === true ? lab.twins.map((twin) => twin.id) : []);
+  const bound = new Set<string>();
+  for (const [slot, { connector }] of Object.entries(credentials)) {
+    const binding = slots.find((candidate) => candidate.slot === slot);
+    if ((binding?.credentialId ?? null) !== null || (labMode && twins.has(connector))) bound.add(slot);
+  }
+  const nodes = (JSON.parse(usage) as Array<[string, string]>).map(([id, credential]) => ({ id, credential }));
+  return unboundSlotProblems({ credentials, nodes }, { bound, lab: labMode });
+}
 
 /** Where a problem sits in the file, as words: "line 12, column 7". */
 export function problemPlace(problem: Problem): string | undefined {
@@ -11,13 +51,23 @@ export function problemPlace(problem: Problem): string | undefined {
 }
 
 /**
- * Every problem of the open playbook. A problem of a node (or of an edge, by its source) is a
- * button that selects that node and brings it into view.
+ * Every problem of the open playbook, and the credential slots a run would find unbound. A
+ * problem of a node (or of an edge, by its source) is a button that selects that node and brings
+ * it into view.
  */
 export function ProblemsList() {
-  const problems = useStore((state) => state.problems) ?? NONE;
+  const fileProblems = useStore((state) => state.problems) ?? NONE;
+  const credentials = useStore((state) => state.playbook?.credentials);
+  const usage = useStore((state) => slotUsage(state.nodes));
+  const slots = useStore((state) => state.slots);
+  const labMode = useStore((state) => state.labMode);
+  const lab = useStore((state) => state.host?.lab);
   const select = useStore((state) => state.select);
   const setPanel = useStore((state) => state.setPanel);
+  const problems = useMemo(() => {
+    const unbound = credentials === undefined ? NONE : runSlotProblems(credentials, usage, slots, labMode, lab);
+    return unbound.length === 0 ? fileProblems : [...unbound, ...fileProblems];
+  }, [fileProblems, credentials, usage, slots, labMode, lab]);
 
   if (problems.length === 0) return <p className="muted">No problems: the playbook is valid.</p>;
 

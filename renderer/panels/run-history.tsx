@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { summarizeTrigger } from '../../engine/journal/journal-format.ts';
 import { useStore } from '../store/index.ts';
 import { formatDateTime, formatDuration, sentence } from './format.ts';
+import { LabBadge } from './lab-badge.tsx';
 
 /** Past runs from the journal; opening one replays its events on the canvas. */
 export function RunHistory() {
@@ -52,6 +53,11 @@ export function RunHistory() {
               <div className="row">
                 <span className={`status-badge status-${run.status}`}>{run.status}</span>
                 {run.dryRun ? <span className="badge">dry run</span> : null}
+                {run.lab === true ? (
+                  <LabBadge title="A lab run: unbound credential slots used the lab’s vendor twins" />
+                ) : run.labNodes === undefined ? null : (
+                  <LabBadge title={`Not a lab run, but ${run.labNodes.join(', ')} called lab twins through lab credentials`} />
+                )}
                 <span className="muted">{formatDuration(run.durationMs)}</span>
                 <button type="button" className="push-right" aria-label={`Open the run of ${run.playbookName} started ${formatDateTime(run.startedAt)}`} onClick={() => void openRun(run.runId)}>
                   Open

@@ -8,6 +8,7 @@ import { isLive } from '../store/run-slice.ts';
 import type { CanvasNode } from '../store/types.ts';
 import { formatClock, formatDateTime, formatDuration, parseJsonText, toJsonText } from './format.ts';
 import { JsonViewer } from './json-viewer.tsx';
+import { LabBadge } from './lab-badge.tsx';
 
 /** The shown run: status, waiting approvals, the paused node, the selected node's data and the timeline. */
 export function RunPanel() {
@@ -56,6 +57,7 @@ function nodeNamer(nodes: readonly CanvasNode[]): (nodeId: string) => string {
 function RunHeader({ run }: { run: RunState }) {
   const live = isLive(run.status);
   const elapsed = useElapsed(run.startedAt, live);
+  const labTitle = runLabTitle(run, nodeName);
   return (
     <section className="run-head" aria-label="Run status">
       <p>
@@ -64,6 +66,7 @@ function RunHeader({ run }: { run: RunState }) {
         </span>{' '}
         {run.mode === 'step' ? <span className="badge">step</span> : null}
         {run.dryRun ? <span className="badge">dry run</span> : null}
+        {labTitle === undefined ? null : <LabBadge title={labTitle} />}
         {run.fromRunId === undefined ? null : <span className="badge">from {run.fromRunId}</span>}
       </p>
       <dl className="facts">
@@ -90,6 +93,22 @@ function RunHeader({ run }: { run: RunState }) {
       ) : null}
     </section>
   );
+}
+
+/**
+ * What a run's LAB badge says: a lab-mode run, or a run some of whose nodes called lab twins
+ * through lab credentials; undefined for a run that touched no twin.
+ */
+export function runLabTitle(run: Pick<RunState, 'lab' | 'nodes'>, name: (nodeId: string) => string): string | undefined {
+  if (run.lab === true) return 'A lab run: unbound credential slots used the lab’s vendor twins, not the real tools';
+  const nodes = Object.keys(run.nodes).filter((id) => run.nodes[id]?.lab === true);
+  if (nodes.length === 0) return undefined;
+  return `Not a lab run, but ${nodes.map(name).join(', ')} called lab twins through lab credentials`;
+}
+
+/** Whether an event says its node (or run) ran on the lab. */
+function isLabEvent(event: RunEvent): boolean {
+  return (event.type === 'run.started' || event.type === 'node.started' || event.type === 'node.succeeded' || event.type === 'node.failed') && event.lab === true;
 }
 
 function Approvals({ run }: { run: RunState }) {
@@ -206,6 +225,7 @@ function SelectedNodeRun({ run }: { run: RunState }) {
         <dd>
           <span className={`status-badge status-${node.status}`}>{nodeStatusLabel(node.status)}</span>
           {node.source === undefined ? null : <span className="badge">{node.source === 'user' ? 'skipped with output' : node.source}</span>}
+          {node.lab === true ? <LabBadge title={`${name} called a lab twin, not the real vendor`} /> : null}
         </dd>
         <dt>Attempt</dt>
         <dd>{node.attempt === 0 ? '—' : node.attempt}</dd>
@@ -299,6 +319,7 @@ const NOT_RUN_SHOWN = 20;
 function Timeline() {
   const timeline = useStore((state) => state.timeline);
   const runNodes = useStore((state) => state.run?.nodes);
+  const labRun = useStore((state) => state.run?.lab === true);
   const select = useStore((state) => state.select);
   const nodes = useStore.getState().nodes;
   const name = useMemo(() => nodeNamer(nodes), [nodes]);
@@ -307,7 +328,7 @@ function Timeline() {
   const finishedAt = last?.type === 'run.finished' ? last.at : undefined;
   return (
     <section aria-labelledby="timeline-title">
-      <h3 id="timeline-title">Timeline</h3>
+      <h3 id="timeline-title">Timeline{labRun ? <LabBadge title="A lab run: its calls went to the lab’s vendor twins" /> : null}</h3>
       <ol className="timeline" aria-label="Timeline">
         {timeline.map((event) => {
           const text = describeEvent(event, name);
@@ -322,6 +343,7 @@ function Timeline() {
                   {text}
                 </button>
               )}
+              {isLabEvent(event) ? <LabBadge /> : null}
             </li>
           );
         })}

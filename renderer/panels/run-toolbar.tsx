@@ -3,7 +3,8 @@ import { isTriggerType } from '../store/catalogue-slice.ts';
 import { useStore } from '../store/index.ts';
 import { isLive } from '../store/run-slice.ts';
 import { triggerValue } from './completion.ts';
-import { parseJsonText, toJsonText } from './format.ts';
+import { parseJsonText, sentence, toJsonText } from './format.ts';
+import { LabBadge } from './lab-badge.tsx';
 
 /** The trigger node's sample as editor text (recomputed only when the trigger node changes). */
 function useSampleText(): string {
@@ -23,9 +24,9 @@ function useSampleText(): string {
 }
 
 /**
- * The run controls of the top bar: Run, Dry run, Step, Continue, Skip, Stop, and the trigger
- * event a run starts with. Buttons are enabled only when they can act: nothing starts while a
- * run is live, and Continue and Skip need a paused node.
+ * The run controls of the top bar: Run, Dry run, the Lab toggle, Step, Continue, Skip, Stop, and
+ * the trigger event a run starts with. Buttons are enabled only when they can act: nothing starts
+ * while a run is live, and Continue and Skip need a paused node. A lab run shown carries LAB.
  */
 export function RunToolbar() {
   const playbookId = useStore((state) => state.playbook?.id);
@@ -35,6 +36,7 @@ export function RunToolbar() {
   const startRun = useStore((state) => state.startRun);
   const control = useStore((state) => state.control);
   const skip = useStore((state) => state.skip);
+  const shownLab = useStore((state) => state.run?.playbookId === state.playbook?.id && state.run?.lab === true);
   const sample = useSampleText();
   const [edited, setEdited] = useState<string | undefined>();
   const [editorOpen, setEditorOpen] = useState(false);
@@ -63,6 +65,7 @@ export function RunToolbar() {
       <button type="button" disabled={!canStart} onClick={() => start('run', true)} title="Run the reads; writes return their example output, marked simulated">
         Dry run
       </button>
+      <LabToggle disabled={live || starting} />
       <button
         type="button"
         disabled={!(canStart || paused)}
@@ -113,7 +116,36 @@ export function RunToolbar() {
         ) : null}
       </div>
       <RunStatusChip status={status} pausedAt={pausedAt} starting={starting} />
+      {shownLab ? <LabBadge title="This run is a lab run: unbound credential slots used the lab’s vendor twins" /> : null}
     </div>
+  );
+}
+
+/**
+ * Lab mode, on or off, for the runs started here (remembered in the workspace). Off, a run whose
+ * nodes use an unbound credential slot is refused; on, those slots use the lab's twins.
+ */
+function LabToggle({ disabled }: { disabled: boolean }) {
+  const labMode = useStore((state) => state.labMode);
+  const labRunning = useStore((state) => state.host?.lab.running === true);
+  const setLabMode = useStore((state) => state.setLabMode);
+  const notify = useStore((state) => state.notify);
+  const title = !labRunning
+    ? 'Lab mode needs the lab, which this host is not running (started with --no-lab)'
+    : labMode
+      ? 'Lab mode is on: runs use the lab’s vendor twins for unbound credential slots, and are marked LAB'
+      : 'Lab mode is off: a run whose nodes use an unbound credential slot is refused. Turn on to run them on the lab’s vendor twins';
+  return (
+    <button
+      type="button"
+      className={labMode ? 'lab-toggle on' : 'lab-toggle'}
+      aria-pressed={labMode}
+      disabled={disabled || (!labRunning && !labMode)}
+      title={title}
+      onClick={() => setLabMode(!labMode).catch((error: unknown) => notify('error', `Lab mode could not be changed: ${sentence(error)}`))}
+    >
+      Lab
+    </button>
   );
 }
 

@@ -7,6 +7,7 @@ import { desktopShell, rpc } from '../rpc/index.ts';
 import { useStore } from '../store/index.ts';
 import { Modal } from './dialogs.tsx';
 import { sentence } from './format.ts';
+import { credentialOptionLabel } from './lab-badge.tsx';
 import { guardUnsaved } from './playbooks-panel.tsx';
 import { problemPlace } from './problems-list.tsx';
 import { connectorName } from './schema-fields.ts';
@@ -288,7 +289,7 @@ function ImportBindings({ result, playbook, onClose }: { result: ImportResult; p
               <option value="">Leave unbound</option>
               {matching.map((credential) => (
                 <option key={credential.id} value={credential.id}>
-                  {credential.name}
+                  {credentialOptionLabel(credential)}
                 </option>
               ))}
             </select>

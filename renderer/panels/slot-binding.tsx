@@ -1,6 +1,7 @@
 import { useStore } from '../store/index.ts';
 import { connectorName } from './schema-fields.ts';
 import { sentence } from './format.ts';
+import { credentialOptionLabel, LabBadge } from './lab-badge.tsx';
 
 /**
  * Which stored credential fills one credential slot of the open playbook on this machine. The
@@ -15,9 +16,11 @@ export function SlotBindingSelect({ slot, connector }: { slot: string; connector
   const bindSlot = useStore((state) => state.bindSlot);
   const notify = useStore((state) => state.notify);
   const setPanel = useStore((state) => state.setPanel);
+  const labMode = useStore((state) => state.labMode);
   const id = `slot-binding-${slot}`;
   const vendor = connectorName(catalogue, connector);
   const matching = credentials.filter((credential) => credential.connector === connector);
+  const boundLab = matching.some((credential) => credential.id === binding?.credentialId && credential.lab === true);
 
   if (binding === undefined) {
     return (
@@ -33,6 +36,7 @@ export function SlotBindingSelect({ slot, connector }: { slot: string; connector
         <label htmlFor={id}>
           Credential for slot <code>{slot}</code>
         </label>
+        {boundLab ? <LabBadge title="Bound to a lab credential: nodes using this slot call the lab’s vendor twin, not the real tool" /> : null}
       </div>
       <select
         id={id}
@@ -46,10 +50,15 @@ export function SlotBindingSelect({ slot, connector }: { slot: string; connector
         <option value="">Not bound</option>
         {matching.map((credential) => (
           <option key={credential.id} value={credential.id}>
-            {credential.name}
+            {credentialOptionLabel(credential)}
           </option>
         ))}
       </select>
+      {binding.credentialId === null ? (
+        <p className="help">
+          {labMode ? 'Not bound: in lab mode, nodes using this slot call the lab’s vendor twin (marked LAB).' : 'Not bound: runs are refused until it is bound, or Lab mode is on.'}
+        </p>
+      ) : null}
       {matching.length === 0 ? (
         <p className="help">
           No {vendor} credential is stored yet.{' '}

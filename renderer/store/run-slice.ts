@@ -49,6 +49,24 @@ export function deriveNodeStatus(previous: Record<string, NodeStatus>, run: RunS
   return next;
 }
 
+/**
+ * The nodes of `run` that called a lab twin, reusing `previous` (the same object) when none was
+ * added or removed, so only the nodes whose LAB badge changes re-render.
+ */
+export function deriveNodeLab(previous: Record<string, true>, run: RunState | undefined): Record<string, true> {
+  const next: Record<string, true> = {};
+  let count = 0;
+  let changed = false;
+  for (const [id, node] of Object.entries(run?.nodes ?? {})) {
+    if (node.lab !== true) continue;
+    next[id] = true;
+    count++;
+    if (previous[id] !== true) changed = true;
+  }
+  if (!changed && count === Object.keys(previous).length) return previous;
+  return next;
+}
+
 /** Appends `events` to `timeline`, keeping the last TIMELINE_LIMIT. */
 export function appendTimeline(timeline: RunEvent[], events: readonly RunEvent[]): RunEvent[] {
   if (events.length === 0) return timeline;
@@ -79,7 +97,7 @@ function messageOf(error: unknown): string {
   return text.endsWith('.') ? text : `${text}.`;
 }
 
-const IDLE: Pick<RunSlice, 'runId' | 'run' | 'nodeStatus' | 'timeline'> = { runId: undefined, run: undefined, nodeStatus: {}, timeline: [] };
+const IDLE: Pick<RunSlice, 'runId' | 'run' | 'nodeStatus' | 'nodeLab' | 'timeline'> = { runId: undefined, run: undefined, nodeStatus: {}, nodeLab: {}, timeline: [] };
 
 /**
  * The run shown on the canvas. Host events are buffered and applied once per animation frame
@@ -133,6 +151,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     let run = state.run;
     let timeline = state.timeline;
     let nodeStatus = state.nodeStatus;
+    let nodeLab = state.nodeLab;
     const applied: RunEvent[] = [];
     // The shown run's events are reduced a group at a time, each group as late as it can be.
     let group: RunEvent[] = [];
@@ -155,6 +174,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
         run = undefined;
         timeline = [];
         nodeStatus = {};
+        nodeLab = {};
         applied.length = 0;
       }
       group.push(event);
@@ -162,7 +182,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     settle();
     if (runId === state.runId && applied.length === 0) return;
     const wasLive = isLive(state.run?.status);
-    set({ runId, run, timeline: appendTimeline(timeline, applied), nodeStatus: deriveNodeStatus(nodeStatus, run) });
+    set({ runId, run, timeline: appendTimeline(timeline, applied), nodeStatus: deriveNodeStatus(nodeStatus, run), nodeLab: deriveNodeLab(nodeLab, run) });
     if (wasLive && run !== undefined && !isLive(run.status)) get().refreshRuns().catch(() => undefined);
   }
 
@@ -240,6 +260,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
           dryRun,
           breakpoints: breakpointsOf(nodes),
           pins: livePins,
+          lab: get().labMode,
           ...(trigger === undefined ? {} : { trigger }),
           ...(from === undefined ? {} : { from }),
         });
@@ -300,6 +321,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
           runId,
           run,
           nodeStatus: deriveNodeStatus({}, run),
+          nodeLab: deriveNodeLab({}, run),
           timeline: appendTimeline([], events),
         });
         get().setPanel('run');

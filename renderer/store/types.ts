@@ -95,6 +95,8 @@ export interface RunSlice {
   run: RunState | undefined;
   /** Status per node id; absent means idle. Updated once per animation frame from events. */
   nodeStatus: Record<string, NodeStatus>;
+  /** Nodes of the shown run that called a lab twin (the LAB badge); kept the same object while unchanged. */
+  nodeLab: Record<string, true>;
   /** Recent events of the shown run, for the timeline (bounded). */
   timeline: RunEvent[];
   /** Outputs pinned per node id for the next runs. */
@@ -129,9 +131,14 @@ export interface WorkspaceSlice {
   credentials: CredentialView[];
   runs: RunSummary[];
   slots: SlotBinding[];
+  /** The Lab toggle: runs started from the editor run in lab mode. Kept in the workspace settings. */
+  labMode: boolean;
+  /** Turns lab mode on or off and remembers it in the workspace. */
+  setLabMode(on: boolean): Promise<void>;
   refreshPlaybooks(): Promise<void>;
   refreshCredentials(): Promise<void>;
   refreshRuns(): Promise<void>;
+  /** Reads the host facts and the workspace settings (lab mode). */
   loadHost(): Promise<void>;
   /** Keeps the lists fresh on `playbooks.changed` / `credentials.changed` (idempotent). Returns the unsubscribe. */
   initWorkspaceEvents(): () => void;

@@ -29,9 +29,16 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
     credentials: [],
     runs: [],
     slots: [],
+    labMode: false,
 
     async loadHost() {
-      set({ host: await rpc.call('host.info', {}) });
+      const [host, { settings }] = await Promise.all([rpc.call('host.info', {}), rpc.call('settings.get', {})]);
+      set({ host, labMode: settings.labMode });
+    },
+
+    async setLabMode(on) {
+      const { settings } = await rpc.call('settings.save', { labMode: on });
+      set({ labMode: settings.labMode });
     },
 
     initWorkspaceEvents() {

@@ -42,7 +42,7 @@ function nodeElement(id: string): HTMLElement {
 beforeEach(() => {
   setMoveScheduler((flush) => flush());
   renders.clear();
-  useStore.setState({ catalogue, actionsByType: indexCatalogue(catalogue), catalogueStatus: 'ready', nodeStatus: {}, pins: {} });
+  useStore.setState({ catalogue, actionsByType: indexCatalogue(catalogue), catalogueStatus: 'ready', nodeStatus: {}, nodeLab: {}, pins: {} });
   useStore.getState().loadPlaybook(samplePlaybook(), [
     { severity: 'error', code: 'PARAM_REQUIRED', message: 'ip is required', nodeId: 'ip_report' },
     { severity: 'warning', code: 'SLOW', message: 'no timeout set', nodeId: 'ip_report' },
@@ -122,6 +122,18 @@ describe('playbook node', () => {
     expect(nodeElement('route').dataset.status).toBe('not-run');
     expect(nodeElement('route').querySelector('.sb-node-status')?.textContent).toBe('not run');
     expect(nodeElement('start').querySelector('.sb-node-status')?.textContent).toBe('failed');
+  });
+
+  it('marks a node that called a lab twin LAB, re-rendering only that node', () => {
+    expect(within(nodeElement('ip_report')).queryByLabelText('Ran on the lab')).toBeNull();
+    renders.clear();
+    act(() => useStore.setState({ nodeLab: { ip_report: true } }));
+    const badge = within(nodeElement('ip_report')).getByLabelText('Ran on the lab');
+    expect(badge.textContent).toBe('LAB');
+    expect(badge.getAttribute('title')).toMatch(/called a lab twin, not the real vendor/);
+    expect(nodeElement('ip_report').dataset.lab).toBe('true');
+    expect(nodeElement('route').dataset.lab).toBeUndefined();
+    expect([...renders.keys()]).toEqual(['ip_report']);
   });
 
   it('re-renders only the node that moves', () => {

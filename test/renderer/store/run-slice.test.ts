@@ -105,6 +105,21 @@ describe('run slice', () => {
     expect(store.getState().timeline.map((event) => event.seq)).toEqual([1, 2, 3]);
   });
 
+  it('keeps nodeLab the same object until a node is marked lab, then marks exactly that node', () => {
+    const store = makeStore();
+    store.setState({ runId: 'r1' });
+    for (const event of sampleEvents()) store.getState().receive(event);
+    frames.runAll();
+    const before = store.getState().nodeLab;
+    expect(before).toEqual({});
+    store.getState().receive({ seq: 4, runId: 'r1', at: 1_003, type: 'node.started', nodeId: 'b', attempt: 1, input: {} });
+    frames.runAll();
+    expect(store.getState().nodeLab).toBe(before);
+    store.getState().receive({ seq: 5, runId: 'r1', at: 1_004, type: 'node.started', nodeId: 'c', attempt: 1, input: {}, lab: true });
+    frames.runAll();
+    expect(store.getState().nodeLab).toEqual({ c: true });
+  });
+
   it('keeps nodeStatus the same object when no status changed, and a new one only when one did', () => {
     const store = makeStore();
     store.setState({ runId: 'r1' });
@@ -213,7 +228,7 @@ describe('run slice', () => {
 
     expect(calls).toEqual(['save', 'start']);
     const start = transport.sent.find((frame) => frame.method === 'runs.start');
-    expect(start?.params).toEqual({ playbookId: 'test', mode: 'step', dryRun: true, breakpoints: ['flaky'], pins: { a: { output: { n: 5 } } }, trigger: { n: 3 } });
+    expect(start?.params).toEqual({ playbookId: 'test', mode: 'step', dryRun: true, breakpoints: ['flaky'], pins: { a: { output: { n: 5 } } }, lab: false, trigger: { n: 3 } });
     expect(store.getState().runId).toBe('run-9');
     expect(store.getState().starting).toBe(false);
   });
