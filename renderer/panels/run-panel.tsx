@@ -292,6 +292,8 @@ export function describeEvent(event: RunEvent, name: (nodeId: string) => string)
       return `${name(event.nodeId)}: ${event.message}`;
     case 'node.progress':
       return `${name(event.nodeId)}: ${event.done} of ${event.total} items`;
+    case 'node.item.started':
+      return `${name(event.nodeId)}: sending item ${event.index}`;
     case 'node.retrying':
       return `${name(event.nodeId)} failed (${event.error.code}) and retries in ${formatDuration(event.delayMs)}`;
     case 'node.succeeded':

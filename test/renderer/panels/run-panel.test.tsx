@@ -2,7 +2,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../engine/run/events.ts';
-import { RunPanel } from '../../../renderer/panels/run-panel.tsx';
+import { describeEvent, RunPanel } from '../../../renderer/panels/run-panel.tsx';
 import { rpc } from '../../../renderer/rpc/index.ts';
 import type { FakeTransport } from '../../../renderer/rpc/fake-transport.ts';
 import { useStore } from '../../../renderer/store/index.ts';
@@ -71,6 +71,10 @@ describe('run panel', () => {
     expect(timeline.at(-1)?.textContent?.replace(/^[\d:.]+/, '')).toBe('Not run: Start');
     expect(within(timeline.at(-1)!).getByRole('button', { name: 'Start' })).toBeTruthy();
     expect(screen.getByText('not run').className).toBe('status-badge status-not-run');
+  });
+
+  it('tells when a forEach write is about to send an item', () => {
+    expect(describeEvent({ ...base, seq: 9, at: 1_500, type: 'node.item.started', nodeId: 'lookup', index: 2 }, (id) => id.toUpperCase())).toBe('LOOKUP: sending item 2');
   });
 
   it('pins a node’s output and reruns from a node once the run has ended', async () => {
