@@ -31,7 +31,7 @@ describe('a new workspace with the lab (serve --workspace <empty dir>)', () => {
     expect(info.lab.twins.length).toBe(labVendors.length);
   });
 
-  it.each(shippedIds)('runs %s against the lab to a successful end, approving what asks', async (id) => {
+  it.each(shippedIds)('runs %s against the lab to a successful end, approving what asks, outside lab mode with each node on a seeded lab credential marked lab', async (id) => {
     const { runId } = await client().call('runs.start', { playbookId: id });
     const decided = new Set<string>();
     let finished: RunEvent | undefined;
@@ -43,6 +43,11 @@ describe('a new workspace with the lab (serve --workspace <empty dir>)', () => {
       } else finished = next;
     }
     expect(finished, JSON.stringify(finished)).toMatchObject({ status: 'succeeded' });
+    const [{ playbook }, { state }] = await Promise.all([client().call('playbooks.get', { id }), client().call('runs.get', { runId })]);
+    expect(state.lab, 'not started in lab mode').toBeUndefined();
+    const called = playbook.nodes.filter((node) => node.credential !== undefined && ['succeeded', 'failed'].includes(state.nodes[node.id]?.status ?? 'idle'));
+    expect(called.length).toBeGreaterThan(0);
+    for (const node of called) expect(state.nodes[node.id]?.lab, `${node.id} ran on a seeded lab credential`).toBe(true);
     const secrets = labVendors.flatMap((v) => v.connector.secretFields.map((field) => v.credentials[field])).filter((s): s is string => typeof s === 'string' && s.length >= 4);
     for (const frame of client().frames) for (const secret of secrets) expect(frame).not.toContain(secret);
   });
