@@ -38,8 +38,11 @@ export interface NodeContext {
   evaluate(template: unknown, extra?: { item?: unknown; index?: number }): Promise<unknown>;
   /** Pauses until a human decides, or the deadline passes. */
   requestDecision(request: { prompt: string; expiresAt: number; details?: unknown }): Promise<Decision>;
-  /** Runs another playbook as a child of this run and resolves with its output. */
-  runPlaybook(ref: string, event: unknown): Promise<unknown>;
+  /**
+   * Runs another playbook as a child of this run and resolves with its output. The child uses its
+   * own credential bindings, except the slots `pass` maps to one of this playbook's slots.
+   */
+  runPlaybook(ref: string, event: unknown, pass?: Readonly<Record<string, string>>): Promise<unknown>;
 }
 
 /**

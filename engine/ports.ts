@@ -32,6 +32,11 @@ export interface ResolvedCredential {
 /** Resolves a playbook's credential slot to its values (from the vault or a file). */
 export interface CredentialsPort {
   resolve(slot: string, connector: string): Promise<ResolvedCredential | undefined>;
+  /**
+   * The port of another playbook's own bindings, for a sub-playbook: a child never borrows the
+   * caller's slot of the same name. Absent when bindings are not per playbook (a CLI credentials file).
+   */
+  forPlaybook?(playbookId: string): CredentialsPort;
 }
 
 /** Loads the playbook a `core.playbook` node refers to (by id or path). */

@@ -3,7 +3,7 @@ import { DEFAULT_EXPRESSION_LIMITS, type ExpressionScope } from '../expressions/
 import { compileValue, evaluateValue } from '../expressions/template.ts';
 import { createRedactor } from '../journal/redact.ts';
 import type { Cancellation, Decision, NodeContext, NodeTypeSpec } from '../node-type.ts';
-import { systemClock, type Clock } from '../ports.ts';
+import { systemClock, type Clock, type CredentialsPort } from '../ports.ts';
 import { DebugGate } from './debug-gate.ts';
 import { EventPipeline } from './event-pipeline.ts';
 import type { OutputSource, PauseReason, RunEvent, RunEventBody, UnknownOutcomeChoice } from './events.ts';
@@ -571,7 +571,7 @@ class Run {
   }
 
   /** Runs a sub-playbook as a child run, refusing to nest deeper than the limit. */
-  async runChild(nodeId: string, ref: string, event: unknown, signal: AbortSignal, index: number | undefined): Promise<unknown> {
+  async runChild(nodeId: string, ref: string, event: unknown, signal: AbortSignal, index: number | undefined, pass: Readonly<Record<string, string>> | undefined): Promise<unknown> {
     const depth = (this.options.depth ?? 0) + 1;
     const maxDepth = this.options.maxDepth ?? DEFAULT_MAX_DEPTH;
     if (depth > maxDepth) throw new NodeError('FAILED', `sub-playbook ${ref} would nest ${depth} deep; the limit is ${maxDepth}`);
@@ -580,6 +580,7 @@ class Run {
     const child = startRun({
       ...this.options,
       playbook,
+      credentials: childCredentials(this.options.credentials, playbook.id, pass),
       trigger: event,
       runId: `${this.runId}.${nodeId}.${Math.floor(Math.random() * 1e6).toString(36)}`,
       // Deterministic, unlike the child's run id: a resumed parent's child sends the same keys.
@@ -741,9 +742,23 @@ class RunNodeContext implements NodeContext {
     return this.run.requestDecision(this.nodeId, request, this.signal);
   }
 
-  runPlaybook(ref: string, event: unknown): Promise<unknown> {
-    return this.run.runChild(this.nodeId, ref, event, this.signal, this.extra?.index);
+  runPlaybook(ref: string, event: unknown, pass?: Readonly<Record<string, string>>): Promise<unknown> {
+    return this.run.runChild(this.nodeId, ref, event, this.signal, this.extra?.index, pass);
   }
+}
+
+/**
+ * A child run's credentials: its own bindings (or, with no per-playbook bindings, the same
+ * source), except the slots the parent passes explicitly, which resolve through the parent's slot.
+ */
+export function childCredentials(parent: CredentialsPort | undefined, playbookId: string, pass: Readonly<Record<string, string>> | undefined): CredentialsPort | undefined {
+  if (!parent) return undefined;
+  const own = parent.forPlaybook?.(playbookId) ?? parent;
+  if (!pass || Object.keys(pass).length === 0) return own;
+  return {
+    resolve: (slot, connector) => (Object.hasOwn(pass, slot) ? parent.resolve(pass[slot]!, connector) : own.resolve(slot, connector)),
+    ...(own.forPlaybook ? { forPlaybook: (id: string) => own.forPlaybook!(id) } : {}),
+  };
 }
 
 /** Starts a run and returns its handle at once; `done` resolves when it has finished. */

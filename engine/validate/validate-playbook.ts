@@ -454,6 +454,13 @@ function overlaps(a: readonly PathSegment[], b: readonly PathSegment[]): boolean
   return true;
 }
 
+/** A sub-playbook node's explicit hand-over of credentials: child slot → this playbook's slot. */
+function passedSlots(node: PlaybookNode): Array<[string, string]> {
+  const passed = node.type.startsWith('core.playbook@') ? node.params.credentials : undefined;
+  if (typeof passed !== 'object' || passed === null || Array.isArray(passed)) return [];
+  return Object.entries(passed).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+}
+
 function checkCredentials(context: Context): void {
   const { playbook, specs } = context;
   const slots = playbook.credentials;
@@ -461,6 +468,16 @@ function checkCredentials(context: Context): void {
   const used = new Set<string>();
   playbook.nodes.forEach((node, index) => {
     const spec = specs[index];
+    for (const [childSlot, slot] of passedSlots(node)) {
+      used.add(slot);
+      if (Object.hasOwn(slots, slot)) continue;
+      report(context, {
+        code: 'CREDENTIAL_UNKNOWN_SLOT',
+        message: `node ${node.id} passes credential slot ${slot} to the sub-playbook's slot ${childSlot}, but this playbook does not declare ${slot}`,
+        nodeId: node.id,
+        path: formatPath(['nodes', index, 'params', 'credentials', childSlot]),
+      });
+    }
     const wanted = spec?.credentials;
     const at = { nodeId: node.id, path: `nodes[${index}].credential` };
     if (node.credential === undefined) {

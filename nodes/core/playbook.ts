@@ -5,6 +5,10 @@ import type { NodeTypeSpec } from '../../engine/node-type.ts';
 const input = z.strictObject({
   playbook: z.string().min(1).max(500).describe('Id or path of the playbook to run.'),
   input: z.record(z.string(), z.unknown()).optional().describe('The child run\'s trigger event.'),
+  credentials: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("Child credential slot → this playbook's slot whose credential the child uses; every other child slot uses the child's own bindings."),
 });
 
 /**
@@ -25,5 +29,5 @@ export const playbookNode: NodeTypeSpec<z.output<typeof input>, unknown> = {
   ports: () => [...ACTION_PORTS],
   timing: 'waits',
   idempotent: false,
-  run: (ctx, params) => ctx.runPlaybook(params.playbook, params.input ?? {}),
+  run: (ctx, params) => ctx.runPlaybook(params.playbook, params.input ?? {}, params.credentials),
 };
