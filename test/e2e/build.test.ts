@@ -77,15 +77,23 @@ describe('building a playbook on the canvas', () => {
     await expect.poll(() => reloaded.getByRole('combobox', { name: 'ip', exact: true }).inputValue()).toBe(LAB_IP);
     expect(await saveState(page).textContent()).toBe('Saved');
 
-    // Run it on the lab: every node settles, and the report shows the lab's answer for the IP.
+    // Its VirusTotal slot is not bound, so it runs on the lab only in lab mode: turn it on, then
+    // every node settles, the report shows the lab's answer for the IP, and the node is marked LAB.
+    const lab = runButton(page, 'Lab');
+    await lab.click();
+    await expect.poll(() => lab.getAttribute('aria-pressed')).toBe('true');
     await runButton(page, 'Run').click();
     const statuses = await waitForSettled(page);
     expect(statuses).toEqual({ start: 'succeeded', [report]: 'succeeded' });
     await expectRunStatus(page, 'succeeded');
+    await expect.poll(() => canvasNode(page, report).getAttribute('data-lab')).toBe('true');
     await selectNode(page, report);
     const output = page.getByRole('group', { name: 'Output of IP address report' });
     await output.waitFor();
     expect(await output.textContent()).toContain('attributes');
+    // Lab mode is remembered by the workspace: leave it off for the next tests.
+    await lab.click();
+    await expect.poll(() => lab.getAttribute('aria-pressed')).toBe('false');
   });
 
   it('undoes and redoes a move and a delete from the keyboard and the toolbar', async () => {

@@ -133,7 +133,7 @@ export async function expectRunStatus(page: Page, status: string): Promise<void>
   await expect.poll(() => runStatus(page).textContent(), { timeout: WAIT_MS }).toBe(status);
 }
 
-export function runButton(page: Page, name: 'Run' | 'Dry run' | 'Step' | 'Continue' | 'Skip' | 'Stop'): Locator {
+export function runButton(page: Page, name: 'Run' | 'Dry run' | 'Lab' | 'Step' | 'Continue' | 'Skip' | 'Stop'): Locator {
   return page.getByRole('toolbar', { name: 'Run controls' }).getByRole('button', { name, exact: true });
 }
 
