@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { recoverRun } from '../../../engine/journal/recovery.ts';
 import { createRegistry, type NodeContext, type NodeTypeSpec } from '../../../engine/node-type.ts';
 import type { RunEvent } from '../../../engine/run/events.ts';
 import { startRun } from '../../../engine/run/executor.ts';
@@ -115,6 +116,21 @@ describe('writes whose outcome is unknown are never sent twice', () => {
     expect(state.status).toBe('failed');
     expect(state.error).toMatchObject({ nodeId: 'contain', code: 'UNKNOWN_OUTCOME' });
     expect(events.find((e) => e.type === 'run.resumed')).toMatchObject({ action: 'fail', by: 'policy' });
+  });
+
+  it('knows the write was sent when the journal is read back after the process died (interrupted, the node idle)', async () => {
+    const env = setup();
+    const previous = recoverRun(await diedAfterSending({ playbook: single }, env, (id) => `${id}:contain`));
+    expect(previous).toMatchObject({ status: 'interrupted', nodes: { contain: { status: 'idle' } } });
+    const state = await resume(previous, env, single, { unknownOutcome: 'fail' }).handle.done;
+    expect(env.vendor.received).toHaveLength(1);
+    expect(state.error).toMatchObject({ nodeId: 'contain', code: 'UNKNOWN_OUTCOME' });
+
+    const items = recoverRun(await diedAfterSending({ playbook: many, trigger: { hosts: ['h0', 'h1', 'h2'] } }, env, (id) => `${id}:contain:1`));
+    const sent = env.vendor.received.length;
+    const forEach = await resume(items, env, many, { unknownOutcome: 'fail' }).handle.done;
+    expect(forEach.error).toMatchObject({ code: 'UNKNOWN_OUTCOME', message: expect.stringContaining('items 1 had been sent') });
+    expect(env.vendor.received).toHaveLength(sent);
   });
 
   it('keeps the original key root through a resume of a resume', async () => {
