@@ -19,6 +19,13 @@ const SKIP_REASONS: Record<SkipReason, string> = {
   join: 'join not met',
 };
 
+/** How the run line words the decision on a write of unknown outcome. */
+const UNKNOWN_DECISIONS: Partial<Record<string, string>> = {
+  resend: 'sent again with the same idempotency key',
+  'mark-done': 'marked done, not sent again',
+  fail: 'failed, not sent again',
+};
+
 /**
  * The live line an event prints during `switchboard run`, or undefined for events that print
  * nothing (starts, logs below warn, progress): `✓ lookup_ip  succeeded  142 ms  (attempt 2)`.
@@ -53,6 +60,11 @@ export function formatEventLine(event: RunEvent): string | undefined {
       return `? ${event.nodeId} awaits approval: ${oneLine(event.prompt)}`;
     case 'approval.decided':
       return `? ${event.nodeId} ${event.decision}${event.by === undefined ? '' : ` by ${event.by}`}`;
+    case 'run.resumed': {
+      const decision = UNKNOWN_DECISIONS[event.action];
+      if (decision === undefined) return undefined;
+      return `↻ ${event.nodeId} outcome unknown: ${decision} (${event.by === 'policy' ? `--unknown=${event.action}` : 'by analyst'})`;
+    }
     default:
       return undefined;
   }

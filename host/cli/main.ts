@@ -22,7 +22,8 @@ Commands:
                             [--event FILE] [--dry-run] [--step] [--breakpoint ID...]
                             [--credentials FILE | --lab] [--workspace DIR] [--json]
   runs [--workspace DIR]    list past runs, including interrupted ones [--json]
-  resume RUN_ID             continue an interrupted run from where it stopped
+  resume RUN_ID             continue an interrupted run from where it stopped; a write it
+                            had sent without an answer: [--unknown fail|resend|ask]
   connectors [--json]       list connectors and their actions
   lab [--port N] [--json]   start the vendor twins (simulated tool APIs) and print their URLs
   serve [options]           the editor in the browser, on 127.0.0.1 with a token

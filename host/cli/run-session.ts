@@ -2,6 +2,7 @@ import type { Playbook } from '../../engine/format/playbook.ts';
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { CredentialsPort, PlaybookResolver } from '../../engine/ports.ts';
 import type { RunEvent, RunMode } from '../../engine/run/events.ts';
+import { unknownOutcome } from '../../engine/run/reuse.ts';
 import type { RunHandle, RunOptions, RunState } from '../../engine/run/types.ts';
 import { createJournalStore } from '../journal/journal-store.ts';
 import { startJournalledRun, type SavedRunInfo } from '../runs/journalled-run.ts';
@@ -30,6 +31,8 @@ export interface SessionOptions {
   reuse?: RunOptions['reuse'];
   /** How approvals are answered: asked in a terminal, or decided up front (`--approve`/`--reject`). */
   approvals?: 'ask' | 'approve' | 'reject';
+  /** `--unknown`: what a resume does with a write of unknown outcome; default `fail`. */
+  unknownOutcome?: 'ask' | 'resend' | 'fail';
 }
 
 /**
@@ -65,10 +68,11 @@ export async function runSession(options: SessionOptions, io: CliIo): Promise<nu
     lab: options.lab === true,
     playbooks: options.playbooks,
     reuse: options.reuse,
+    unknownOutcome: options.unknownOutcome ?? 'fail',
   });
 
   const out: Writer = options.json ? io.stderr : io.stdout;
-  const prompts = createPrompts(handle, options.playbook, io, out, options.approvals ?? 'ask');
+  const prompts = createPrompts(handle, options, io, out);
   const labNodes = new Set<string>();
   const unsubscribe = handle.subscribe((event) => {
     if (!options.json) {
@@ -106,12 +110,23 @@ export function approvalPolicy(approvals: 'ask' | 'approve' | 'reject', isTTY: b
 }
 
 /**
+ * What the unknown-outcome prompt says was sent: `key <root>:<node>`, or for a forEach the items
+ * and their keys, with the earlier run's key root, which a resend uses again.
+ */
+export function sentEarlier(nodeId: string, keyRoot: string, items: readonly number[] | undefined): string {
+  if (items === undefined) return `sent by the earlier run, key ${keyRoot}:${nodeId}`;
+  return `items ${items.join(', ')} sent by the earlier run, keys ${items.map((i) => `${keyRoot}:${nodeId}:${i}`).join(', ')}`;
+}
+
+/**
  * The interactive side of a run: prompts when it pauses before a node and, in a terminal, when an
  * approval waits. Prompts are answered one at a time, in order, from stdin lines.
  */
-function createPrompts(handle: RunHandle, playbook: Playbook, io: CliIo, out: Writer, approvals: 'ask' | 'approve' | 'reject') {
+function createPrompts(handle: RunHandle, options: SessionOptions, io: CliIo, out: Writer) {
   let reader: LineReader | undefined;
   let queue: Promise<void> = Promise.resolve();
+  const { playbook, registry } = options;
+  const approvals = options.approvals ?? 'ask';
   const typeOf = new Map(playbook.nodes.map((n) => [n.id, n.type]));
 
   const ask = (question: string): Promise<string | undefined> => {
@@ -151,6 +166,47 @@ function createPrompts(handle: RunHandle, playbook: Playbook, io: CliIo, out: Wr
     }
   };
 
+  /** A write the earlier run sent and never recorded an answer for: the analyst decides (`--unknown=ask`). */
+  const onUnknown = async (nodeId: string, input: unknown) => {
+    const node = playbook.nodes.find((n) => n.id === nodeId);
+    const spec = node === undefined ? undefined : registry.get(node.type);
+    const previous = options.reuse?.previous;
+    const items = spec === undefined ? undefined : unknownOutcome(previous?.nodes[nodeId], spec, node?.forEach !== undefined)?.items;
+    const keyRoot = handle.state().keyRoot ?? handle.runId;
+    const question = `outcome unknown for ${nodeId} (${sentEarlier(nodeId, keyRoot, items)}) — [r]esend with the same key, [d]one (then a line of JSON output, empty for null), [f]ail, [i]nspect, [q]uit: `;
+    for (;;) {
+      const answer = await ask(question);
+      if (io.signal?.aborted) return;
+      const choice = answer?.trim().toLowerCase().slice(0, 1);
+      if (answer === undefined) {
+        out.write('\n(no more input: failing it, not sent again)\n');
+        handle.debug.resolveUnknown('fail');
+      } else if (choice === 'i') {
+        out.write(`${prettyJson(handle.debug.inspect()?.input ?? input)}\n`);
+        continue;
+      } else if (choice === 'r') handle.debug.resolveUnknown('resend');
+      else if (choice === 'f') handle.debug.resolveUnknown('fail');
+      else if (choice === 'q') handle.debug.stop('stopped from the outcome-unknown prompt');
+      else if (choice === 'd') {
+        const text = await ask('output (one line of JSON, empty for null): ');
+        if (io.signal?.aborted) return;
+        if (text === undefined) continue;
+        let output: unknown = null;
+        try {
+          if (text.trim() !== '') output = JSON.parse(text) as unknown;
+        } catch (err) {
+          out.write(`not JSON: ${err instanceof Error ? err.message : String(err)}\n`);
+          continue;
+        }
+        handle.debug.resolveUnknown('mark-done', output);
+      } else {
+        out.write(`unknown answer ${JSON.stringify(answer)}\n`);
+        continue;
+      }
+      return;
+    }
+  };
+
   const onApproval = async (nodeId: string) => {
     for (;;) {
       const answer = await ask(`approve ${nodeId}? [y/n] `);
@@ -165,7 +221,10 @@ function createPrompts(handle: RunHandle, playbook: Playbook, io: CliIo, out: Wr
 
   return {
     onEvent(event: RunEvent) {
-      if (event.type === 'run.paused') enqueue(() => onPause(event.nodeId, event.input));
+      if (event.type === 'run.paused' && event.reason === 'unknown-outcome') {
+        // Under --unknown=resend or fail the run decides at once; only `ask` waits for an answer.
+        if (options.unknownOutcome === 'ask') enqueue(() => onUnknown(event.nodeId, event.input));
+      } else if (event.type === 'run.paused') enqueue(() => onPause(event.nodeId, event.input));
       else if (event.type === 'approval.requested') {
         const decision = approvalPolicy(approvals, io.isTTY);
         if (decision === 'ask') enqueue(() => onApproval(event.nodeId));

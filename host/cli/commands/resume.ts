@@ -11,7 +11,7 @@ import { CliError, EXIT_INVALID } from '../io.ts';
 import type { CliIo } from '../io.ts';
 import { createPlaybookResolver, SHIPPED_PLAYBOOKS } from '../playbook-files.ts';
 import { runSession } from '../run-session.ts';
-import { approvalsFlag, checkBreakpoints, RUN_OPTIONS, runCredentials, slotsBound } from './run.ts';
+import { approvalsFlag, checkBreakpoints, RUN_OPTIONS, runCredentials, slotsBound, unknownFlag } from './run.ts';
 
 /** What `switchboard help resume` prints. */
 export const resumeUsage = `Usage: switchboard resume RUN_ID [options]
@@ -23,12 +23,20 @@ everything downstream of them, run again with the original trigger event.
   --credentials FILE  the credential slots, as for run (secrets are never journalled)
   --lab               lab mode, as for run: a fresh lab, every slot bound to its twin
   --dry-run, --step, --breakpoint ID, --json   as for run
+  --unknown POLICY    a write (not idempotent) that the earlier run sent and never recorded an
+                      answer for may or may not have acted. It is never sent again unasked:
+                        fail    fail the node, UNKNOWN_OUTCOME (the default, for unattended use)
+                        resend  send it again with the same idempotency key as the first time
+                        ask     ask in the terminal: [r]esend, [d]one (then a line of JSON
+                                output, empty for null), [f]ail, [i]nspect, [q]uit
+                      Completed forEach items are never sent again. The journal records the choice.
 Exit 0 when the resumed run succeeded, 1 when it failed, 2 when the run cannot be resumed.
 `;
 
 /** `switchboard resume RUN_ID`: reruns what a killed or failed run left undone. */
 export async function resumeCommand(argv: readonly string[], io: CliIo, registry: NodeRegistry = createBuiltinRegistry()): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, RUN_OPTIONS, 'resume');
+  const unknownOutcome = unknownFlag(values.unknown);
   const runId = positionals[0];
   if (positionals.length !== 1 || runId === undefined) throw new CliError('resume: give exactly one run id (see switchboard runs)');
   if (!isSafeRunId(runId)) throw new CliError(`resume: ${JSON.stringify(runId)} is not a run id`);
@@ -69,6 +77,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo, registry
         workspace,
         json: values.json === true,
         approvals: approvalsFlag(values.approve, values.reject),
+        unknownOutcome,
         reuse: { previous, rerun: plan.rerun },
       },
       io,

@@ -32,6 +32,8 @@ Runs a playbook, printing a line per node as it settles, then a summary.
                       use and --credentials does not bind refuses the run (exit 2)
   --approve, --reject decide every approval this way; without them a terminal is asked, and
                       with no terminal approvals are rejected
+  --unknown POLICY    what a resumed run does with a write the earlier run sent without
+                      recording its outcome: fail (default), resend, ask (see help resume)
   --workspace DIR     where the run journal goes (default: $SWITCHBOARD_WORKSPACE or ./.switchboard)
   --json              print the final run state as JSON instead of live lines
 Prompts read one line each from stdin (piped input works too). Ctrl-C stops the run.
@@ -49,11 +51,13 @@ export const RUN_OPTIONS = {
   approve: { type: 'boolean' },
   reject: { type: 'boolean' },
   lab: { type: 'boolean' },
+  unknown: { type: 'string' },
 } as const;
 
 /** `switchboard run FILE`: validate, run with the journal on, report; exit 0/1/2. */
 export async function runCommand(argv: readonly string[], io: CliIo, registry: NodeRegistry = createBuiltinRegistry()): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...RUN_OPTIONS, event: { type: 'string' } }, 'run');
+  const unknownOutcome = unknownFlag(values.unknown);
   if (positionals.length !== 1) throw new CliError('run: give exactly one playbook file (see switchboard help run)');
   const file = path.resolve(io.cwd, positionals[0] as string);
 
@@ -84,6 +88,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, registry: N
         workspace,
         json: values.json === true,
         approvals: approvalsFlag(values.approve, values.reject),
+        unknownOutcome,
       },
       io,
     );
@@ -120,6 +125,20 @@ export async function slotsBound(playbook: Playbook, credentials: CredentialsPor
   for (const problem of problems) io.stderr.write(`${formatProblem(problem, file)}\n`);
   io.stderr.write(lab ? 'bind those slots with --credentials FILE instead of --lab\n' : 'bind the slots with --credentials FILE, or run on the lab with --lab\n');
   return false;
+}
+
+/** What `--unknown` may say, in the order its error lists them. */
+const UNKNOWN_POLICIES = ['resend', 'fail', 'ask'] as const;
+
+/**
+ * `--unknown` as the run's policy for writes of unknown outcome. Unattended runs have nobody to
+ * ask, so the default is `fail`: a write that may have gone out is never sent again unasked.
+ */
+export function unknownFlag(value: string | undefined): 'resend' | 'fail' | 'ask' {
+  if (value === undefined) return 'fail';
+  const policy = UNKNOWN_POLICIES.find((p) => p === value);
+  if (policy === undefined) throw new CliError(`--unknown: ${JSON.stringify(value)} is not one of ${UNKNOWN_POLICIES.join(', ')}`);
+  return policy;
 }
 
 /** `--approve` / `--reject` as the session's approval policy; both at once is a usage error. */
