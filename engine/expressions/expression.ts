@@ -2,6 +2,7 @@ import jsonata from 'jsonata';
 import { nodesOfType } from './ast.ts';
 import type { AstNode } from './ast.ts';
 import { NEEDS_JSONATA, plainPathOf, walkPlainPath } from './fast-path.ts';
+import { builtinsReady, installBoundedBuiltins, SizeLimitError } from './bounded-builtins.ts';
 import { LinearRegExp, linearRegexProblem } from './linear-regex.ts';
 import { toPlainJson } from './plain-value.ts';
 import { collectReferences } from './references.ts';
@@ -101,6 +102,11 @@ function installGuards(program: jsonata.Expression): void {
   bind(ENTRY_HOOK, onEntry);
   bind(EXIT_HOOK, onExit);
   program.registerFunction('eval', refuseEval);
+  installBoundedBuiltins(program, (self) => {
+    const environment = (self as { environment?: HookEnvironment } | undefined)?.environment;
+    const budget = environment ? budgetOf(environment) : undefined;
+    return budget ? budget.maxStringLength : DEFAULT_EXPRESSION_LIMITS.maxStringLength;
+  });
 }
 
 /**
@@ -118,8 +124,12 @@ function refuseEval(): never {
 interface Budget {
   readonly deadline: number;
   readonly limits: ExpressionLimits;
+  readonly maxStringLength: number;
+  readonly maxItems: number;
   depth: number;
-  tripped?: 'EXPRESSION_TIMEOUT' | 'EXPRESSION_DEPTH';
+  tripped?: 'EXPRESSION_TIMEOUT' | 'EXPRESSION_DEPTH' | 'EXPRESSION_SIZE';
+  /** What broke a size limit: the kind of step, and the string or list length it reached. */
+  oversize?: { step: string; length: number; of: 'string' | 'list' };
 }
 
 interface HookStep {
@@ -153,12 +163,20 @@ function onEntry(step: HookStep, _input: unknown, environment: HookEnvironment):
   if (CALL_TYPES.has(step.type) && ++budget.depth > budget.limits.maxDepth) trip(budget, 'EXPRESSION_DEPTH');
 }
 
-function onExit(step: HookStep, _input: unknown, environment: HookEnvironment): void {
+/** Every step's result is measured: a string or list past the limits stops the evaluation there. */
+function onExit(step: HookStep, _input: unknown, environment: HookEnvironment, result: unknown): void {
   const budget = budgetOf(environment);
-  if (budget && CALL_TYPES.has(step.type)) budget.depth--;
+  if (!budget) return;
+  if (CALL_TYPES.has(step.type)) budget.depth--;
+  const of = typeof result === 'string' ? 'string' : Array.isArray(result) ? 'list' : undefined;
+  const length = of ? (result as string | unknown[]).length : 0;
+  if (of && length > (of === 'string' ? budget.maxStringLength : budget.maxItems)) {
+    budget.oversize = { step: step.type, length, of };
+    trip(budget, 'EXPRESSION_SIZE');
+  }
 }
 
-function trip(budget: Budget, code: 'EXPRESSION_TIMEOUT' | 'EXPRESSION_DEPTH'): never {
+function trip(budget: Budget, code: NonNullable<Budget['tripped']>): never {
   budget.tripped = code;
   throw new Error(code);
 }
@@ -189,7 +207,14 @@ export function evaluateCompiled(compiled: CompiledExpression, scope: Expression
 }
 
 async function evaluateWithJsonata(compiled: CompiledExpression, scope: ExpressionScope, limits: ExpressionLimits): Promise<unknown> {
-  const budget: Budget = { deadline: performance.now() + limits.timeoutMs, limits, depth: 0 };
+  await builtinsReady();
+  const budget: Budget = {
+    deadline: performance.now() + limits.timeoutMs,
+    limits,
+    maxStringLength: limits.maxStringLength ?? DEFAULT_EXPRESSION_LIMITS.maxStringLength,
+    maxItems: limits.maxItems ?? DEFAULT_EXPRESSION_LIMITS.maxItems,
+    depth: 0,
+  };
   try {
     const result: unknown = await compiled.parsed.program.evaluate(scope, { [BUDGET_BINDING]: budget });
     return toPlainJson(result);
@@ -203,6 +228,14 @@ function evaluationError(compiled: CompiledExpression, budget: Budget, error: un
   const where = `"${excerpt(parsed.source)}"`;
   if (budget.tripped === 'EXPRESSION_TIMEOUT') {
     return new ExpressionError('EXPRESSION_TIMEOUT', path, withPath(path, `${where} ran longer than ${budget.limits.timeoutMs} ms`));
+  }
+  if (error instanceof SizeLimitError) {
+    return new ExpressionError('EXPRESSION_SIZE', path, withPath(path, `${where}: ${error.what} would make ${error.length} characters; the limit is ${budget.maxStringLength} (maxStringLength)`));
+  }
+  if (budget.tripped === 'EXPRESSION_SIZE' && budget.oversize) {
+    const { step, length, of } = budget.oversize;
+    const limit = of === 'string' ? `${length} characters; the limit is ${budget.maxStringLength} (maxStringLength)` : `${length} items; the limit is ${budget.maxItems} (maxItems)`;
+    return new ExpressionError('EXPRESSION_SIZE', path, withPath(path, `${where}: a ${step} step made a ${of} of ${limit}`));
   }
   if (budget.tripped === 'EXPRESSION_DEPTH') {
     const limit = budget.limits.maxDepth;

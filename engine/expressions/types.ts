@@ -19,11 +19,19 @@ export interface ExpressionLimits {
   timeoutMs: number;
   /** Deepest allowed evaluation stack: nested function calls (recursion in user-defined functions). */
   maxDepth: number;
+  /** Longest string any step may produce, in characters (default 10,000,000). */
+  maxStringLength?: number;
+  /** Most items any step's list may hold (default 1,000,000; the range `[1..n]` included). */
+  maxItems?: number;
 }
 
-export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = { timeoutMs: 1_000, maxDepth: 200 };
+/**
+ * One second, 200 nested calls, 10 M characters, 1 M items: far above any playbook's needs, and
+ * low enough that no single step can hold the host for long or grow it by more than tens of MB.
+ */
+export const DEFAULT_EXPRESSION_LIMITS: Required<ExpressionLimits> = { timeoutMs: 1_000, maxDepth: 200, maxStringLength: 10_000_000, maxItems: 1_000_000 };
 
-export type ExpressionErrorCode = 'EXPRESSION_SYNTAX' | 'EXPRESSION_EVAL' | 'EXPRESSION_TIMEOUT' | 'EXPRESSION_DEPTH';
+export type ExpressionErrorCode = 'EXPRESSION_SYNTAX' | 'EXPRESSION_EVAL' | 'EXPRESSION_TIMEOUT' | 'EXPRESSION_DEPTH' | 'EXPRESSION_SIZE';
 
 /** A template that failed to parse or evaluate; `path` names the param (`params.url`). */
 export class ExpressionError extends Error {

@@ -44,7 +44,7 @@ describe('time limit', () => {
   });
 
   it('stops a heavy loop over a huge range', async () => {
-    const { error, ms } = await outcome('{{ $sum([1..10000000].($ * 2)) }}', makeScope(), { timeoutMs: 100, maxDepth: 200 });
+    const { error, ms } = await outcome('{{ $sum([1..1000000].($ * 2)) }}', makeScope(), { timeoutMs: 50, maxDepth: 200 });
     expect(error?.code).toBe('EXPRESSION_TIMEOUT');
     expect(ms).toBeLessThan(1_500);
   });
@@ -88,5 +88,35 @@ describe('limits are per evaluation', () => {
     const compiled = compileValue(RECURSE);
     await expect(evaluateValue(compiled, makeScope({ trigger: { n: 5_000 } }))).rejects.toMatchObject({ code: 'EXPRESSION_DEPTH' });
     await expect(evaluateValue(compiled, makeScope({ trigger: { n: 3 } }))).resolves.toBe(3);
+  });
+});
+
+describe('size limits', () => {
+  it('stops a range past maxItems at that step, before $string turns it into tens of MB', async () => {
+    const { error } = await outcome('{{ $string([1..5000000]) }}', makeScope());
+    expect(error?.code).toBe('EXPRESSION_SIZE');
+    expect(error?.message).toContain('a list of 5000000 items; the limit is 1000000 (maxItems)');
+  });
+
+  it('refuses $pad, $join and $replace results past maxStringLength before making them', async () => {
+    const pad = await outcome('{{ $pad("", 60000000, "x") }}', makeScope());
+    expect(pad.error?.message).toContain('$pad would make 60000000 characters; the limit is 10000000 (maxStringLength)');
+    const small = { timeoutMs: 1_000, maxDepth: 200, maxStringLength: 100 };
+    expect((await outcome('{{ $join(["aaaa", "bbbb"], $pad("", 99, "-")) }}', makeScope(), small)).error?.message).toContain('$join would make 107 characters');
+    expect((await outcome('{{ $replace("aaaa", "a", $pad("", 40, "-")) }}', makeScope(), small)).error?.message).toContain('$replace would make 160 characters');
+  });
+
+  it('stops a string doubled by recursion at the step that passes the limit', async () => {
+    const { error } = await outcome('{{ ($f := function($s, $n) { $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f("x", 40))) }}', makeScope());
+    expect(error?.code).toBe('EXPRESSION_SIZE');
+    expect(error?.message).toContain('(maxStringLength)');
+  });
+
+  it('leaves ordinary uses of the bounded built-ins alone', async () => {
+    expect((await outcome('{{ $pad("7", -3, "0") }}', makeScope())).value).toBe('007');
+    expect((await outcome('{{ $join(["a", "b"], ", ") }}', makeScope())).value).toBe('a, b');
+    expect((await outcome('{{ $replace("203.0.113.7", ".", "[.]") }}', makeScope())).value).toBe('203[.]0[.]113[.]7');
+    expect((await outcome('{{ $replace("Mr Smith", /(\\w+)\\s(\\w+)/, "$2 $1") }}', makeScope())).value).toBe('Smith Mr');
+    expect((await outcome('{{ $count([1..100000]) }}', makeScope())).value).toBe(100000);
   });
 });
