@@ -86,7 +86,7 @@ describe('journal store', () => {
       ['new', 'interrupted', 'New'],
       ['old', 'succeeded', 'Old'],
     ]);
-    expect(runs[0]).toMatchObject({ startedAt: 5_000, durationMs: 20, lastCompletedNodeId: 'a', trigger: '{"ip":"10.0.0.1"}' });
+    expect(runs[0]).toMatchObject({ startedAt: 5_000, durationMs: 20, lastCompletedNodeId: 'a', trigger: { ip: '10.0.0.1' } });
     expect(runs[1]?.durationMs).toBe(30);
   });
 
