@@ -156,7 +156,7 @@ function closingQuote(json: string, from: number): number {
  * the text holds none of them, so the value needs no redaction walk.
  */
 export function createSecretProbe(secrets: readonly string[]): (json: string) => boolean {
-  const forms = usableSecrets(secrets).flatMap((secret) => {
+  const forms = usableSecrets(secrets).flatMap(secretForms).flatMap((secret) => {
     const escaped = JSON.stringify(secret).slice(1, -1);
     return escaped === secret ? [secret] : [secret, escaped];
   });
@@ -189,10 +189,33 @@ function usableSecrets(secrets: readonly string[]): string[] {
 }
 
 function secretPattern(secrets: readonly string[]): RegExp | undefined {
-  const usable = usableSecrets(secrets);
+  const usable = [...new Set(usableSecrets(secrets).flatMap(secretForms))];
   if (usable.length === 0) return undefined;
   usable.sort((a, b) => b.length - a.length);
   return new RegExp(usable.map(escapeRegExp).join('|'), 'g');
+}
+
+/** Shortest base64 run taken as a secret's trace: shorter ones would blank unrelated base64. */
+const MIN_BASE64_CORE = 6;
+
+/**
+ * The forms a secret takes on its way into a journal: as is, URL-encoded (a query value, a form
+ * body), upper- and lowercased (`$uppercase`), and base64 (`$base64encode`, HTTP Basic's
+ * `user:secret`). Base64 of a secret inside longer text depends on its offset modulo 3, so each
+ * offset gives the run of characters that encodes the secret alone, without its neighbours.
+ */
+export function secretForms(secret: string): string[] {
+  const forms = [secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), secret.toUpperCase(), secret.toLowerCase()];
+  const bytes = new TextEncoder().encode(secret);
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = new Uint8Array(offset + bytes.length);
+    padded.set(bytes, offset);
+    const encoded = btoa(String.fromCharCode(...padded));
+    const core = encoded.slice(Math.ceil(offset / 3) * 4, Math.floor((offset + bytes.length) / 3) * 4);
+    if (core.length < MIN_BASE64_CORE) continue;
+    forms.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return forms.filter((form) => form.length >= MIN_SECRET_LENGTH);
 }
 
 function escapeRegExp(text: string): string {

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   createRedactor,
+  createScrubber,
   createSecretProbe,
+  MIN_SECRET_LENGTH,
   isSensitiveKey,
   mayHoldSensitiveKey,
   redact,
   redactAll,
   redactKeys,
   REDACTED,
+  secretForms,
   SENSITIVE_KEYS,
 } from '../../../engine/journal/redact.ts';
 
@@ -151,5 +154,46 @@ describe('probes on encoded JSON', () => {
     expect(probe(JSON.stringify({ v: 'Bearer plain-secret' }))).toBe(true);
     expect(probe(JSON.stringify({ v: 'x marks nothing' }))).toBe(false);
     expect(createSecretProbe([])('anything')).toBe(false);
+  });
+});
+
+describe('encoded forms of a secret', () => {
+  const secret = 'S3cr3t-T0ken/with space';
+  const redactor = createRedactor([secret]);
+
+  it('masks it URL-encoded, as a query value or a form body carries it', () => {
+    expect(redactor(`https://vendor.example/api?key=${encodeURIComponent(secret)}&q=1`)).toBe('https://vendor.example/api?key=[REDACTED]&q=1');
+    expect(redactor(`key=${encodeURIComponent(secret).replace(/%20/g, '+')}`)).toBe('key=[REDACTED]');
+  });
+
+  it('masks it upper- or lowercased by an expression', () => {
+    expect(redactor({ shout: secret.toUpperCase(), quiet: secret.toLowerCase() })).toEqual({ shout: REDACTED, quiet: REDACTED });
+  });
+
+  it('masks its base64 on its own and inside HTTP Basic, whatever the user name\'s length', () => {
+    for (const user of ['al', 'bob', 'carl', '']) {
+      const header = `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+      const masked = redactor(header);
+      expect(masked).toContain(REDACTED);
+      expect(Buffer.from(masked.replace('Basic ', '').replace(REDACTED, ''), 'base64').toString()).not.toContain('T0ken');
+    }
+    expect(redactor(Buffer.from(secret).toString('base64'))).toContain(REDACTED);
+    expect(redactor(Buffer.from(secret).toString('base64url'))).toContain(REDACTED);
+  });
+
+  it('is found by the journal store\'s scrubber too, which walks only values whose text holds a secret', () => {
+    const event = { output: { echoed: `token=${encodeURIComponent(secret)}` } };
+    expect(createScrubber([secret], false)(event, JSON.stringify(event))).toEqual({ output: { echoed: 'token=[REDACTED]' } });
+  });
+
+  it('leaves base64 that does not hold the secret alone', () => {
+    const other = Buffer.from('an unrelated sentence with some text').toString('base64');
+    expect(redactor(other)).toBe(other);
+  });
+
+  it('lists the forms it looks for, and none shorter than a secret may be', () => {
+    const forms = secretForms(secret);
+    expect(forms).toContain(encodeURIComponent(secret));
+    expect(forms.every((form) => form.length >= MIN_SECRET_LENGTH)).toBe(true);
   });
 });
