@@ -29,6 +29,39 @@ export async function cli(argv: string[], options: { cwd: string; stdin?: string
   return { code, stdout, stderr };
 }
 
+/** A long-running command started in-process (`switchboard lab`): its output so far, and Ctrl-C. */
+export interface RunningCli {
+  stdout(): string;
+  stderr(): string;
+  /** Aborts the command as Ctrl-C does and waits for its exit code. */
+  stop(): Promise<CliResult>;
+}
+
+/** Starts `switchboard <argv>` in-process without waiting for it to end; `stop` sends it Ctrl-C. */
+export function startCli(argv: string[], options: { cwd: string; env?: Record<string, string> }): RunningCli {
+  let stdout = '';
+  let stderr = '';
+  const abort = new AbortController();
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdin: Readable.from([]),
+    isTTY: false,
+    cwd: options.cwd,
+    env: options.env ?? {},
+    signal: abort.signal,
+  };
+  const exit = main(argv, io);
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    stop: async () => {
+      abort.abort();
+      return { code: await exit, stdout, stderr };
+    },
+  };
+}
+
 /** A fresh temporary directory; the caller removes it. */
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-'));
