@@ -143,9 +143,9 @@ describe('debugging a run', () => {
     await expectRunStatus(page, 'succeeded');
     await expect.poll(() => approval.count()).toBe(0);
     expect(statuses[approvalNode.id]).toBe('succeeded');
-    // The approved path ran; the declined one did not.
+    // The approved path ran: every copy moved, then the ticket and the notice.
     expect(statuses.quarantine).toBe('succeeded');
-    expect(statuses.ticket_quarantined).toBe('succeeded');
-    expect(statuses.ticket_declined).toBe('skipped');
+    expect(statuses.open_ticket).toBe('succeeded');
+    expect(statuses.notify_soc).toBe('succeeded');
   });
 });

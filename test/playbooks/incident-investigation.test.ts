@@ -189,5 +189,40 @@ describe('incident-investigation playbook', () => {
     expect(alerts[0]).toContain(MALWARE_NOTABLE_ID);
   });
 
+  it('when the observables cannot be added, still sets the notable In Progress and tells #soc-alerts what is left', async () => {
+    await lab.fault('thehive', { method: 'POST', path: '/observable$', status: 500 });
+
+    const { state } = await lab.runShipped(PLAYBOOK);
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['add_observables']!.status).toBe('failed');
+    const opened = cases(lab);
+    expect(opened).toHaveLength(1);
+    const reviews = lab.twinState<SplunkTwinState>('splunk').reviews;
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]).toMatchObject({ rule_id: MALWARE_NOTABLE_ID });
+    expect(reviews[0]!.comment).toContain('as observables failed: ');
+
+    const alerts = socAlerts(lab);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toContain(`TheHive case #${opened[0]!['number'] as number}`);
+    expect(alerts[0]).toContain('the indicators were not added as observables');
+    expect(alerts[0]).not.toContain('Splunk notable was not set');
+  });
+
+  it('when the notable cannot be updated, tells #soc-alerts so', async () => {
+    await lab.fault('splunk', { method: 'POST', path: 'notable_update', status: 500 });
+
+    const { state } = await lab.runShipped(PLAYBOOK);
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['mark_notable']!.status).toBe('failed');
+    expect(cases(lab)).toHaveLength(1);
+    const alerts = socAlerts(lab);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toContain('the Splunk notable was not set In Progress');
+    expect(alerts[0]).not.toContain('observables (');
+  });
+
   itRunsOnTheCommandLine(lab, PLAYBOOK);
 });

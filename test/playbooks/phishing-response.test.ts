@@ -54,11 +54,6 @@ describe('phishing-response playbook', () => {
     expect(phishingFolders(lab)).toEqual({ [users.alice.login]: ['deleteditems'], [users.bob.login]: ['deleteditems'] });
     expect(lab.twinState<MsgraphTwinState>('msgraph').moveLog).toHaveLength(2);
 
-    const posted = socAlerts(lab);
-    expect(posted).toHaveLength(1);
-    expect(posted[0]).toContain('Phishing quarantined');
-    expect(posted[0]).toContain(`Affected users: ${users.alice.login}, ${users.bob.login}`);
-
     const issues = jiraIssues(lab);
     expect(issues).toHaveLength(1);
     expect(issues[0]!.fields).toMatchObject({
@@ -71,14 +66,20 @@ describe('phishing-response playbook', () => {
     expect(description).not.toContain(phishing.maliciousUrl);
     expect(description).toContain(phishing.attachment.sha256);
     expect(description).toContain('2 of 2 copies moved to Deleted Items');
+
+    const posted = socAlerts(lab);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain('Phishing quarantined');
+    expect(posted[0]).toContain(`Affected users: ${users.alice.login}, ${users.bob.login}`);
+    expect(posted[0]).toContain(issues[0]!.key);
   });
 
-  it('when the analyst rejects, moves nothing and opens a ticket saying so', async () => {
+  it('when the analyst rejects, moves nothing, and opens a ticket and tells #soc-alerts saying so', async () => {
     const { state } = await lab.runShipped(PLAYBOOK, { approve: 'rejected' });
 
     expect(state.status).toBe('succeeded');
     expect(state.nodes['approve_quarantine']!.output).toEqual({ decision: 'rejected' });
-    for (const id of ['quarantine', 'notify_users', 'ticket_quarantined']) expect(state.nodes[id]!.status, id).toBe('skipped');
+    expect(state.nodes['quarantine']!.status).toBe('skipped');
 
     expect(phishingFolders(lab)).toEqual({ [users.alice.login]: ['inbox'], [users.bob.login]: ['inbox'] });
     const graph = lab.twinState<MsgraphTwinState>('msgraph');
@@ -87,9 +88,15 @@ describe('phishing-response playbook', () => {
 
     const issues = jiraIssues(lab);
     expect(issues).toHaveLength(1);
-    expect(issues[0]!.fields.summary).toBe(`Phishing not quarantined (rejected): '${phishing.subject}' from ${phishing.sender}`);
-    expect(adfToText(issues[0]!.fields['description'])).toContain('No messages were moved');
-    expect(socAlerts(lab)).toEqual([]);
+    expect(issues[0]!.fields).toMatchObject({
+      summary: `Phishing not quarantined (rejected): '${phishing.subject}' from ${phishing.sender}`,
+      priority: { name: 'Medium' },
+    });
+    expect(adfToText(issues[0]!.fields['description'])).toContain('No messages were moved; 2 copies remain in the inboxes');
+    const posted = socAlerts(lab);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain('Phishing not quarantined (rejected)');
+    expect(posted[0]).toContain(issues[0]!.key);
   });
 
   it('on a clean report asks no one, moves nothing and posts an all-clear', async () => {
@@ -115,7 +122,7 @@ describe('phishing-response playbook', () => {
     const { state } = await lab.runShipped(PLAYBOOK, { dryRun: true, approve: 'approved' });
 
     expect(state.status).toBe('succeeded');
-    expectSimulatedWrites(lab, PLAYBOOK, state, ['notify_users', 'quarantine', 'ticket_quarantined']);
+    expectSimulatedWrites(lab, PLAYBOOK, state, ['notify_soc', 'open_ticket', 'quarantine']);
 
     const graph = lab.twinState<MsgraphTwinState>('msgraph');
     expect(graph.messages).toEqual(before.messages);
@@ -135,6 +142,64 @@ describe('phishing-response playbook', () => {
     expect(state.nodes['quarantine']).toMatchObject({ status: 'succeeded', attempt: 2 });
     expect(phishingFolders(lab)).toEqual({ [users.alice.login]: ['deleteditems'], [users.bob.login]: ['deleteditems'] });
     expect(lab.twinState<MsgraphTwinState>('msgraph').moveLog).toHaveLength(2);
+  });
+
+  it('run again on the same report, finds the reported copy in Deleted Items, asks no one, moves nothing, and still tickets and notifies', async () => {
+    await lab.runShipped(PLAYBOOK, { approve: 'approved' });
+
+    const { state, events } = await lab.runShipped(PLAYBOOK, { approve: 'approved' });
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['get_message']!.output).toMatchObject({ internetMessageId: phishing.internetMessageId, subject: phishing.subject });
+    expect(state.nodes['verdict']!.output).toMatchObject({ malicious: true });
+    expect(state.nodes['find_copies']!.output).toMatchObject({ count: 0 });
+    expect(events.some((e) => e.type === 'approval.requested')).toBe(false);
+    expect(state.nodes['approve_quarantine']!.status).toBe('skipped');
+    expect(state.nodes['quarantine']!.status).toBe('skipped');
+    expect(lab.twinState<MsgraphTwinState>('msgraph').moveLog).toHaveLength(2);
+    expect(phishingFolders(lab)).toEqual({ [users.alice.login]: ['deleteditems'], [users.bob.login]: ['deleteditems'] });
+
+    const issues = jiraIssues(lab);
+    expect(issues.map((i) => i.fields.summary)).toEqual([
+      `Phishing quarantined: '${phishing.subject}' from ${phishing.sender}`,
+      `Phishing already out of every inbox: '${phishing.subject}' from ${phishing.sender}`,
+    ]);
+    expect(adfToText(issues[1]!.fields['description'])).toContain(phishing.attachment.sha256);
+    const posted = socAlerts(lab);
+    expect(posted).toHaveLength(2);
+    expect(posted[1]).toContain('nothing was moved');
+    expect(posted[1]).toContain(issues[1]!.key);
+  });
+
+  it('when a move keeps failing, opens a High ticket and tells #soc-alerts that copies may remain', async () => {
+    await lab.fault('msgraph', { method: 'POST', path: '/move$', status: 403, body: { error: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' } } });
+
+    const { state } = await lab.runShipped(PLAYBOOK, { approve: 'approved' });
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['quarantine']!.status).toBe('failed');
+    expect(phishingFolders(lab)).toEqual({ [users.alice.login]: ['inbox'], [users.bob.login]: ['inbox'] });
+    const issues = jiraIssues(lab);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.fields).toMatchObject({ summary: `Phishing NOT quarantined (move failed): '${phishing.subject}' from ${phishing.sender}`, priority: { name: 'High' } });
+    const posted = socAlerts(lab);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain('the move failed');
+    expect(posted[0]).toContain('quarantine them by hand');
+  });
+
+  it('when Jira keeps failing, still tells #soc-alerts, saying the ticket was not opened', async () => {
+    await lab.fault('jira', { method: 'POST', path: '^/rest/api/3/issue$', status: 500 });
+
+    const { state } = await lab.runShipped(PLAYBOOK, { approve: 'approved' });
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['open_ticket']!.status).toBe('failed');
+    expect(jiraIssues(lab)).toEqual([]);
+    const posted = socAlerts(lab);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain('Phishing quarantined');
+    expect(posted[0]).toContain('Ticket: NOT opened (');
   });
 
   it('runs from the command line on the lab: rejected without a terminal, approved with --approve, and as a dry run', async () => {

@@ -76,7 +76,7 @@ describe('suspicious-login playbook', () => {
     expect(description).toContain('9 of 12 engines say malicious');
     expect(description).toContain(scenario.host.detection.fileName);
     expect(description).toContain(`Firewall: blocked: ${BLOCKED_ADDRESS}`);
-    expect(description).toContain('is SUSPENDED');
+    expect(description).toContain(`Okta: ${scenario.login.user} suspended (was ACTIVE)`);
 
     const posted = socAlerts(lab);
     expect(posted).toHaveLength(1);
@@ -120,7 +120,7 @@ describe('suspicious-login playbook', () => {
     expect(state.nodes['verdict']!.output).toMatchObject({ confirmed: true });
 
     expect(writableState(lab)).toEqual(before);
-    expect(lab.twin('panos').requests).toEqual([]);
+    expect(lab.twin('panos').requests.every((r) => r.method === 'GET')).toBe(true);
     expect(lab.twin('jira').requests).toEqual([]);
     expect(lab.twin('slack').requests).toEqual([]);
     expect(lab.twin('okta').requests.every((r) => r.method === 'GET')).toBe(true);
@@ -158,6 +158,80 @@ describe('suspicious-login playbook', () => {
     expect(posted[0]).toContain('Firewall block failed');
     expect(posted[0]).toContain(maliciousIp);
     expect(posted[1]).toContain(issues[0]!.key);
+  });
+
+  it('run again on the same notable, finds the IP blocked and the user suspended, changes neither, and still tickets and notifies', async () => {
+    await lab.runShipped(PLAYBOOK);
+    lab.twin('panos').requests.length = 0;
+    lab.twin('okta').requests.length = 0;
+
+    const { state } = await lab.runShipped(PLAYBOOK);
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['already_blocked']!.output).toEqual({ result: true });
+    expect(state.nodes['is_active']!.output).toEqual({ result: false });
+    for (const id of ['block_ip', 'commit', 'notify_block_failed', 'suspend_user']) expect(state.nodes[id]!.status, id).toBe('skipped');
+    expect(lab.twin('panos').requests.every((r) => r.method === 'GET')).toBe(true);
+    expect(lab.twin('okta').requests.every((r) => r.method === 'GET')).toBe(true);
+    expect(state.nodes['firewall_outcome']!.output).toMatchObject({ blocked: true });
+    expect(state.nodes['okta_outcome']!.output).toEqual({ suspended: true, detail: 'already SUSPENDED, nothing to change' });
+
+    const issues = jiraIssues(lab);
+    expect(issues).toHaveLength(2);
+    const description = adfToText(issues[1]!.fields['description']);
+    expect(description).toContain(`Firewall: already blocked: ${BLOCKED_ADDRESS} is in address group ${BLOCK_GROUP}`);
+    expect(description).toContain('already SUSPENDED');
+    const posted = socAlerts(lab);
+    expect(posted).toHaveLength(2);
+    expect(posted[1]).toContain('already SUSPENDED');
+    expect(posted[1]).toContain(issues[1]!.key);
+  });
+
+  it('when Okta refuses the suspension, still blocks, tickets and notifies, saying the account was not suspended', async () => {
+    await lab.fault('okta', { method: 'POST', path: '/lifecycle/suspend$', status: 403, body: { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action', errorLink: 'E0000006', errorId: 'oaeLabFault', errorCauses: [] } });
+
+    const { state } = await lab.runShipped(PLAYBOOK);
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['suspend_user']).toMatchObject({ status: 'failed', attempt: 1 });
+    expect(state.nodes['okta_outcome']!.output).toMatchObject({ suspended: false });
+    expect(oktaStatusOf(lab, scenario.login.user)).toBe('ACTIVE');
+    expect(lab.twinState<PanosTwinState>('panos').running.groups[BLOCK_GROUP]!.static).toContain(BLOCKED_ADDRESS);
+
+    const issues = jiraIssues(lab);
+    expect(issues).toHaveLength(1);
+    expect(adfToText(issues[0]!.fields['description'])).toContain(`Okta: ${scenario.login.user} NOT suspended: `);
+    const posted = socAlerts(lab);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain('NOT suspended');
+    expect(posted[0]).toContain(issues[0]!.key);
+  });
+
+  it('when Jira keeps failing, still tells #soc-alerts, saying the ticket was not opened', async () => {
+    await lab.fault('jira', { method: 'POST', path: '^/rest/api/3/issue$', status: 500 });
+
+    const { state } = await lab.runShipped(PLAYBOOK);
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['create_ticket']).toMatchObject({ status: 'failed', attempt: 3 });
+    expect(jiraIssues(lab)).toEqual([]);
+    const posted = socAlerts(lab);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain('Confirmed suspicious login');
+    expect(posted[0]).toContain('Ticket: NOT opened (');
+  });
+
+  it('when the benign notable cannot be closed, asks #soc-alerts to close it by hand', async () => {
+    await lab.fault('splunk', { method: 'POST', path: 'notable_update', status: 500 });
+
+    const { state } = await lab.runShipped(PLAYBOOK, { trigger: benignNotable() });
+
+    expect(state.status).toBe('succeeded');
+    expect(state.nodes['close_notable']!.status).toBe('failed');
+    const posted = socAlerts(lab);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain(`Could not close Splunk notable ${BENIGN_EVENT_ID}`);
+    expect(posted[0]).toContain('Please close it by hand');
   });
 
   itRunsOnTheCommandLine(lab, PLAYBOOK);
