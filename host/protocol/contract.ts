@@ -152,6 +152,12 @@ export const methods = {
       z.strictObject({ runId: id, action: z.literal('stop') }),
       z.strictObject({ runId: id, action: z.literal('skip'), output: z.unknown().optional(), port: z.string().optional() }),
       z.strictObject({ runId: id, action: z.literal('override'), input: z.unknown() }),
+      /** A write of unknown outcome (the run paused as `unknown-outcome`): send it again with its original key. */
+      z.strictObject({ runId: id, action: z.literal('resend') }),
+      /** ... or record it as done with the output the analyst saw at the vendor. */
+      z.strictObject({ runId: id, action: z.literal('mark-done'), output: z.unknown().optional(), port: z.string().optional() }),
+      /** ... or fail it (its error edge runs, if it has one). */
+      z.strictObject({ runId: id, action: z.literal('fail') }),
       z.strictObject({ runId: id, action: z.literal('breakpoints'), nodeIds: z.array(id).max(10_000) }),
     ]),
     result: {} as { ok: boolean },

@@ -227,6 +227,11 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         case 'override':
           debug.override(params.input);
           return { ok: paused };
+        case 'resend':
+        case 'fail':
+          return { ok: debug.resolveUnknown(params.action) };
+        case 'mark-done':
+          return { ok: debug.resolveUnknown('mark-done', params.output, params.port) };
       }
     },
     decide(params) {

@@ -1,12 +1,23 @@
 import { createStore, useStore as useZustandStore } from 'zustand';
 import { useStore } from '../store/index.ts';
+import { unknownOutcomeNode } from '../store/run-slice.ts';
 import type { AppState } from '../store/types.ts';
 
-/** What a canvas node reads besides its own data: run status, the LAB mark, problems, pins, the catalogue. */
-export type NodeMeta = Pick<AppState, 'nodeStatus' | 'nodeLab' | 'problemsByNode' | 'pins' | 'actionsByType'>;
+/**
+ * What a canvas node reads besides its own data: run status, the LAB mark, problems, pins, the
+ * catalogue, and which node (if any) the run is paused on as outcome unknown.
+ */
+export type NodeMeta = Pick<AppState, 'nodeStatus' | 'nodeLab' | 'problemsByNode' | 'pins' | 'actionsByType'> & { unknownOutcome: string | undefined };
 
 function pick(state: AppState): NodeMeta {
-  return { nodeStatus: state.nodeStatus, nodeLab: state.nodeLab, problemsByNode: state.problemsByNode, pins: state.pins, actionsByType: state.actionsByType };
+  return {
+    nodeStatus: state.nodeStatus,
+    nodeLab: state.nodeLab,
+    problemsByNode: state.problemsByNode,
+    pins: state.pins,
+    actionsByType: state.actionsByType,
+    unknownOutcome: unknownOutcomeNode(state.run),
+  };
 }
 
 /**
@@ -24,7 +35,8 @@ useStore.subscribe((state) => {
     meta.nodeLab !== state.nodeLab ||
     meta.problemsByNode !== state.problemsByNode ||
     meta.pins !== state.pins ||
-    meta.actionsByType !== state.actionsByType
+    meta.actionsByType !== state.actionsByType ||
+    meta.unknownOutcome !== unknownOutcomeNode(state.run)
   ) {
     nodeMetaStore.setState(pick(state), true);
   }

@@ -46,6 +46,7 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
   const problems = useNodeMeta((s) => s.problemsByNode[id]);
   const pinned = useNodeMeta((s) => s.pins[id] !== undefined);
   const lab = useNodeMeta((s) => s.nodeLab[id] === true);
+  const unknown = useNodeMeta((s) => s.unknownOutcome === id);
   const ports = useMemo(() => portsOf(item?.action, node.params), [item, node.params]);
   const trigger = isTriggerType(node.type, item?.action);
   const kind = kindOf(item, node.type);
@@ -61,6 +62,7 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
     'data-kind': kind,
     'data-disabled': node.disabled === true ? 'true' : undefined,
     'data-lab': lab ? 'true' : undefined,
+    'data-unknown-outcome': unknown ? 'true' : undefined,
   };
 
   if (far) {
@@ -82,7 +84,13 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
           {KINDS[kind].tag}
         </span>
         {vendor}
-        {status === 'idle' ? null : <span className="sb-node-status">{nodeStatusLabel(status)}</span>}
+        {unknown ? (
+          <span className="sb-node-status" title={UNKNOWN_OUTCOME_TITLE}>
+            outcome unknown
+          </span>
+        ) : status === 'idle' ? null : (
+          <span className="sb-node-status">{nodeStatusLabel(status)}</span>
+        )}
         {badges ? <NodeBadges problems={problems} breakpoint={node.breakpoint === true} pinned={pinned} disabled={node.disabled === true} lab={lab} /> : null}
       </div>
       <div className="sb-node-name">{node.name}</div>
@@ -95,6 +103,10 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
     </div>
   );
 });
+
+/** Why a node shows "outcome unknown": what happened and what the analyst decides. */
+const UNKNOWN_OUTCOME_TITLE =
+  'The earlier run sent this request and stopped before the answer was recorded. The run waits: send it again (same idempotency key), mark it done or fail it, in the Run panel.';
 
 /** Validation, breakpoint, pin, disabled and LAB markers; each says what it means on hover and to screen readers. */
 function NodeBadges({ problems, breakpoint, pinned, disabled, lab }: { problems: Problem[] | undefined; breakpoint: boolean; pinned: boolean; disabled: boolean; lab: boolean }) {

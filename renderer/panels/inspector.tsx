@@ -9,6 +9,7 @@ import type { CatalogueItem } from '../store/types.ts';
 import { completionsFor } from './completion.ts';
 import type { Suggestion } from './expression-paths.ts';
 import { ExpressionInput } from './expression-input.tsx';
+import { RETRY_RULES, retrySummary, writeSummary } from './failure-policy.ts';
 import { Field, NumberInput, TextInput, describedBy } from './form-controls.tsx';
 import { JsonField } from './json-field.tsx';
 import { ProblemsList } from './problems-list.tsx';
@@ -91,7 +92,7 @@ function NodeInspector({ node }: { node: PlaybookNode }) {
       ) : null}
       <ParamsSection node={node} item={item} problems={problems} getSuggestions={getSuggestions} />
       <CredentialSection node={node} item={item} problems={problems} />
-      <SettingsSection node={node} problems={problems} getSuggestions={getSuggestions} />
+      <SettingsSection node={node} item={item} problems={problems} getSuggestions={getSuggestions} />
       <PinSection node={node} item={item} />
       <AllProblems />
     </div>
@@ -316,7 +317,7 @@ function CredentialSection({ node, item, problems }: { node: PlaybookNode; item:
   );
 }
 
-function SettingsSection({ node, problems, getSuggestions }: SectionProps) {
+function SettingsSection({ node, item, problems, getSuggestions }: SectionProps & { item: CatalogueItem | undefined }) {
   const updateNode = useStore((state) => state.updateNode);
   const syncBreakpoints = useStore((state) => state.syncBreakpoints);
   const errorsOf = (setting: string) => messagesFor(problems, (target) => target.setting === setting);
@@ -371,6 +372,7 @@ function SettingsSection({ node, problems, getSuggestions }: SectionProps) {
       <Field id={`${base}-timeout`} label="timeoutMs" errors={errorsOf('timeoutMs')} help="Each attempt fails with TIMEOUT after this many milliseconds.">
         <NumberInput id={`${base}-timeout`} name="timeoutMs" integer min={1} max={3_600_000} value={node.timeoutMs} onCommit={(timeoutMs) => updateNode(node.id, { timeoutMs })} />
       </Field>
+      <FailurePolicy id={`${base}-failure`} node={node} item={item} />
       <Field id={`${base}-join`} label="join" errors={errorsOf('join')} help="any: runs when at least one incoming path was taken; all: only when every one was.">
         <select id={`${base}-join`} value={node.join ?? 'any'} onChange={(event) => updateNode(node.id, { join: event.target.value === 'all' ? 'all' : undefined })}>
           <option value="any">any</option>
@@ -395,6 +397,21 @@ function SettingsSection({ node, problems, getSuggestions }: SectionProps) {
         </label>
       </div>
     </section>
+  );
+}
+
+/** What a failure of this node does: its effective retry policy and, for a write, whether it is idempotent. */
+function FailurePolicy({ id, node, item }: { id: string; node: PlaybookNode; item: CatalogueItem | undefined }) {
+  if (item?.action.kind === 'trigger') return null;
+  const write = writeSummary(item?.action);
+  return (
+    <div className="help failure-policy" role="note" aria-labelledby={`${id}-title`}>
+      <p id={`${id}-title`}>
+        <strong>What a failure does</strong>
+      </p>
+      <p>Retry: {retrySummary(node.retry)}. {RETRY_RULES}</p>
+      {write === undefined ? null : <p>{write}</p>}
+    </div>
   );
 }
 

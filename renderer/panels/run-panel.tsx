@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { RunEvent } from '../../engine/run/events.ts';
+import type { OutputSource, RunEvent } from '../../engine/run/events.ts';
 import { nodeStatusLabel, notRunNodes } from '../../engine/run/node-status.ts';
 import type { NodeRunState, RunState } from '../../engine/run/types.ts';
 import { portsOf } from '../store/catalogue-slice.ts';
@@ -20,7 +20,11 @@ export function RunPanel() {
     <div className="run-panel">
       <RunHeader run={run} />
       <Approvals run={run} />
-      {run.paused === undefined ? null : <PausedNode key={`${run.runId}-${run.paused.nodeId}`} run={run} />}
+      {run.paused === undefined ? null : run.paused.reason === 'unknown-outcome' ? (
+        <UnknownOutcome key={`${run.runId}-${run.paused.nodeId}`} run={run} />
+      ) : (
+        <PausedNode key={`${run.runId}-${run.paused.nodeId}`} run={run} />
+      )}
       <SelectedNodeRun run={run} />
       <Timeline />
     </div>
@@ -135,20 +139,28 @@ function Approvals({ run }: { run: RunState }) {
   );
 }
 
+/** The playbook node a run paused on, as the canvas has it (undefined when it is no longer there). */
+function usePlaybookNode(nodeId: string) {
+  return useStore((state) => {
+    const found = state.nodes.find((candidate) => candidate.id === nodeId);
+    return found?.type === 'playbook' ? found.data.node : undefined;
+  });
+}
+
+/** The ports a node may take with an output given by hand (skip, mark done): all but `error`. */
+function useOutputPorts(nodeId: string): string[] {
+  const node = usePlaybookNode(nodeId);
+  const action = useStore((state) => (node === undefined ? undefined : state.actionsByType[node.type]?.action));
+  return (node === undefined ? ['out'] : portsOf(action, node.params)).filter((port) => port !== 'error');
+}
+
 /** The node the run paused before: its resolved input, an input override, and skip with an output. */
 function PausedNode({ run }: { run: RunState }) {
   const paused = run.paused as NonNullable<RunState['paused']>;
   const override = useStore((state) => state.override);
   const skip = useStore((state) => state.skip);
-  const node = useStore((state) => {
-    const found = state.nodes.find((candidate) => candidate.id === paused.nodeId);
-    return found?.type === 'playbook' ? found.data.node : undefined;
-  });
-  const action = useStore((state) => (node === undefined ? undefined : state.actionsByType[node.type]?.action));
-  const choices = (node === undefined ? ['out'] : portsOf(action, node.params)).filter((port) => port !== 'error');
+  const choices = useOutputPorts(paused.nodeId);
   const [input, setInput] = useState(() => toJsonText(paused.input));
-  const [output, setOutput] = useState('');
-  const [port, setPort] = useState(choices[0] ?? 'out');
   const [error, setError] = useState<string | undefined>();
   const name = nodeName(paused.nodeId);
 
@@ -171,12 +183,69 @@ function PausedNode({ run }: { run: RunState }) {
       >
         Override input
       </button>
-      <label htmlFor="skip-output">Output to skip it with (JSON; empty for none)</label>
-      <textarea id="skip-output" className="json-input" rows={3} spellCheck={false} value={output} onChange={(event) => setOutput(event.target.value)} />
+      {error === undefined ? null : (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <OutputEditor id="skip" label="Output to skip it with (JSON; empty for none)" submit="Skip with output" choices={choices} onSubmit={(output, port) => void skip(output, port)} />
+    </section>
+  );
+}
+
+/**
+ * A write that an earlier run sent and stopped before recording the answer to: it may have acted.
+ * The run waits here, and nothing else moves it on: the analyst sends it again with the same
+ * idempotency key (the vendor can de-duplicate it), marks it done with what the vendor shows, or fails it.
+ */
+function UnknownOutcome({ run }: { run: RunState }) {
+  const paused = run.paused as NonNullable<RunState['paused']>;
+  const resolveUnknown = useStore((state) => state.resolveUnknown);
+  const forEach = usePlaybookNode(paused.nodeId)?.forEach !== undefined;
+  const choices = useOutputPorts(paused.nodeId);
+  const [marking, setMarking] = useState(false);
+  const name = nodeName(paused.nodeId);
+  const key = `${run.keyRoot ?? run.runId}:${paused.nodeId}${forEach ? ':<item index>' : ''}`;
+
+  return (
+    <section className="paused unknown-outcome" aria-labelledby="unknown-outcome-title">
+      <h3 id="unknown-outcome-title">Outcome unknown: {name}</h3>
+      <p>Outcome unknown: the earlier run sent this request and stopped before the answer was recorded. Sending again uses the same idempotency key.</p>
+      <p className="help">
+        Check at the vendor whether it acted, then decide. Idempotency key: <code>{key}</code>
+      </p>
+      <JsonViewer value={paused.input} label={`Resolved input of ${name}`} openDepth={2} />
+      <div className="row">
+        <button type="button" onClick={() => void resolveUnknown('resend')} title="Send the request again with the key it was first sent with, so the vendor can tell it is the same">
+          Send again (same key)
+        </button>
+        <button type="button" aria-expanded={marking} aria-controls={marking ? 'mark-done-output' : undefined} onClick={() => setMarking(!marking)} title="It acted: go on with the output the vendor shows, without sending">
+          Mark done with output…
+        </button>
+        <button type="button" className="danger" onClick={() => void resolveUnknown('fail')} title="Fail the node without sending: its error path runs, if it has one">
+          Fail
+        </button>
+      </div>
+      {marking ? (
+        <OutputEditor id="mark-done" label="Output to mark it done with (JSON; empty for null)" submit="Mark done" choices={choices} onSubmit={(output, port) => void resolveUnknown('mark-done', output, port)} />
+      ) : null}
+    </section>
+  );
+}
+
+/** An output typed as JSON and, when the node has several, the port to take: what skip and mark done send. */
+function OutputEditor({ id, label, submit, choices, onSubmit }: { id: string; label: string; submit: string; choices: readonly string[]; onSubmit(output: unknown, port: string | undefined): void }) {
+  const [output, setOutput] = useState('');
+  const [port, setPort] = useState(choices[0] ?? 'out');
+  const [error, setError] = useState<string | undefined>();
+  return (
+    <>
+      <label htmlFor={`${id}-output`}>{label}</label>
+      <textarea id={`${id}-output`} className="json-input" rows={3} spellCheck={false} value={output} onChange={(event) => setOutput(event.target.value)} />
       {choices.length > 1 ? (
         <>
-          <label htmlFor="skip-port">Port to take</label>
-          <select id="skip-port" value={port} onChange={(event) => setPort(event.target.value)}>
+          <label htmlFor={`${id}-port`}>Port to take</label>
+          <select id={`${id}-port`} value={port} onChange={(event) => setPort(event.target.value)}>
             {choices.map((choice) => (
               <option key={choice} value={choice}>
                 {choice}
@@ -191,17 +260,17 @@ function PausedNode({ run }: { run: RunState }) {
           const parsed = parseJsonText(output, 'The output');
           if (!parsed.ok) return setError(parsed.error);
           setError(undefined);
-          void skip(parsed.value, choices.length > 1 ? port : undefined);
+          onSubmit(parsed.value, choices.length > 1 ? port : undefined);
         }}
       >
-        Skip with output
+        {submit}
       </button>
       {error === undefined ? null : (
         <p className="field-error" role="alert">
           {error}
         </p>
       )}
-    </section>
+    </>
   );
 }
 
@@ -224,7 +293,7 @@ function SelectedNodeRun({ run }: { run: RunState }) {
         <dt>Status</dt>
         <dd>
           <span className={`status-badge status-${node.status}`}>{nodeStatusLabel(node.status)}</span>
-          {node.source === undefined ? null : <span className="badge">{node.source === 'user' ? 'skipped with output' : node.source}</span>}
+          {node.source === undefined ? null : <span className="badge">{SOURCE_LABELS[node.source]}</span>}
           {node.lab === true ? <LabBadge title={`${name} called a lab twin, not the real vendor`} /> : null}
         </dd>
         <dt>Attempt</dt>
@@ -281,6 +350,16 @@ function SelectedNodeRun({ run }: { run: RunState }) {
   );
 }
 
+/** Where a node's output came from, as its badge says it. */
+const SOURCE_LABELS: Record<OutputSource, string> = { pin: 'pin', user: 'skipped with output', reused: 'reused', marked: 'marked done' };
+
+/** How the timeline words the decision on a write of unknown outcome. */
+const UNKNOWN_DECISIONS: Partial<Record<string, string>> = {
+  resend: 'sent again with the same key',
+  'mark-done': 'marked done',
+  fail: 'failed, not sent again',
+};
+
 /** One line of the timeline for people. */
 export function describeEvent(event: RunEvent, name: (nodeId: string) => string): string {
   switch (event.type) {
@@ -296,16 +375,21 @@ export function describeEvent(event: RunEvent, name: (nodeId: string) => string)
       return `${name(event.nodeId)}: sending item ${event.index}`;
     case 'node.retrying':
       return `${name(event.nodeId)} failed (${event.error.code}) and retries in ${formatDuration(event.delayMs)}`;
-    case 'node.succeeded':
-      return `${name(event.nodeId)} ${event.simulated === true ? 'simulated' : event.source === 'user' ? 'skipped with output' : 'succeeded'} → ${event.port} in ${formatDuration(event.durationMs)}${event.source === 'pin' ? ' (pinned)' : event.source === 'reused' ? ' (reused)' : ''}`;
+    case 'node.succeeded': {
+      const how = event.simulated === true ? 'simulated' : event.source === 'user' ? 'skipped with output' : event.source === 'marked' ? 'marked done' : 'succeeded';
+      return `${name(event.nodeId)} ${how} → ${event.port} in ${formatDuration(event.durationMs)}${event.source === 'pin' ? ' (pinned)' : event.source === 'reused' ? ' (reused)' : ''}`;
+    }
     case 'node.failed':
       return `${name(event.nodeId)} failed: ${event.error.code} — ${event.error.message}${event.handled ? ' (error path taken)' : ''}`;
     case 'node.skipped':
       return `${name(event.nodeId)} skipped (${event.reason})`;
     case 'run.paused':
-      return `Paused before ${name(event.nodeId)} (${event.reason})`;
-    case 'run.resumed':
-      return `Resumed at ${name(event.nodeId)}: ${event.action}`;
+      return event.reason === 'unknown-outcome' ? `Paused before ${name(event.nodeId)}: outcome unknown` : `Paused before ${name(event.nodeId)} (${event.reason})`;
+    case 'run.resumed': {
+      const decision = UNKNOWN_DECISIONS[event.action];
+      if (decision === undefined) return `Resumed at ${name(event.nodeId)}: ${event.action}`;
+      return `Resumed at ${name(event.nodeId)}: ${decision} (${event.by ?? 'analyst'})`;
+    }
     case 'approval.requested':
       return `${name(event.nodeId)} asks: ${event.prompt}`;
     case 'approval.decided':

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { isTriggerType } from '../store/catalogue-slice.ts';
 import { useStore } from '../store/index.ts';
-import { isLive } from '../store/run-slice.ts';
+import { isLive, unknownOutcomeNode } from '../store/run-slice.ts';
 import { triggerValue } from './completion.ts';
 import { parseJsonText, sentence, toJsonText } from './format.ts';
 import { LabBadge } from './lab-badge.tsx';
@@ -26,12 +26,14 @@ function useSampleText(): string {
 /**
  * The run controls of the top bar: Run, Dry run, the Lab toggle, Step, Continue, Skip, Stop, and
  * the trigger event a run starts with. Buttons are enabled only when they can act: nothing starts
- * while a run is live, and Continue and Skip need a paused node. A lab run shown carries LAB.
+ * while a run is live, and Continue and Skip need a paused node (not one paused as outcome
+ * unknown, which the Run panel decides). A lab run shown carries LAB.
  */
 export function RunToolbar() {
   const playbookId = useStore((state) => state.playbook?.id);
   const status = useStore((state) => (state.run?.playbookId === state.playbook?.id ? state.run?.status : undefined));
   const pausedAt = useStore((state) => state.run?.paused?.nodeId);
+  const unknown = useStore((state) => state.run?.playbookId === state.playbook?.id && unknownOutcomeNode(state.run) !== undefined);
   const starting = useStore((state) => state.starting);
   const startRun = useStore((state) => state.startRun);
   const control = useStore((state) => state.control);
@@ -47,6 +49,9 @@ export function RunToolbar() {
   const parsed = parseJsonText(text, 'The trigger event');
   const live = isLive(status);
   const paused = status === 'paused';
+  // A write of unknown outcome waits for send again / mark done / fail (Run panel); stepping past it would guess.
+  const steppable = paused && !unknown;
+  const decideFirst = 'Decide in the Run panel first: send again, mark done or fail (the earlier run may have sent this request)';
   const canStart = playbookId !== undefined && !live && !starting;
 
   function start(mode: 'run' | 'step', dryRun: boolean): void {
@@ -68,16 +73,16 @@ export function RunToolbar() {
       <LabToggle disabled={live || starting} />
       <button
         type="button"
-        disabled={!(canStart || paused)}
+        disabled={!(canStart || steppable)}
         onClick={() => (paused ? void control('step') : start('step', false))}
-        title={paused ? 'Run the paused node, then pause before the next' : 'Start a run that pauses before every node'}
+        title={unknown ? decideFirst : paused ? 'Run the paused node, then pause before the next' : 'Start a run that pauses before every node'}
       >
         Step
       </button>
-      <button type="button" disabled={!paused} onClick={() => void control('continue')} title="Run on until a breakpoint or the end">
+      <button type="button" disabled={!steppable} onClick={() => void control('continue')} title={unknown ? decideFirst : 'Run on until a breakpoint or the end'}>
         Continue
       </button>
-      <button type="button" disabled={!paused} onClick={() => void skip()} title="Do not run the paused node">
+      <button type="button" disabled={!steppable} onClick={() => void skip()} title={unknown ? decideFirst : 'Do not run the paused node'}>
         Skip
       </button>
       <button type="button" className="danger" disabled={!live} onClick={() => void control('stop')} title="Cancel the run and every request in flight">
@@ -115,7 +120,7 @@ export function RunToolbar() {
           </div>
         ) : null}
       </div>
-      <RunStatusChip status={status} pausedAt={pausedAt} starting={starting} />
+      <RunStatusChip status={status} pausedAt={pausedAt} unknown={unknown} starting={starting} />
       {shownLab ? <LabBadge title="This run is a lab run: unbound credential slots used the lab’s vendor twins" /> : null}
     </div>
   );
@@ -149,7 +154,7 @@ function LabToggle({ disabled }: { disabled: boolean }) {
   );
 }
 
-function RunStatusChip({ status, pausedAt, starting }: { status: string | undefined; pausedAt: string | undefined; starting: boolean }) {
+function RunStatusChip({ status, pausedAt, unknown, starting }: { status: string | undefined; pausedAt: string | undefined; unknown: boolean; starting: boolean }) {
   const name = useStore((state) => {
     if (pausedAt === undefined) return undefined;
     const node = state.nodes.find((candidate) => candidate.id === pausedAt);
@@ -159,7 +164,9 @@ function RunStatusChip({ status, pausedAt, starting }: { status: string | undefi
   const text = starting
     ? 'Starting…'
     : status === 'paused' && name !== undefined
-      ? `Paused before ${name}`
+      ? unknown
+        ? `Outcome unknown: ${name}`
+        : `Paused before ${name}`
       : status === 'running' && waiting
         ? 'Waiting for approval'
         : status;

@@ -32,6 +32,14 @@ export function isLive(status: RunStatus | undefined): boolean {
 }
 
 /**
+ * The node `run` is paused on as `unknown-outcome`: a write an earlier run sent without recording
+ * its answer, which only the analyst's send again / mark done / fail can release.
+ */
+export function unknownOutcomeNode(run: RunState | undefined): string | undefined {
+  return run?.paused?.reason === 'unknown-outcome' ? run.paused.nodeId : undefined;
+}
+
+/**
  * Node statuses of `run`, reusing `previous` (the same object) when no status changed, so a
  * canvas node subscribed to its own status re-renders only when that status changes.
  */
@@ -296,6 +304,23 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       const runId = get().runId;
       if (runId === undefined) return;
       await send('override the input', () => rpc.call('runs.control', { runId, action: 'override', input }));
+    },
+
+    async resolveUnknown(choice, output, port) {
+      const runId = get().runId;
+      if (runId === undefined) return;
+      if (choice !== 'mark-done') {
+        await send(choice === 'resend' ? 'send the request again' : 'fail the node', () => rpc.call('runs.control', { runId, action: choice }));
+        return;
+      }
+      await send('mark the node done', () =>
+        rpc.call('runs.control', {
+          runId,
+          action: 'mark-done',
+          ...(output === undefined ? {} : { output }),
+          ...(port === undefined ? {} : { port }),
+        }),
+      );
     },
 
     async decide(nodeId, decision) {

@@ -1,6 +1,6 @@
 import type { Connection, Edge, EdgeChange, Node, NodeChange } from '@xyflow/react';
 import type { Playbook, PlaybookNode } from '../../engine/format/playbook.ts';
-import type { NodeStatus, RunEvent } from '../../engine/run/events.ts';
+import type { NodeStatus, RunEvent, UnknownOutcomeChoice } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import type { CatalogueAction, CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
@@ -109,6 +109,11 @@ export interface RunSlice {
   skip(output?: unknown, port?: string): Promise<void>;
   /** Replaces the paused node's resolved input before it runs. */
   override(input: unknown): Promise<void>;
+  /**
+   * Decides a write the run paused on as `unknown-outcome` (an earlier run sent it, its answer was
+   * never recorded): send it again with the same idempotency key, mark it done with `output`, or fail it.
+   */
+  resolveUnknown(choice: UnknownOutcomeChoice, output?: unknown, port?: string): Promise<void>;
   decide(nodeId: string, decision: 'approved' | 'rejected'): Promise<void>;
   openRun(runId: string): Promise<void>;
   /** Forgets the shown run (another playbook was opened). */

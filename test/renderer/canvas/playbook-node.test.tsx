@@ -124,6 +124,23 @@ describe('playbook node', () => {
     expect(nodeElement('start').querySelector('.sb-node-status')?.textContent).toBe('failed');
   });
 
+  it('shows "outcome unknown" on the node a resumed run paused on for a write it may have sent, re-rendering only that node', () => {
+    const run = { runId: 'r2', playbookId: 'triage', playbookName: 'Triage', revision: 1, mode: 'run', dryRun: false, status: 'paused', trigger: {}, startedAt: 1, nodes: {}, approvals: {}, lastSeq: 3 } as const;
+    act(() => useStore.setState({ nodeStatus: { ip_report: 'paused' }, run: { ...run, paused: { nodeId: 'route', reason: 'breakpoint', input: {} } } }));
+    expect(nodeElement('ip_report').querySelector('.sb-node-status')?.textContent).toBe('paused');
+    renders.clear();
+    act(() => useStore.setState({ run: { ...run, paused: { nodeId: 'ip_report', reason: 'unknown-outcome', input: {} } } }));
+    const status = nodeElement('ip_report').querySelector('.sb-node-status');
+    expect(status?.textContent).toBe('outcome unknown');
+    expect(status?.getAttribute('title')).toMatch(/^The earlier run sent this request and stopped before the answer was recorded/);
+    expect(nodeElement('ip_report').dataset.unknownOutcome).toBe('true');
+    expect(nodeElement('route').dataset.unknownOutcome).toBeUndefined();
+    expect([...renders.keys()]).toEqual(['ip_report']);
+    act(() => useStore.setState({ nodeStatus: { ip_report: 'succeeded' }, run: { ...run, status: 'running' } }));
+    expect(nodeElement('ip_report').dataset.unknownOutcome).toBeUndefined();
+    expect(nodeElement('ip_report').querySelector('.sb-node-status')?.textContent).toBe('succeeded');
+  });
+
   it('marks a node that called a lab twin LAB, re-rendering only that node', () => {
     expect(within(nodeElement('ip_report')).queryByLabelText('Ran on the lab')).toBeNull();
     renders.clear();

@@ -2,8 +2,10 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlaybookNode } from '../../../engine/format/playbook.ts';
+import type { CatalogueEntry } from '../../../nodes/sdk/catalogue.ts';
 import { Inspector } from '../../../renderer/panels/inspector.tsx';
 import { rpc } from '../../../renderer/rpc/index.ts';
+import { indexCatalogue } from '../../../renderer/store/catalogue-slice.ts';
 import { useStore } from '../../../renderer/store/index.ts';
 import { fakeHost, resetStore } from './fixture.ts';
 
@@ -160,6 +162,49 @@ describe('inspector form from the action JSON Schema', () => {
     expect(useStore.getState().pins.check).toEqual({ output: { verdict: 'benign' } });
     fireEvent.click(screen.getByRole('button', { name: 'Unpin' }));
     expect(useStore.getState().pins.check).toBeUndefined();
+  });
+
+  it('shows the node’s effective retry policy: the defaults, then its own settings over them', () => {
+    render(<Inspector />);
+    const policy = screen.getByRole('note', { name: 'What a failure does' });
+    expect(policy.textContent).toContain('3 attempts in all, backoff from 500 ms (full jitter), at most 30 s apart (defaults)');
+    expect(policy.textContent).toContain('A vendor’s Retry-After is waited in full, never shortened');
+    expect(policy.textContent).toContain('4xx answers other than 408 and 429 are never retried');
+    expect(policy.textContent).not.toMatch(/idempotent/i);
+    act(() => useStore.getState().updateNode('check', { retry: { maxAttempts: 1 } }));
+    expect(policy.textContent).toContain('1 attempt, no retry (set here)');
+    act(() => useStore.getState().updateNode('check', { retry: { maxAttempts: 5, delayMs: 250, maxDelayMs: 4000 } }));
+    expect(policy.textContent).toContain('5 attempts in all, backoff from 250 ms (full jitter), at most 4 s apart (set here)');
+  });
+
+  it('says whether a write is idempotent, and what happens when its outcome is unknown', () => {
+    const edr = {
+      id: 'edr',
+      name: 'EDR',
+      category: 'edr',
+      description: '',
+      docsUrl: 'https://edr.example/docs',
+      version: 1,
+      credentials: null,
+      actions: [
+        { id: 'contain', type: 'edr.contain@1', kind: 'action', title: 'Contain host', description: 'Isolates a host.', effect: 'write', idempotent: false, input: { type: 'object' }, example: {}, ports: ['out', 'error'] },
+        { id: 'tag', type: 'edr.tag@1', kind: 'action', title: 'Tag host', description: 'Tags a host.', effect: 'write', idempotent: true, input: { type: 'object' }, example: {}, ports: ['out', 'error'] },
+      ],
+    } satisfies CatalogueEntry;
+    const connectors = [...useStore.getState().catalogue, edr];
+    act(() => useStore.setState({ catalogue: connectors, actionsByType: indexCatalogue(connectors) }));
+    const contain = useStore.getState().addNode('edr.contain@1', { x: 0, y: 200 });
+    act(() => useStore.getState().select(contain));
+    const { unmount } = render(<Inspector />);
+    const policy = screen.getByRole('note', { name: 'What a failure does' });
+    expect(policy.textContent).toContain('Not idempotent: a request whose outcome is unknown (the connection dropped after it was sent) is not retried');
+    expect(policy.textContent).toContain('a resumed run asks whether to send it again (same idempotency key), mark it done or fail it');
+    unmount();
+
+    const tag = useStore.getState().addNode('edr.tag@1', { x: 0, y: 400 });
+    act(() => useStore.getState().select(tag));
+    render(<Inspector />);
+    expect(screen.getByRole('note', { name: 'What a failure does' }).textContent).toContain('Idempotent write: sending it twice acts once, so it is retried and resent like a read');
   });
 
   it('lists every problem, each a click away from its node', () => {

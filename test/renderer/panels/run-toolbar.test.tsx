@@ -58,6 +58,15 @@ describe('run toolbar', () => {
     expect(enabled()).toEqual(['Run', 'Dry run', 'Step']);
   });
 
+  it('disables step, continue and skip on a write of unknown outcome, and says so in the status', () => {
+    render(<RunToolbar />);
+    showRun('paused');
+    act(() => useStore.setState({ run: { ...useStore.getState().run!, paused: { nodeId: 'lookup', reason: 'unknown-outcome', input: {} } } }));
+    expect(enabled()).toEqual(['Stop']);
+    expect(screen.getByRole('status').textContent).toBe('Outcome unknown: Lookup');
+    expect(screen.getByRole('button', { name: 'Continue' }).getAttribute('title')).toMatch(/^Decide in the Run panel first: send again, mark done or fail/);
+  });
+
   it('enables nothing without an open playbook, or while a start is in flight', () => {
     act(() => useStore.setState({ playbook: undefined }));
     render(<RunToolbar />);

@@ -267,6 +267,23 @@ describe('run slice', () => {
     ]);
   });
 
+  it('decides a write of unknown outcome for the shown run: send again, mark done with an output, fail', async () => {
+    const decisions: unknown[] = [];
+    connect({ 'runs.control': (params) => (decisions.push(params), { ok: true }) });
+    const store = makeStore();
+    store.setState({ runId: 'r1' });
+    await store.getState().resolveUnknown('resend');
+    await store.getState().resolveUnknown('mark-done', { contained: true }, 'out');
+    await store.getState().resolveUnknown('mark-done');
+    await store.getState().resolveUnknown('fail');
+    expect(decisions).toEqual([
+      { runId: 'r1', action: 'resend' },
+      { runId: 'r1', action: 'mark-done', output: { contained: true }, port: 'out' },
+      { runId: 'r1', action: 'mark-done' },
+      { runId: 'r1', action: 'fail' },
+    ]);
+  });
+
   it('says in a sentence why a control failed', async () => {
     connect({
       'runs.control': () => {
