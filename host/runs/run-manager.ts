@@ -126,7 +126,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     checkNodeIds('pins', Object.keys(params.pins), playbook);
     const previous = params.from === undefined ? undefined : await previousRun(params.from, playbook);
     if (params.lab && options.lab === undefined) throw new HostError('INVALID_PARAMS', 'lab: the lab is not running (the host was started with --no-lab); bind the credential slots instead');
-    const sources = { bindings: workspace.bindings(playbook.id), vault: options.vault, kinds: options.kinds, lab: options.lab, labMode: params.lab };
+    const sources = { bindings: workspace.bindings(playbook.id), bindingsOf: (id: string) => workspace.bindings(id), vault: options.vault, kinds: options.kinds, lab: options.lab, labMode: params.lab };
     const unbound = workspaceSlotProblems(playbook, sources, new Set(Object.keys(params.pins)));
     if (unbound.length > 0) throw new HostError('INVALID_PARAMS', unbound.map((problem) => problem.message).join('; '));
     const secrets = knownSecrets(sources);

@@ -11,6 +11,8 @@ import type { StoredCredential, Vault } from '../vault/vault.ts';
 export interface CredentialSources {
   /** Slot → credential id, for the playbook being run. */
   bindings: Readonly<Record<string, string>>;
+  /** The bindings of another workspace playbook, so a sub-playbook resolves its own slots, not the caller's. */
+  bindingsOf?: (playbookId: string) => Readonly<Record<string, string>>;
   vault: Pick<Vault, 'get'>;
   kinds: ReadonlyMap<string, CredentialKind>;
   lab: Pick<Lab, 'credentials' | 'credentialsPort'> | undefined;
@@ -46,11 +48,13 @@ export function labCredentials(port: CredentialsPort): CredentialsPort {
 /**
  * The executor's CredentialsPort for one run: a bound slot resolves to its vault credential
  * (marked lab when it is a lab credential); an unbound slot to the lab's credential of that
- * connector in lab mode only, else to nothing.
+ * connector in lab mode only, else to nothing. A sub-playbook gets the same over its own bindings.
  */
 export function workspaceCredentials(sources: CredentialSources): CredentialsPort {
   const fromLab = sources.labMode && sources.lab !== undefined ? labCredentials(sources.lab.credentialsPort) : undefined;
+  const { bindingsOf } = sources;
   return {
+    ...(bindingsOf === undefined ? {} : { forPlaybook: (playbookId: string) => workspaceCredentials({ ...sources, bindings: bindingsOf(playbookId) }) }),
     async resolve(slot, connector): Promise<ResolvedCredential | undefined> {
       const id = sources.bindings[slot];
       if (id === undefined) return fromLab?.resolve(slot, connector);

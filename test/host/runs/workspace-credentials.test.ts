@@ -44,6 +44,13 @@ describe('a run’s credentials', () => {
     expect(await workspaceCredentials(sources({}, { labMode: true })).resolve('vt', 'virustotal')).toEqual({ values: { apiKey: 'lab-key-123' }, secrets: ['lab-key-123'], lab: true });
   });
 
+  it('resolves a sub-playbook’s slots from its own bindings, not the caller’s slot of the same name', async () => {
+    const port = workspaceCredentials(sources({ vt: 'vt-prod' }, { bindingsOf: (id): Record<string, string> => (id === 'child' ? { vt: 'lab-virustotal' } : {}) }));
+    expect(await port.forPlaybook?.('child').resolve('vt', 'virustotal')).toMatchObject({ values: { apiKey: 'lab-key-123' }, lab: true });
+    expect(await port.forPlaybook?.('other').resolve('vt', 'virustotal')).toBeUndefined();
+    expect(await workspaceCredentials(sources({}, { labMode: true, bindingsOf: () => ({}) })).forPlaybook?.('other').resolve('vt', 'virustotal')).toMatchObject({ lab: true });
+  });
+
   it('refuses a binding to a missing credential or one of another connector', async () => {
     await expect(workspaceCredentials(sources({ vt: 'gone' })).resolve('vt', 'virustotal')).rejects.toMatchObject({ code: 'AUTH', message: expect.stringContaining('no longer exists') });
     await expect(workspaceCredentials(sources({ x: 'vt-prod' })).resolve('x', 'abuseipdb')).rejects.toMatchObject({ code: 'AUTH', message: expect.stringContaining('needs a abuseipdb credential') });
