@@ -129,6 +129,9 @@ export const methods = {
   /** Changes the settings given and keeps the others. */
   'settings.save': { params: z.strictObject({ labMode: z.boolean().optional() }), result: {} as { settings: WorkspaceSettings } },
 
+  /** Puts the host's own lab back at the story's starting state (data, faults, rate limits), as a restart would: runs can be tried again. */
+  'lab.reset': { params: z.strictObject({}), result: {} as { twins: number } },
+
   'runs.start': {
     params: z.strictObject({
       playbookId: id,

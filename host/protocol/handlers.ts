@@ -198,6 +198,12 @@ export const handlers: Handlers = {
   'settings.get': async (_params, ctx) => ({ settings: await readWorkspaceSettings(ctx.workspace.dir) }),
   'settings.save': async ({ labMode }, ctx) => ({ settings: await saveWorkspaceSettings(ctx.workspace.dir, labMode === undefined ? {} : { labMode }) }),
 
+  'lab.reset': async (_params, ctx) => {
+    if (ctx.lab === undefined) throw new HostError('NOT_FOUND', 'no lab runs in this host, so there is none to reset');
+    ctx.lab.reset();
+    return { twins: ctx.lab.twins.length };
+  },
+
   'runs.start': async (params, ctx) => ctx.runs.start(params),
   'runs.control': async (params, ctx) => ctx.runs.control(params),
   'runs.decide': async (params, ctx) => ctx.runs.decide(params),

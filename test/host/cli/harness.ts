@@ -75,7 +75,7 @@ function writeTitled(dir: string, file: string, playbook: { id: string }): strin
 }
 
 /** Writes a playbook (nodes chained in order) into `dir` and returns its file name. */
-export function writeChain(dir: string, file: string, id: string, nodes: { id: string; type: string; params?: Record<string, unknown> }[], extra: Record<string, unknown> = {}): string {
+export function writeChain(dir: string, file: string, id: string, nodes: Parameters<typeof chainPlaybook>[1], extra: Record<string, unknown> = {}): string {
   return writeTitled(dir, file, chainPlaybook(id, nodes, extra));
 }
 

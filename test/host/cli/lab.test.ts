@@ -66,7 +66,9 @@ describe('switchboard lab --reset', () => {
   });
 
   it('sends $SWITCHBOARD_LAB_TOKEN as a bearer token, and no authorization header without it', async () => {
-    const server = await startTestServer((_request, res) => res.end('{"ok":true}'));
+    const server = await startTestServer((_request, res) => {
+      res.end('{"ok":true}');
+    });
     try {
       const withToken = await cli(['lab', '--reset', server.url], { cwd: dir(), env: { [LAB_TOKEN_ENV]: 'lab-control-token' } });
       const without = await cli(['lab', '--reset', server.url], { cwd: dir() });
@@ -84,7 +86,9 @@ describe('switchboard lab --reset', () => {
   });
 
   it('exits 1 naming each twin that could not be reset, and still resets the others', async () => {
-    const gone = await startTestServer((_request, res) => res.end());
+    const gone = await startTestServer((_request, res) => {
+      res.end();
+    });
     const goneUrl = gone.url;
     await gone.close();
     const notTwin = await startTestServer((_request, res) => {
