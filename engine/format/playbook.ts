@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEVICE_NAME_MESSAGE, NOT_A_DEVICE_NAME } from './device-names.ts';
 
 /** The current playbook file format; older ones are migrated by `migrate.ts`, newer ones refused. */
 export const PLAYBOOK_FORMAT = 'switchboard/playbook@1';
@@ -64,7 +65,7 @@ export const NoteSchema = z.strictObject({
 export const PlaybookSchema = z.strictObject({
   $schema: z.string().max(500).optional().describe('JSON Schema reference for editors; ignored by Switchboard.'),
   format: z.literal(PLAYBOOK_FORMAT).describe('File format and version; older versions are migrated, newer refused.'),
-  id: z.string().regex(/^[a-z0-9][a-z0-9-_]{0,99}$/, 'must be a slug'),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-_]{0,99}$/, 'must be a slug').regex(NOT_A_DEVICE_NAME, DEVICE_NAME_MESSAGE),
   name: z.string().min(1).max(200),
   description: z.string().max(20_000).default(''),
   revision: z.number().int().min(0).default(0),

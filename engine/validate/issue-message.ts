@@ -20,7 +20,7 @@ export function describeIssue(issue: z.core.$ZodIssue, subject: string, value: u
     }
     case 'invalid_format': {
       const rule = issue.message.replace(/^Invalid string: /, '');
-      return rule.startsWith('must')
+      return /^(?:must|is) /.test(rule)
         ? `${subject} ${describeValue(value)} ${rule}`
         : `${subject} ${describeValue(value)} is not a valid ${issue.format}`;
     }

@@ -1,3 +1,4 @@
+import { isWindowsDeviceName } from '../../engine/format/device-names.ts';
 import { PLAYBOOK_FORMAT } from '../../engine/format/playbook.ts';
 import type { Playbook, PlaybookEdge, PlaybookNode } from '../../engine/format/playbook.ts';
 
@@ -57,15 +58,21 @@ export function playbookFileName(id: string): string {
 export function idOfFileName(name: string): string | undefined {
   if (!name.endsWith('.playbook.json') || name.startsWith('.')) return undefined;
   const id = name.slice(0, -'.playbook.json'.length);
-  return PLAYBOOK_ID.test(id) ? id : undefined;
+  return isPlaybookId(id) ? id : undefined;
 }
 
 /** The playbook id pattern of the format (`PlaybookSchema.id`). */
 export const PLAYBOOK_ID = /^[a-z0-9][a-z0-9-_]{0,99}$/;
 
+/** Whether `id` can be a playbook id: a slug that Windows would not take for a device (`con`, `nul`, …). */
+export function isPlaybookId(id: string): boolean {
+  return PLAYBOOK_ID.test(id) && !isWindowsDeviceName(id);
+}
+
 /**
  * A slug made from a name (`Phishing triage (EU)` → `phishing-triage-eu`), made unique against
- * `taken` with `-2`, `-3`, …; `fallback` when the name has no letters or digits.
+ * `taken` with `-2`, `-3`, …; `fallback` when the name has no letters or digits. A Windows device
+ * name (`Con` → `con-2`) counts as taken: it could never be a file name there.
  */
 export function uniqueSlug(name: string, taken: (id: string) => boolean, fallback = 'playbook'): string {
   const base =
@@ -77,7 +84,7 @@ export function uniqueSlug(name: string, taken: (id: string) => boolean, fallbac
       .replace(/^-+|-+$/g, '')
       .slice(0, 60)
       .replace(/-+$/, '') || fallback;
-  if (!taken(base)) return base;
+  if (!taken(base) && !isWindowsDeviceName(base)) return base;
   for (let n = 2; ; n++) {
     const candidate = `${base}-${n}`;
     if (!taken(candidate)) return candidate;
