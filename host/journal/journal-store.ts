@@ -9,6 +9,8 @@ import type { RunEvent } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import type { JournalPort } from '../../engine/ports.ts';
 import { syncDirectory } from '../workspace/atomic-file.ts';
+import { OPEN_CREATE, OPEN_WRITE, openNoFollow, openNoFollowSync, readFileNoFollow, refuseLinks } from '../workspace/no-follow.ts';
+import { holdsLock, lockText, ownIdentity, parseLock, processAlive, processStartTime } from './process-identity.ts';
 
 /**
  * How far a batch has got when `append` resolves. `process`: handed to the OS (one `write`), so
@@ -100,7 +102,8 @@ const openHere = new Set<string>();
 
 /**
  * The run journal on disk: one JSON Lines file per run under `<dir>/runs/`, plus a `.lock` file
- * holding the writer's pid while it runs, so readers tell a live run from a killed one.
+ * naming the writer (pid and process start time) while it runs, so readers tell a live run from a
+ * killed one even after its pid is reused. No file or folder under `dir` is read through a link.
  */
 export function createJournalStore(dir: string, options: JournalStoreOptions = {}): JournalStore {
   const runsDir = path.join(dir, 'runs');
@@ -118,13 +121,18 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
     fs.mkdirSync(runsDir, { recursive: true });
     let fd: number;
     try {
-      fd = fs.openSync(journalPath, 'wx');
+      fd = openNoFollowSync(dir, journalPath, OPEN_CREATE, 0o666);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new JournalStoreError('RUN_EXISTS', `run ${runId} already has a journal`);
       throw err;
     }
     try {
-      fs.writeFileSync(file(runId, '.lock'), `${process.pid}\n`);
+      const lock = openNoFollowSync(dir, file(runId, '.lock'), OPEN_WRITE, 0o666);
+      try {
+        fs.writeFileSync(lock, lockText(ownIdentity()));
+      } finally {
+        fs.closeSync(lock);
+      }
     } catch (err) {
       fs.closeSync(fd);
       throw err;
@@ -141,13 +149,13 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
     const journalPath = pathOf(runId);
     let text: string;
     try {
-      text = await fs.promises.readFile(journalPath, 'utf8');
+      text = await readFileNoFollow(dir, journalPath, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new JournalStoreError('RUN_NOT_FOUND', `no run ${runId} in ${runsDir}`);
       throw err;
     }
     const { events, torn, corrupt } = decodeJournal(text);
-    const live = await writerAlive(journalPath, file(runId, '.lock'));
+    const live = await writerAlive(dir, journalPath, file(runId, '.lock'));
     const replayed = replayRun(events);
     const state = replayed === undefined ? undefined : recoverRun(replayed, live);
     return { runId, events, state, torn, corrupt, live };
@@ -156,6 +164,7 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
   const runIds = async (): Promise<string[]> => {
     let names: string[];
     try {
+      await refuseLinks(dir, runsDir);
       names = await fs.promises.readdir(runsDir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
@@ -175,12 +184,17 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
 
   const saveRunInfo = async (runId: string, info: unknown): Promise<void> => {
     await fs.promises.mkdir(runsDir, { recursive: true });
-    await fs.promises.writeFile(file(runId, '.run.json'), JSON.stringify(info, null, 2) + '\n');
+    const handle = await openNoFollow(dir, file(runId, '.run.json'), OPEN_WRITE, 0o666);
+    try {
+      await handle.writeFile(JSON.stringify(info, null, 2) + '\n');
+    } finally {
+      await handle.close();
+    }
   };
 
   const readRunInfo = async (runId: string): Promise<unknown> => {
     try {
-      return JSON.parse(await fs.promises.readFile(file(runId, '.run.json'), 'utf8')) as unknown;
+      return JSON.parse(await readFileNoFollow(dir, file(runId, '.run.json'), 'utf8')) as unknown;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new JournalStoreError('RUN_NOT_FOUND', `no saved details for run ${runId}`);
       throw err;
@@ -319,24 +333,19 @@ function writeAllDurably(fd: number, data: Buffer, done: (err: NodeJS.ErrnoExcep
   step(0);
 }
 
-/** A run's writer is alive when this process holds it, or its lock names a running process. */
-async function writerAlive(journalPath: string, lockPath: string): Promise<boolean> {
+/**
+ * A run's writer is alive when this process holds it, or its lock names a process that is running
+ * and is the same one (its start time matches). A lock whose process is gone, or whose pid now
+ * belongs to another process, is stale: it is removed, and the run reads as interrupted.
+ */
+async function writerAlive(dir: string, journalPath: string, lockPath: string): Promise<boolean> {
   if (openHere.has(journalPath)) return true;
-  let pid: number;
-  try {
-    pid = Number.parseInt(await fs.promises.readFile(lockPath, 'utf8'), 10);
-  } catch {
-    return false;
+  const lock = parseLock(await readFileNoFollow(dir, lockPath, 'utf8').catch(() => ''));
+  if (lock === undefined) return false;
+  if (lock.pid !== process.pid) {
+    const alive = processAlive(lock.pid);
+    if (holdsLock(lock, alive, alive ? await processStartTime(lock.pid) : undefined)) return true;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  return processAlive(pid);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  await fs.promises.rm(lockPath, { force: true }).catch(() => undefined);
+  return false;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createFileAtomic } from '../workspace/atomic-file.ts';
+import { OPEN_READ, openNoFollow } from '../workspace/no-follow.ts';
 
 /** Length of a vault key: AES-256. */
 export const KEY_BYTES = 32;
@@ -57,15 +58,24 @@ export function keyFileProvider(file: string): KeyProvider {
   };
 }
 
-/** Reads the key file, creating it first when missing; concurrent creators agree on one key. */
+/**
+ * Reads the key file, creating it first when missing; concurrent creators agree on one key. A
+ * link in its place is refused, never followed: it could hand out (or plant) a key from anywhere.
+ */
 export async function readOrCreateKeyFile(file: string): Promise<Buffer> {
+  const dir = path.dirname(file);
   if (!fs.existsSync(file)) {
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await fs.promises.mkdir(dir, { recursive: true });
     await createFileAtomic(file, randomBytes(KEY_BYTES), 0o600);
   }
-  const stat = await fs.promises.stat(file);
-  checkKeyFileMode(file, stat.mode);
-  const key = await fs.promises.readFile(file);
+  const handle = await openNoFollow(dir, file, OPEN_READ);
+  let key: Buffer;
+  try {
+    checkKeyFileMode(file, (await handle.stat()).mode);
+    key = await handle.readFile();
+  } finally {
+    await handle.close();
+  }
   if (key.length !== KEY_BYTES) throw new Error(`vault key file ${file} holds ${key.length} bytes; it must hold ${KEY_BYTES}`);
   return key;
 }

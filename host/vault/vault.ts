@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createSerialQueue, writeFileAtomic } from '../workspace/atomic-file.ts';
+import { createSerialQueue, writeFileInside } from '../workspace/atomic-file.ts';
+import { LinkRefusedError, readFileNoFollow } from '../workspace/no-follow.ts';
 import { KEY_BYTES, type KeyProvider } from './key-provider.ts';
 
 /** The vault file format; anything else in `vault.json` is refused. */
@@ -95,7 +96,7 @@ export async function openVault(file: string, keyProvider: KeyProvider): Promise
     check ??= seal(key, CHECK_TEXT, CHECK_AAD);
     const content: VaultFile = { format: VAULT_FORMAT, check, credentials: [...sealed.values()] };
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`, 0o600);
+    await writeFileInside(path.dirname(file), file, `${JSON.stringify(content, null, 2)}\n`, 0o600);
   };
 
   return {
@@ -167,13 +168,14 @@ function openRecord(key: Buffer, record: SealedCredential, file: string): Stored
   return { ...meta, values: parsed.values };
 }
 
-/** Reads and checks the vault file; undefined when there is none yet. */
+/** Reads and checks the vault file (never through a link); undefined when there is none yet. */
 async function readVaultFile(file: string): Promise<VaultFile | undefined> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = await readFileNoFollow(path.dirname(file), file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (err instanceof LinkRefusedError) throw err;
     throw new Error(`${file}: cannot read the vault (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
   }
   const data = safeParse(text);

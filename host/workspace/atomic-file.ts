@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../journal/process-identity.ts';
+import { refuseLinks } from './no-follow.ts';
 
 /** Suffix of the temporary files an atomic write leaves behind only when the process dies mid-write. */
 export const TEMP_SUFFIX = '.tmp';
@@ -8,6 +10,50 @@ export const TEMP_SUFFIX = '.tmp';
 /** The temporary file an atomic write of `file` goes through: hidden, in the same folder, unique. */
 export function tempPathFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+}
+
+/** A temp file older than this was left by a write that will never finish, whoever holds its pid now. */
+export const STALE_TEMP_MS = 10 * 60_000;
+
+/** The pid named by an atomic write's temp file name (`.<file>.<pid>.<8 hex>.tmp`); undefined for any other name. */
+export function tempFileOwner(name: string): number | undefined {
+  const match = /^\..+\.([1-9][0-9]{0,9})\.[0-9a-f]{8}\.tmp$/.exec(name);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/**
+ * Whether a temp file of ours can be removed: its writer is gone, or it is older than any write
+ * takes (the pid was reused). A live writer's fresh temp is kept: another process may be saving.
+ */
+export function isStaleTemp(owner: number, ageMs: number, alive: (pid: number) => boolean): boolean {
+  return ageMs > STALE_TEMP_MS || (owner !== process.pid && !alive(owner));
+}
+
+/**
+ * Removes the temp files killed writes left in `folders` (each inside `root`, read without
+ * following links): only regular files named as `tempPathFor` names them, only stale ones.
+ * Best effort, never throws: a file it cannot remove stays. Returns the paths removed.
+ */
+export async function removeStaleTempFiles(root: string, folders: readonly string[], now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const folder of folders) {
+    const names = await refuseLinks(root, folder).then(() => fs.promises.readdir(folder)).catch(() => [] as string[]);
+    for (const name of names) {
+      const owner = tempFileOwner(name);
+      if (owner === undefined) continue;
+      const file = path.join(folder, name);
+      const stat = await fs.promises.lstat(file).catch(() => undefined);
+      if (stat?.isFile() !== true || !isStaleTemp(owner, now - stat.mtimeMs, processAlive)) continue;
+      if (await fs.promises.rm(file).then(() => true, () => false)) removed.push(file);
+    }
+  }
+  return removed;
+}
+
+/** `writeFileAtomic` of a file inside `root`, refused when the file or a folder on the way is a link. */
+export async function writeFileInside(root: string, file: string, data: string | Uint8Array, mode?: number): Promise<void> {
+  await refuseLinks(root, file);
+  await writeFileAtomic(file, data, mode);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { LabVendor } from '../../lab/lab.ts';
 import { loadPlaybook } from '../../engine/format/load.ts';
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { StoredCredential, Vault } from '../vault/vault.ts';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeFileInside } from './atomic-file.ts';
 import { idOfFileName, playbookFileName } from './playbook-text.ts';
 import { jsonText, workspacePaths, type Workspace } from './workspace.ts';
 
@@ -50,7 +50,7 @@ export async function seedWorkspace(
     const id = idOfFileName(name);
     if (id === undefined) continue;
     const text = await fs.promises.readFile(path.join(sources.shippedDir, name), 'utf8');
-    await writeFileAtomic(path.join(workspace.playbooksDir, playbookFileName(id)), text);
+    await writeFileInside(workspace.dir, path.join(workspace.playbooksDir, playbookFileName(id)), text);
     slotsById.set(id, loadPlaybook(text, sources.registry).playbook?.credentials ?? {});
     report.playbooks.push(id);
   }
@@ -77,12 +77,12 @@ export async function seedWorkspace(
       if (credentialId !== undefined) await workspace.bind(playbookId, slot, credentialId);
     }
   }
-  await writeFileAtomic(workspacePaths(workspace.dir).settings, jsonText({ format: WORKSPACE_FORMAT, createdAt: new Date().toISOString() }));
+  await writeFileInside(workspace.dir, workspacePaths(workspace.dir).settings, jsonText({ format: WORKSPACE_FORMAT, createdAt: new Date().toISOString() }));
   return report;
 }
 
 /** Marks an existing folder as a set-up workspace, without seeding it. */
 export async function markWorkspace(dir: string): Promise<void> {
   const file = workspacePaths(dir).settings;
-  if (!fs.existsSync(file)) await writeFileAtomic(file, jsonText({ format: WORKSPACE_FORMAT, createdAt: new Date().toISOString() }));
+  if (!fs.existsSync(file)) await writeFileInside(dir, file, jsonText({ format: WORKSPACE_FORMAT, createdAt: new Date().toISOString() }));
 }

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import type { WorkspaceSettings } from '../protocol/contract.ts';
-import { createSerialQueue, writeFileAtomic } from './atomic-file.ts';
+import { createSerialQueue, writeFileInside } from './atomic-file.ts';
+import { readFileNoFollow } from './no-follow.ts';
 import { jsonText, workspacePaths } from './workspace.ts';
 
 /** Settings of a workspace that never chose any: lab mode off, so nothing runs on the lab unasked. */
@@ -14,16 +14,16 @@ const serial = createSerialQueue();
  * workspace as set up); missing ones take their default, a wrong type is refused naming the field.
  */
 export async function readWorkspaceSettings(dir: string): Promise<WorkspaceSettings> {
-  return settingsOf(await readSettingsFile(workspacePaths(dir).settings));
+  return settingsOf(await readSettingsFile(dir, workspacePaths(dir).settings));
 }
 
 /** Changes the given settings, keeping the others and every other field of `settings.json`. */
 export function saveWorkspaceSettings(dir: string, patch: Partial<WorkspaceSettings>): Promise<WorkspaceSettings> {
   return serial(async () => {
     const file = workspacePaths(dir).settings;
-    const next = { ...(await readSettingsFile(file)), ...patch };
+    const next = { ...(await readSettingsFile(dir, file)), ...patch };
     const settings = settingsOf(next);
-    await writeFileAtomic(file, jsonText(next));
+    await writeFileInside(dir, file, jsonText(next));
     return settings;
   });
 }
@@ -35,10 +35,10 @@ export function settingsOf(data: Record<string, unknown>): WorkspaceSettings {
   return { labMode };
 }
 
-async function readSettingsFile(file: string): Promise<Record<string, unknown>> {
+async function readSettingsFile(dir: string, file: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = await readFileNoFollow(dir, file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw err;

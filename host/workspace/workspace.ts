@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEVICE_NAME_MESSAGE } from '../../engine/format/device-names.ts';
 import { loadPlaybook } from '../../engine/format/load.ts';
 import type { Playbook } from '../../engine/format/playbook.ts';
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import { formatProblem, hasErrors } from '../../engine/validate/problems.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import { HostError } from '../protocol/host-error.ts';
-import { createSerialQueue, removeFileDurably, writeFileAtomic } from './atomic-file.ts';
-import { idOfFileName, newPlaybook, PLAYBOOK_ID, playbookFileName, playbookText, uniqueSlug } from './playbook-text.ts';
+import { createSerialQueue, removeFileDurably, writeFileInside } from './atomic-file.ts';
+import { lstatNoFollow, readFileNoFollow, refuseLinks } from './no-follow.ts';
+import { idOfFileName, isPlaybookId, newPlaybook, PLAYBOOK_ID, playbookFileName, playbookText, uniqueSlug } from './playbook-text.ts';
 
 /** A playbook file of the workspace as last read: the playbook (when its schema holds) and every problem. */
 export interface WorkspacePlaybook {
@@ -24,7 +26,8 @@ export type Bindings = Record<string, Record<string, string>>;
 
 /**
  * A workspace folder: `playbooks/<id>.playbook.json`, `runs/` (the journal), `vault.json`,
- * `vault.key`, `bindings.json` and `settings.json`. Every write is atomic.
+ * `vault.key`, `bindings.json` and `settings.json`. Every write is atomic, and no file or folder
+ * in it is read or written through a symbolic link (a shared folder could point one anywhere).
  */
 export interface Workspace {
   readonly dir: string;
@@ -72,26 +75,28 @@ export function jsonText(value: unknown): string {
 export async function openWorkspace(dir: string, registry: NodeRegistry): Promise<Workspace> {
   const paths = workspacePaths(dir);
   await fs.promises.mkdir(paths.playbooks, { recursive: true });
-  let bindings = await readBindings(paths.bindings);
+  let bindings = await readBindings(dir, paths.bindings);
   const cache = new Map<string, { mtimeMs: number; size: number; loaded: WorkspacePlaybook }>();
   const serial = createSerialQueue();
   const fileOf = (id: string): string => {
     if (!PLAYBOOK_ID.test(id)) throw new HostError('INVALID_PARAMS', `id: ${JSON.stringify(id.slice(0, 120))} is not a playbook id (a slug)`);
+    if (!isPlaybookId(id)) throw new HostError('INVALID_PARAMS', `id: ${id} ${DEVICE_NAME_MESSAGE}`);
     return path.join(paths.playbooks, playbookFileName(id));
   };
 
   const readPlaybook = async (id: string): Promise<WorkspacePlaybook> => {
     const file = fileOf(id);
-    const stat = await fs.promises.stat(file).catch(notFound(id));
+    const stat = await lstatNoFollow(dir, file).catch(notFound(id));
     const cached = cache.get(id);
     if (cached !== undefined && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.loaded;
-    const text = await fs.promises.readFile(file, 'utf8');
+    const text = await readFileNoFollow(dir, file, 'utf8');
     const loaded = { ...loadText(id, text, registry), updatedAt: Math.round(stat.mtimeMs) };
     cache.set(id, { mtimeMs: stat.mtimeMs, size: stat.size, loaded });
     return loaded;
   };
 
   const ids = async (): Promise<string[]> => {
+    await refuseLinks(dir, paths.playbooks);
     const names = await fs.promises.readdir(paths.playbooks).catch(() => [] as string[]);
     return names.map(idOfFileName).filter((id): id is string => id !== undefined).sort();
   };
@@ -99,12 +104,12 @@ export async function openWorkspace(dir: string, registry: NodeRegistry): Promis
   const exists = (id: string): boolean => fs.existsSync(fileOf(id));
 
   const write = async (playbook: Playbook): Promise<void> => {
-    await writeFileAtomic(fileOf(playbook.id), playbookText(playbook));
+    await writeFileInside(dir, fileOf(playbook.id), playbookText(playbook));
     cache.delete(playbook.id);
   };
 
   const writeBindings = async (next: Bindings): Promise<void> => {
-    await writeFileAtomic(paths.bindings, jsonText(next));
+    await writeFileInside(dir, paths.bindings, jsonText(next));
     bindings = next;
   };
 
@@ -152,7 +157,7 @@ export async function openWorkspace(dir: string, registry: NodeRegistry): Promis
       if (loaded.playbook === undefined || hasErrors(loaded.problems)) throw invalid(loaded.problems, id);
       return loaded.playbook;
     },
-    readPlaybookText: async (id) => fs.promises.readFile(fileOf(id), 'utf8').catch(notFound(id)),
+    readPlaybookText: async (id) => readFileNoFollow(dir, fileOf(id), 'utf8').catch(notFound(id)),
     savePlaybook,
     createPlaybook: (name) =>
       serial(async () => {
@@ -177,7 +182,7 @@ export async function openWorkspace(dir: string, registry: NodeRegistry): Promis
     deletePlaybook: (id) =>
       serial(async () => {
         const file = fileOf(id);
-        await fs.promises.stat(file).catch(notFound(id));
+        await lstatNoFollow(dir, file).catch(notFound(id));
         await removeFileDurably(file);
         cache.delete(id);
         if (bindings[id] !== undefined) {
@@ -264,11 +269,11 @@ function rawRevision(text: string): number {
   }
 }
 
-/** Reads bindings.json; a missing file is no bindings, a broken one is refused naming the file. */
-async function readBindings(file: string): Promise<Bindings> {
+/** Reads bindings.json; a missing file is no bindings, a broken one (or a link) is refused naming the file. */
+async function readBindings(dir: string, file: string): Promise<Bindings> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = await readFileNoFollow(dir, file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw err;
