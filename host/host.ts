@@ -14,6 +14,7 @@ import { credentialKinds } from './vault/credential-kinds.ts';
 import { defaultKeyProvider, type KeyProvider } from './vault/key-provider.ts';
 import { openVault } from './vault/vault.ts';
 import { isNewWorkspace, markWorkspace, seedWorkspace } from './workspace/seed.ts';
+import { removeStaleTempFiles } from './workspace/atomic-file.ts';
 import { openWorkspace, workspacePaths } from './workspace/workspace.ts';
 
 /** What a host is made of; everything but the folder has a default, tests swap in their own. */
@@ -27,6 +28,22 @@ export interface HostOptions {
   labVendors?: readonly LabVendor[];
   /** Where the shipped playbooks are copied from when the workspace is new. */
   shippedDir?: string;
+  /** Cap on live runs; default `$SWITCHBOARD_MAX_LIVE_RUNS`, else `DEFAULT_MAX_LIVE_RUNS` (64). */
+  maxLiveRuns?: number;
+  /** Where `SWITCHBOARD_MAX_LIVE_RUNS` is read from; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The environment variable that caps live runs when the shell passes no `maxLiveRuns`. */
+export const MAX_LIVE_RUNS_ENV = 'SWITCHBOARD_MAX_LIVE_RUNS';
+
+/** The live-run cap `$SWITCHBOARD_MAX_LIVE_RUNS` asks for (undefined when unset); one line naming it when it is not 1–100000. */
+export function maxLiveRunsFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const text = env[MAX_LIVE_RUNS_ENV]?.trim();
+  if (text === undefined || text === '') return undefined;
+  const value = /^[0-9]{1,6}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 1 && value <= 100_000)) throw new Error(`${MAX_LIVE_RUNS_ENV} must be a whole number from 1 to 100000, not ${JSON.stringify(text.slice(0, 40))}`);
+  return value;
 }
 
 /** A running host, transport-agnostic: the server (WebSocket) and Electron (MessagePort) wrap it. */
@@ -46,14 +63,16 @@ export function appVersion(): string {
 
 /**
  * Opens a workspace (seeding it when new; a new folder is private to its user), its vault and
- * journal, and the run manager: the back end both shells run (DESIGN.md §1). Throws one line
- * when the vault key is wrong.
+ * journal, and the run manager: the back end both shells run (DESIGN.md §1). Temp files that
+ * killed saves left behind are removed first. Throws one line when the vault key is wrong.
  */
 export async function createHost(options: HostOptions): Promise<Host> {
   const dir = options.workspaceDir;
   const registry = options.registry ?? createBuiltinRegistry();
   const connectors = options.connectors ?? builtinConnectors;
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  const maxLiveRuns = options.maxLiveRuns ?? maxLiveRunsFromEnv(options.env ?? process.env);
+  await removeStaleTempFiles(dir, [dir, workspacePaths(dir).playbooks]);
   const fresh = isNewWorkspace(dir);
   const workspace = await openWorkspace(dir, registry);
   const vault = await openVault(workspacePaths(dir).vault, options.keyProvider ?? defaultKeyProvider(dir));
@@ -74,6 +93,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     journal: createJournalStore(dir),
     lab: options.lab,
     onEvent: (event) => emit('run.event', event),
+    ...(maxLiveRuns === undefined ? {} : { maxLiveRuns }),
   });
   const context: HostContext = {
     version: appVersion(),

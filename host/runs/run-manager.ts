@@ -24,6 +24,12 @@ import { knownSecrets, workspaceCredentials, workspaceSlotProblems } from './wor
 /** How long `close` waits for stopped runs to write their last events. */
 const CLOSE_GRACE_MS = 5_000;
 
+/**
+ * Live runs a host holds at once unless told otherwise: each keeps its journal open (a paused run
+ * for as long as it waits), so an unbounded number would run the host out of file descriptors.
+ */
+export const DEFAULT_MAX_LIVE_RUNS = 64;
+
 /** What the run manager works with; `onEvent` receives every run event, scrubbed, for all clients. */
 export interface RunManagerOptions {
   workspace: Workspace;
@@ -33,6 +39,8 @@ export interface RunManagerOptions {
   journal: JournalStore;
   lab: Lab | undefined;
   onEvent: (event: RunEvent) => void;
+  /** Cap on runs live at once (paused ones included); a start past it is refused. Default `DEFAULT_MAX_LIVE_RUNS`. */
+  maxLiveRuns?: number;
 }
 
 /** Starts, steers and lists the workspace's runs (DESIGN.md §6, §7). */
@@ -83,10 +91,16 @@ export function workspaceResolver(workspace: Pick<Workspace, 'runnablePlaybook'>
   };
 }
 
+/** The refusal of a start that would take the host past `max` live runs (`live` counts starts under way). */
+export function liveRunCapError(live: number, max: number): HostError | undefined {
+  return live >= max ? new HostError('CONFLICT', `too many live runs (${max}): stop or finish one first`) : undefined;
+}
+
 /** The run manager over a workspace: live handles for control, the journal for history. */
 export function createRunManager(options: RunManagerOptions): RunManager {
   const { workspace, journal } = options;
   const live = new Map<string, LiveRun>();
+  let starting = 0;
   const summaries = new Map<string, { size: number; mtimeMs: number; summary: RunSummary }>();
   const approver = (() => {
     try {
@@ -121,6 +135,17 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   };
 
   const start = async (params: ParsedParamsOf<'runs.start'>): Promise<{ runId: string }> => {
+    const refused = liveRunCapError(live.size + starting, options.maxLiveRuns ?? DEFAULT_MAX_LIVE_RUNS);
+    if (refused !== undefined) throw refused;
+    starting += 1;
+    try {
+      return await launch(params);
+    } finally {
+      starting -= 1;
+    }
+  };
+
+  const launch = async (params: ParsedParamsOf<'runs.start'>): Promise<{ runId: string }> => {
     const playbook = await workspace.runnablePlaybook(params.playbookId);
     checkNodeIds('breakpoints', params.breakpoints, playbook);
     checkNodeIds('pins', Object.keys(params.pins), playbook);
