@@ -18,7 +18,7 @@ export const NodeTypeRefSchema = z
 export const RetrySchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(20).describe('Attempts in all, the first included (1 = no retry).'),
   delayMs: z.number().int().min(0).max(600_000).optional().describe('Base delay of the exponential backoff.'),
-  maxDelayMs: z.number().int().min(0).max(3_600_000).optional().describe('Cap on any one delay, Retry-After included.'),
+  maxDelayMs: z.number().int().min(0).max(3_600_000).optional().describe('Cap on any one backoff delay; a vendor Retry-After longer than this fails the node RATE_LIMITED instead of retrying early.'),
 });
 
 export const NodeSchema = z.strictObject({

@@ -54,15 +54,17 @@ export interface UnknownOutcome {
 
 /**
  * Whether an earlier run may have sent this write without recording what came of it: it died
- * while the node ran (journal: started, no end), or the node failed with UNKNOWN_OUTCOME. For a
- * forEach, only the items that were sent and never completed; none means nothing is unknown.
+ * while the node ran (journal: started, no end), or the node failed with UNKNOWN_OUTCOME or was
+ * cancelled in flight by a stop. For a forEach, only the items that were sent and never
+ * completed; none means nothing is unknown.
  * "Started, no end" is read from the times, not the status: a journal read back after the
  * process died shows the node idle again (`recoverRun`), yet the write may have gone out.
  */
 export function unknownOutcome(previous: NodeRunState | undefined, spec: Pick<NodeTypeSpec, 'effect' | 'idempotent'>, forEach: boolean): UnknownOutcome | undefined {
   if (!previous || !sendsOnce(spec)) return undefined;
   const startedNoEnd = previous.startedAt !== undefined && previous.finishedAt === undefined;
-  const cutShort = startedNoEnd || (previous.status === 'failed' && previous.error?.code === 'UNKNOWN_OUTCOME');
+  // A stop cancels a write in flight: it may have reached the vendor, so CANCELLED is unknown too.
+  const cutShort = startedNoEnd || (previous.status === 'failed' && (previous.error?.code === 'UNKNOWN_OUTCOME' || previous.error?.code === 'CANCELLED'));
   if (!cutShort) return undefined;
   if (!forEach) return {};
   const items = Object.keys(previous.itemsSent ?? {})

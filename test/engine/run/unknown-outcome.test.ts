@@ -133,6 +133,20 @@ describe('writes whose outcome is unknown are never sent twice', () => {
     expect(env.vendor.received).toHaveLength(sent);
   });
 
+  it('treats a write cancelled in flight by a stop as unknown: "run from here" asks before sending it again', async () => {
+    const env = setup();
+    env.vendor.hangOn.add('run-1:contain');
+    const first = startRun({ playbook: single, registry: env.registry, runId: 'run-1' });
+    await waitFor(() => env.vendor.received.length > 0 || undefined);
+    first.debug.stop('analyst pressed Stop');
+    const stopped = await first.done;
+    expect(stopped.nodes.contain?.error?.code).toBe('CANCELLED');
+    env.vendor.hangOn.clear();
+    const state = await resume(stopped, env, single, { unknownOutcome: 'fail' }).handle.done;
+    expect(state.nodes.contain?.error?.code).toBe('UNKNOWN_OUTCOME');
+    expect(env.vendor.received).toHaveLength(1);
+  });
+
   it('keeps the original key root through a resume of a resume', async () => {
     const env = setup();
     const previous = await diedAfterSending({ playbook: single }, env, (id) => `${id}:contain`);
