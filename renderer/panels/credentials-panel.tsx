@@ -5,6 +5,7 @@ import { useStore } from '../store/index.ts';
 import { describedBy, Field, numberProblem } from './form-controls.tsx';
 import { formatDateTime, parseJsonText, sentence, toJsonText } from './format.ts';
 import { LabBadge } from './lab-badge.tsx';
+import { LabControl } from './lab-control.tsx';
 import { credentialKinds, fieldsOf } from './schema-fields.ts';
 import type { CredentialKind, SchemaField } from './schema-fields.ts';
 
@@ -40,6 +41,7 @@ export function CredentialsPanel() {
           Credentials on this machine are not encrypted with a protected key: {host.vault.detail}
         </p>
       ) : null}
+      <LabControl />
       <div className="row">
         <label htmlFor="new-credential-kind" className="visually-hidden">
           Connector of the new credential
