@@ -9,7 +9,8 @@ import { createHost, type Host, type HostOptions } from '../host.ts';
 import type { ServerFrame } from '../protocol/contract.ts';
 import { dispatch } from '../protocol/dispatch.ts';
 import { oneLineMessage } from '../protocol/host-error.ts';
-import { checkRequest, newToken, tokenCookie } from './request-guard.ts';
+import { SOCKET_PROTOCOL, TOKEN_REFUSED_CODE } from '../protocol/socket-token.ts';
+import { checkRequest, checkSocketToken, newToken } from './request-guard.ts';
 import { cacheControlOf, CONTENT_SECURITY_POLICY, contentTypeOf, pickStaticFile, SECURITY_HEADERS } from './static-files.ts';
 
 /** Largest frame a client may send; bigger ones close the socket (1009) before being read. */
@@ -46,7 +47,8 @@ export interface RunningServer {
 
 /**
  * The browser transport of DESIGN.md §1: the built renderer and the WebSocket at `/ws` on
- * 127.0.0.1 only, guarded by a per-start token and by Host and Origin checks.
+ * 127.0.0.1 only, behind Host and Origin checks; the socket also needs the per-start token, as a
+ * subprotocol. No cookie is ever set: cookies ignore ports, so every local server would get it.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -62,14 +64,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   let port = 0;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  const server = http.createServer((req, res) => serveHttp(req, res, { port, token, rendererDir }));
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    handleProtocols: (offered: Set<string>) => (offered.has(SOCKET_PROTOCOL) ? SOCKET_PROTOCOL : false),
+  });
+  const server = http.createServer((req, res) => serveHttp(req, res, { port, rendererDir }));
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'not found');
-    const verdict = checkRequest(req.headers, url, port, token);
+    const verdict = checkRequest(req.headers, port);
     if (!verdict.ok) return refuseUpgrade(socket, verdict.status, verdict.reason);
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws, host, log));
+    const tokenVerdict = checkSocketToken(req.headers, token);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (tokenVerdict.ok) return connect(ws, host, log);
+      // A browser cannot read a refused upgrade's status: close in-band, before reading any frame.
+      ws.on('error', () => ws.terminate());
+      ws.close(TOKEN_REFUSED_CODE, tokenVerdict.reason);
+    });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
 
@@ -145,22 +157,21 @@ function connect(ws: WebSocket, host: Host, log: (line: string) => void): void {
 }
 
 /** Answers an upgrade the guard refused, on the raw socket, and closes it. */
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found';
+function refuseUpgrade(socket: Duplex, status: 403 | 404, reason: string): void {
+  const text = status === 403 ? 'Forbidden' : 'Not Found';
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(reason) + 1}\r\n\r\n${reason}\n`);
 }
 
-/** Serves the renderer: guard first, then the file with its type, the CSP on the page. */
-function serveHttp(req: http.IncomingMessage, res: http.ServerResponse, config: { port: number; token: string; rendererDir: string }): void {
+/** Serves the renderer: Host and Origin first (no token: the build holds no secret), then the file with its type, the CSP on the page. */
+function serveHttp(req: http.IncomingMessage, res: http.ServerResponse, config: { port: number; rendererDir: string }): void {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const verdict = checkRequest(req.headers, url, config.port, config.token);
+  const verdict = checkRequest(req.headers, config.port);
   if (!verdict.ok) return plain(res, verdict.status, verdict.reason);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     return plain(res, 405, `${req.method ?? 'this method'} is not allowed`);
   }
-  if (verdict.tokenInQuery) res.setHeader('Set-Cookie', tokenCookie(config.port, config.token));
   if (url.pathname === '/ws') return plain(res, 426, 'the protocol is served over a WebSocket at /ws');
   const file = pickStaticFile(config.rendererDir, url.pathname);
   if (file === undefined) {

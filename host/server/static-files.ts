@@ -74,7 +74,7 @@ export function pickStaticFile(root: string, urlPath: string): string | undefine
   return undefined;
 }
 
-/** Cache policy: the page is never cached (it carries the CSP and the cookie); hashed assets forever. */
+/** Cache policy: the page is never cached (it carries the CSP); hashed assets forever. */
 export function cacheControlOf(file: string): string {
   if (path.basename(file) === 'index.html') return 'no-store';
   return /[.-][A-Za-z0-9_-]{8,}\.(js|css|woff2?|svg|png)$/.test(path.basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache';

@@ -1,4 +1,5 @@
 import { RpcClient, type Transport } from './client.ts';
+import { takePageToken } from './page-token.ts';
 import { createMessagePortTransport, desktopShell } from './transport-port.ts';
 import { createWebSocketTransport } from './transport-ws.ts';
 
@@ -6,11 +7,18 @@ export { RpcClient, RpcError } from './client.ts';
 export type { ConnectionState, RpcErrorCode, Transport, TransportListener } from './client.ts';
 export { createWebSocketTransport, hostSocketUrl } from './transport-ws.ts';
 export { createMessagePortTransport, desktopShell } from './transport-port.ts';
+export { takePageToken } from './page-token.ts';
 
-/** The transport for where the page runs: a MessagePort when the desktop preload exposed its API, else the WebSocket. */
-export function createHostTransport(): Transport {
+/**
+ * The transport for where the page runs: a MessagePort when the desktop preload exposed its API
+ * (no token there), else the WebSocket with this tab's editor token; undefined for a browser page
+ * opened without one. `onRefused` hears when the host turns the token down.
+ */
+export function createHostTransport(onRefused: (reason: string) => void): Transport | undefined {
   const shell = desktopShell();
-  return shell === undefined ? createWebSocketTransport() : createMessagePortTransport(shell);
+  if (shell !== undefined) return createMessagePortTransport(shell);
+  const token = takePageToken(window);
+  return token === undefined ? undefined : createWebSocketTransport({ token, onRefused });
 }
 
 /**

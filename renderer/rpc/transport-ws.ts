@@ -1,36 +1,42 @@
 import type { RequestFrame } from '../../host/protocol/contract.ts';
+import { socketProtocols, TOKEN_REFUSED_CODE } from '../../host/protocol/socket-token.ts';
 import { parseServerFrame, type Transport, type TransportListener } from './client.ts';
 
 /** `WebSocket.OPEN`, spelt out so tests can inject a socket where no WebSocket global exists. */
 const OPEN = 1;
 
 export interface WebSocketTransportOptions {
-  /** Full ws(s) URL; defaults to `/ws` on this page's host with the page's `token`. */
+  /** The editor token, offered as a subprotocol on every (re)connection; never put in the URL. */
+  token: string;
+  /** Full ws(s) URL; defaults to `/ws` on this page's host. */
   url?: string;
   /** First reconnect delay; doubles per failed attempt up to `maxDelayMs`. */
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** Told once when the host refuses the token (close 4401); the transport then stops reconnecting. */
+  onRefused?: (reason: string) => void;
   /** Injected for tests. */
-  createSocket?: (url: string) => WebSocket;
+  createSocket?: (url: string, protocols: string[]) => WebSocket;
 }
 
-/** The host's WebSocket URL for this page: same host, `/ws`, and the token the page was opened with. */
-export function hostSocketUrl(location: Pick<Location, 'protocol' | 'host' | 'search'>): string {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
+/** The host's WebSocket URL for this page: same host, `/ws`. */
+export function hostSocketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}`;
+  return `${scheme}://${location.host}/ws`;
 }
 
 /**
  * The browser transport: one WebSocket to `switchboard serve`, reconnected with exponential
  * backoff and jitter. Requests sent while (re)connecting wait in a queue; a drop reports
- * `disconnected` so the client fails the calls in flight instead of leaving them hanging.
+ * `disconnected` so the client fails the calls in flight instead of leaving them hanging. A
+ * refused token ends it: retrying the same token cannot succeed.
  */
-export function createWebSocketTransport(options: WebSocketTransportOptions = {}): Transport {
+export function createWebSocketTransport(options: WebSocketTransportOptions): Transport {
   const url = options.url ?? hostSocketUrl(window.location);
+  const protocols = socketProtocols(options.token);
   const minDelay = options.minDelayMs ?? 250;
   const maxDelay = options.maxDelayMs ?? 10_000;
-  const createSocket = options.createSocket ?? ((target: string) => new WebSocket(target));
+  const createSocket = options.createSocket ?? ((target: string, offered: string[]) => new WebSocket(target, offered));
   let socket: WebSocket | undefined;
   let listener: TransportListener | undefined;
   let queue: string[] = [];
@@ -39,7 +45,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
   let closed = false;
 
   const connect = (): void => {
-    const current = createSocket(url);
+    const current = createSocket(url, protocols);
     socket = current;
     current.onopen = () => {
       attempts = 0;
@@ -56,7 +62,12 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
       if (socket !== current) return;
       socket = undefined;
       queue = [];
-      listener?.disconnected(closeReason(event));
+      const reason = closeReason(event);
+      listener?.disconnected(reason);
+      if (event.code === TOKEN_REFUSED_CODE && !closed) {
+        closed = true;
+        options.onRefused?.(reason);
+      }
       if (!closed) scheduleReconnect();
     };
   };

@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import WebSocket from 'ws';
+import { socketProtocols } from '../../host/protocol/socket-token.ts';
 import { CHROMIUM_ARGS, ServeNotStarted, spawnServe, stopChild, type ServeChild } from '../support/serve-child.ts';
 
 /**
@@ -91,9 +92,9 @@ function startError(error: ServeNotStarted): Error {
   return error.cause as Error;
 }
 
-/** One protocol call over the host's WebSocket, as the editor makes it (token, same-origin header). */
+/** One protocol call over the host's WebSocket, as the editor makes it (token as a subprotocol, same-origin header). */
 export async function hostCall<T>(port: number, token: string, method: string, params: unknown): Promise<T> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${encodeURIComponent(token)}`, { origin: `http://127.0.0.1:${port}` });
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, socketProtocols(token), { origin: `http://127.0.0.1:${port}` });
   try {
     return await new Promise<T>((resolve, reject) => {
       socket.once('error', reject);

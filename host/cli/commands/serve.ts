@@ -13,8 +13,9 @@ import { oneLine } from '../playbook-files.ts';
 export const serveUsage = `Usage: switchboard serve [--port N] [--workspace DIR] [--no-lab] [--no-open]
 
 Runs Switchboard in the browser: serves the editor and its WebSocket on 127.0.0.1 only and
-prints one line, "Switchboard is running at http://127.0.0.1:<port>/?token=…". Requests without
-that per-start token are refused, as are foreign Host and Origin headers. Runs until Ctrl-C.
+prints one line, "Switchboard is running at http://127.0.0.1:<port>/?token=…". The page keeps
+that per-start token in the tab (never in a cookie); the WebSocket refuses any connection
+without it, and every request with a foreign Host or Origin header. Runs until Ctrl-C.
   --port N         port on 127.0.0.1 (default: one the system picks)
   --workspace DIR  playbooks, credentials vault and run history
                    (default: $SWITCHBOARD_WORKSPACE, else ~/.switchboard/workspace)

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { parsePort, serveCommand, serveWorkspace } from '../../../host/cli/commands/serve.ts';
 import { electronAvailable } from '../../../host/cli/commands/start.ts';
 import type { CliIo } from '../../../host/cli/io.ts';
+import { socketProtocols } from '../../../host/protocol/socket-token.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
 
 const dir = useTempDir('switchboard-serve-');
@@ -49,7 +50,7 @@ describe('switchboard serve', () => {
     expect(built).toBe(true);
     const match = /^Switchboard is running at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43}))\n$/.exec(out.stdout);
     expect(match, out.stdout).not.toBeNull();
-    const ws = new WebSocket(`ws://127.0.0.1:${match![2]}/ws?token=${match![3]}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${match![2]}/ws`, socketProtocols(match![3]!));
     const answer = await new Promise<string>((resolve, reject) => {
       ws.once('open', () => ws.send(JSON.stringify({ id: 1, method: 'host.info', params: {} })));
       ws.once('message', (data) => resolve(data.toString()));

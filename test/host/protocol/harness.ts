@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import type { RunEvent } from '../../../engine/run/events.ts';
 import type { MethodName, ParamsOf, ResultOf } from '../../../host/protocol/contract.ts';
+import { socketProtocols } from '../../../host/protocol/socket-token.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../../host/server/server.ts';
 import { environmentKeyProvider } from '../../../host/vault/key-provider.ts';
 import { chainPlaybook } from '../../support/chain-playbook.ts';
@@ -157,11 +158,34 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-/** Opens a WebSocket to the server's /ws with the token (unless told otherwise). */
-export function openSocket(server: RunningServer, options: { token?: string | null; headers?: Record<string, string> } = {}): WebSocket {
+/**
+ * Opens a WebSocket to the server's /ws presenting the token as the page does, in the
+ * subprotocols (unless told otherwise: `token: null` offers none, `path` adds a query).
+ */
+export function openSocket(server: RunningServer, options: { token?: string | null; headers?: Record<string, string>; path?: string } = {}): WebSocket {
   const token = options.token === undefined ? server.token : options.token;
-  const query = token === null ? '' : `?token=${encodeURIComponent(token)}`;
-  return new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, { headers: options.headers });
+  const protocols = token === null ? [] : socketProtocols(token);
+  return new WebSocket(`ws://127.0.0.1:${server.port}${options.path ?? '/ws'}`, protocols, { headers: options.headers });
+}
+
+/** What became of a socket that asked `host.info` as soon as it opened: the answer, or how it was closed or refused. */
+export type SocketOutcome = { answer: Record<string, unknown>; protocol: string } | { closed: number; reason: string } | { refused: number };
+
+/** Asks `host.info` on open and reports the first thing that happens: an answer, a close, or a refused upgrade. */
+export function socketOutcome(ws: WebSocket): Promise<SocketOutcome> {
+  return new Promise((resolve) => {
+    ws.once('open', () => ws.send(JSON.stringify({ id: 1, method: 'host.info', params: {} })));
+    ws.once('message', (data) => {
+      resolve({ answer: JSON.parse(data.toString()) as Record<string, unknown>, protocol: ws.protocol });
+      ws.close();
+    });
+    ws.once('close', (code, reason) => resolve({ closed: code, reason: reason.toString() }));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ refused: res.statusCode ?? 0 });
+      res.resume();
+    });
+    ws.on('error', () => undefined);
+  });
 }
 
 /** Resolves with the HTTP status an upgrade was refused with, or 101 when it was accepted. */
@@ -176,6 +200,19 @@ export function upgradeStatus(ws: WebSocket): Promise<number> {
       res.resume();
     });
     ws.on('error', () => resolve(0));
+  });
+}
+
+/** The HTTP headers an upgrade was answered with, whether accepted (101) or refused. */
+export function upgradeHeaders(ws: WebSocket): Promise<http.IncomingHttpHeaders> {
+  return new Promise((resolve) => {
+    ws.once('upgrade', (res) => resolve(res.headers));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.headers);
+      res.resume();
+    });
+    ws.once('open', () => ws.close());
+    ws.on('error', () => undefined);
   });
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../../../host/server/static-files.ts';
 import { TINY } from '../../support/chain-playbook.ts';
-import { httpGet, openSocket, upgradeStatus, useProtocolServer, writeShipped } from './harness.ts';
+import { httpGet, openSocket, socketOutcome, upgradeHeaders, upgradeStatus, useProtocolServer, writeShipped } from './harness.ts';
 
 const { server, client } = useProtocolServer((dir) => ({ shipped: writeShipped(dir(), [TINY]) }));
 
@@ -54,16 +54,23 @@ describe('WebSocket frames', () => {
 
 describe('the token, Host and Origin guard', () => {
   const statusOf = (ws: WebSocket) => upgradeStatus(ws);
+  const refusedToken = { closed: 4401, reason: expect.stringContaining('open the URL that switchboard serve printed') };
 
-  it('refuses a WebSocket without the token or with a wrong one (401)', async () => {
-    expect(await statusOf(openSocket(server(), { token: null }))).toBe(401);
-    expect(await statusOf(openSocket(server(), { token: 'not-the-token' }))).toBe(401);
-    expect(await statusOf(openSocket(server(), { token: `${server().token}x` }))).toBe(401);
+  it('answers a WebSocket that offers the token as a subprotocol, selecting switchboard.v1 (never echoing the token)', async () => {
+    const outcome = await socketOutcome(openSocket(server()));
+    expect(outcome).toMatchObject({ answer: { id: 1, result: { workspace: expect.any(String) } }, protocol: 'switchboard.v1' });
   });
 
-  it('accepts the token from the cookie the page set', async () => {
+  it('closes a WebSocket without the token, or with a wrong one, with 4401 before answering anything', async () => {
+    expect(await socketOutcome(openSocket(server(), { token: null }))).toEqual(refusedToken);
+    expect(await socketOutcome(openSocket(server(), { token: 'not-the-token' }))).toEqual(refusedToken);
+    expect(await socketOutcome(openSocket(server(), { token: `${server().token}x` }))).toEqual(refusedToken);
+  });
+
+  it('takes the token from no cookie and no query: only the subprotocol', async () => {
     const cookie = `switchboard_token_${server().port}=${server().token}`;
-    expect(await statusOf(openSocket(server(), { token: null, headers: { Cookie: cookie } }))).toBe(101);
+    expect(await socketOutcome(openSocket(server(), { token: null, headers: { Cookie: cookie } }))).toEqual(refusedToken);
+    expect(await socketOutcome(openSocket(server(), { token: null, path: `/ws?token=${server().token}` }))).toEqual(refusedToken);
   });
 
   it('refuses a foreign Origin or Host (403), even with the token', async () => {
@@ -73,22 +80,32 @@ describe('the token, Host and Origin guard', () => {
     expect(await statusOf(openSocket(server(), { headers: { Origin: `http://localhost:${server().port}`, Host: `localhost:${server().port}` } }))).toBe(101);
   });
 
-  it('serves the page only with the token, then sets an HttpOnly SameSite=Strict cookie for the assets', async () => {
-    expect((await httpGet(server().port, '/')).status).toBe(401);
-    expect((await httpGet(server().port, '/?token=wrong')).status).toBe(401);
-    const page = await httpGet(server().port, `/?token=${server().token}`);
+  it('serves the page and its assets without the token (they hold no secret), with the CSP on the page', async () => {
+    const page = await httpGet(server().port, '/');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
-    const cookie = page.headers['set-cookie']?.[0] ?? '';
-    expect(cookie).toContain(`switchboard_token_${server().port}=${server().token}`);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
-    const asset = await httpGet(server().port, '/assets/index-abcdef12.js', { Cookie: cookie.split(';')[0]! });
+    const asset = await httpGet(server().port, '/assets/index-abcdef12.js');
     expect(asset).toMatchObject({ status: 200, body: 'console.log("switchboard");' });
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect((await httpGet(server().port, '/assets/style.css', { Cookie: cookie.split(';')[0]! })).headers['content-type']).toBe('text/css; charset=utf-8');
-    expect((await httpGet(server().port, '/assets/index-abcdef12.js')).status).toBe(401);
+    expect((await httpGet(server().port, '/assets/style.css')).headers['content-type']).toBe('text/css; charset=utf-8');
+  });
+
+  it('sets no cookie on any response', async () => {
+    const port = server().port;
+    const responses = [
+      await httpGet(port, '/'),
+      await httpGet(port, `/?token=${server().token}`),
+      await httpGet(port, `/?token=${server().token}&playbook=tiny`),
+      await httpGet(port, '/?token=wrong'),
+      await httpGet(port, '/assets/index-abcdef12.js'),
+      await httpGet(port, '/nope.js'),
+      await httpGet(port, '/ws'),
+      await httpGet(port, `/?token=${server().token}`, { Origin: 'http://evil.example' }),
+    ];
+    for (const response of responses) expect(response.headers['set-cookie']).toBeUndefined();
+    const upgrades = await Promise.all([upgradeHeaders(openSocket(server())), upgradeHeaders(openSocket(server(), { token: null }))]);
+    for (const headers of upgrades) expect(headers['set-cookie']).toBeUndefined();
   });
 
   it('refuses foreign Host and Origin headers on HTTP too (403)', async () => {
@@ -99,7 +116,7 @@ describe('the token, Host and Origin guard', () => {
 
   it('keeps requests inside the renderer folder', async () => {
     for (const attempt of ['/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/%00', '/nope.js']) {
-      const response = await httpGet(server().port, `${attempt}${attempt.includes('?') ? '&' : '?'}token=${server().token}`);
+      const response = await httpGet(server().port, attempt);
       expect(response.status, attempt).toBe(404);
     }
   });

@@ -53,15 +53,41 @@ describe('rpc client', () => {
 });
 
 describe('websocket transport', () => {
-  it('builds the socket URL from the page: scheme, host and token', () => {
-    expect(hostSocketUrl({ protocol: 'http:', host: '127.0.0.1:4000', search: '?token=a+b/c' })).toBe('ws://127.0.0.1:4000/ws?token=a%20b%2Fc');
-    expect(hostSocketUrl({ protocol: 'https:', host: 'box', search: '' })).toBe('wss://box/ws?token=');
+  it('builds the socket URL from the page: scheme and host, no token', () => {
+    expect(hostSocketUrl({ protocol: 'http:', host: '127.0.0.1:4000' })).toBe('ws://127.0.0.1:4000/ws');
+    expect(hostSocketUrl({ protocol: 'https:', host: 'box' })).toBe('wss://box/ws');
+  });
+
+  it('offers the token as a subprotocol on every connection, and stops for good when the host refuses it (4401)', () => {
+    vi.useFakeTimers();
+    const sockets: Array<{ url: string; protocols: string[]; socket: FakeSocket }> = [];
+    const refusals: string[] = [];
+    const transport = createWebSocketTransport({ token: 'tok_en-1', url: 'ws://h/ws', minDelayMs: 100, onRefused: (reason) => refusals.push(reason), createSocket: (url, protocols) => {
+      const socket = new FakeSocket();
+      sockets.push({ url, protocols, socket });
+      return socket as unknown as WebSocket;
+    } });
+    const events: string[] = [];
+    transport.open({ frame: () => undefined, connected: () => events.push('up'), disconnected: (reason) => events.push(`down: ${reason}`) });
+    sockets[0]?.socket.close(1006);
+    vi.advanceTimersByTime(100);
+    expect(sockets.map(({ url, protocols }) => ({ url, protocols }))).toEqual([
+      { url: 'ws://h/ws', protocols: ['switchboard.v1', 'switchboard.token.tok_en-1'] },
+      { url: 'ws://h/ws', protocols: ['switchboard.v1', 'switchboard.token.tok_en-1'] },
+    ]);
+    sockets[1]?.socket.open();
+    sockets[1]?.socket.close(4401, 'wrong token: open the URL that switchboard serve printed');
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(2);
+    expect(refusals).toEqual(['wrong token: open the URL that switchboard serve printed']);
+    expect(events).toEqual(['down: the host is not reachable', 'up', 'down: wrong token: open the URL that switchboard serve printed']);
+    expect(() => transport.send({ id: 1, method: 'host.info', params: {} })).toThrow('the connection to the host is closed.');
   });
 
   it('queues requests until open, reconnects after a drop, and reports the drop', async () => {
     vi.useFakeTimers();
     const sockets: FakeSocket[] = [];
-    const transport = createWebSocketTransport({ url: 'ws://h/ws', minDelayMs: 100, createSocket: () => {
+    const transport = createWebSocketTransport({ token: 't', url: 'ws://h/ws', minDelayMs: 100, createSocket: () => {
       const socket = new FakeSocket();
       sockets.push(socket);
       return socket as unknown as WebSocket;
@@ -100,9 +126,9 @@ class FakeSocket {
   message(data: string) {
     this.onmessage?.({ data });
   }
-  close(code = 1000) {
+  close(code = 1000, reason = '') {
     this.closed = true;
     this.readyState = 3;
-    this.onclose?.({ code, reason: '' });
+    this.onclose?.({ code, reason });
   }
 }
