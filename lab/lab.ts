@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CredentialsPort } from '../engine/ports.ts';
 import type { Connector } from '../nodes/sdk/define-connector.ts';
 import { secretValues } from '../nodes/sdk/secrets.ts';
+import { newControlToken } from './control-guard.ts';
 import { startTwin, type RunningTwin, type TwinDefinition } from './twin.ts';
 
 /** One vendor of the lab: its connector, its twin and the credential values the twin accepts. */
@@ -17,6 +18,8 @@ export interface Lab {
   credentials: Record<string, Record<string, unknown>>;
   /** A credentials port that binds every slot to the lab credential of its connector. */
   credentialsPort: CredentialsPort;
+  /** The bearer token every twin's control API (`/_lab/…`) asks for; one per lab start. */
+  controlToken: string;
   reset(): void;
   close(): Promise<void>;
 }
@@ -49,9 +52,10 @@ export function labCredentialsFor(vendor: LabVendor, twinUrl: string): Record<st
 export async function startLab(vendors: readonly LabVendor[], options: { basePort?: number } = {}): Promise<Lab> {
   const twins: RunningTwin<unknown>[] = [];
   const credentials: Record<string, Record<string, unknown>> = {};
+  const controlToken = newControlToken();
   try {
     for (const [i, vendor] of vendors.entries()) {
-      const twin = await startTwin(vendor.twin, options.basePort ? options.basePort + i : 0);
+      const twin = await startTwin(vendor.twin, options.basePort ? options.basePort + i : 0, { controlToken });
       twins.push(twin);
       credentials[vendor.connector.id] = labCredentialsFor(vendor, twin.url);
     }
@@ -63,6 +67,7 @@ export async function startLab(vendors: readonly LabVendor[], options: { basePor
   return {
     twins,
     credentials,
+    controlToken,
     credentialsPort: {
       resolve: async (_slot, connector) => {
         const values = credentials[connector];

@@ -1,3 +1,4 @@
+import { compilePathPattern, controlRefusal, newControlToken, type PathMatcher } from './control-guard.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -67,6 +68,8 @@ export interface RunningTwin<S> {
   reset: () => void;
   /** Requests seen (method and path), for tests that assert no write reached a twin. */
   requests: Array<{ method: string; path: string }>;
+  /** The bearer token its control API (`/_lab/…`) asks for. */
+  controlToken: string;
   close: () => Promise<void>;
 }
 
@@ -137,10 +140,12 @@ function headersOf(req: IncomingMessage): Record<string, string | undefined> {
  * control API under `/_lab/`: `POST /_lab/reset`, `GET /_lab/state`, `POST /_lab/faults`
  * (a Fault or a list), `POST /_lab/rate-limit` `{ budget, retryAfterSeconds }`.
  */
-export async function startTwin<S>(definition: TwinDefinition<S>, port = 0): Promise<RunningTwin<S>> {
+export async function startTwin<S>(definition: TwinDefinition<S>, port = 0, options: { controlToken?: string } = {}): Promise<RunningTwin<S>> {
   const routes = definition.routes.map(compileRoute);
+  const controlToken = options.controlToken ?? newControlToken();
+  let listening = port;
   let state = definition.initialState();
-  let faults: Fault[] = [];
+  let faults: Array<Fault & { matches?: PathMatcher }> = [];
   let rate: { budget: number; used: number; retryAfterSeconds: number } | undefined;
   const requests: Array<{ method: string; path: string }> = [];
   const sockets = new Set<Socket>();
@@ -154,6 +159,8 @@ export async function startTwin<S>(definition: TwinDefinition<S>, port = 0): Pro
   };
 
   const control = async (req: TwinRequest): Promise<TwinResponse> => {
+    const refused = controlRefusal(req.headers, req.rawBody, { port: listening, token: controlToken });
+    if (refused) return { status: refused.status, body: { error: refused.error } };
     if (req.path === '/_lab/reset' && req.method === 'POST') {
       resetAll();
       return { body: { ok: true } };
@@ -161,7 +168,12 @@ export async function startTwin<S>(definition: TwinDefinition<S>, port = 0): Pro
     if (req.path === '/_lab/state' && req.method === 'GET') return { body: state };
     if (req.path === '/_lab/requests' && req.method === 'GET') return { body: requests };
     if (req.path === '/_lab/faults' && req.method === 'POST') {
-      faults.push(...(Array.isArray(req.body) ? req.body : [req.body]).filter((f): f is Fault => typeof f === 'object' && f !== null));
+      const added = (Array.isArray(req.body) ? req.body : [req.body]).filter((f): f is Fault => typeof f === 'object' && f !== null);
+      try {
+        faults.push(...added.map((f) => (typeof f.path === 'string' ? { ...f, matches: compilePathPattern(f.path) } : f)));
+      } catch (err) {
+        return { status: 400, body: { error: err instanceof Error ? err.message : String(err) } };
+      }
       return { body: { ok: true, faults: faults.length } };
     }
     if (req.path === '/_lab/rate-limit' && req.method === 'POST') {
@@ -173,7 +185,7 @@ export async function startTwin<S>(definition: TwinDefinition<S>, port = 0): Pro
   };
 
   const takeFault = (req: TwinRequest): Fault | undefined => {
-    const index = faults.findIndex((f) => (!f.method || f.method.toUpperCase() === req.method) && (!f.path || new RegExp(f.path).test(req.path)));
+    const index = faults.findIndex((f) => (!f.method || f.method.toUpperCase() === req.method) && (!f.matches || f.matches(req.path)));
     if (index < 0) return undefined;
     const fault = faults[index]!;
     if (fault.times !== undefined) {
@@ -224,6 +236,7 @@ export async function startTwin<S>(definition: TwinDefinition<S>, port = 0): Pro
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
+  listening = address.port;
   return {
     id: definition.id,
     name: definition.name,
@@ -231,6 +244,7 @@ export async function startTwin<S>(definition: TwinDefinition<S>, port = 0): Pro
     state: () => state,
     reset: resetAll,
     requests,
+    controlToken,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -15,11 +15,13 @@ export interface LabTwinInfo {
 export interface LabInfo {
   twins: LabTwinInfo[];
   credentials: Record<string, Record<string, unknown>>;
+  /** The bearer token of the twins' control API (`lab --reset` sends it); absent in older printouts. */
+  controlToken?: string;
 }
 
 /** The printout of a running lab. */
 export function labInfoOf(lab: Lab): LabInfo {
-  return { twins: lab.twins.map((t) => ({ id: t.id, name: t.name, url: t.url })), credentials: lab.credentials };
+  return { twins: lab.twins.map((t) => ({ id: t.id, name: t.name, url: t.url })), credentials: lab.credentials, controlToken: lab.controlToken };
 }
 
 /**
@@ -46,7 +48,9 @@ export function parseLabInfo(data: unknown, source: string): LabInfo {
   for (const [connector, fields] of Object.entries(credentials)) {
     if (!isRecord(fields)) throw new Error(`${source}: credentials.${connector} must be an object of fields`);
   }
-  return { twins, credentials: credentials as Record<string, Record<string, unknown>> };
+  const token = (data as Record<string, unknown>)['controlToken'];
+  if (token !== undefined && typeof token !== 'string') throw new Error(`${source}: controlToken must be a string`);
+  return { twins, credentials: credentials as Record<string, Record<string, unknown>>, ...(token === undefined ? {} : { controlToken: token }) };
 }
 
 /** Whether text is an absolute http: or https: URL. */

@@ -63,7 +63,6 @@ export async function startServe(rendererDir: string = inject('rendererDir')): P
   const { child, url, port, token } = served;
   const info = await hostCall<{ lab: { running: boolean; twins: Array<{ id: string; url: string }> } }>(port, token, 'host.info', {});
   if (!info.lab.running || info.lab.twins.length === 0) throw new Error('switchboard serve started without its lab; the browser tests run playbooks on the lab.');
-  const twins = info.lab.twins;
 
   return {
     url,
@@ -71,12 +70,7 @@ export async function startServe(rendererDir: string = inject('rendererDir')): P
     token,
     workspace,
     async resetLab() {
-      await Promise.all(
-        twins.map(async (twin) => {
-          const response = await fetch(new URL('/_lab/reset', twin.url), { method: 'POST' });
-          if (!response.ok) throw new Error(`The lab twin ${twin.id} refused its reset: HTTP ${response.status}.`);
-        }),
-      );
+      await hostCall(port, token, 'lab.reset', {});
     },
     async stop() {
       await stopChild(child, STOP_TIMEOUT_MS);

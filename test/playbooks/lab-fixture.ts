@@ -17,6 +17,7 @@ import { createBuiltinRegistry } from '../../nodes/registry.ts';
 import { cli, type CliResult } from '../host/cli/harness.ts';
 import { clearConnectorCaches } from '../support/connector-caches.ts';
 import { LoopbackClock } from '../support/loopback-clock.ts';
+import { labControl } from '../support/lab-control.ts';
 
 /** The repository root: where `playbooks/` lives and the CLI runs from. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -130,11 +131,7 @@ export function useLab(): LabFixture {
   };
 
   const fault = async (connectorId: string, faults: Fault | Fault[]): Promise<void> => {
-    const response = await fetch(`${twin(connectorId).url}/_lab/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(faults),
-    });
+    const response = await labControl(twin(connectorId), '/_lab/faults', faults);
     if (!response.ok) throw new Error(`the ${connectorId} twin refused the fault: ${response.status} ${await response.text()}`);
   };
 

@@ -13,6 +13,7 @@ import { cli, startCli, tempDir, type CliResult, type RunningCli } from '../host
 import { clearConnectorCaches } from '../support/connector-caches.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { REPO_ROOT } from './lab-fixture.ts';
+import { labControl } from '../support/lab-control.ts';
 
 /**
  * The issue's "done when" for shipped playbooks, as an analyst would do it: one `switchboard lab
@@ -23,6 +24,7 @@ import { REPO_ROOT } from './lab-fixture.ts';
 
 interface LabPrintout {
   twins: Array<{ id: string; url: string }>;
+  controlToken: string;
 }
 
 let lab: RunningCli;
@@ -55,7 +57,7 @@ beforeEach(async () => {
 async function state<S>(twinId: string): Promise<S> {
   const twin = printout.twins.find((t) => t.id === twinId);
   if (!twin) throw new Error(`the lab printed no ${twinId} twin`);
-  const response = await fetch(`${twin.url}/_lab/state`);
+  const response = await labControl({ url: twin.url, controlToken: printout.controlToken }, '/_lab/state');
   return (await response.json()) as S;
 }
 

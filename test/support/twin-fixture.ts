@@ -7,6 +7,7 @@ import { destroyAgents } from '../../nodes/sdk/http-agents.ts';
 import { clearConnectorCaches } from './connector-caches.ts';
 import { runAction } from './connector-harness.ts';
 import type { ActionResult, RunActionOptions } from './connector-harness.ts';
+import { labControl } from './lab-control.ts';
 
 /** What a contract test works with: one vendor's twin, its lab credential and the connector's actions. */
 export interface TwinFixture<S> {
@@ -50,7 +51,7 @@ export function useTwin<S>(connector: Connector, definition: TwinDefinition<S>, 
   });
 
   const control = async (path: string, body: unknown): Promise<void> => {
-    const response = await fetch(`${current().twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await labControl(current().twin, path, body);
     expect(response.ok).toBe(true);
   };
 

@@ -27,7 +27,8 @@ Run playbooks against one lab, and reset it between tries:
   switchboard run playbooks/suspicious-login.playbook.json --credentials lab.json --approve
   switchboard lab --reset lab.json
 The --json file binds each credential slot of a playbook to the lab credential of its connector.
-When $SWITCHBOARD_LAB_TOKEN is set, --reset sends it as a bearer token (for a lab that asks for one).
+The twins' control API (/_lab/…) asks for the lab's control token: the --json file holds it, and
+--reset sends it; for a twin URL, set $SWITCHBOARD_LAB_TOKEN to the token (kept off the command line).
 `;
 
 /** The environment variable holding a lab control token; kept out of argv so no process listing shows it. */
@@ -63,6 +64,7 @@ export async function labCommand(argv: readonly string[], io: CliIo): Promise<nu
     for (const twin of lab.twins) io.stdout.write(`  ${twin.id.padEnd(12)} ${twin.name.padEnd(36)} ${twin.url}\n`);
     io.stdout.write('Run playbooks against it: start it as switchboard lab --json > lab.json, then switchboard run FILE --credentials lab.json\n');
     io.stdout.write('Reset it: switchboard lab --reset lab.json (or a twin URL above). Ctrl-C stops the lab.\n');
+    io.stdout.write(`Control API (/_lab/…) token: ${lab.controlToken} (for --reset URL: ${LAB_TOKEN_ENV}=<token>)\n`);
   }
   await new Promise<void>((resolve) => {
     if (io.signal?.aborted) return resolve();
@@ -72,10 +74,11 @@ export async function labCommand(argv: readonly string[], io: CliIo): Promise<nu
   return EXIT_OK;
 }
 
-/** One twin to reset: its URL, and its id when a lab printout named it. */
+/** One twin to reset: its URL, its id when a lab printout named it, and the token the printout holds. */
 export interface ResetTarget {
   url: string;
   id?: string;
+  token?: string;
 }
 
 /**
@@ -90,7 +93,8 @@ export function resetTargets(args: readonly string[], readFile: (file: string) =
       return [{ url: arg }];
     }
     try {
-      return parseLabInfo(readFile(arg), arg).twins.map((twin) => ({ url: twin.url, id: twin.id }));
+      const info = parseLabInfo(readFile(arg), arg);
+      return info.twins.map((twin) => ({ url: twin.url, id: twin.id, ...(info.controlToken === undefined ? {} : { token: info.controlToken }) }));
     } catch (err) {
       throw new CliError(`lab --reset: ${oneLine(err)}`);
     }
@@ -109,6 +113,7 @@ export async function resetTwin(target: ResetTarget, token: string | undefined):
     const response = await fetch(resetUrl(target.url), { method: 'POST', headers, signal: AbortSignal.timeout(RESET_TIMEOUT_MS) });
     await response.arrayBuffer();
     if (response.ok) return undefined;
+    if (response.status === 401) return `answered HTTP 401: the lab asks for its control token (reset with the --json file, or set ${LAB_TOKEN_ENV})`;
     return `answered HTTP ${response.status}${response.status === 404 ? ' (is it a Switchboard lab twin?)' : ''}`;
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code;
@@ -119,7 +124,7 @@ export async function resetTwin(target: ResetTarget, token: string | undefined):
 /** `switchboard lab --reset LAB...`: resets every twin named; exit 1 when any could not be reset. */
 async function resetCommand(args: readonly string[], io: CliIo): Promise<number> {
   const targets = resetTargets(args, (file) => readJsonFile(path.resolve(io.cwd, file), 'lab file'));
-  const failures = await Promise.all(targets.map((target) => resetTwin(target, io.env[LAB_TOKEN_ENV])));
+  const failures = await Promise.all(targets.map((target) => resetTwin(target, target.token ?? io.env[LAB_TOKEN_ENV])));
   targets.forEach((target, i) => {
     const name = target.id === undefined ? target.url : `${target.id.padEnd(12)} ${target.url}`;
     const failure = failures[i];

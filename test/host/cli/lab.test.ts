@@ -57,7 +57,7 @@ describe('switchboard lab --reset', () => {
   it('resets only the twin whose URL is given (any URL on it)', async () => {
     dirty();
 
-    const result = await cli(['lab', '--reset', `${twin('okta').url}/api/v1/users`], { cwd: dir() });
+    const result = await cli(['lab', '--reset', `${twin('okta').url}/api/v1/users`], { cwd: dir(), env: { [LAB_TOKEN_ENV]: lab.controlToken } });
 
     expect(result.code, result.stderr).toBe(0);
     expect(oktaStatuses()).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
@@ -97,7 +97,7 @@ describe('switchboard lab --reset', () => {
     });
     dirty();
     try {
-      const result = await cli(['lab', '--reset', goneUrl, notTwin.url, twin('okta').url], { cwd: dir() });
+      const result = await cli(['lab', '--reset', goneUrl, notTwin.url, twin('okta').url], { cwd: dir(), env: { [LAB_TOKEN_ENV]: lab.controlToken } });
 
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`✗ ${goneUrl}  did not answer (ECONNREFUSED): is the lab still running?`);
@@ -108,6 +108,14 @@ describe('switchboard lab --reset', () => {
     } finally {
       await notTwin.close();
     }
+  });
+
+  it('says the lab wants its control token when a twin URL is reset without one', async () => {
+    dirty();
+    const result = await cli(['lab', '--reset', twin('okta').url], { cwd: dir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`answered HTTP 401: the lab asks for its control token (reset with the --json file, or set ${LAB_TOKEN_ENV})`);
+    expect(oktaStatuses()).not.toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
   });
 
   it('refuses what names no lab with one line and exit 2', async () => {

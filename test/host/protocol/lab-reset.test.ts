@@ -7,6 +7,7 @@ import { scenario } from '../../../lab/scenario.ts';
 import type { OktaTwinState } from '../../../lab/twins/okta.ts';
 import { TINY } from '../../support/chain-playbook.ts';
 import { CallError, useProtocolServer, writeShipped, type TestClient } from './harness.ts';
+import { labControl } from '../../support/lab-control.ts';
 
 const shippedIds = fs
   .readdirSync(SHIPPED_PLAYBOOKS)
@@ -27,12 +28,11 @@ async function runToEnd(client: TestClient, playbookId: string): Promise<{ finis
 }
 
 describe('the editor on a host with the lab', () => {
-  const { client } = useProtocolServer((dir) => ({ shipped: SHIPPED_PLAYBOOKS, workspace: path.join(dir(), 'new-workspace'), lab: true }));
+  const { client, server } = useProtocolServer((dir) => ({ shipped: SHIPPED_PLAYBOOKS, workspace: path.join(dir(), 'new-workspace'), lab: true }));
 
   async function oktaStatusOf(login: string): Promise<string | undefined> {
-    const { lab } = await client().call('host.info', {});
-    const okta = lab.twins.find((t) => t.id === 'okta');
-    const state = (await (await fetch(`${okta!.url}/_lab/state`)).json()) as OktaTwinState;
+    const okta = server().lab!.twins.find((t) => t.id === 'okta');
+    const state = (await (await labControl(okta!, '/_lab/state')).json()) as OktaTwinState;
     return state.users.find((u) => u.profile.login === login)?.status;
   }
 

@@ -6,6 +6,7 @@ import { listQuery } from '../../../nodes/okta/find-user.ts';
 import { oktaConnector } from '../../../nodes/okta/index.ts';
 import { parseLinkHeader } from '../../../nodes/okta/link-header.ts';
 import { useTwin } from '../../support/twin-fixture.ts';
+import { labControl } from '../../support/lab-control.ts';
 
 const { alice, bob, carol } = scenario.users;
 
@@ -116,7 +117,7 @@ describe('okta lifecycle', () => {
     const { node } = await run('clear_sessions', { userId: alice.id, oauthTokens: true });
     expect(node.status).toBe('succeeded');
     expect(node.output).toEqual({ userId: alice.id, sessionsCleared: true, oauthTokensRevoked: true });
-    const state = (await (await fetch(`${twin().url}/_lab/state`)).json()) as OktaTwinState;
+    const state = (await (await labControl(twin(), '/_lab/state')).json()) as OktaTwinState;
     expect(state.sessions[alice.id]).toEqual([]);
     expect(state.sessions[bob.id]).toHaveLength(1);
     expect(state.revocations).toEqual([{ userId: alice.id, sessions: 2, oauthTokens: true }]);
