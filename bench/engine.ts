@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Playbook } from '../engine/format/playbook.ts';
-import type { NodeRegistry } from '../engine/node-type.ts';
+import type { EgressPolicy, NodeRegistry } from '../engine/node-type.ts';
 import { startRun } from '../engine/run/executor.ts';
 import type { RunState } from '../engine/run/types.ts';
 import { createJournalStore } from '../host/journal/journal-store.ts';
@@ -12,6 +12,8 @@ import { createBuiltinRegistry } from '../nodes/registry.ts';
 export interface BenchRunOptions {
   trigger?: unknown;
   concurrency?: number;
+  /** The run's egress policy: the HTTP benchmarks allow their loopback server, as a workspace allows a LAN tool. */
+  egress?: EgressPolicy;
 }
 
 /** Runs playbooks through the real executor, registry and on-disk journal, as the host does. */
@@ -46,6 +48,7 @@ export async function createBenchEngine(): Promise<BenchEngine> {
           journal,
           trigger: options.trigger ?? {},
           ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+          ...(options.egress !== undefined ? { egress: options.egress } : {}),
         });
         const state = await handle.done;
         const elapsed = performance.now() - started;

@@ -14,8 +14,9 @@ const CONCURRENCY = 50;
 export function httpParallel200(): Promise<BenchResult> {
   return withHttpBench(async ({ server, engine, client }) => {
     const playbook = httpFanOut(CALLS, server.url);
+    const egress = { allow: [new URL(server.url).host] };
     const [ours, baseline] = await medianPair(
-      () => engine.time(playbook, { concurrency: CONCURRENCY }),
+      () => engine.time(playbook, { concurrency: CONCURRENCY, egress }),
       () => timeMs(() => allLimited(CALLS, CONCURRENCY, (i) => client.get(indicatorUrl(server.url, i + 1)))),
       { warmup: 5, runs: 21 },
     );

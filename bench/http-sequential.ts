@@ -12,8 +12,9 @@ const CALLS = 200;
 export function httpSequential200(): Promise<BenchResult> {
   return withHttpBench(async ({ server, engine, client }) => {
     const playbook = httpChain(CALLS, server.url);
+    const egress = { allow: [new URL(server.url).host] };
     const [ours, baseline] = await medianPair(
-      () => engine.time(playbook),
+      () => engine.time(playbook, { egress }),
       () =>
         timeMs(async () => {
           for (let i = 1; i <= CALLS; i++) await client.get(indicatorUrl(server.url, i));

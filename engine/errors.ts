@@ -12,6 +12,7 @@ export type NodeErrorCode =
   | 'NETWORK' // connection refused/reset before the request was sent
   | 'UNKNOWN_OUTCOME' // connection lost after a non-idempotent request was sent
   | 'CANCELLED' // the run was stopped
+  | 'EGRESS_DENIED' // the egress policy refused the destination (or a credential's host binding did): never retried
   | 'INVALID_INPUT' // params failed the action's input schema
   | 'EXPRESSION' // a template failed to evaluate
   | 'OUTPUT_TOO_LARGE' // an output (or input) over the run's size limit: it could not be journalled

@@ -15,6 +15,29 @@ export interface Cancellation {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
+/** One address a host name resolved to. */
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+/**
+ * Where a run's requests may go beyond the public internet. The connector SDK applies it to every
+ * request on the address actually connected to (after DNS, on every redirect hop); by default
+ * loopback, link-local, private, multicast and reserved addresses are refused.
+ */
+export interface EgressPolicy {
+  /**
+   * What is reachable besides public addresses: CIDR ranges (`10.0.0.0/8`), addresses, host names
+   * (`siem.corp.local`, `*.corp.local`), each optionally with `:port` (IPv6 in brackets).
+   */
+  allow: readonly string[];
+  /** Ports of this machine's own listeners (the editor's server): refused on a local address whatever `allow` says. */
+  ownPorts?: readonly number[];
+  /** Resolves a host name to every address; `dns.lookup` when absent (tests inject one). */
+  lookup?: (hostname: string) => Promise<readonly ResolvedAddress[]>;
+}
+
 /** What a node implementation receives besides its resolved input. */
 export interface NodeContext {
   runId: string;
@@ -29,6 +52,8 @@ export interface NodeContext {
   clock: Clock;
   /** The bound credential's values; never logged, never reachable from expressions. */
   credentials?: Record<string, unknown>;
+  /** The run's egress policy; absent, the SDK's default (public addresses only). */
+  egress?: EgressPolicy;
   /** Stable across attempts of the same node (and item), so vendors can de-duplicate writes. */
   idempotencyKey: string;
   /** The run's trigger event. */

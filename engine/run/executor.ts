@@ -2,7 +2,7 @@ import { NodeError, toErrorInfo, type NodeErrorInfo } from '../errors.ts';
 import { DEFAULT_EXPRESSION_LIMITS, type ExpressionScope } from '../expressions/types.ts';
 import { compileValue, evaluateValue } from '../expressions/template.ts';
 import { createRedactor } from '../journal/redact.ts';
-import type { Cancellation, Decision, NodeContext, NodeTypeSpec } from '../node-type.ts';
+import type { Cancellation, Decision, EgressPolicy, NodeContext, NodeTypeSpec } from '../node-type.ts';
 import { systemClock, type Clock, type CredentialsPort } from '../ports.ts';
 import { DebugGate } from './debug-gate.ts';
 import { EventPipeline } from './event-pipeline.ts';
@@ -95,8 +95,11 @@ class Run {
   /** What idempotency keys are made of: the original run's id, kept by every resume of it. */
   readonly keyRoot: string;
   readonly limits: ValueLimits;
+  /** Handed to every node as `ctx.egress`. */
+  readonly egress: EgressPolicy | undefined;
 
   constructor(private readonly options: RunOptions) {
+    this.egress = options.egress;
     this.clock = options.clock ?? systemClock;
     this.startedAt = this.clock.now();
     this.runId = options.runId ?? newRunId(this.startedAt);
@@ -704,6 +707,7 @@ class RunNodeContext implements NodeContext {
   readonly idempotencyKey: string;
   readonly trigger: unknown;
   readonly credentials?: Record<string, unknown>;
+  readonly egress?: EgressPolicy;
 
   constructor(
     private readonly run: Run,
@@ -719,6 +723,7 @@ class RunNodeContext implements NodeContext {
     this.trigger = run.scope.trigger;
     this.idempotencyKey = extra?.index === undefined ? `${run.keyRoot}:${nodeId}` : `${run.keyRoot}:${nodeId}:${extra.index}`;
     if (credentials) this.credentials = credentials;
+    if (run.egress) this.egress = run.egress;
   }
 
   /** Read lazily: creating an AbortSignal costs more than most of an attempt's bookkeeping. */

@@ -1,6 +1,6 @@
 import type { NodeErrorInfo } from '../errors.ts';
 import type { Playbook } from '../format/playbook.ts';
-import type { Decision, NodeRegistry } from '../node-type.ts';
+import type { Decision, EgressPolicy, NodeRegistry } from '../node-type.ts';
 import type { Clock, CredentialsPort, JournalPort, PlaybookResolver } from '../ports.ts';
 import type { ExpressionLimits } from '../expressions/types.ts';
 import type { ValueLimits } from './value-limits.ts';
@@ -85,6 +85,8 @@ export interface RunOptions {
   credentials?: CredentialsPort;
   /** Lab mode: recorded on the run (the credentials port decides where unbound slots go). */
   lab?: boolean;
+  /** Where the run's requests may go beyond the public internet; handed to every node as `ctx.egress`. */
+  egress?: EgressPolicy;
   playbooks?: PlaybookResolver;
   clock?: Clock;
   journal?: JournalPort;

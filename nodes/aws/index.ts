@@ -1,9 +1,13 @@
 import { defineConnector } from '../sdk/define-connector.ts';
-import { awsCredentials } from './credentials.ts';
+import { awsCredentials, endpointFor } from './credentials.ts';
+import type { AwsService } from './credentials.ts';
 import { describeSecurityGroups, revokeSecurityGroupIngress } from './ec2.ts';
 import { AWS_VENDOR, awsErrorMessage } from './errors.ts';
 import { listGuarddutyFindings } from './guardduty.ts';
 import { addIpToWafIpSet, getWafIpSet } from './waf.ts';
+
+/** Every service the connector signs calls for: the credential is sent to their endpoints only. */
+const AWS_SERVICES: readonly AwsService[] = ['ec2', 'wafv2', 'guardduty'];
 
 /**
  * AWS (cloud) over three service APIs, each signed with SigV4 by the aws4 library: EC2's Query API
@@ -17,6 +21,7 @@ export const awsConnector = defineConnector({
   docsUrl: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupIngress.html',
   description: 'Revoke a security group ingress rule, add an IP to a WAF IP set, and list GuardDuty findings (SigV4).',
   credentials: awsCredentials,
+  endpoints: (credentials) => AWS_SERVICES.map((service) => endpointFor(credentials, service)),
   vendorError: awsErrorMessage,
   actions: {
     revoke_security_group_ingress: revokeSecurityGroupIngress,

@@ -3,23 +3,38 @@ import { NodeError } from '../../engine/errors.ts';
 import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { NodeContext, NodeTypeSpec } from '../../engine/node-type.ts';
 import { parseCredential } from '../sdk/credential.ts';
+import { credentialCovers, credentialHostsOf, parseAllowEntry } from '../sdk/egress.ts';
 import { sendRequest } from '../sdk/http-client.ts';
 import type { HttpClientOptions } from '../sdk/http-client.ts';
 import { plainHeaders } from '../sdk/http-errors.ts';
 import { secret, secretFieldsOf, secretValues } from '../sdk/secrets.ts';
 
+/** One `allowedHosts` entry: a host name or an address, optionally with `:port`; no ranges or wildcards, a secret goes to named hosts. */
+const hostEntry = z
+  .string()
+  .min(1)
+  .max(300)
+  .refine((entry) => isHostEntry(entry), 'must be a host name or an address, optionally with :port (e.g. siem.corp.local:8089)');
+
 /**
- * The `http` credential: whichever secret the chosen auth mode needs. `baseUrl`, when set, pins the
- * credential to one origin: relative URLs resolve against it and the secret is never sent elsewhere.
+ * The `http` credential: whichever secret the chosen auth mode needs, bound to the hosts it may be
+ * sent to: `baseUrl`'s host (relative URLs resolve against it) and any `allowedHosts`. One of them
+ * is required, so a stored secret is never sent to a URL a shared playbook chose.
  */
-export const httpCredentials = z.object({
-  baseUrl: z.url({ protocol: /^https?$/ }).optional().describe('Pins the credential to this origin; relative URLs resolve against it.'),
-  apiKey: secret(z.string().min(1)).optional(),
-  token: secret(z.string().min(1)).optional(),
-  username: z.string().min(1).optional(),
-  password: secret(z.string()).optional(),
-  rejectUnauthorized: z.boolean().optional().describe('Set false only for an internal host with a self-signed certificate.'),
-});
+export const httpCredentials = z
+  .object({
+    baseUrl: z.url({ protocol: /^https?$/ }).optional().describe('The API this credential is for; relative URLs resolve against it and the secret is sent to its host only.'),
+    allowedHosts: z.array(hostEntry).max(50).optional().describe('Other hosts (host or host:port) the secret may be sent to, besides baseUrl’s.'),
+    apiKey: secret(z.string().min(1)).optional(),
+    token: secret(z.string().min(1)).optional(),
+    username: z.string().min(1).optional(),
+    password: secret(z.string()).optional(),
+    rejectUnauthorized: z.boolean().optional().describe('Set false only for an internal host with a self-signed certificate.'),
+  })
+  .refine((c) => c.baseUrl !== undefined || (c.allowedHosts?.length ?? 0) > 0, {
+    message: 'set baseUrl (or allowedHosts): an http credential names the hosts it may be sent to',
+    path: ['baseUrl'],
+  });
 
 type HttpCredentials = z.output<typeof httpCredentials>;
 
@@ -80,8 +95,9 @@ export const HTTP_CREDENTIAL_BINDING = { connector: 'http', required: false, sch
 
 /** One generic REST call: auth from the bound `http` credential, errors mapped like any connector's. */
 export async function runHttp(ctx: NodeContext, params: HttpParams): Promise<HttpOutput> {
-  const { credentials, secrets } = boundCredential(ctx.credentials);
-  const url = resolvedUrl(params, credentials.baseUrl);
+  const bound = boundCredential(ctx.credentials);
+  const { credentials, secrets } = bound;
+  const url = resolvedUrl(params, bound);
   const options: HttpClientOptions = {
     vendor: url.host,
     connectorId: 'http',
@@ -91,6 +107,8 @@ export async function runHttp(ctx: NodeContext, params: HttpParams): Promise<Htt
     rejectUnauthorized: credentials.rejectUnauthorized,
     timeoutMs: params.timeoutMs,
     clock: ctx.clock,
+    egress: ctx.egress,
+    ...(params.auth === 'none' ? {} : { credentialHosts: bound.hosts }),
     ...authSettings(params, credentials),
   };
   const response = await sendRequest(options, {
@@ -105,15 +123,16 @@ export async function runHttp(ctx: NodeContext, params: HttpParams): Promise<Htt
   return { status: response.status, headers: plainHeaders(response.headers), body: response.data };
 }
 
-/** The last URL resolved for a params object (static params are the same object run after run), by credential origin. */
-const resolvedUrls = new WeakMap<HttpParams, { baseUrl: string | undefined; href: string; host: string }>();
+/** The last URL resolved for a params object (static params are the same object run after run), by bound credential. */
+const resolvedUrls = new WeakMap<HttpParams, { bound: BoundHttpCredential; href: string; host: string }>();
 
 /** `targetUrl`, remembered per params object: parsing a URL costs more than the rest of the call's set-up. */
-function resolvedUrl(params: HttpParams, baseUrl: string | undefined): { href: string; host: string } {
+function resolvedUrl(params: HttpParams, bound: BoundHttpCredential): { href: string; host: string } {
   const known = resolvedUrls.get(params);
-  if (known !== undefined && known.baseUrl === baseUrl) return known;
-  const url = targetUrl(params.url, baseUrl, params.auth !== 'none');
-  const resolved = { baseUrl, href: url.href, host: url.host };
+  if (known !== undefined && known.bound === bound) return known;
+  const sendsCredential = params.auth !== 'none' && bound !== UNBOUND;
+  const url = targetUrl(params.url, bound.credentials.baseUrl, sendsCredential ? bound.hosts : undefined);
+  const resolved = { bound, href: url.href, host: url.host };
   resolvedUrls.set(params, resolved);
   return resolved;
 }
@@ -121,13 +140,14 @@ function resolvedUrl(params: HttpParams, baseUrl: string | undefined): { href: s
 /** How a bad http credential is reported: `http credential field token: …`. */
 const HTTP_OWNER = { label: 'http', wholeCredential: '?' };
 
-/** The bound credential, checked, and its secret values. */
+/** The bound credential, checked, its secret values and the hosts it may be sent to (`host:port` or `host`). */
 interface BoundHttpCredential {
   credentials: HttpCredentials;
   secrets: string[];
+  hosts: readonly string[];
 }
 
-const UNBOUND: BoundHttpCredential = { credentials: {}, secrets: [] };
+const UNBOUND: BoundHttpCredential = { credentials: {}, secrets: [], hosts: [] };
 const boundCredentials = new WeakMap<object, BoundHttpCredential>();
 
 /** The bound credential, checked once per credential object (a bad one is an AUTH error naming the field), with its secrets. */
@@ -135,14 +155,19 @@ function boundCredential(raw: Record<string, unknown> | undefined): BoundHttpCre
   if (raw === undefined) return UNBOUND;
   let bound = boundCredentials.get(raw);
   if (bound === undefined) {
-    bound = { credentials: parseCredential(httpCredentials, raw, HTTP_OWNER), secrets: secretValues(raw, HTTP_SECRETS) };
+    const credentials = parseCredential(httpCredentials, raw, HTTP_OWNER);
+    const hosts = [...credentialHostsOf({ baseUrl: credentials.baseUrl }), ...(credentials.allowedHosts ?? []).map((entry) => entry.trim().toLowerCase())];
+    bound = { credentials, secrets: secretValues(raw, HTTP_SECRETS), hosts };
     boundCredentials.set(raw, bound);
   }
   return bound;
 }
 
-/** Resolves the URL and keeps a pinned credential on its own origin. */
-export function targetUrl(raw: string, baseUrl: string | undefined, sendsCredential: boolean): URL {
+/**
+ * Resolves the URL; a call that sends the credential (`hosts` given) must go to one of the hosts
+ * it is bound to, or it is refused before anything is sent.
+ */
+export function targetUrl(raw: string, baseUrl: string | undefined, hosts: readonly string[] | undefined): URL {
   const absolute = /^[a-z][a-z0-9+.-]*:/i.test(raw);
   if (!absolute && baseUrl === undefined) {
     throw new NodeError('INVALID_INPUT', `params.url "${raw}" must be absolute (or bind an http credential with a baseUrl)`);
@@ -156,10 +181,21 @@ export function targetUrl(raw: string, baseUrl: string | undefined, sendsCredent
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new NodeError('INVALID_INPUT', `params.url must use http or https, not ${url.protocol}`);
   }
-  if (sendsCredential && baseUrl !== undefined && new URL(baseUrl).origin !== url.origin) {
-    throw new NodeError('INVALID_INPUT', `params.url ${url.origin} is outside the credential's origin ${new URL(baseUrl).origin}`);
+  if (hosts !== undefined && !credentialCovers(url, hosts)) {
+    const bound = hosts.length === 0 ? 'no host' : hosts.join(', ');
+    throw new NodeError('EGRESS_DENIED', `http credential is bound to ${bound}; not sent to ${url.host} (params.url)`);
   }
   return url;
+}
+
+/** Whether an `allowedHosts` entry names one host (an address or a name, optionally with :port), not a range. */
+function isHostEntry(entry: string): boolean {
+  try {
+    const parsed = parseAllowEntry(entry);
+    return parsed.kind === 'host' ? !parsed.subdomains : parsed.range[1] === (parsed.range[0].kind() === 'ipv4' ? 32 : 128);
+  } catch {
+    return false;
+  }
 }
 
 function authSettings(params: HttpParams, credentials: HttpCredentials): Partial<HttpClientOptions> {

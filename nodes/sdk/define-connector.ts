@@ -4,6 +4,7 @@ import { NodeError } from '../../engine/errors.ts';
 import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { Effect, NodeContext, NodeTypeSpec } from '../../engine/node-type.ts';
 import { parseCredential } from './credential.ts';
+import { credentialHostsOf } from './egress.ts';
 import { createHttpClient, sendRequest } from './http-client.ts';
 import type { ConnectorHttp, HttpClientOptions, HttpSettings } from './http-client.ts';
 import { unexpectedResponse } from './http-errors.ts';
@@ -79,6 +80,11 @@ export interface ConnectorDefinition<C extends z.ZodObject | undefined, A extend
   credentials?: C;
   /** How `ctx.http` is configured from the (parsed) credential. */
   http?: (credentials: CredentialsOf<C>) => HttpSettings;
+  /**
+   * URLs the connector calls that are not URL fields of the credential (AWS's regional endpoints):
+   * a credential is only ever sent to the hosts of its URL fields, its base URL and these.
+   */
+  endpoints?: (credentials: CredentialsOf<C>) => readonly string[];
   /** Extracts the vendor's own message from an error body; falls back to the common shapes. */
   vendorError?: VendorErrorExtractor;
   /** Response size cap in bytes (default 20 MB). */
@@ -161,11 +167,13 @@ interface Binding {
   credentials?: NodeTypeSpec['credentials'];
 }
 
-/** One bound credential, parsed, with the HTTP settings and secret values derived from it. */
+/** One bound credential, parsed, with the HTTP settings, secret values and hosts derived from it. */
 interface Bound {
   credential: unknown;
   settings: HttpSettings;
   secrets: string[] | undefined;
+  /** Where the credential may be sent (`host:port`); undefined for a connector without credentials. */
+  hosts: readonly string[] | undefined;
 }
 
 /** Stands in for "no credential bound" as a cache key, so an optional credential left unbound is parsed once too. */
@@ -179,6 +187,7 @@ function bindingFor(
   const required = schema !== undefined && !schema.safeParse({}).success;
   const cache = new WeakMap<object, Bound>();
   const http = def.http as ((credentials: unknown) => HttpSettings) | undefined;
+  const endpoints = def.endpoints as ((credentials: unknown) => readonly string[]) | undefined;
   const owner = { label: def.name, vendor: def.id, wholeCredential: 'credential' };
 
   return {
@@ -192,10 +201,12 @@ function bindingFor(
       let bound = cache.get(key);
       if (bound === undefined) {
         const credential = schema === undefined ? undefined : parseCredential(schema, key, owner);
+        const settings = http === undefined ? {} : withBaseUrl(http(credential));
         bound = {
           credential,
-          settings: http === undefined ? {} : withBaseUrl(http(credential)),
+          settings,
           secrets: secretFields.length === 0 ? undefined : secretValues(raw, { secretFields }),
+          hosts: schema === undefined ? undefined : credentialHostsOf(credential, [settings.baseURL, ...(endpoints?.(credential) ?? [])]),
         };
         cache.set(key, bound);
       }
@@ -213,6 +224,8 @@ function bindingFor(
         secrets: bound.secrets,
         maxContentLength: def.maxContentLength,
         clock: ctx.clock,
+        egress: ctx.egress,
+        credentialHosts: bound.hosts,
       };
     },
   };

@@ -15,3 +15,22 @@ export function environmentNamesProxy(env: Record<string, string | undefined> = 
   }
   return false;
 }
+
+/**
+ * The `host:port` of every proxy the environment names: the analyst's own way out, which the
+ * egress policy lets connector calls connect to (their destination is checked before they are sent).
+ */
+export function proxyEndpoints(env: Record<string, string | undefined> = process.env): ReadonlySet<string> {
+  const endpoints = new Set<string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (!value || !PROXY_VARIABLE.test(name) || NO_PROXY_VARIABLE.test(name)) continue;
+    try {
+      const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+      const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+      endpoints.add(`${url.hostname.replace(/^\[|\]$/g, '').toLowerCase()}:${port}`);
+    } catch {
+      continue;
+    }
+  }
+  return endpoints;
+}

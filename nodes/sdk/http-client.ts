@@ -1,8 +1,11 @@
 import axios from 'axios';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, CreateAxiosDefaults, RawAxiosRequestHeaders } from 'axios';
 import pkg from '../../package.json' with { type: 'json' };
-import type { Cancellation } from '../../engine/node-type.ts';
+import { NodeError } from '../../engine/errors.ts';
+import type { Cancellation, EgressPolicy } from '../../engine/node-type.ts';
 import type { Clock } from '../../engine/ports.ts';
+import { credentialCovers, egressFor, isIpLiteral, literalRefusal, resolveAllowed } from './egress.ts';
+import type { CompiledEgress } from './egress.ts';
 import { environmentNamesProxy } from './env-proxy.ts';
 import { agentsFor } from './http-agents.ts';
 import type { AgentPair } from './http-agents.ts';
@@ -42,6 +45,13 @@ export interface HttpClientOptions extends HttpSettings {
   maxContentLength?: number;
   /** Reads `Retry-After` dates against the run's clock (tests use a fake one). */
   clock?: Pick<Clock, 'now'>;
+  /** The run's egress policy (`ctx.egress`); absent, public addresses only. */
+  egress?: EgressPolicy;
+  /**
+   * The hosts the call's credential is bound to (`host` or `host:port`): a first request to any
+   * other host is refused before it is sent, and these hosts are reachable even when private (a LAN tool).
+   */
+  credentialHosts?: readonly string[];
 }
 
 /** Per-request timeout when the connector sets none; the node's own deadline still applies on top. */
@@ -53,6 +63,8 @@ export const USER_AGENT = `Switchboard/${pkg.version}`;
 
 /** The shared instances per agent pair and size cap: a destroyed pair (destroyAgents) takes its instances with it. */
 const shared = new WeakMap<AgentPair, Map<number, AxiosInstance>>();
+/** Instances whose calls go through a proxy the environment names: their destinations are checked before sending. */
+const proxied = new WeakSet<AxiosInstance>();
 
 /** 2xx and 3xx succeed; everything else goes through the one error mapper. */
 function isSuccess(status: number): boolean {
@@ -115,14 +127,17 @@ export async function sendRequest<T = unknown>(
   options: HttpClientOptions,
   config: AxiosRequestConfig,
 ): Promise<AxiosResponse<T>> {
-  const instance = sharedInstance(options);
+  const egress = egressFor(options.egress, options.credentialHosts);
+  const instance = sharedInstance(options, egress);
   try {
+    if (options.credentialHosts !== undefined) checkCredentialHost(options, options.credentialHosts, config.url);
     const request = requestConfig(options, config);
+    if (proxied.has(instance)) await checkProxiedDestination(instance.getUri(request), egress);
     const response = await instance.request<T>(request);
     const location = redirectLocation(response.status, response.headers);
     const limit = config.maxRedirects ?? MAX_REDIRECTS;
     if (location === undefined || limit === 0) return response;
-    return await followRedirects(instance, options.vendor, request, response, location, limit);
+    return await followRedirects(instance, egress, options.vendor, request, response, location, limit);
   } catch (error) {
     throw toNodeError(error, errorContext(options));
   }
@@ -134,6 +149,7 @@ export async function sendRequest<T = unknown>(
  */
 async function followRedirects<T>(
   instance: AxiosInstance,
+  egress: CompiledEgress,
   vendor: string,
   first: AxiosRequestConfig,
   answer: AxiosResponse<T>,
@@ -147,10 +163,53 @@ async function followRedirects<T>(
     if (hops === limit) throw tooManyRedirects(vendor, limit);
     discardBody(response.data);
     request = redirectedRequest(request, instance.getUri(request), response.status, location, vendor);
+    if (proxied.has(instance)) await checkProxiedDestination(instance.getUri(request), egress);
     response = await instance.request<T>(request);
     location = redirectLocation(response.status, response.headers);
   }
   return response;
+}
+
+/**
+ * Refuses a credentialed call to a host its credential is not bound to, before anything is sent.
+ * A relative URL goes to the base URL; only an absolute one (a pagination link, a playbook's URL)
+ * can leave it. Redirects need no check: a hop to another origin drops the credential.
+ */
+function checkCredentialHost(options: HttpClientOptions, hosts: readonly string[], url: string | undefined): void {
+  const absolute = url !== undefined && /^[a-z][a-z0-9+.-]*:/i.test(url);
+  const target = absolute ? url : options.baseURL;
+  if (target === undefined) return;
+  let parsed: URL;
+  try {
+    parsed = new URL(target);
+  } catch {
+    return;
+  }
+  if (credentialCovers(parsed, hosts)) return;
+  throw new NodeError('EGRESS_DENIED', `${options.vendor} credential is bound to ${hosts.join(', ')}; not sent to ${parsed.host}`, {
+    vendor: options.connectorId,
+  });
+}
+
+/**
+ * Behind a proxy the connection goes to the proxy, so the destination is checked here instead: an
+ * IP literal as it is, a name on what it resolves to here. A name that does not resolve here is
+ * left to the proxy (which resolves it on its side; see README, Egress policy).
+ */
+async function checkProxiedDestination(url: string, egress: CompiledEgress): Promise<void> {
+  const target = new URL(url);
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
+  if (isIpLiteral(host)) {
+    const refusal = literalRefusal(host, port, egress);
+    if (refusal !== undefined) throw refusal;
+    return;
+  }
+  try {
+    await resolveAllowed(host, port, egress);
+  } catch (err) {
+    if (err instanceof NodeError) throw err;
+  }
 }
 
 /** A streamed redirect body is never read: release its socket. */
@@ -198,8 +257,8 @@ function isIdempotentRead(method: string | undefined): boolean {
   return m === 'get' || m === 'head' || m === 'options';
 }
 
-function sharedInstance(options: HttpClientOptions): AxiosInstance {
-  const agents = agentsFor(options.connectorId, options.rejectUnauthorized !== false);
+function sharedInstance(options: HttpClientOptions, egress: CompiledEgress): AxiosInstance {
+  const agents = agentsFor(options.connectorId, options.rejectUnauthorized !== false, egress);
   const cap = options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
   let byCap = shared.get(agents);
   if (byCap === undefined) {
@@ -208,13 +267,15 @@ function sharedInstance(options: HttpClientOptions): AxiosInstance {
   }
   let instance = byCap.get(cap);
   if (instance === undefined) {
-    instance = axios.create(baseConfig(agents, cap));
+    const throughProxy = environmentNamesProxy();
+    instance = axios.create(baseConfig(agents, cap, throughProxy));
+    if (throughProxy) proxied.add(instance);
     byCap.set(cap, instance);
   }
   return instance;
 }
 
-function baseConfig(agents: AgentPair, cap: number): CreateAxiosDefaults {
+function baseConfig(agents: AgentPair, cap: number, throughProxy: boolean): CreateAxiosDefaults {
   return {
     ...agents,
     headers: { 'User-Agent': USER_AGENT },
@@ -223,7 +284,7 @@ function baseConfig(agents: AgentPair, cap: number): CreateAxiosDefaults {
     maxBodyLength: cap,
     // Redirects are followed by `sendRequest` itself.
     maxRedirects: 0,
-    ...(environmentNamesProxy() ? {} : { proxy: false as const }),
+    ...(throughProxy ? {} : { proxy: false as const }),
     validateStatus: isSuccess,
   };
 }

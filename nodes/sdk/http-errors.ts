@@ -41,6 +41,8 @@ function isIdempotentMethod(method: string | undefined): boolean {
 /** Maps anything a request threw onto a NodeError, so retries and error ports see one vocabulary. */
 export function toNodeError(error: unknown, context: ErrorContext): NodeError {
   if (error instanceof NodeError) return error;
+  const refusal = isAxiosError(error) ? egressRefusal(error.cause, context) : undefined;
+  if (refusal !== undefined) return refusal;
   if (!isAxiosError(error)) {
     const message = error instanceof Error ? error.message : String(error);
     return new NodeError('FAILED', redact(`${context.vendor}: ${message}`, context.secrets), { vendor: context.connectorId });
@@ -51,6 +53,12 @@ export function toNodeError(error: unknown, context: ErrorContext): NodeError {
   }
   const idempotent = context.idempotent === true || isIdempotentMethod(error.config?.method);
   return transportError(error.code, error.message, idempotent, context);
+}
+
+/** The egress policy's refusal raised while connecting (axios wraps it), tagged with the connector. */
+function egressRefusal(cause: unknown, context: ErrorContext): NodeError | undefined {
+  if (!(cause instanceof NodeError) || cause.code !== 'EGRESS_DENIED') return undefined;
+  return new NodeError('EGRESS_DENIED', redact(cause.message, context.secrets), { vendor: context.connectorId });
 }
 
 /**

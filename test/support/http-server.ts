@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EgressPolicy } from '../../engine/node-type.ts';
 
 /** One request as the server received it, body included. */
 export interface RecordedRequest {
@@ -64,4 +65,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/**
+ * An egress policy that lets a test reach exactly these loopback servers (their host:port), the
+ * way lab mode lets a run reach the lab's twins; everything else stays denied.
+ */
+export function egressTo(...targets: ReadonlyArray<{ url: string } | string>): EgressPolicy {
+  return { allow: targets.map((target) => new URL(typeof target === 'string' ? target : target.url).host) };
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { startRun } from '../../../engine/run/executor.ts';
 import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { createBuiltinRegistry } from '../../../nodes/registry.ts';
-import { startTestServer, type TestServer } from '../../support/http-server.ts';
+import { egressTo, startTestServer, type TestServer } from '../../support/http-server.ts';
 import { playbook } from '../../support/test-nodes.ts';
 
 let server: TestServer | undefined;
@@ -33,7 +33,7 @@ const httpPlaybook = (url: string, node: Record<string, unknown> = {}) =>
 describe('executor: in-flight HTTP calls', () => {
   it('a stop aborts the request on the wire and the node ends cancelled', async () => {
     const s = await hangingServer();
-    const handle = startRun({ playbook: httpPlaybook(`${s.url}/slow`), registry: createBuiltinRegistry() });
+    const handle = startRun({ playbook: httpPlaybook(`${s.url}/slow`), registry: createBuiltinRegistry(), egress: egressTo(s) });
     await s.received;
     handle.debug.stop('analyst stopped it');
     await s.dropped;
@@ -45,7 +45,7 @@ describe('executor: in-flight HTTP calls', () => {
   it("a node's timeout aborts the request on the wire and fails the node with TIMEOUT", async () => {
     const s = await hangingServer();
     const pb = httpPlaybook(`${s.url}/slow`, { timeoutMs: 200, retry: { maxAttempts: 1 } });
-    const handle = startRun({ playbook: pb, registry: createBuiltinRegistry() });
+    const handle = startRun({ playbook: pb, registry: createBuiltinRegistry(), egress: egressTo(s) });
     await s.dropped;
     const state = await handle.done;
     expect(state.status).toBe('failed');

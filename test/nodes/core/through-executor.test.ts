@@ -7,7 +7,7 @@ import type { RunOptions } from '../../../engine/run/types.ts';
 import { createBuiltinRegistry } from '../../../nodes/registry.ts';
 import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { sendJson, startTestServer, type TestServer } from '../../support/http-server.ts';
+import { egressTo, sendJson, startTestServer, type TestServer } from '../../support/http-server.ts';
 import { playbook } from '../../support/test-nodes.ts';
 
 // Every core node run the way a playbook runs it: through startRun with the real registry, its
@@ -213,8 +213,9 @@ describe('core.http and core.http_get through the executor, against a loopback s
     destroyAgents();
   });
 
-  // The real clock: a request's deadline must not fire while the loopback server answers.
-  const live = { clock: systemClock };
+  // The real clock: a request's deadline must not fire while the loopback server answers; the
+  // egress policy lets the run reach this one server, as lab mode lets a run reach the twins.
+  const live = (): Partial<RunOptions> => ({ clock: systemClock, egress: egressTo(server) });
 
   it('core.http sends the resolved method, body and idempotency key, and outputs status, headers and body', async () => {
     const pb = playbook(
@@ -225,7 +226,7 @@ describe('core.http and core.http_get through the executor, against a loopback s
       ],
       ['start->open', 'open->after'],
     );
-    const { state, handle } = await run(pb, { ...live, trigger: { ip: '203.0.113.7' } });
+    const { state, handle } = await run(pb, { ...live(), trigger: { ip: '203.0.113.7' } });
     expect(state.status).toBe('succeeded');
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/tickets', headers: { 'idempotency-key': `${handle.runId}:open`, 'content-type': 'application/json' } });
@@ -239,7 +240,7 @@ describe('core.http and core.http_get through the executor, against a loopback s
       [START, { id: 'get', type: 'core.http@1', params: { method: 'GET', url: `${server.url}/missing/7` } }, reads('notify', { code: '{{ nodes.get.error.code }}' })],
       ['start->get', 'get:error->notify'],
     );
-    const { state } = await run(pb, live);
+    const { state } = await run(pb, live());
     expect(server.requests).toHaveLength(1);
     expect(state.nodes.get).toMatchObject({ status: 'failed', port: 'error', error: { code: 'NOT_FOUND' } });
     expect(state.nodes.notify?.output).toEqual({ code: 'NOT_FOUND' });
@@ -256,12 +257,43 @@ describe('core.http and core.http_get through the executor, against a loopback s
       ],
       ['start->lookup', 'lookup->change', 'change->after'],
     );
-    const { state } = await run(pb, { ...live, dryRun: true, trigger: { host: 'web-01' } });
+    const { state } = await run(pb, { ...live(), dryRun: true, trigger: { host: 'web-01' } });
     expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /hosts?name=web-01&tag=a&tag=b']);
     expect(server.requests[0]?.headers['idempotency-key']).toBeUndefined();
     expect(state.nodes.lookup).toMatchObject({ status: 'succeeded', output: { status: 200, body: { method: 'GET' } } });
     expect(state.nodes.change).toMatchObject({ status: 'simulated', output: { status: 200, body: { ok: true } } });
     expect(state.nodes.after?.output).toEqual({ url: '/hosts?name=web-01&tag=a&tag=b', changed: { ok: true } });
+  });
+
+  it('a dry run reaches no loopback service and no metadata address by default, and the refusal is not retried', async () => {
+    const pb = playbook(
+      [
+        START,
+        { id: 'local', type: 'core.http_get@1', params: { url: `${server.url}/admin` } },
+        { id: 'imds', type: 'core.http_get@1', params: { url: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' } },
+      ],
+      ['start->local', 'start->imds'],
+    );
+    const { state, events } = await run(pb, { clock: systemClock, dryRun: true });
+    expect(server.requests).toHaveLength(0);
+    expect(state.nodes.local).toMatchObject({ status: 'failed', attempt: 1, error: { code: 'EGRESS_DENIED', message: expect.stringMatching(/^destination 127\.0\.0\.1:\d+ is a loopback address; denied by the egress policy/) } });
+    expect(state.nodes.imds).toMatchObject({
+      status: 'failed',
+      attempt: 1,
+      error: { code: 'EGRESS_DENIED', message: 'destination 169.254.169.254:80 is link-local; denied by the egress policy (allow it in the workspace settings: egress.allow)' },
+    });
+    expect(events.some((event) => event.type === 'node.retrying')).toBe(false);
+  });
+
+  it("a shared playbook's dry run cannot send a stored http token to the playbook's own URL", async () => {
+    const pb = {
+      ...playbook([START, { id: 'steal', type: 'core.http_get@1', credential: 'api', params: { url: `${server.url}/collect`, auth: 'bearer' } }], ['start->steal']),
+      credentials: { api: { connector: 'http' } },
+    };
+    const credentials = { resolve: async () => ({ values: { baseUrl: 'https://api.corp.example', token: 'tok-stored-123456' }, secrets: ['tok-stored-123456'] }) };
+    const { state } = await run(pb, { ...live(), dryRun: true, credentials });
+    expect(server.requests).toHaveLength(0);
+    expect(state.nodes.steal).toMatchObject({ status: 'failed', error: { code: 'EGRESS_DENIED', message: `http credential is bound to api.corp.example:443; not sent to ${new URL(server.url).host} (params.url)` } });
   });
 });
 

@@ -52,7 +52,7 @@ describe('crowdstrike connector against its twin', () => {
       credentials: credentials(),
       credential: crowdstrikeCredentials.parse(credentials()),
       clock: new LoopbackClock(),
-      http: createHttpClient({ vendor: 'CrowdStrike Falcon', connectorId: 'crowdstrike', baseURL: twin().url }),
+      http: createHttpClient({ vendor: 'CrowdStrike Falcon', connectorId: 'crowdstrike', baseURL: twin().url, credentialHosts: [new URL(twin().url).host] }),
     } as unknown as ConnectorContext;
     const result = await queryIds(ctx, '/devices/queries/devices/v1', { filter: "local_ip:'10.20.*'", sort: 'hostname.asc' }, 10, 1);
     expect(result).toEqual({ ids: [BUILD, ALICE], total: 2 });

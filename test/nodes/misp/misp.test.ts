@@ -63,7 +63,7 @@ describe('misp connector against its twin', () => {
   });
 
   it('follows pages until the limit or the last page', async () => {
-    const http = createHttpClient({ vendor: 'MISP', connectorId: 'misp', baseURL: twin().url, headers: { Authorization: mispLabCredentials.apiKey } });
+    const http = createHttpClient({ vendor: 'MISP', connectorId: 'misp', baseURL: twin().url, headers: { Authorization: mispLabCredentials.apiKey }, credentialHosts: [new URL(twin().url).host] });
     const all = await searchAttributes(http, searchAttributesInput.parse({ eventid: MISP_EVENTS.phishing }), 2);
     expect(all.Attribute.map((a) => a.id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(twin().requests).toHaveLength(5);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { NodeError } from '../../../engine/errors.ts';
+import type { EgressPolicy } from '../../../engine/node-type.ts';
 import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { createHttpClient, sendRequest, USER_AGENT } from '../../../nodes/sdk/http-client.ts';
 import type { HttpClientOptions } from '../../../nodes/sdk/http-client.ts';
@@ -19,8 +20,12 @@ async function serve(handler: TestHandler): Promise<TestServer> {
   return server;
 }
 
+/** These tests are about the client, not the egress policy (egress-wire.test.ts): they may reach any loopback server. */
+const LOOPBACK: EgressPolicy = { allow: ['127.0.0.0/8', 'localhost'] };
+
 function options(url: string, extra: Partial<HttpClientOptions> = {}): HttpClientOptions {
   return {
+    egress: LOOPBACK,
     vendor: 'VirusTotal',
     connectorId: 'virustotal',
     baseURL: url,
