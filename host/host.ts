@@ -53,6 +53,8 @@ export interface Host {
   subscribe(listener: (frame: EventFrame) => void): () => void;
   /** Stops live runs and waits for their journals. The lab belongs to whoever started it. */
   close(): Promise<void>;
+  /** Ports this host listens on (the server adds the editor's): the egress policy keeps runs off them. */
+  ownPorts: Set<number>;
 }
 
 /** The app's version, from package.json. */
@@ -85,6 +87,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     for (const listener of listeners) listener(frame);
   };
   const kinds = credentialKinds(connectors, registry);
+  const ownPorts = new Set<number>();
   const runs = createRunManager({
     workspace,
     vault,
@@ -94,6 +97,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     lab: options.lab,
     onEvent: (event) => emit('run.event', event),
     ...(maxLiveRuns === undefined ? {} : { maxLiveRuns }),
+    ownPorts,
   });
   const context: HostContext = {
     version: appVersion(),
@@ -113,5 +117,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return () => listeners.delete(listener);
     },
     close: () => runs.close(),
+    ownPorts,
   };
 }

@@ -1,5 +1,5 @@
 import type { Playbook } from '../../engine/format/playbook.ts';
-import type { NodeRegistry } from '../../engine/node-type.ts';
+import type { EgressPolicy, NodeRegistry } from '../../engine/node-type.ts';
 import type { CredentialsPort, PlaybookResolver } from '../../engine/ports.ts';
 import type { RunEvent, RunMode } from '../../engine/run/events.ts';
 import { unknownOutcome } from '../../engine/run/reuse.ts';
@@ -23,6 +23,8 @@ export interface SessionOptions {
   credentials?: CredentialsPort;
   /** Lab mode (`--lab`): recorded on the run, which the output marks [LAB]. */
   lab?: boolean;
+  /** Where the run's requests may go beyond the public internet (`cliEgress`). */
+  egress?: EgressPolicy;
   /** Secret values known up front, redacted by the journal store as a second net. */
   secrets: readonly string[];
   playbooks: PlaybookResolver;
@@ -66,6 +68,7 @@ export async function runSession(options: SessionOptions, io: CliIo): Promise<nu
     dryRun: options.dryRun,
     credentials: options.credentials,
     lab: options.lab === true,
+    ...(options.egress === undefined ? {} : { egress: options.egress }),
     playbooks: options.playbooks,
     reuse: options.reuse,
     unknownOutcome: options.unknownOutcome ?? 'fail',

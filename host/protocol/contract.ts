@@ -73,6 +73,11 @@ export interface RunSummary {
 export interface WorkspaceSettings {
   /** The editor's Lab toggle: its runs start in lab mode. Off by default, so the lab is never used by accident. */
   labMode: boolean;
+  /**
+   * Destinations runs may reach besides the public internet (a SIEM on the LAN): CIDR ranges,
+   * addresses, host names or `*.domain`, each optionally with `:port`. Absent: none.
+   */
+  egress?: { allow: string[] };
 }
 
 export interface HostInfo {
@@ -127,7 +132,10 @@ export const methods = {
 
   'settings.get': { params: z.strictObject({}), result: {} as { settings: WorkspaceSettings } },
   /** Changes the settings given and keeps the others. */
-  'settings.save': { params: z.strictObject({ labMode: z.boolean().optional() }), result: {} as { settings: WorkspaceSettings } },
+  'settings.save': {
+    params: z.strictObject({ labMode: z.boolean().optional(), egress: z.strictObject({ allow: z.array(z.string().max(300)).max(500) }).optional() }),
+    result: {} as { settings: WorkspaceSettings },
+  },
 
   /** Puts the host's own lab back at the story's starting state (data, faults, rate limits), as a restart would: runs can be tried again. */
   'lab.reset': { params: z.strictObject({}), result: {} as { twins: number } },

@@ -18,6 +18,8 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { playbookFileName } from '../workspace/playbook-text.ts';
 import { startJournalledRun, type SavedRunInfo } from './journalled-run.ts';
 import { unknownNodeIds } from './node-ids.ts';
+import { readWorkspaceSettings } from '../workspace/settings.ts';
+import { runEgressPolicy } from './egress-policy.ts';
 import { runSummaryOf } from './run-summary.ts';
 import { knownSecrets, workspaceCredentials, workspaceSlotProblems } from './workspace-credentials.ts';
 
@@ -41,6 +43,8 @@ export interface RunManagerOptions {
   onEvent: (event: RunEvent) => void;
   /** Cap on runs live at once (paused ones included); a start past it is refused. Default `DEFAULT_MAX_LIVE_RUNS`. */
   maxLiveRuns?: number;
+  /** Ports this host listens on (the editor's server, once it listens): runs may never reach them. */
+  ownPorts?: ReadonlySet<number>;
 }
 
 /** Starts, steers and lists the workspace's runs (DESIGN.md §6, §7). */
@@ -156,6 +160,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     if (unbound.length > 0) throw new HostError('INVALID_PARAMS', unbound.map((problem) => problem.message).join('; '));
     const secrets = knownSecrets(sources);
     const trigger = params.trigger !== undefined ? params.trigger : previous !== undefined ? previous.trigger : sampleEvent(playbook, options.registry);
+    const settings = await readWorkspaceSettings(workspace.dir);
+    const egress = runEgressPolicy({ allow: settings.egress?.allow ?? [], twins: options.lab?.twins ?? [], labMode: params.lab, ownPorts: [...(options.ownPorts ?? [])] });
 
     const info: SavedRunInfo = { playbookFile: path.join(workspace.playbooksDir, playbookFileName(playbook.id)), playbook, dryRun: params.dryRun };
     if (previous !== undefined) info.fromRunId = previous.runId;
@@ -170,6 +176,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       pins: params.pins,
       credentials: workspaceCredentials(sources),
       lab: params.lab,
+      egress,
       playbooks: workspaceResolver(workspace),
     };
     if (previous !== undefined && params.from !== undefined) runOptions.reuse = { previous, fromNodeId: params.from.nodeId };

@@ -92,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await lab?.close();
     throw err;
   }
+  host.ownPorts.add(port);
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -1,3 +1,4 @@
+import { allowEntryProblem } from '../../nodes/sdk/egress.ts';
 import type { WorkspaceSettings } from '../protocol/contract.ts';
 import { createSerialQueue, writeFileInside } from './atomic-file.ts';
 import { readFileNoFollow } from './no-follow.ts';
@@ -32,7 +33,25 @@ export function saveWorkspaceSettings(dir: string, patch: Partial<WorkspaceSetti
 export function settingsOf(data: Record<string, unknown>): WorkspaceSettings {
   const labMode = data['labMode'] ?? DEFAULT_SETTINGS.labMode;
   if (typeof labMode !== 'boolean') throw new Error(`settings.json: labMode must be true or false, not ${JSON.stringify(labMode)}`);
-  return { labMode };
+  const problem = egressProblem(data['egress']);
+  if (problem !== undefined) throw new Error(`settings.json: ${problem}`);
+  const egress = data['egress'] as WorkspaceSettings['egress'];
+  return egress === undefined ? { labMode } : { labMode, egress: { allow: [...egress.allow] } };
+}
+
+/**
+ * What is wrong with an `egress` setting (`{ allow: [entries] }`), naming the field and the
+ * entry; undefined when it is absent or fine.
+ */
+export function egressProblem(egress: unknown): string | undefined {
+  if (egress === undefined) return undefined;
+  const allow = typeof egress === 'object' && egress !== null && !Array.isArray(egress) ? (egress as Record<string, unknown>)['allow'] : undefined;
+  if (!Array.isArray(allow) || Object.keys(egress as object).some((key) => key !== 'allow')) return 'egress must be { "allow": [ … ] }';
+  for (const [index, entry] of allow.entries()) {
+    const problem = typeof entry === 'string' ? allowEntryProblem(entry) : 'must be a string';
+    if (problem !== undefined) return `egress.allow[${index}]: ${problem}`;
+  }
+  return undefined;
 }
 
 async function readSettingsFile(dir: string, file: string): Promise<Record<string, unknown>> {

@@ -11,7 +11,7 @@ import { CliError, EXIT_INVALID } from '../io.ts';
 import type { CliIo } from '../io.ts';
 import { createPlaybookResolver, SHIPPED_PLAYBOOKS } from '../playbook-files.ts';
 import { runSession } from '../run-session.ts';
-import { approvalsFlag, checkBreakpoints, RUN_OPTIONS, runCredentials, slotsBound, unknownFlag } from './run.ts';
+import { approvalsFlag, checkBreakpoints, cliEgress, RUN_OPTIONS, runCredentials, slotsBound, unknownFlag } from './run.ts';
 
 /** What `switchboard help resume` prints. */
 export const resumeUsage = `Usage: switchboard resume RUN_ID [options]
@@ -73,6 +73,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo, registry
         credentials,
         secrets,
         lab: values.lab === true,
+        egress: await cliEgress(workspace, lab),
         playbooks: createPlaybookResolver(path.dirname(info.playbookFile), [path.join(workspace, 'playbooks'), SHIPPED_PLAYBOOKS], registry),
         workspace,
         json: values.json === true,

@@ -1,13 +1,15 @@
 import path from 'node:path';
 import type { Playbook } from '../../../engine/format/playbook.ts';
-import type { NodeRegistry } from '../../../engine/node-type.ts';
+import type { EgressPolicy, NodeRegistry } from '../../../engine/node-type.ts';
 import type { CredentialsPort } from '../../../engine/ports.ts';
 import { formatProblem, hasErrors } from '../../../engine/validate/problems.ts';
 import { unboundSlotProblems } from '../../../engine/validate/unbound-slots.ts';
 import type { Lab } from '../../../lab/lab.ts';
 import { builtinConnectors, createBuiltinRegistry } from '../../../nodes/registry.ts';
 import { secretValues } from '../../../nodes/sdk/secrets.ts';
+import { runEgressPolicy } from '../../runs/egress-policy.ts';
 import { unknownNodeIds } from '../../runs/node-ids.ts';
+import { readWorkspaceSettings } from '../../workspace/settings.ts';
 import { labCredentials, portSlots } from '../../runs/workspace-credentials.ts';
 import { parseCommandArgs, resolveWorkspace, splitList } from '../args.ts';
 import { allSecrets, createFileCredentials, readCredentialsFile, stringValues } from '../credentials-file.ts';
@@ -84,6 +86,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, registry: N
         credentials,
         secrets,
         lab: values.lab === true,
+        egress: await cliEgress(workspace, lab),
         playbooks: createPlaybookResolver(path.dirname(file), [path.join(workspace, 'playbooks'), SHIPPED_PLAYBOOKS], registry),
         workspace,
         json: values.json === true,
@@ -112,6 +115,17 @@ export async function runCredentials(
   if (values.credentials !== undefined) throw new CliError(`${command}: give --lab or --credentials, not both`);
   const { lab, secrets } = await startRunLab();
   return { credentials: labCredentials(lab.credentialsPort), secrets, lab };
+}
+
+/**
+ * The egress policy of a CLI run: the workspace's `egress.allow` (its settings.json, if any) and,
+ * with `--lab`, exactly the twins of the lab started for the run. A bad settings file is invalid input.
+ */
+export async function cliEgress(workspace: string, lab: Pick<Lab, 'twins'> | undefined): Promise<EgressPolicy> {
+  const settings = await readWorkspaceSettings(workspace).catch((err: unknown) => {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  });
+  return runEgressPolicy({ allow: settings.egress?.allow ?? [], twins: lab?.twins ?? [], labMode: lab !== undefined });
 }
 
 /**

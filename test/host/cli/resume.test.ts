@@ -12,6 +12,9 @@ let vendor: TestServer;
 
 beforeEach(async () => {
   vendor = await startTestServer((_request, res) => sendJson(res, 200, { contained: true }));
+  // The vendor is a loopback server: the workspace's egress settings allow it, as they would a tool on the LAN.
+  fs.mkdirSync(path.join(dir(), '.switchboard'), { recursive: true });
+  fs.writeFileSync(path.join(dir(), '.switchboard', 'settings.json'), JSON.stringify({ egress: { allow: [new URL(vendor.url).host] } }));
 });
 
 afterEach(async () => {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeJournal } from '../../../engine/journal/journal-format.ts';
 import type { RunState } from '../../../engine/run/types.ts';
+import { sendJson, startTestServer } from '../../support/http-server.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
+import { REPO_ROOT } from '../../playbooks/lab-fixture.ts';
 import { EDR_CHECK } from '../protocol/harness.ts';
 import { cli, hasStackTrace, writeChain, writeTiny } from './harness.ts';
 
@@ -220,6 +222,45 @@ describe('switchboard run and the lab', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/^▶ run \S+ {2}edr-check {2}3 nodes {2}\[LAB\] {2}\(resuming /m);
   });
+});
+
+describe('switchboard run and the egress policy', () => {
+  const SHIPPED = ['suspicious-login', 'phishing-response', 'vulnerability-response', 'incident-investigation'];
+
+  it('refuses a loopback URL by default (exit 1, EGRESS_DENIED, nothing sent), and reaches it once the workspace settings allow it', async () => {
+    const server = await startTestServer((_req, res) => sendJson(res, 200, { ok: true }));
+    try {
+      writeChain(dir(), 'probe.playbook.json', 'probe', [
+        { id: 'start', type: 'trigger.manual@1' },
+        { id: 'get', type: 'core.http_get@1', params: { url: `${server.url}/status` } },
+      ]);
+      const refused = await cli(['run', 'probe.playbook.json', '--dry-run'], { cwd: dir() });
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(/^✗ get failed: EGRESS_DENIED destination 127\.0\.0\.1:\d+ is a loopback address; denied by the egress policy/m);
+      expect(server.requests).toHaveLength(0);
+
+      fs.writeFileSync(path.join(dir(), '.switchboard', 'settings.json'), JSON.stringify({ egress: { allow: [new URL(server.url).host] } }));
+      const allowed = await cli(['run', 'probe.playbook.json', '--dry-run'], { cwd: dir() });
+      expect(allowed.code).toBe(0);
+      expect(server.requests.map((r) => r.url)).toEqual(['/status']);
+
+      fs.writeFileSync(path.join(dir(), '.switchboard', 'settings.json'), JSON.stringify({ egress: { allow: ['http://nope'] } }));
+      const bad = await cli(['run', 'probe.playbook.json'], { cwd: dir() });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('settings.json: egress.allow[0]: "http://nope" is not an address, a CIDR range or a host name');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each(SHIPPED)('still runs the shipped %s playbook on the lab (--lab, a dry run and a real one)', async (id) => {
+    const file = path.join(REPO_ROOT, 'playbooks', `${id}.playbook.json`);
+    for (const flags of [['--dry-run'], ['--approve']]) {
+      const result = await cli(['run', file, '--lab', ...flags], { cwd: dir() });
+      expect(result.code, `${id} ${flags.join(' ')}: ${result.stdout}${result.stderr}`).toBe(0);
+      expect(result.stdout).not.toContain('EGRESS_DENIED');
+    }
+  }, 60_000);
 });
 
 describe('switchboard run with sub-playbooks', () => {
