@@ -4,10 +4,10 @@ import { loadPlaybook } from '../../engine/format/load.ts';
 import type { Playbook } from '../../engine/format/playbook.ts';
 import { labCredentialsFor } from '../../lab/lab.ts';
 import { labVendors } from '../../lab/vendors.ts';
-import { credentialProblem, credentialView, mergeCredentialValues, secretsOfCredential } from '../vault/credential-kinds.ts';
+import { credentialProblem, credentialView, mergeCredentialValues, repointProblem, secretsOfCredential } from '../vault/credential-kinds.ts';
 import type { StoredCredential } from '../vault/vault.ts';
 import { playbookFileName, uniqueSlug } from '../workspace/playbook-text.ts';
-import { readWorkspaceSettings, saveWorkspaceSettings } from '../workspace/settings.ts';
+import { egressProblem, readWorkspaceSettings, saveWorkspaceSettings } from '../workspace/settings.ts';
 import type { WorkspacePlaybook } from '../workspace/workspace.ts';
 import type { MethodName, ParsedParamsOf, PlaybookSummary, ResultOf, SlotBinding } from './contract.ts';
 import type { HostContext } from './host-context.ts';
@@ -170,6 +170,8 @@ export const handlers: Handlers = {
     if (previous !== undefined && previous.connector !== connector) {
       throw new HostError('INVALID_PARAMS', `connector: credential ${previous.id} is a ${previous.connector} credential; it cannot become ${connector}`);
     }
+    const repointed = repointProblem(previous, values, kind);
+    if (repointed !== undefined) throw new HostError('INVALID_PARAMS', repointed);
     const merged = mergeCredentialValues(previous?.values, values, kind.secretFields);
     const problem = credentialProblem(kind, merged, labBase(previous, ctx));
     if (problem !== undefined) throw new HostError('INVALID_PARAMS', problem);
@@ -196,7 +198,11 @@ export const handlers: Handlers = {
   },
 
   'settings.get': async (_params, ctx) => ({ settings: await readWorkspaceSettings(ctx.workspace.dir) }),
-  'settings.save': async ({ labMode }, ctx) => ({ settings: await saveWorkspaceSettings(ctx.workspace.dir, labMode === undefined ? {} : { labMode }) }),
+  'settings.save': async ({ labMode, egress }, ctx) => {
+    const problem = egressProblem(egress);
+    if (problem !== undefined) throw new HostError('INVALID_PARAMS', problem);
+    return { settings: await saveWorkspaceSettings(ctx.workspace.dir, { ...(labMode === undefined ? {} : { labMode }), ...(egress === undefined ? {} : { egress }) }) };
+  },
 
   'lab.reset': async (_params, ctx) => {
     if (ctx.lab === undefined) throw new HostError('NOT_FOUND', 'no lab runs in this host, so there is none to reset');

@@ -100,3 +100,23 @@ export function credentialProblem(kind: CredentialKind, values: Record<string, u
   const where = issue === undefined || issue.path.length === 0 ? 'values' : `values.${issue.path.map(String).join('.')}`;
   return `${where}: ${issue?.message ?? 'invalid'}`;
 }
+
+/** The fields of a credential kind that decide where its secret is sent: URL fields (`…Url`) and `allowedHosts`. */
+export function hostFieldsOf(kind: Pick<CredentialKind, 'schema'>): string[] {
+  return Object.keys(kind.schema.shape).filter((field) => /url$/i.test(field) || field === 'allowedHosts');
+}
+
+/**
+ * Refuses an edit that re-points a stored secret: a URL or host field changes (or goes) while a
+ * secret already stored is not entered again, so nobody can send a stored token to a listener of
+ * their choosing by editing only its URL. One line naming the field; undefined when the edit is fine.
+ */
+export function repointProblem(previous: Pick<StoredCredential, 'name' | 'values'> | undefined, incoming: Record<string, unknown>, kind: CredentialKind): string | undefined {
+  if (previous === undefined) return undefined;
+  const changed = hostFieldsOf(kind).find((field) => JSON.stringify(previous.values[field] ?? null) !== JSON.stringify(incoming[field] ?? null));
+  if (changed === undefined) return undefined;
+  const stored = kind.secretFields.filter((field) => previous.values[field] !== undefined && previous.values[field] !== null && previous.values[field] !== '');
+  const missing = stored.filter((field) => incoming[field] === undefined);
+  if (missing.length === 0) return undefined;
+  return `values.${changed}: changing where credential "${previous.name}" is sent needs its secret again (enter ${missing.map((field) => `values.${field}`).join(', ')})`;
+}

@@ -108,14 +108,30 @@ describe('the protocol, end to end over a WebSocket', () => {
   });
 
   it('creates a credential without ever echoing its secret, and keeps it when the secret is left out', async () => {
-    const { credential } = await client().call('credentials.save', { name: 'Echo API', connector: 'http', values: { token: CANARY } });
+    const { credential } = await client().call('credentials.save', { name: 'Echo API', connector: 'http', values: { baseUrl: echo.url, token: CANARY } });
     expect(credential).toMatchObject({ id: 'echo-api', connector: 'http', fields: { token: { set: true }, apiKey: { set: false } } });
     expect(credential.secretFields).toEqual(expect.arrayContaining(['token', 'apiKey', 'password']));
-    const edited = await client().call('credentials.save', { id: 'echo-api', name: 'Echo API (renamed)', connector: 'http', values: { username: 'svc-echo' } });
+    const edited = await client().call('credentials.save', { id: 'echo-api', name: 'Echo API (renamed)', connector: 'http', values: { baseUrl: echo.url, username: 'svc-echo' } });
     expect(edited.credential.fields).toMatchObject({ token: { set: true }, username: 'svc-echo' });
     const { credentials } = await client().call('credentials.list', {});
     expect(credentials.find((c) => c.id === 'echo-api')).toMatchObject({ name: 'Echo API (renamed)', fields: { token: { set: true } } });
     expect(credentials.filter((c) => c.lab === true).map((c) => c.name)).toContain('Lab VirusTotal');
+    for (const frame of client().frames) expect(frame).not.toContain(CANARY);
+  });
+
+  it('never re-points a stored token: changing its URL needs the secret again', async () => {
+    const okta = { name: 'Okta prod', connector: 'okta' };
+    const { credential } = await client().call('credentials.save', { ...okta, values: { baseUrl: 'https://acme.okta.com', apiToken: CANARY } });
+    await expect(client().call('credentials.save', { id: credential.id, ...okta, values: { baseUrl: 'http://127.0.0.1:9999' } })).rejects.toMatchObject({
+      code: 'INVALID_PARAMS',
+      message: 'values.baseUrl: changing where credential "Okta prod" is sent needs its secret again (enter values.apiToken)',
+    });
+    expect((await client().call('credentials.list', {})).credentials.find((c) => c.id === credential.id)?.fields['baseUrl']).toBe('https://acme.okta.com');
+    const renamed = await client().call('credentials.save', { id: credential.id, name: 'Okta (prod)', connector: 'okta', values: { baseUrl: 'https://acme.okta.com' } });
+    expect(renamed.credential).toMatchObject({ name: 'Okta (prod)', fields: { baseUrl: 'https://acme.okta.com', apiToken: { set: true } } });
+    const moved = await client().call('credentials.save', { id: credential.id, name: 'Okta (prod)', connector: 'okta', values: { baseUrl: 'https://acme-new.okta.com', apiToken: 'typed-again-123' } });
+    expect(moved.credential.fields['baseUrl']).toBe('https://acme-new.okta.com');
+    await client().call('credentials.delete', { id: credential.id });
     for (const frame of client().frames) expect(frame).not.toContain(CANARY);
   });
 

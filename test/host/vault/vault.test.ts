@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createBuiltinRegistry, builtinConnectors } from '../../../nodes/registry.ts';
-import { credentialKinds, credentialProblem, credentialView, mergeCredentialValues } from '../../../host/vault/credential-kinds.ts';
+import { credentialKinds, credentialProblem, credentialView, hostFieldsOf, mergeCredentialValues, repointProblem } from '../../../host/vault/credential-kinds.ts';
 import { checkKeyFileMode, decodeEnvironmentKey, defaultKeyProvider, environmentKeyProvider, keyFileProvider, type KeyProvider } from '../../../host/vault/key-provider.ts';
 import { openVault, seal, unseal, type StoredCredential } from '../../../host/vault/vault.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
@@ -168,6 +168,25 @@ describe('secret fields are write-only', () => {
     expect(mergeCredentialValues(stored, { apiKey: undefined }, vt.secretFields)).toEqual({ apiKey: CANARY });
     expect(mergeCredentialValues(stored, { apiKey: 'new-secret' }, vt.secretFields)).toEqual({ apiKey: 'new-secret' });
     expect(mergeCredentialValues(stored, { apiKey: null }, vt.secretFields)).toEqual({});
+  });
+
+  it('refuses an edit that re-points a stored secret without entering it again, naming the field', () => {
+    const okta = kinds.get('okta')!;
+    const stored = { name: 'Okta prod', values: { baseUrl: 'https://acme.okta.com', apiToken: CANARY } };
+    expect(hostFieldsOf(okta)).toEqual(['baseUrl']);
+    expect(hostFieldsOf(kinds.get('http')!)).toEqual(['baseUrl', 'allowedHosts']);
+    expect(hostFieldsOf(kinds.get('msgraph')!)).toEqual(expect.arrayContaining(['baseUrl', 'loginBaseUrl']));
+    expect(repointProblem(stored, { baseUrl: 'http://127.0.0.1:9999' }, okta)).toBe(
+      'values.baseUrl: changing where credential "Okta prod" is sent needs its secret again (enter values.apiToken)',
+    );
+    expect(repointProblem(stored, {}, okta)).toMatch(/^values\.baseUrl: changing where/);
+    expect(repointProblem(stored, { baseUrl: 'http://127.0.0.1:9999', apiToken: 'typed-again' }, okta)).toBeUndefined();
+    expect(repointProblem(stored, { baseUrl: 'https://acme.okta.com' }, okta)).toBeUndefined();
+    expect(repointProblem(undefined, { baseUrl: 'http://127.0.0.1:9999' }, okta)).toBeUndefined();
+    const http = kinds.get('http')!;
+    const token = { name: 'SIEM', values: { baseUrl: 'https://siem.corp.local', allowedHosts: ['siem.corp.local:8089'], token: CANARY } };
+    expect(repointProblem(token, { baseUrl: 'https://siem.corp.local', allowedHosts: ['evil.test'] }, http)).toMatch(/^values\.allowedHosts: changing where credential "SIEM" is sent needs its secret again \(enter values\.token\)$/);
+    expect(repointProblem(token, { baseUrl: 'https://siem.corp.local', allowedHosts: ['siem.corp.local:8089'], username: 'svc' }, http)).toBeUndefined();
   });
 
   it('checks values against the schema, naming the field', () => {
