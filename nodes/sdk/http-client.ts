@@ -137,7 +137,7 @@ export async function sendRequest<T = unknown>(
     const location = redirectLocation(response.status, response.headers);
     const limit = config.maxRedirects ?? MAX_REDIRECTS;
     if (location === undefined || limit === 0) return response;
-    return await followRedirects(instance, egress, options.vendor, request, response, location, limit);
+    return await followRedirects(instance, egress, options, request, response, location, limit);
   } catch (error) {
     throw toNodeError(error, errorContext(options));
   }
@@ -145,12 +145,14 @@ export async function sendRequest<T = unknown>(
 
 /**
  * Follows `Location` hop by hop under our own rules (`redirectedRequest`). axios itself never
- * follows: its redirect library costs every call about a tenth of its time, redirect or not.
+ * follows: its redirect library costs every call about a tenth of its time, redirect or not. A hop
+ * that keeps a body (307, 308) to a host the credential is not bound to is refused: the body may
+ * carry the credential (an OAuth client secret), and only headers and basic auth are dropped.
  */
 async function followRedirects<T>(
   instance: AxiosInstance,
   egress: CompiledEgress,
-  vendor: string,
+  options: HttpClientOptions,
   first: AxiosRequestConfig,
   answer: AxiosResponse<T>,
   firstLocation: string,
@@ -160,9 +162,10 @@ async function followRedirects<T>(
   let response = answer;
   let location: string | undefined = firstLocation;
   for (let hops = 0; location !== undefined; hops++) {
-    if (hops === limit) throw tooManyRedirects(vendor, limit);
+    if (hops === limit) throw tooManyRedirects(options.vendor, limit);
     discardBody(response.data);
-    request = redirectedRequest(request, instance.getUri(request), response.status, location, vendor);
+    request = redirectedRequest(request, instance.getUri(request), response.status, location, options.vendor);
+    if (options.credentialHosts !== undefined && request.data !== undefined) checkCredentialHost(options, options.credentialHosts, request.url);
     if (proxied.has(instance)) await checkProxiedDestination(instance.getUri(request), egress);
     response = await instance.request<T>(request);
     location = redirectLocation(response.status, response.headers);

@@ -137,4 +137,15 @@ describe('the egress policy on the wire', () => {
     expect(foreign.requests).toHaveLength(0);
     expect((await sendRequest(options, { url: '/api/v1/users' })).data).toEqual({ ok: true });
   });
+
+  it('refuses to carry a credentialed body (a 307 or 308 keeps it) to a host the credential is not bound to', async () => {
+    const foreign = await listener({ stolen: true });
+    const bound = await startTestServer((_req, res) => void res.writeHead(307, { location: `${foreign.url}/oauth2/token` }).end());
+    servers.push(bound);
+    const options = client({ vendor: 'CrowdStrike Falcon', connectorId: 'crowdstrike', baseURL: bound.url, credentialHosts: [new URL(bound.url).host], egress: egressTo(foreign) });
+    const error = await refusal(sendRequest(options, { method: 'POST', url: '/oauth2/token', data: 'client_id=abc&client_secret=falcon-secret-123' }));
+    expect(error.message).toBe(`CrowdStrike Falcon credential is bound to ${new URL(bound.url).host}; not sent to ${new URL(foreign.url).host}`);
+    expect(bound.requests).toHaveLength(1);
+    expect(foreign.requests).toHaveLength(0);
+  });
 });
