@@ -101,6 +101,28 @@ export async function readFileNoFollow(root: string, file: string, encoding?: 'u
   }
 }
 
+/**
+ * A workspace JSON file that must hold an object, read without following links: `{}` when it does
+ * not exist yet, a one-line error naming the file when it is not JSON or not an object.
+ */
+export async function readJsonObjectNoFollow(root: string, file: string, shape: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFileNoFollow(root, file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`${file}: not valid JSON`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${file}: must be ${shape}`);
+  return data as Record<string, unknown>;
+}
+
 /** The stats of `file` inside `root` (not of a link's target): a link there, or on the way, is refused. */
 export async function lstatNoFollow(root: string, file: string): Promise<fs.Stats> {
   await refuseLinks(root, path.dirname(file));

@@ -1,7 +1,7 @@
 import { allowEntryProblem } from '../../nodes/sdk/egress.ts';
 import type { WorkspaceSettings } from '../protocol/contract.ts';
 import { createSerialQueue, writeFileInside } from './atomic-file.ts';
-import { readFileNoFollow } from './no-follow.ts';
+import { readJsonObjectNoFollow } from './no-follow.ts';
 import { jsonText, workspacePaths } from './workspace.ts';
 
 /** Settings of a workspace that never chose any: lab mode off, so nothing runs on the lab unasked. */
@@ -54,20 +54,6 @@ export function egressProblem(egress: unknown): string | undefined {
   return undefined;
 }
 
-async function readSettingsFile(dir: string, file: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFileNoFollow(dir, file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw err;
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new Error(`${file}: not valid JSON`);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${file}: must be a JSON object`);
-  return data as Record<string, unknown>;
+function readSettingsFile(dir: string, file: string): Promise<Record<string, unknown>> {
+  return readJsonObjectNoFollow(dir, file, 'a JSON object');
 }

@@ -8,7 +8,7 @@ import { formatProblem, hasErrors } from '../../engine/validate/problems.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import { HostError } from '../protocol/host-error.ts';
 import { createSerialQueue, removeFileDurably, writeFileInside } from './atomic-file.ts';
-import { lstatNoFollow, readFileNoFollow, refuseLinks } from './no-follow.ts';
+import { lstatNoFollow, readFileNoFollow, readJsonObjectNoFollow, refuseLinks } from './no-follow.ts';
 import { idOfFileName, isPlaybookId, newPlaybook, PLAYBOOK_ID, playbookFileName, playbookText, uniqueSlug } from './playbook-text.ts';
 
 /** A playbook file of the workspace as last read: the playbook (when its schema holds) and every problem. */
@@ -271,20 +271,7 @@ function rawRevision(text: string): number {
 
 /** Reads bindings.json; a missing file is no bindings, a broken one (or a link) is refused naming the file. */
 async function readBindings(dir: string, file: string): Promise<Bindings> {
-  let text: string;
-  try {
-    text = await readFileNoFollow(dir, file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw err;
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new Error(`${file}: not valid JSON`);
-  }
-  if (!isRecord(data)) throw new Error(`${file}: must be an object { "<playbookId>": { "<slot>": "<credentialId>" } }`);
+  const data = await readJsonObjectNoFollow(dir, file, 'an object { "<playbookId>": { "<slot>": "<credentialId>" } }');
   const out: Bindings = {};
   for (const [playbookId, slots] of Object.entries(data)) {
     if (!isRecord(slots)) throw new Error(`${file}: ${playbookId} must map slots to credential ids`);
