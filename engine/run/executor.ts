@@ -242,8 +242,9 @@ class Run {
     this.emit({ type: 'run.resumed', nodeId: node.id, action: choice, by: policy === 'ask' ? 'analyst' : 'policy' });
     if (choice === 'mark-done') return this.succeed(node, marked.output ?? null, marked.port ?? 'out', 0, 0, { source: 'marked' });
     if (choice === 'fail') {
-      const what = unknown.items ? `items ${unknown.items.join(', ')} had` : 'it had';
-      return this.fail(node, new NodeError('UNKNOWN_OUTCOME', `${what} been sent when the earlier run stopped, and its outcome is unknown; not sent again (${policy === 'ask' ? 'the analyst chose fail' : '--unknown=fail'})`), 0, 0);
+      const what = unknown.items ? `items ${unknown.items.join(', ')} of this request` : 'this request';
+      const why = policy === 'ask' ? 'the analyst chose fail' : '--unknown=fail';
+      return this.fail(node, new NodeError('UNKNOWN_OUTCOME', `run ${this.options.reuse!.previous.runId} sent ${what} and stopped before the answer was recorded; not sent again (${why})`), 0, 0);
     }
     this.start(node, resolved.input, resolved.items);
   }

@@ -129,7 +129,7 @@ describe('writes whose outcome is unknown are never sent twice', () => {
     const items = recoverRun(await diedAfterSending({ playbook: many, trigger: { hosts: ['h0', 'h1', 'h2'] } }, env, (id) => `${id}:contain:1`));
     const sent = env.vendor.received.length;
     const forEach = await resume(items, env, many, { unknownOutcome: 'fail' }).handle.done;
-    expect(forEach.error).toMatchObject({ code: 'UNKNOWN_OUTCOME', message: expect.stringContaining('items 1 had been sent') });
+    expect(forEach.error).toMatchObject({ code: 'UNKNOWN_OUTCOME', message: expect.stringContaining('run run-1 sent items 1 of this request and stopped before the answer was recorded') });
     expect(env.vendor.received).toHaveLength(sent);
   });
 
@@ -171,7 +171,7 @@ describe('writes whose outcome is unknown are never sent twice', () => {
     const env = setup();
     const previous = await diedAfterSending({ playbook: many, trigger: { hosts: ['h0', 'h1', 'h2'] } }, env, (id) => `${id}:contain:1`);
     const state = await resume(previous, env, many, { unknownOutcome: 'fail' }).handle.done;
-    expect(state.error).toMatchObject({ code: 'UNKNOWN_OUTCOME', message: expect.stringContaining('items 1 had been sent') });
+    expect(state.error).toMatchObject({ code: 'UNKNOWN_OUTCOME', message: expect.stringContaining('run run-1 sent items 1 of this request and stopped before the answer was recorded') });
     expect(env.vendor.received).toHaveLength(2);
   });
 
