@@ -318,11 +318,6 @@ class Run {
     if (spec.timing !== 'instant' || node.node.timeoutMs !== undefined || node.node.credential) return false;
     if (this.options.dryRun && spec.effect === 'write') return false;
     const started = this.clock.now();
-    const tooBig = node.staticParams && !overridden ? undefined : limitError(input, this.limits, `the input of node ${node.id}`);
-    if (tooBig) {
-      this.fail(node, tooBig, 1, 0);
-      return true;
-    }
     const parsed = this.parseInput(node, spec, input, !overridden);
     if (!parsed.success) {
       this.fail(node, invalidInput(parsed), 1, 0, { input });
@@ -614,8 +609,10 @@ class Run {
   }
 
   private succeed(node: PlannedNode, output: unknown, port: string, attempt: number, durationMs: number, extra: { simulated?: boolean; source?: OutputSource; input?: unknown; lab?: true } = {}): void {
-    // Fail closed: an output the journal could not hold must not reach the nodes after it.
-    const refused = limitError(output, this.limits, `the output of node ${node.id}`);
+    // Fail closed: an output the journal could not hold must not reach the nodes after it. Instant
+    // nodes compute from values already bounded, with bounded expressions: only vendor answers and
+    // outputs people give (skip, pin, mark done) can break a limit, so only those are measured.
+    const refused = node.spec?.timing === 'instant' && extra.source === undefined ? undefined : limitError(output, this.limits, `the output of node ${node.id}`);
     if (refused) return this.fail(node, refused, attempt, durationMs, { input: extra.input, ...(extra.lab ? { lab: extra.lab } : {}) });
     this.emitEnd({ type: 'node.succeeded', nodeId: node.id, attempt, output, port, durationMs, ...extra });
     this.settle(node, { kind: 'succeeded', port });

@@ -92,8 +92,8 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
     case 'node.succeeded': {
       const node = nodeOf(state, event.nodeId);
       node.status = event.simulated ? 'simulated' : event.source === 'user' ? 'skipped' : 'succeeded';
-      delete node.itemOutputs;
-      delete node.itemsSent;
+      if (node.itemOutputs !== undefined) delete node.itemOutputs;
+      if (node.itemsSent !== undefined) delete node.itemsSent;
       node.attempt = event.attempt;
       node.output = event.output;
       node.port = event.port;

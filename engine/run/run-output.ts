@@ -7,6 +7,18 @@ import type { NodeRunState } from './types.ts';
  * which branches ran.
  */
 export function endNodes(plan: Plan): PlannedNode[] {
+  let ends = endsByPlan.get(plan);
+  if (ends === undefined) {
+    ends = findEndNodes(plan);
+    endsByPlan.set(plan, ends);
+  }
+  return ends;
+}
+
+/** Plans are built once per playbook and run many times: their end nodes are found once too. */
+const endsByPlan = new WeakMap<Plan, PlannedNode[]>();
+
+function findEndNodes(plan: Plan): PlannedNode[] {
   const reached = new Set<PlannedNode>(plan.triggers);
   const stack = [...plan.triggers];
   for (let node = stack.pop(); node; node = stack.pop()) {

@@ -18,38 +18,39 @@ export const DEFAULT_VALUE_LIMITS: ValueLimits = { maxDepth: 64, maxBytes: 16 * 
 export type LimitViolation = { limit: 'depth'; message: string } | { limit: 'size'; message: string };
 
 /**
- * Walks a value iteratively (no recursion, so a hostile 100,000-deep value cannot overflow the
- * stack) and stops at the first limit it breaks. Cycles count as infinite depth.
+ * Walks a value and stops at the first limit it breaks. The recursion is cut at `maxDepth`, so a
+ * hostile 100,000-deep value cannot overflow the stack; cycles count as infinite depth. Runs on
+ * every node output, so it allocates nothing but its one tally.
  */
 export function checkValueLimits(value: unknown, limits: ValueLimits = DEFAULT_VALUE_LIMITS): LimitViolation | undefined {
-  if (typeof value !== 'object' || value === null) return scalarSize(value) > limits.maxBytes ? sizeViolation(limits) : undefined;
-  let bytes = 0;
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  for (let entry = stack.pop(); entry; entry = stack.pop()) {
-    const [current, depth] = entry;
-    if (typeof current !== 'object' || current === null) {
-      bytes += scalarSize(current);
-    } else {
-      if (depth > limits.maxDepth) {
-        return { limit: 'depth', message: `it is nested more than ${limits.maxDepth} deep (the limit, maxDepth)` };
-      }
-      bytes += 2;
-      if (Array.isArray(current)) {
-        for (const item of current) stack.push([item, depth + 1]);
-      } else {
-        for (const key in current) {
-          bytes += key.length + 4;
-          stack.push([(current as Record<string, unknown>)[key], depth + 1]);
-        }
-      }
-    }
-    if (bytes > limits.maxBytes) return sizeViolation(limits);
-  }
-  return undefined;
+  const tally: Tally = { bytes: 0, tooDeep: false };
+  if (!walk(value, 1, limits, tally)) return undefined;
+  if (tally.tooDeep) return { limit: 'depth', message: `it is nested more than ${limits.maxDepth} deep (the limit, maxDepth)` };
+  return sizeViolation(limits);
 }
 
-function scalarSize(value: unknown): number {
-  return typeof value === 'string' ? value.length + 2 : 8;
+interface Tally {
+  bytes: number;
+  tooDeep: boolean;
+}
+
+/** Adds `value` to the tally; true as soon as a limit is broken. */
+function walk(value: unknown, depth: number, limits: ValueLimits, tally: Tally): boolean {
+  if (typeof value !== 'object' || value === null) {
+    tally.bytes += typeof value === 'string' ? value.length + 2 : 8;
+    return tally.bytes > limits.maxBytes;
+  }
+  if (depth > limits.maxDepth) return (tally.tooDeep = true);
+  tally.bytes += 2;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (walk(value[i], depth + 1, limits, tally)) return true;
+  } else {
+    for (const key in value) {
+      tally.bytes += key.length + 4;
+      if (walk((value as Record<string, unknown>)[key], depth + 1, limits, tally)) return true;
+    }
+  }
+  return tally.bytes > limits.maxBytes;
 }
 
 function sizeViolation(limits: ValueLimits): LimitViolation {
