@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Playbook } from '../../engine/format/playbook.ts';
+import type { NodeRegistry } from '../../engine/node-type.ts';
+import { hasErrors } from '../../engine/validate/problems.ts';
+import { HostError } from '../protocol/host-error.ts';
+import { createSerialQueue, removeFileDurably, writeFileInside } from '../workspace/atomic-file.ts';
+import { readFileNoFollow } from '../workspace/no-follow.ts';
+import { playbookFileName, playbookText } from '../workspace/playbook-text.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+import { jsonText, loadText } from '../workspace/workspace.ts';
+import type { LiveTrigger } from './contract.ts';
+
+/**
+ * "Enabled playbooks run a published revision" (issue 12): per playbook, whether its triggers are
+ * live and which revision they run. The published text is a copy kept apart from the draft, at
+ * `<workspace>/published/<id>.playbook.json`, so saving the draft never changes what fires.
+ */
+
+/** One playbook's trigger state, as `<workspace>/triggers.json` keeps it. */
+export interface PlaybookTriggerState {
+  enabled: boolean;
+  /** The revision copied to `published/`; absent until the first publish. */
+  publishedRevision?: number;
+}
+
+/** Trigger state per playbook id. */
+export type TriggerStates = Record<string, PlaybookTriggerState>;
+
+/** The live triggers: the trigger nodes (other than manual) of enabled playbooks' published revisions. */
+export function liveTriggers(states: TriggerStates, published: ReadonlyMap<string, Playbook>, registry: NodeRegistry): LiveTrigger[] {
+  const out: LiveTrigger[] = [];
+  for (const [playbookId, state] of Object.entries(states).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const playbook = published.get(playbookId);
+    if (!state.enabled || playbook === undefined || playbook.revision !== state.publishedRevision) continue;
+    for (const node of playbook.nodes) {
+      if (node.disabled === true || node.type === 'trigger.manual@1' || registry.get(node.type)?.kind !== 'trigger') continue;
+      out.push({
+        playbookId,
+        revision: playbook.revision,
+        triggerNodeId: node.id,
+        type: node.type,
+        params: structuredClone(node.params ?? {}) as Record<string, unknown>,
+        ...(node.credential !== undefined ? { credential: node.credential } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** The publish/enable state of a workspace, and the published copies. */
+export interface PublishState {
+  states(): TriggerStates;
+  /** Copies the saved playbook (it must have no errors) to `published/` and records its revision. */
+  publish(playbookId: string): Promise<PlaybookTriggerState>;
+  /** Makes its triggers live; publishes the saved revision first when none was published. */
+  enable(playbookId: string): Promise<PlaybookTriggerState>;
+  disable(playbookId: string): Promise<PlaybookTriggerState>;
+  /** Forgets a deleted playbook: its state and its published copy. */
+  remove(playbookId: string): Promise<void>;
+  /** The published copy, if any. */
+  published(playbookId: string): Playbook | undefined;
+  publishedPlaybooks(): ReadonlyMap<string, Playbook>;
+}
+
+/** Reads `triggers.json` and the published copies of the workspace; a copy that no longer loads is dropped from the live set. */
+export async function openPublishState(workspace: Workspace, registry: NodeRegistry): Promise<PublishState> {
+  const root = workspace.dir;
+  const stateFile = path.join(root, 'triggers.json');
+  const publishedDir = path.join(root, 'published');
+  const fileOf = (id: string) => path.join(publishedDir, playbookFileName(id));
+  const serial = createSerialQueue();
+  let states = await readStates(root, stateFile);
+  const published = new Map<string, Playbook>();
+  for (const id of Object.keys(states)) {
+    const text = await readFileNoFollow(root, fileOf(id), 'utf8').catch(() => undefined);
+    const loaded = text === undefined ? undefined : loadText(id, text, registry);
+    if (loaded?.playbook !== undefined && !hasErrors(loaded.problems)) published.set(id, loaded.playbook);
+  }
+
+  const save = async (next: TriggerStates): Promise<void> => {
+    await writeFileInside(root, stateFile, jsonText({ format: 'switchboard/triggers@1', playbooks: next }), 0o600);
+    states = next;
+  };
+
+  const publishNow = async (id: string): Promise<PlaybookTriggerState> => {
+    const playbook = await workspace.runnablePlaybook(id);
+    await fs.promises.mkdir(publishedDir, { recursive: true });
+    await writeFileInside(root, fileOf(id), playbookText(playbook));
+    published.set(id, playbook);
+    const state = { enabled: states[id]?.enabled ?? false, publishedRevision: playbook.revision };
+    await save({ ...states, [id]: state });
+    return state;
+  };
+
+  return {
+    states: () => structuredClone(states),
+    publish: (id) => serial(() => publishNow(id)),
+    enable: (id) =>
+      serial(async () => {
+        if (states[id]?.publishedRevision === undefined || !published.has(id)) await publishNow(id);
+        else await workspace.readPlaybook(id);
+        const state = { ...states[id]!, enabled: true };
+        await save({ ...states, [id]: state });
+        return state;
+      }),
+    disable: (id) =>
+      serial(async () => {
+        const current = states[id];
+        if (current === undefined) {
+          await workspace.readPlaybook(id);
+          return { enabled: false };
+        }
+        const state = { ...current, enabled: false };
+        await save({ ...states, [id]: state });
+        return state;
+      }),
+    remove: (id) =>
+      serial(async () => {
+        if (states[id] === undefined) return;
+        const { [id]: _removed, ...rest } = states;
+        await save(rest);
+        published.delete(id);
+        await removeFileDurably(fileOf(id));
+      }),
+    published: (id) => published.get(id),
+    publishedPlaybooks: () => published,
+  };
+}
+
+/** Reads `triggers.json`; one line naming the field when it is malformed, an empty state when missing. */
+async function readStates(root: string, file: string): Promise<TriggerStates> {
+  let text: string;
+  try {
+    text = await readFileNoFollow(root, file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new HostError('INVALID_PARAMS', `${file}: not JSON`);
+  }
+  const playbooks = (parsed as { playbooks?: unknown } | null)?.playbooks;
+  if (typeof playbooks !== 'object' || playbooks === null || Array.isArray(playbooks)) throw new HostError('INVALID_PARAMS', `${file}: playbooks must be an object`);
+  const out: TriggerStates = {};
+  for (const [id, value] of Object.entries(playbooks as Record<string, unknown>)) {
+    const state = value as { enabled?: unknown; publishedRevision?: unknown } | null;
+    if (typeof state?.enabled !== 'boolean') throw new HostError('INVALID_PARAMS', `${file}: playbooks.${id}.enabled must be true or false`);
+    const revision = state.publishedRevision;
+    if (revision !== undefined && !(Number.isInteger(revision) && (revision as number) >= 0)) {
+      throw new HostError('INVALID_PARAMS', `${file}: playbooks.${id}.publishedRevision must be a whole number`);
+    }
+    out[id] = revision === undefined ? { enabled: state.enabled } : { enabled: state.enabled, publishedRevision: revision as number };
+  }
+  return out;
+}
