@@ -30,6 +30,8 @@ interface Watch {
   /** A fire recorded whose event the inbox has not yet committed: retried before anything else. */
   pending?: number;
   lastFire?: number;
+  /** Whether `lastFire` was read from the inbox: read at start, then again only when a fire looks due. */
+  loaded: boolean;
   lastSuccessAt?: number;
   lastError?: string;
   consecutiveFailures: number;
@@ -52,8 +54,11 @@ export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock
     if (watch.stopped || schedule === undefined) return;
     try {
       if (watch.pending !== undefined) await acceptFire(watch, watch.pending);
-      const recorded = await inbox.lastFire(trigger.playbookId, trigger.triggerNodeId);
-      if (recorded !== undefined) watch.lastFire = Math.max(recorded, watch.lastFire ?? recorded);
+      if (!watch.loaded || firesDue(schedule, watch.lastFire ?? watch.liveSince - 1, clock.now()).length > 0) {
+        const recorded = await inbox.lastFire(trigger.playbookId, trigger.triggerNodeId);
+        if (recorded !== undefined) watch.lastFire = Math.max(recorded, watch.lastFire ?? recorded);
+        watch.loaded = true;
+      }
       for (const fireAt of firesDue(schedule, watch.lastFire ?? watch.liveSince - 1, clock.now())) {
         if (watch.stopped) return;
         if (!(await inbox.recordFire(trigger.playbookId, trigger.triggerNodeId, fireAt))) continue;
@@ -98,7 +103,7 @@ export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock
   };
 
   const start = (trigger: LiveTrigger, signature: string, liveSince: number): Watch => {
-    const watch: Watch = { trigger, signature, liveSince, stopped: false, consecutiveFailures: 0 };
+    const watch: Watch = { trigger, signature, liveSince, stopped: false, loaded: false, consecutiveFailures: 0 };
     try {
       watch.schedule = parseSchedule(trigger.params);
     } catch (error) {
