@@ -10,6 +10,13 @@ export const SCHEDULE_TYPE = 'trigger.schedule@1';
 export const MAX_SLEEP_MS = 60_000;
 /** Wait before trying again after the inbox refused a write. */
 export const RETRY_MS = 5_000;
+/**
+ * How old a recorded fire without its event (the process died between the two writes) may be and
+ * still be accepted at start; also the tick events' dedupe window, so a racing host cannot run it twice.
+ */
+export const RECOVER_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** How many of a playbook's newest schedule events are searched for a recorded fire's event. */
+const RECOVER_LOOKBACK_EVENTS = 100;
 /** How many upcoming fire times health reports (the editor shows five). */
 export const HEALTH_NEXT_FIRES = 5;
 
@@ -53,12 +60,13 @@ export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock
     const { schedule, trigger } = watch;
     if (watch.stopped || schedule === undefined) return;
     try {
-      if (watch.pending !== undefined) await acceptFire(watch, watch.pending);
       if (!watch.loaded || firesDue(schedule, watch.lastFire ?? watch.liveSince - 1, clock.now()).length > 0) {
         const recorded = await inbox.lastFire(trigger.playbookId, trigger.triggerNodeId);
         if (recorded !== undefined) watch.lastFire = Math.max(recorded, watch.lastFire ?? recorded);
+        if (!watch.loaded && recorded !== undefined && (await lostEvent(trigger, recorded))) watch.pending = recorded;
         watch.loaded = true;
       }
+      if (watch.pending !== undefined) await acceptFire(watch, watch.pending);
       for (const fireAt of firesDue(schedule, watch.lastFire ?? watch.liveSince - 1, clock.now())) {
         if (watch.stopped) return;
         if (!(await inbox.recordFire(trigger.playbookId, trigger.triggerNodeId, fireAt))) continue;
@@ -74,6 +82,17 @@ export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock
     if (!watch.stopped) arm(watch);
   };
 
+  /**
+   * Whether the trigger's last recorded fire, recent enough to still be deduplicated, has no event:
+   * the process died between the two writes. Accepting it then runs it once (late), never twice.
+   */
+  const lostEvent = async (trigger: LiveTrigger, fireAt: number): Promise<boolean> => {
+    if (clock.now() - fireAt > RECOVER_WINDOW_MS) return false;
+    const key = new Date(fireAt).toISOString();
+    const events = await inbox.list({ playbookId: trigger.playbookId, source: 'schedule', limit: RECOVER_LOOKBACK_EVENTS });
+    return !events.some((event) => event.triggerNodeId === trigger.triggerNodeId && event.dedupeKey === key);
+  };
+
   /** Commits the tick event of a recorded fire; its dedupe key guards a retry after an unclear failure. */
   const acceptFire = async (watch: Watch, fireAt: number): Promise<void> => {
     const firedAt = clock.now();
@@ -85,6 +104,7 @@ export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock
       source: 'schedule',
       receivedAt: firedAt,
       dedupeKey: scheduledAt,
+      dedupeWindowMs: RECOVER_WINDOW_MS,
       payload: { scheduledAt, firedAt: new Date(firedAt).toISOString() },
     });
     watch.pending = undefined;

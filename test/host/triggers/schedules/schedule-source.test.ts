@@ -53,6 +53,26 @@ describe('schedule source', () => {
     ]);
   });
 
+  it('a fire recorded by a process that died before writing its event runs once, late, at the next start', async () => {
+    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
+    const inbox = createMemoryInbox({ clock });
+    const dying: MemoryInbox = { ...inbox, accept: () => Promise.reject(new Error('killed between the two writes')) };
+    const first = sourceOver(dying, clock);
+    await first.sync([schedule({ cron: '* * * * *' })]);
+    await clock.advance(30_000);
+    await first.close();
+    expect(await inbox.lastFire('nightly-sweep', 'tick')).toBe(Date.parse('2026-01-01T00:01:00Z'));
+    expect(inbox.all()).toEqual([]);
+
+    await clock.advance(20_000);
+    const restarted = sourceOver(inbox, clock);
+    await restarted.sync([schedule({ cron: '* * * * *' })]);
+    await restarted.sync([]);
+    const again = sourceOver(inbox, clock);
+    await again.sync([schedule({ cron: '* * * * *' })]);
+    expect(inbox.all().map((event) => event.payload)).toEqual([{ scheduledAt: '2026-01-01T00:01:00.000Z', firedAt: '2026-01-01T00:01:20.000Z' }]);
+  });
+
   it('hands the inbox a schedule event for the published revision, keyed by its fire time', async () => {
     const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
     const inbox = createMemoryInbox({ clock });
