@@ -140,6 +140,8 @@ export interface TriggerHealth {
   lastSuccessAt?: number;
   lastError?: string;
   consecutiveFailures: number;
+  /** Outcomes counted since the trigger went live (webhooks: accepted, duplicate, refused, limited, unavailable). */
+  counts?: Record<string, number>;
   /** Schedules: the next fire times (epoch ms). */
   nextFires?: number[];
 }
