@@ -180,6 +180,15 @@ export const methods = {
   'runs.list': { params: z.strictObject({ playbookId: id.optional() }), result: {} as { runs: RunSummary[] } },
   /** A run's whole journal: opening a past run replays these events on the canvas. */
   'runs.get': { params: z.strictObject({ runId: id }), result: {} as { state: RunState; events: RunEvent[] } },
+
+  /**
+   * A schedule trigger's params (the draft's, as edited) described and planned: the editor shows
+   * its next fire times before it is published. INVALID_PARAMS names the bad field.
+   */
+  'triggers.schedulePreview': {
+    params: z.strictObject({ params: z.record(z.string(), z.unknown()), count: z.number().int().min(1).max(20).optional() }),
+    result: {} as { describe: string; nextFires: number[] },
+  },
 } as const;
 
 export type MethodName = keyof typeof methods;

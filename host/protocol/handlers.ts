@@ -4,6 +4,9 @@ import { loadPlaybook } from '../../engine/format/load.ts';
 import type { Playbook } from '../../engine/format/playbook.ts';
 import { labCredentialsFor } from '../../lab/lab.ts';
 import { labVendors } from '../../lab/vendors.ts';
+import type { Schedule } from '../triggers/schedules/plan.ts';
+import { describeSchedule, nextFires, parseSchedule } from '../triggers/schedules/plan.ts';
+import { HEALTH_NEXT_FIRES } from '../triggers/schedules/schedule-source.ts';
 import { credentialProblem, credentialView, mergeCredentialValues, repointProblem, secretsOfCredential } from '../vault/credential-kinds.ts';
 import type { StoredCredential } from '../vault/vault.ts';
 import { playbookFileName, uniqueSlug } from '../workspace/playbook-text.ts';
@@ -11,7 +14,7 @@ import { egressProblem, readWorkspaceSettings, saveWorkspaceSettings } from '../
 import type { WorkspacePlaybook } from '../workspace/workspace.ts';
 import type { MethodName, ParsedParamsOf, PlaybookSummary, ResultOf, SlotBinding } from './contract.ts';
 import type { HostContext } from './host-context.ts';
-import { HostError } from './host-error.ts';
+import { HostError, oneLineMessage } from './host-error.ts';
 
 /** One handler per method of the contract: a method without one fails `tsc` here. */
 export type Handlers = { [M in MethodName]: (params: ParsedParamsOf<M>, ctx: HostContext) => Promise<ResultOf<M>> };
@@ -215,4 +218,14 @@ export const handlers: Handlers = {
   'runs.decide': async (params, ctx) => ctx.runs.decide(params),
   'runs.list': async ({ playbookId }, ctx) => ({ runs: await ctx.runs.list(playbookId) }),
   'runs.get': async ({ runId }, ctx) => ctx.runs.get(runId),
+
+  'triggers.schedulePreview': async ({ params, count }) => {
+    let schedule: Schedule;
+    try {
+      schedule = parseSchedule(params);
+    } catch (error) {
+      throw new HostError('INVALID_PARAMS', oneLineMessage(error));
+    }
+    return { describe: describeSchedule(schedule), nextFires: nextFires(schedule, Date.now(), count ?? HEALTH_NEXT_FIRES) };
+  },
 };
