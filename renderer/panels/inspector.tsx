@@ -13,6 +13,7 @@ import { RETRY_RULES, retrySummary, writeSummary } from './failure-policy.ts';
 import { Field, NumberInput, TextInput, describedBy } from './form-controls.tsx';
 import { JsonField } from './json-field.tsx';
 import { ProblemsList } from './problems-list.tsx';
+import { SCHEDULE_TRIGGER_TYPE, SchedulePreview } from './schedule-preview.tsx';
 import { fieldsOf, connectorName } from './schema-fields.ts';
 import type { SchemaField } from './schema-fields.ts';
 import { SlotBindingSelect } from './slot-binding.tsx';
@@ -91,6 +92,7 @@ function NodeInspector({ node }: { node: PlaybookNode }) {
         </div>
       ) : null}
       <ParamsSection node={node} item={item} problems={problems} getSuggestions={getSuggestions} />
+      {node.type === SCHEDULE_TRIGGER_TYPE ? <SchedulePreview nodeId={node.id} params={node.params} /> : null}
       <CredentialSection node={node} item={item} problems={problems} />
       <SettingsSection node={node} item={item} problems={problems} getSuggestions={getSuggestions} />
       <PinSection node={node} item={item} />
