@@ -104,8 +104,7 @@ function installGuards(program: jsonata.Expression): void {
   program.registerFunction('eval', refuseEval);
   installBoundedBuiltins(program, (self) => {
     const environment = (self as { environment?: HookEnvironment } | undefined)?.environment;
-    const budget = environment ? budgetOf(environment) : undefined;
-    return budget ? budget.maxStringLength : DEFAULT_EXPRESSION_LIMITS.maxStringLength;
+    return (environment ? budgetOf(environment) : undefined) ?? DEFAULT_EXPRESSION_LIMITS;
   });
 }
 

@@ -120,3 +120,33 @@ describe('size limits', () => {
     expect((await outcome('{{ $count([1..100000]) }}', makeScope())).value).toBe(100000);
   });
 });
+
+describe('built-ins that one call could make slow', () => {
+  it('sorts a million numbers natively instead of JSONata\'s quadratic merge sort, with the same order', async () => {
+    expect((await outcome('{{ $sort($reverse([0..999999]))[0] }}', makeScope())).value).toBe(0);
+    expect((await outcome('{{ $sort($reverse([0..999999]))[-1] }}', makeScope())).value).toBe(999999);
+    expect((await outcome('{{ $sort(["b", "a", "c", "a"]) }}', makeScope())).value).toEqual(['a', 'a', 'b', 'c']);
+    expect((await outcome('{{ $sort([3, 1, 2], function($l, $r) { $l < $r }) }}', makeScope())).value).toEqual([3, 2, 1]);
+    expect((await outcome('{{ $sort([1, "a"]) }}', makeScope())).error?.code).toBe('EXPRESSION_EVAL');
+  });
+
+  it('finds distinct items of a long list in linear time, equal as JSONata\'s deep equality says', async () => {
+    expect((await outcome('{{ $count($distinct([1..200000].($ % 1000))) }}', makeScope())).value).toBe(1000);
+    const objects = '{{ $distinct([1..3000].({"k": $ % 3, "same": true})) }}';
+    expect((await outcome(objects, makeScope())).value).toEqual([
+      { k: 1, same: true },
+      { k: 2, same: true },
+      { k: 0, same: true },
+    ]);
+    expect((await outcome('{{ $distinct([{"a": 1, "b": 2}, {"b": 2, "a": 1}, {"a": 2}]) }}', makeScope())).value).toEqual([{ a: 1, b: 2 }, { a: 2 }]);
+  });
+
+  it('stops $split and $match at one past maxItems instead of making millions of pieces first', async () => {
+    const small = { timeoutMs: 1_000, maxDepth: 200, maxItems: 100 };
+    const split = await outcome('{{ $count($split($pad("", 5000, "a"), "")) }}', makeScope(), small);
+    expect(split.error?.message).toContain('a list of 101 items; the limit is 100 (maxItems)');
+    const match = await outcome('{{ $count($match($pad("", 5000, "a"), /a/)) }}', makeScope(), small);
+    expect(match.error?.code).toBe('EXPRESSION_SIZE');
+    expect((await outcome('{{ $split("a,b,c", ",") }}', makeScope(), small)).value).toEqual(['a', 'b', 'c']);
+  });
+});
