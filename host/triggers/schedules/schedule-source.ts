@@ -54,6 +54,8 @@ export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock
   const { inbox } = options;
   const clock = options.clock ?? systemClock;
   const watches = new Map<string, Watch>();
+  let syncing: Promise<void> = Promise.resolve();
+  let closed = false;
 
   /** One pass: retry a pending event, record and accept what is due, then sleep until the next fire. */
   const check = async (watch: Watch): Promise<void> => {
@@ -139,28 +141,37 @@ export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock
     await watch.busy;
   };
 
+  /** Brings the watched set to `triggers`: stops what left or changed (awaiting a fire under way), starts what is new. */
+  const apply = async (triggers: readonly LiveTrigger[]): Promise<void> => {
+    if (closed) return;
+    const wanted = new Map<string, LiveTrigger>();
+    for (const trigger of triggers) {
+      if (trigger.type === SCHEDULE_TYPE) wanted.set(keyOf(trigger), trigger);
+    }
+    for (const [key, watch] of watches) {
+      const trigger = wanted.get(key);
+      if (trigger !== undefined && signatureOf(trigger) === watch.signature) continue;
+      watches.delete(key);
+      await stop(watch);
+    }
+    const starting: Promise<void>[] = [];
+    for (const [key, trigger] of wanted) {
+      if (watches.has(key)) continue;
+      const watch = start(trigger, signatureOf(trigger), clock.now());
+      watches.set(key, watch);
+      if (watch.busy) starting.push(watch.busy);
+    }
+    await Promise.all(starting);
+  };
+
   return {
     types: [SCHEDULE_TYPE],
 
-    async sync(triggers) {
-      const wanted = new Map<string, LiveTrigger>();
-      for (const trigger of triggers) {
-        if (trigger.type === SCHEDULE_TYPE) wanted.set(keyOf(trigger), trigger);
-      }
-      const starting: Promise<void>[] = [];
-      for (const [key, watch] of watches) {
-        const trigger = wanted.get(key);
-        if (trigger !== undefined && signatureOf(trigger) === watch.signature) continue;
-        watches.delete(key);
-        await stop(watch);
-      }
-      for (const [key, trigger] of wanted) {
-        if (watches.has(key)) continue;
-        const watch = start(trigger, signatureOf(trigger), clock.now());
-        watches.set(key, watch);
-        if (watch.busy) starting.push(watch.busy);
-      }
-      await Promise.all(starting);
+    /** Applied one at a time, in call order, so an older live set never lands after a newer one. */
+    sync(triggers) {
+      const applied = syncing.then(() => apply(triggers));
+      syncing = applied.catch(() => undefined);
+      return applied;
     },
 
     health() {
@@ -185,6 +196,8 @@ export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock
     },
 
     async close() {
+      closed = true;
+      await syncing;
       const all = [...watches.values()];
       watches.clear();
       await Promise.all(all.map(stop));

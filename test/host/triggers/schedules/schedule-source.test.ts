@@ -103,6 +103,28 @@ describe('schedule source', () => {
     expect(source.health()).toEqual([]);
   });
 
+  it('applies overlapping syncs in call order, so a disable called right after a publish wins', async () => {
+    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
+    const inbox = createMemoryInbox({ clock });
+    const source = sourceOver(inbox, clock);
+    await source.sync([schedule({ cron: '*/30 * * * *' })]);
+    await Promise.all([source.sync([{ ...schedule({ cron: '* * * * *' }), revision: 4 }]), source.sync([])]);
+    await clock.advance(5 * MINUTE);
+    expect(inbox.all()).toEqual([]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('starts nothing once closed', async () => {
+    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
+    const inbox = createMemoryInbox({ clock });
+    const source = sourceOver(inbox, clock);
+    await source.close();
+    await source.sync([schedule({ cron: '* * * * *' })]);
+    await clock.advance(5 * MINUTE);
+    expect(inbox.all()).toEqual([]);
+    expect(source.health()).toEqual([]);
+  });
+
   it('two sources over one inbox (two host processes) fire each time once', async () => {
     const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
     const inbox = createMemoryInbox({ clock });
