@@ -10,12 +10,17 @@ import { createJournalStore } from './journal/journal-store.ts';
 import type { EventFrame, EventName, EventPayload } from './protocol/contract.ts';
 import type { HostContext } from './protocol/host-context.ts';
 import { createRunManager } from './runs/run-manager.ts';
+import type { EventInbox, TriggerSource } from './triggers/contract.ts';
+import { createDispatcher } from './triggers/dispatcher.ts';
+import { openInboxStore } from './triggers/inbox-store.ts';
+import { openPublishState } from './triggers/publish-state.ts';
+import { startTriggerService } from './triggers/trigger-service.ts';
 import { credentialKinds } from './vault/credential-kinds.ts';
 import { defaultKeyProvider, type KeyProvider } from './vault/key-provider.ts';
-import { openVault } from './vault/vault.ts';
+import { openVault, type Vault } from './vault/vault.ts';
 import { isNewWorkspace, markWorkspace, seedWorkspace } from './workspace/seed.ts';
 import { removeStaleTempFiles } from './workspace/atomic-file.ts';
-import { openWorkspace, workspacePaths } from './workspace/workspace.ts';
+import { openWorkspace, workspacePaths, type Workspace } from './workspace/workspace.ts';
 
 /** What a host is made of; everything but the folder has a default, tests swap in their own. */
 export interface HostOptions {
@@ -32,6 +37,18 @@ export interface HostOptions {
   maxLiveRuns?: number;
   /** Where `SWITCHBOARD_MAX_LIVE_RUNS` is read from; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The trigger sources (webhook listener, scheduler, pollers), made once the inbox is open. Default: none. */
+  triggerSources?: (deps: TriggerSourceDeps) => TriggerSource[];
+  /** One line per trigger or dispatcher problem; default: none. */
+  log?: (line: string) => void;
+}
+
+/** What a trigger source is made with. */
+export interface TriggerSourceDeps {
+  inbox: EventInbox;
+  workspace: Workspace;
+  vault: Vault;
+  log: (line: string) => void;
 }
 
 /** The environment variable that caps live runs when the shell passes no `maxLiveRuns`. */
@@ -65,8 +82,9 @@ export function appVersion(): string {
 
 /**
  * Opens a workspace (seeding it when new; a new folder is private to its user), its vault and
- * journal, and the run manager: the back end both shells run (DESIGN.md §1). Temp files that
- * killed saves left behind are removed first. Throws one line when the vault key is wrong.
+ * journal, the run manager and the triggers (inbox, dispatcher, sources): the back end both
+ * shells run (DESIGN.md §1). Temp files that killed saves left behind are removed first. Throws
+ * one line when the vault key is wrong.
  */
 export async function createHost(options: HostOptions): Promise<Host> {
   const dir = options.workspaceDir;
@@ -88,17 +106,31 @@ export async function createHost(options: HostOptions): Promise<Host> {
   };
   const kinds = credentialKinds(connectors, registry);
   const ownPorts = new Set<number>();
+  const journal = createJournalStore(dir);
   const runs = createRunManager({
     workspace,
     vault,
     kinds,
     registry,
-    journal: createJournalStore(dir),
+    journal,
     lab: options.lab,
     onEvent: (event) => emit('run.event', event),
     ...(maxLiveRuns === undefined ? {} : { maxLiveRuns }),
     ownPorts,
   });
+  const log = options.log ?? (() => undefined);
+  const inbox = await openInboxStore(dir);
+  const publish = await openPublishState(workspace, registry);
+  const triggers = await startTriggerService({
+    workspace,
+    registry,
+    inbox,
+    publish,
+    dispatcher: createDispatcher({ inbox, runs, journal, publish, log }),
+    sources: options.triggerSources?.({ inbox, workspace, vault, log }) ?? [],
+    log,
+  });
+  inbox.subscribe((event) => emit('inbox.event', event));
   const context: HostContext = {
     version: appVersion(),
     workspace,
@@ -107,6 +139,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     registry,
     catalogue: connectors.map(describeConnector),
     runs,
+    triggers,
     lab: options.lab,
     emit,
   };
@@ -116,7 +149,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    close: () => runs.close(),
+    close: async () => {
+      await triggers.stop();
+      await runs.close();
+      await triggers.close();
+    },
     ownPorts,
   };
 }

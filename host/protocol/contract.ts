@@ -4,6 +4,9 @@ import type { RunEvent } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import type { InboxEvent } from '../triggers/contract.ts';
+import type { PlaybookTriggerState } from '../triggers/publish-state.ts';
+import type { PlaybookTriggers } from '../triggers/trigger-service.ts';
 import { MAX_PLAYBOOK_BYTES } from './limits.ts';
 
 /**
@@ -189,6 +192,34 @@ export const methods = {
     params: z.strictObject({ params: z.record(z.string(), z.unknown()), count: z.number().int().min(1).max(20).optional() }),
     result: {} as { describe: string; nextFires: number[] },
   },
+  /** Makes a playbook's triggers live at its published revision (publishing the saved one when none is). */
+  'triggers.enable': { params: z.strictObject({ playbookId: id }), result: {} as PlaybookTriggerState },
+  /** Stops a playbook's triggers at once; queued events of it are rejected, running ones finish. */
+  'triggers.disable': { params: z.strictObject({ playbookId: id }), result: {} as PlaybookTriggerState },
+  /** Makes the saved revision the one the live triggers run (INVALID_PLAYBOOK when it has errors). */
+  'triggers.publish': { params: z.strictObject({ playbookId: id }), result: {} as PlaybookTriggerState },
+  /** Every playbook's enabled/published state, draft flag and its triggers' health. */
+  'triggers.list': { params: z.strictObject({}).default({}), result: {} as { playbooks: PlaybookTriggers[] } },
+  /** The event inbox, newest first. */
+  'events.list': {
+    params: z
+      .strictObject({
+        filter: z
+          .strictObject({
+            playbookId: id.optional(),
+            status: z.enum(['accepted', 'duplicate', 'rejected', 'queued', 'running', 'done', 'failed']).optional(),
+            source: z.enum(['webhook', 'schedule', 'poll', 'manual', 'replay']).optional(),
+            limit: z.number().int().min(1).max(1000).optional(),
+            before: id.optional(),
+          })
+          .default({}),
+      })
+      .default({ filter: {} }),
+    result: {} as { events: InboxEvent[] },
+  },
+  'events.get': { params: z.strictObject({ eventId: id }), result: {} as { event: InboxEvent } },
+  /** Records a new event replaying `eventId` (same revision and payload, `replayOf` set); it runs once, as any event. */
+  'events.replay': { params: z.strictObject({ eventId: id }), result: {} as { event: InboxEvent } },
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -201,6 +232,8 @@ export const events = {
   'run.event': z.custom<RunEvent>(),
   'playbooks.changed': z.strictObject({ id: z.string().optional() }),
   'credentials.changed': z.strictObject({}),
+  /** Every committed change of the event inbox (a new event, a status change): the Events view's live feed. */
+  'inbox.event': z.custom<InboxEvent>(),
 } as const;
 
 export type EventName = keyof typeof events;

@@ -102,6 +102,7 @@ export const handlers: Handlers = {
 
   'playbooks.save': async ({ playbook, expectedRevision }, ctx) => {
     const saved = await ctx.workspace.savePlaybook(playbook, expectedRevision);
+    await ctx.triggers.playbookChanged(saved.playbook.id, false);
     ctx.emit('playbooks.changed', { id: saved.playbook.id });
     return saved;
   },
@@ -120,6 +121,7 @@ export const handlers: Handlers = {
 
   'playbooks.delete': async ({ id }, ctx) => {
     await ctx.workspace.deletePlaybook(id);
+    await ctx.triggers.playbookChanged(id, true);
     ctx.emit('playbooks.changed', { id });
     return { deleted: true };
   },
@@ -228,4 +230,12 @@ export const handlers: Handlers = {
     }
     return { describe: describeSchedule(schedule), nextFires: nextFires(schedule, Date.now(), count ?? HEALTH_NEXT_FIRES) };
   },
+
+  'triggers.enable': async ({ playbookId }, ctx) => ctx.triggers.enable(playbookId),
+  'triggers.disable': async ({ playbookId }, ctx) => ctx.triggers.disable(playbookId),
+  'triggers.publish': async ({ playbookId }, ctx) => ctx.triggers.publish(playbookId),
+  'triggers.list': async (_params, ctx) => ({ playbooks: await ctx.triggers.list() }),
+  'events.list': async ({ filter }, ctx) => ({ events: await ctx.triggers.events(filter) }),
+  'events.get': async ({ eventId }, ctx) => ({ event: await ctx.triggers.event(eventId) }),
+  'events.replay': async ({ eventId }, ctx) => ({ event: await ctx.triggers.replay(eventId) }),
 };

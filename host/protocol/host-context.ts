@@ -2,6 +2,7 @@ import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { Lab } from '../../lab/lab.ts';
 import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
 import type { RunManager } from '../runs/run-manager.ts';
+import type { TriggerService } from '../triggers/trigger-service.ts';
 import type { CredentialKind } from '../vault/credential-kinds.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { Workspace } from '../workspace/workspace.ts';
@@ -16,6 +17,8 @@ export interface HostContext {
   registry: NodeRegistry;
   catalogue: CatalogueEntry[];
   runs: RunManager;
+  /** Publish/enable, the event inbox and its live triggers (DESIGN.md §10). */
+  triggers: TriggerService;
   lab: Lab | undefined;
   /** Pushes an event to every connected client. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;

@@ -20,16 +20,18 @@ export interface JournalledRun {
 }
 
 /**
- * Starts a run under a new id with its journal in `store` (redacting `secrets` as a second net)
- * and `info` saved beside it for `resume`; the journal is closed again when any step throws.
+ * Starts a run under a new id (or `runId`, which a triggered event fixed beforehand: the journal
+ * refuses an id that already has one, so it never starts twice) with its journal in `store`
+ * (redacting `secrets` as a second net) and `info` saved beside it for `resume`; the journal is
+ * closed again when any step throws.
  */
 export async function startJournalledRun(
   store: JournalStore,
   secrets: readonly string[],
   info: SavedRunInfo,
   options: Omit<RunOptions, 'runId' | 'journal'>,
+  runId: string = newRunId(Date.now()),
 ): Promise<JournalledRun> {
-  const runId = newRunId(Date.now());
   const journal = store.open(runId, { secrets });
   try {
     await store.saveRunInfo(runId, info);

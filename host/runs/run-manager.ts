@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createScrubber } from '../../engine/journal/redact.ts';
+import { resumePlan } from '../../engine/journal/recovery.ts';
 import type { Playbook } from '../../engine/format/playbook.ts';
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { PlaybookResolver } from '../../engine/ports.ts';
@@ -47,9 +48,28 @@ export interface RunManagerOptions {
   ownPorts?: ReadonlySet<number>;
 }
 
+/** A triggered event's run (DESIGN.md §10): a published playbook, the event as its trigger, a run id fixed beforehand. */
+export interface TriggeredStart {
+  playbook: Playbook;
+  /** Where the published copy is, saved beside the run for `resume`. */
+  playbookFile: string;
+  trigger: unknown;
+  /** The id the inbox recorded for the run before it started: RUN_EXISTS when it has a journal already. */
+  runId: string;
+  /** An interrupted run of the same event to resume: its settled nodes are reused, writes of unknown outcome fail. */
+  previous?: RunState;
+}
+
 /** Starts, steers and lists the workspace's runs (DESIGN.md §6, §7). */
 export interface RunManager {
   start(params: ParsedParamsOf<'runs.start'>): Promise<{ runId: string }>;
+  /**
+   * Starts a triggered run, never in debug mode and on the lab only when the workspace's lab mode
+   * is on; `done` resolves with its final status once its journal is closed. CONFLICT past the cap.
+   */
+  startTriggered(params: TriggeredStart): Promise<{ runId: string; done: Promise<RunStatus> }>;
+  /** How many more runs may start now under the live-run cap. */
+  freeSlots(): number;
   control(params: ParsedParamsOf<'runs.control'>): { ok: boolean };
   decide(params: ParsedParamsOf<'runs.decide'>): { ok: boolean };
   list(playbookId?: string): Promise<RunSummary[]>;
@@ -185,6 +205,46 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     return { runId: handle.runId };
   };
 
+  const startTriggered = async (params: TriggeredStart): Promise<{ runId: string; done: Promise<RunStatus> }> => {
+    const refused = liveRunCapError(live.size + starting, options.maxLiveRuns ?? DEFAULT_MAX_LIVE_RUNS);
+    if (refused !== undefined) throw refused;
+    starting += 1;
+    try {
+      const { playbook, previous } = params;
+      const settings = await readWorkspaceSettings(workspace.dir);
+      const labMode = settings.labMode && options.lab !== undefined;
+      const sources = { bindings: workspace.bindings(playbook.id), bindingsOf: (id: string) => workspace.bindings(id), vault: options.vault, kinds: options.kinds, lab: options.lab, labMode };
+      const unbound = workspaceSlotProblems(playbook, sources, new Set());
+      if (unbound.length > 0) throw new HostError('INVALID_PARAMS', unbound.map((problem) => problem.message).join('; '));
+      const secrets = knownSecrets(sources);
+      const egress = runEgressPolicy({ allow: settings.egress?.allow ?? [], twins: options.lab?.twins ?? [], labMode, ownPorts: [...(options.ownPorts ?? [])] });
+      const info: SavedRunInfo = { playbookFile: params.playbookFile, playbook, dryRun: false };
+      if (previous !== undefined) info.fromRunId = previous.runId;
+      if (labMode) info.lab = true;
+      const runOptions: Omit<RunOptions, 'runId' | 'journal'> = {
+        playbook,
+        registry: options.registry,
+        trigger: params.trigger,
+        mode: 'run',
+        credentials: workspaceCredentials(sources),
+        lab: labMode,
+        egress,
+        playbooks: workspaceResolver(workspace),
+      };
+      if (previous !== undefined) {
+        runOptions.reuse = { previous, rerun: resumePlan(previous, playbook).rerun };
+        runOptions.unknownOutcome = 'fail';
+      }
+      const { handle, journal: runJournal } = await startJournalledRun(journal, secrets, info, runOptions, params.runId);
+      const finished = follow(handle, runJournal, createEventScrubber(secrets));
+      live.set(handle.runId, { handle, finished });
+      const done = finished.then(() => handle.done.then((state) => state.status, (): RunStatus => 'failed'));
+      return { runId: handle.runId, done };
+    } finally {
+      starting -= 1;
+    }
+  };
+
   /**
    * Forwards a run's events to clients and closes its journal when it ends. Events wait until the
    * `runs.start` response is on its way, so a client always learns the run id before its events.
@@ -234,6 +294,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
 
   return {
     start,
+    startTriggered,
+    freeSlots: () => Math.max(0, (options.maxLiveRuns ?? DEFAULT_MAX_LIVE_RUNS) - live.size - starting),
     control(params) {
       const { debug } = liveHandle(params.runId);
       const paused = debug.inspect() !== undefined;

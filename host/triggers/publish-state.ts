@@ -5,7 +5,7 @@ import type { NodeRegistry } from '../../engine/node-type.ts';
 import { hasErrors } from '../../engine/validate/problems.ts';
 import { HostError } from '../protocol/host-error.ts';
 import { createSerialQueue, removeFileDurably, writeFileInside } from '../workspace/atomic-file.ts';
-import { readFileNoFollow } from '../workspace/no-follow.ts';
+import { readFileNoFollow, refuseLinks } from '../workspace/no-follow.ts';
 import { playbookFileName, playbookText } from '../workspace/playbook-text.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { jsonText, loadText } from '../workspace/workspace.ts';
@@ -60,6 +60,8 @@ export interface PublishState {
   remove(playbookId: string): Promise<void>;
   /** The published copy, if any. */
   published(playbookId: string): Playbook | undefined;
+  /** A revision published earlier (events keep the revision they were accepted for), and its file. */
+  publishedAt(playbookId: string, revision: number): Promise<{ playbook: Playbook; file: string } | undefined>;
   publishedPlaybooks(): ReadonlyMap<string, Playbook>;
 }
 
@@ -69,6 +71,7 @@ export async function openPublishState(workspace: Workspace, registry: NodeRegis
   const stateFile = path.join(root, 'triggers.json');
   const publishedDir = path.join(root, 'published');
   const fileOf = (id: string) => path.join(publishedDir, playbookFileName(id));
+  const revisionFile = (id: string, revision: number) => path.join(publishedDir, 'revisions', `${id}.r${revision}.playbook.json`);
   const serial = createSerialQueue();
   let states = await readStates(root, stateFile);
   const published = new Map<string, Playbook>();
@@ -85,7 +88,9 @@ export async function openPublishState(workspace: Workspace, registry: NodeRegis
 
   const publishNow = async (id: string): Promise<PlaybookTriggerState> => {
     const playbook = await workspace.runnablePlaybook(id);
-    await fs.promises.mkdir(publishedDir, { recursive: true });
+    await refuseLinks(root, path.join(publishedDir, 'revisions'));
+    await fs.promises.mkdir(path.join(publishedDir, 'revisions'), { recursive: true });
+    await writeFileInside(root, revisionFile(id, playbook.revision), playbookText(playbook));
     await writeFileInside(root, fileOf(id), playbookText(playbook));
     published.set(id, playbook);
     const state = { enabled: states[id]?.enabled ?? false, publishedRevision: playbook.revision };
@@ -122,8 +127,17 @@ export async function openPublishState(workspace: Workspace, registry: NodeRegis
         await save(rest);
         published.delete(id);
         await removeFileDurably(fileOf(id));
+        const prefix = `${id}.r`;
+        const names = await fs.promises.readdir(path.join(publishedDir, 'revisions')).catch(() => [] as string[]);
+        for (const name of names) if (name.startsWith(prefix) && /^\d+\.playbook\.json$/.test(name.slice(prefix.length))) await removeFileDurably(path.join(publishedDir, 'revisions', name));
       }),
     published: (id) => published.get(id),
+    async publishedAt(id, revision) {
+      const file = revisionFile(id, revision);
+      const text = await readFileNoFollow(root, file, 'utf8').catch(() => undefined);
+      const loaded = text === undefined ? undefined : loadText(id, text, registry);
+      return loaded?.playbook !== undefined && !hasErrors(loaded.problems) ? { playbook: loaded.playbook, file } : undefined;
+    },
     publishedPlaybooks: () => published,
   };
 }

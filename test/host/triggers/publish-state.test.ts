@@ -34,6 +34,8 @@ describe('publish and enable', () => {
     expect(await state.publish('login')).toEqual({ enabled: true, publishedRevision: 2 });
     expect(liveTriggers(state.states(), state.publishedPlaybooks(), registry)[0]).toMatchObject({ revision: 2, params: { path: 'renamed' } });
     expect(JSON.parse(fs.readFileSync(path.join(dir(), 'published', 'login.playbook.json'), 'utf8'))).toMatchObject({ revision: 2 });
+    expect((await state.publishedAt('login', 1))?.playbook.nodes[0]?.params).toMatchObject({ path: 'login' });
+    expect(await state.publishedAt('login', 3)).toBeUndefined();
   });
 
   it('stops the triggers on disable and on remove, and remembers the state across a reopen', async () => {
@@ -48,6 +50,7 @@ describe('publish and enable', () => {
     await reopened.remove('login');
     expect(reopened.states()).toEqual({});
     expect(fs.existsSync(path.join(dir(), 'published', 'login.playbook.json'))).toBe(false);
+    expect(await reopened.publishedAt('login', 1)).toBeUndefined();
   });
 
   it('refuses to publish a playbook with errors or one that does not exist, naming it', async () => {
