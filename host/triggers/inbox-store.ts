@@ -35,6 +35,8 @@ export interface InboxStoreOptions {
   clock?: Pick<Clock, 'now'>;
   /** Rewrite the log at open when it holds more than this many records beyond the live events (default 50,000). */
   compactAfter?: number;
+  /** Read the inbox as it is without taking it (the CLI beside a running host): every write is refused. */
+  readOnly?: boolean;
 }
 
 /** The durable inbox plus what opening it found. */
@@ -134,9 +136,10 @@ export async function openInboxStore(root: string, options: InboxStoreOptions = 
   const dir = path.join(root, 'inbox');
   const logFile = path.join(dir, 'events.jsonl');
   const firesDir = path.join(dir, 'fires');
+  const readOnly = options.readOnly === true;
   await refuseLinks(root, firesDir);
-  await fs.promises.mkdir(firesDir, { recursive: true });
-  const lockFile = await takeLock(root, dir);
+  if (!readOnly) await fs.promises.mkdir(firesDir, { recursive: true });
+  const lockFile = readOnly ? undefined : await takeLock(root, dir);
 
   // 1. Replay the log into the indexes, dropping a torn last line.
   const text = await readFileNoFollow(root, logFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -150,11 +153,11 @@ export async function openInboxStore(root: string, options: InboxStoreOptions = 
 
   // 2. Compact when the log is mostly superseded status lines; else cut a torn tail.
   const compactAfter = options.compactAfter ?? 50_000;
-  const compacted = decoded.records.length > state.order.length + state.cursors.size + compactAfter;
+  const compacted = !readOnly && decoded.records.length > state.order.length + state.cursors.size + compactAfter;
   if (compacted) await writeFileAtomic(logFile, encode(snapshotRecords(state, now())), 0o600);
-  else if (decoded.torn) await fs.promises.truncate(logFile, decoded.goodLength);
-  const fd = openNoFollowSync(root, logFile, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_APPEND, 0o600);
-  await syncDirectory(dir);
+  else if (decoded.torn && !readOnly) await fs.promises.truncate(logFile, decoded.goodLength);
+  const fd = readOnly ? -1 : openNoFollowSync(root, logFile, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_APPEND, 0o600);
+  if (!readOnly) await syncDirectory(dir);
 
   const listeners = new Set<(event: InboxEvent) => void>();
   let pending: { records: InboxRecord[]; done: Array<{ resolve: () => void; reject: (err: unknown) => void }> } | undefined;
@@ -206,6 +209,7 @@ export async function openInboxStore(root: string, options: InboxStoreOptions = 
   /** Applies `records` to the indexes now (so later decisions see them) and resolves once they are durable. */
   const commit = (records: InboxRecord[]): Promise<void> => {
     if (closed) return Promise.reject(unavailable('the inbox is closed'));
+    if (readOnly) return Promise.reject(unavailable('the inbox was opened read-only'));
     if (failure) return Promise.reject(failure);
     for (const record of records) applyRecord(state, record);
     return new Promise<void>((resolve, reject) => {
@@ -264,6 +268,7 @@ export async function openInboxStore(root: string, options: InboxStoreOptions = 
       closed = true;
       await idle;
       listeners.clear();
+      if (lockFile === undefined) return;
       await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
       await fs.promises.rm(lockFile, { force: true });
     },

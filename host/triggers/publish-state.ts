@@ -51,6 +51,8 @@ export function liveTriggers(states: TriggerStates, published: ReadonlyMap<strin
 /** The publish/enable state of a workspace, and the published copies. */
 export interface PublishState {
   states(): TriggerStates;
+  /** Picks up a change another process (the CLI) made; true when there was one. */
+  reload(): Promise<boolean>;
   /** Copies the saved playbook (it must have no errors) to `published/` and records its revision. */
   publish(playbookId: string): Promise<PlaybookTriggerState>;
   /** Makes its triggers live; publishes the saved revision first when none was published. */
@@ -73,17 +75,32 @@ export async function openPublishState(workspace: Workspace, registry: NodeRegis
   const fileOf = (id: string) => path.join(publishedDir, playbookFileName(id));
   const revisionFile = (id: string, revision: number) => path.join(publishedDir, 'revisions', `${id}.r${revision}.playbook.json`);
   const serial = createSerialQueue();
-  let states = await readStates(root, stateFile);
+  let states: TriggerStates = {};
+  let seen = '';
   const published = new Map<string, Playbook>();
-  for (const id of Object.keys(states)) {
-    const text = await readFileNoFollow(root, fileOf(id), 'utf8').catch(() => undefined);
-    const loaded = text === undefined ? undefined : loadText(id, text, registry);
-    if (loaded?.playbook !== undefined && !hasErrors(loaded.problems)) published.set(id, loaded.playbook);
-  }
+
+  /** Re-reads `triggers.json` and the published copies when the file changed (another process, e.g. the CLI, wrote it). */
+  const reload = async (): Promise<boolean> => {
+    const stat = await fs.promises.lstat(stateFile).catch(() => undefined);
+    const mark = stat === undefined ? '' : `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+    if (mark === seen) return false;
+    seen = mark;
+    states = await readStates(root, stateFile);
+    published.clear();
+    for (const id of Object.keys(states)) {
+      const text = await readFileNoFollow(root, fileOf(id), 'utf8').catch(() => undefined);
+      const loaded = text === undefined ? undefined : loadText(id, text, registry);
+      if (loaded?.playbook !== undefined && !hasErrors(loaded.problems)) published.set(id, loaded.playbook);
+    }
+    return true;
+  };
+  await reload();
 
   const save = async (next: TriggerStates): Promise<void> => {
     await writeFileInside(root, stateFile, jsonText({ format: 'switchboard/triggers@1', playbooks: next }), 0o600);
     states = next;
+    const stat = await fs.promises.lstat(stateFile);
+    seen = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
   };
 
   const publishNow = async (id: string): Promise<PlaybookTriggerState> => {
@@ -100,9 +117,15 @@ export async function openPublishState(workspace: Workspace, registry: NodeRegis
 
   return {
     states: () => structuredClone(states),
-    publish: (id) => serial(() => publishNow(id)),
+    reload: () => serial(reload),
+    publish: (id) =>
+      serial(async () => {
+        await reload();
+        return publishNow(id);
+      }),
     enable: (id) =>
       serial(async () => {
+        await reload();
         if (states[id]?.publishedRevision === undefined || !published.has(id)) await publishNow(id);
         else await workspace.readPlaybook(id);
         const state = { ...states[id]!, enabled: true };
@@ -111,6 +134,7 @@ export async function openPublishState(workspace: Workspace, registry: NodeRegis
       }),
     disable: (id) =>
       serial(async () => {
+        await reload();
         const current = states[id];
         if (current === undefined) {
           await workspace.readPlaybook(id);
@@ -122,6 +146,7 @@ export async function openPublishState(workspace: Workspace, registry: NodeRegis
       }),
     remove: (id) =>
       serial(async () => {
+        await reload();
         if (states[id] === undefined) return;
         const { [id]: _removed, ...rest } = states;
         await save(rest);

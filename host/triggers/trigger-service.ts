@@ -52,6 +52,8 @@ export interface TriggerServiceOptions {
   sources: readonly TriggerSource[];
   now?: () => number;
   log?: (line: string) => void;
+  /** How often `triggers.json` is checked for changes made by another process (the CLI); default 1 s, 0: never. */
+  reloadEveryMs?: number;
 }
 
 /** Starts the dispatcher and the sources with the live set; resolves once both have it. */
@@ -73,10 +75,26 @@ export async function startTriggerService(options: TriggerServiceOptions): Promi
 
   await dispatcher.start();
   await sync();
+  const every = options.reloadEveryMs ?? 1_000;
+  let ticking = false;
+  const timer =
+    every > 0
+      ? setInterval(() => {
+          if (ticking) return;
+          ticking = true;
+          publish
+            .reload()
+            .then((changed) => (changed ? sync() : undefined))
+            .catch((err: unknown) => log(`triggers: reading triggers.json: ${oneLineMessage(err)}`))
+            .finally(() => (ticking = false));
+        }, every)
+      : undefined;
+  timer?.unref();
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      clearInterval(timer);
       dispatcher.close();
       await Promise.all(sources.map((source) => source.close().catch((err: unknown) => log(`triggers: closing ${source.types.join(', ')}: ${oneLineMessage(err)}`))));
     })());

@@ -7,6 +7,7 @@ import { dispatch } from '../../../host/protocol/dispatch.ts';
 import type { EventFrame, MethodName, ParamsOf, ResultOf } from '../../../host/protocol/contract.ts';
 import type { InboxEvent, LiveTrigger, TriggerSource } from '../../../host/triggers/contract.ts';
 import { openInboxStore } from '../../../host/triggers/inbox-store.ts';
+import { openPublishState } from '../../../host/triggers/publish-state.ts';
 import { chainPlaybook } from '../../support/chain-playbook.ts';
 import { hookPlaybook } from '../../support/hook-playbook.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
@@ -112,6 +113,16 @@ describe('the dispatcher, through the real host', () => {
     await call('playbooks.delete', { id: 'login' });
     expect(source.told.at(-1)).toEqual([]);
     expect(fs.existsSync(path.join(dir(), 'ws', 'published', 'login.playbook.json'))).toBe(false);
+    await host.close();
+  });
+
+  it('tells the sources within a second when another process (the CLI) enables or disables a playbook', async () => {
+    const { host, source } = await openHost();
+    const cli = await openPublishState(host.context.workspace, host.context.registry);
+    await cli.enable('login');
+    await waitFor(() => (source.told.at(-1)?.length === 1 ? true : undefined), { timeoutMs: 3_000 });
+    await cli.disable('login');
+    await waitFor(() => (source.told.at(-1)?.length === 0 ? true : undefined), { timeoutMs: 3_000 });
     await host.close();
   });
 

@@ -97,6 +97,17 @@ describe('the embedded store on disk', () => {
     await second.close();
   });
 
+  it('can be read beside its owner without taking it, refusing every write', async () => {
+    const owner = await openInboxStore(dir());
+    const { event } = await owner.accept(hookEvent());
+    const reader = await openInboxStore(dir(), { readOnly: true });
+    expect((await reader.list()).map((e) => e.id)).toEqual([event.id]);
+    await expect(reader.accept(hookEvent())).rejects.toThrow('INBOX_UNAVAILABLE: the inbox was opened read-only');
+    await reader.close();
+    await owner.accept(hookEvent());
+    await owner.close();
+  });
+
   it('belongs to one live process at a time', async () => {
     const first = await openInboxStore(dir());
     await first.close();

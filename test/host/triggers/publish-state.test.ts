@@ -53,6 +53,18 @@ describe('publish and enable', () => {
     expect(await reopened.publishedAt('login', 1)).toBeUndefined();
   });
 
+  it('picks up a change another process made to triggers.json, and never overwrites it with a stale copy', async () => {
+    const host = await openPublishState(workspace, registry);
+    const cli = await openPublishState(workspace, registry);
+    await cli.enable('login');
+    expect(await host.reload()).toBe(true);
+    expect(liveTriggers(host.states(), host.publishedPlaybooks(), registry)).toHaveLength(1);
+    expect(await host.reload()).toBe(false);
+    await cli.disable('login');
+    await host.publish('login');
+    expect(host.states()).toEqual({ login: { enabled: false, publishedRevision: 1 } });
+  });
+
   it('refuses to publish a playbook with errors or one that does not exist, naming it', async () => {
     const state = await openPublishState(workspace, registry);
     await expect(state.enable('nope')).rejects.toThrow('no playbook nope in this workspace');
