@@ -7,6 +7,20 @@ import { runsCommand, runsUsage } from './commands/runs.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { startCommand, startUsage } from './commands/start.ts';
 import { validateCommand, validateUsage } from './commands/validate.ts';
+import {
+  disableCommand,
+  disableUsage,
+  enableCommand,
+  enableUsage,
+  eventsCommand,
+  eventsUsage,
+  publishCommand,
+  publishUsage,
+  replayCommand,
+  replayUsage,
+  triggersCommand,
+  triggersUsage,
+} from './commands/triggers.ts';
 import { CliError, EXIT_INVALID, EXIT_OK } from './io.ts';
 import type { CliIo } from './io.ts';
 import { oneLine } from './playbook-files.ts';
@@ -29,6 +43,11 @@ Commands:
   serve [options]           the editor in the browser, on 127.0.0.1 with a token
                             [--port N] [--workspace DIR] [--no-lab] [--no-open]
   start                     what npm start runs: the desktop app, else serve
+  enable|disable PLAYBOOK   make a playbook's triggers live (at its published revision), or stop them
+  publish PLAYBOOK          make the saved revision the one live triggers run
+  triggers [--json]         each playbook's triggers: enabled, published revision, path or schedule
+  events [--json]           the event inbox, newest first [--playbook ID] [--status S]
+  replay EVENT_ID           record a new run of a past event (marked as a replay)
   help [COMMAND]            this text, or a command's options
   --version                 print the version
 
@@ -47,6 +66,12 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   lab: { run: labCommand, usage: labUsage },
   serve: { run: (argv, io) => serveCommand(argv, io), usage: serveUsage },
   start: { run: startCommand, usage: startUsage },
+  enable: { run: (argv, io) => enableCommand(argv, io), usage: enableUsage },
+  disable: { run: (argv, io) => disableCommand(argv, io), usage: disableUsage },
+  publish: { run: (argv, io) => publishCommand(argv, io), usage: publishUsage },
+  triggers: { run: (argv, io) => triggersCommand(argv, io), usage: triggersUsage },
+  events: { run: eventsCommand, usage: eventsUsage },
+  replay: { run: replayCommand, usage: replayUsage },
 };
 
 /**
