@@ -37,6 +37,8 @@ export interface Dispatcher {
   idle(): Promise<void>;
   /** Stops claiming; live runs are the run manager's to stop. */
   close(): void;
+  /** Resolves once the end of every run started so far is recorded (call after the runs stopped, before the inbox closes). */
+  settled(): Promise<void>;
 }
 
 /** The run id a resume of `runId` gets: `<first run>-r<n>`, so every attempt of an event is found from its first id. */
@@ -74,6 +76,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let closed = false;
   let unsubscribe: (() => void) | undefined;
   let waiters: Array<() => void> = [];
+  const endings = new Set<Promise<void>>();
 
   const settle = (event: InboxEvent, status: 'done' | 'failed' | 'rejected', error?: string): Promise<void> =>
     inbox.finish(event.id, status, error).catch((err: unknown) => log(`inbox: could not record the end of event ${event.id}: ${oneLineMessage(err)}`));
@@ -84,7 +87,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (published === undefined) return settle(event, 'failed', `playbook ${event.playbookId} revision ${event.revision} is no longer published`);
     try {
       const started = await runs.startTriggered({ playbook: published.playbook, playbookFile: published.file, trigger: previous?.trigger ?? triggerOf(event), runId, ...(previous ? { previous } : {}) });
-      void started.done.then((status) => settle(event, eventOutcome(status), status === 'succeeded' ? undefined : `run ${runId} ${status}`));
+      const ending = started.done.then((status) => settle(event, eventOutcome(status), status === 'succeeded' ? undefined : `run ${runId} ${status}`));
+      endings.add(ending);
+      void ending.finally(() => endings.delete(ending));
     } catch (err) {
       if (err instanceof JournalStoreError && err.code === 'RUN_EXISTS') {
         log(`dispatcher: run ${runId} of event ${event.id} already exists; not started again`);
@@ -178,6 +183,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     close() {
       closed = true;
       unsubscribe?.();
+    },
+    settled: async () => {
+      await Promise.all([...endings]);
     },
   };
 }

@@ -38,7 +38,7 @@ export interface TriggerService {
   live(): readonly LiveTrigger[];
   /** Stops the sources and the dispatcher: nothing new is accepted or started (the inbox stays open for runs still ending). */
   stop(): Promise<void>;
-  /** `stop`, then closes the inbox. */
+  /** `stop`, then closes the inbox once the ends of the runs it started are recorded. */
   close(): Promise<void>;
 }
 
@@ -151,6 +151,7 @@ export async function startTriggerService(options: TriggerServiceOptions): Promi
     stop,
     async close() {
       await stop();
+      await dispatcher.settled();
       await inbox.close();
     },
   };

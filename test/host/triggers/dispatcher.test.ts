@@ -143,6 +143,18 @@ describe('the dispatcher, through the real host', () => {
     await host.close();
   });
 
+  it('records the events of runs a closing host stopped as failed', async () => {
+    const { host, call } = await openHost();
+    await call('triggers.enable', { playbookId: 'waits' });
+    const event = await deliver(host, 'waits', { n: 1 });
+    await waitFor(() => host.context.runs.liveRunIds()[0]);
+    await host.close();
+    const inbox = await openInboxStore(path.join(dir(), 'ws'));
+    const stored = await inbox.get(event.id);
+    expect(stored).toMatchObject({ status: 'failed', error: `run ${stored?.runId} cancelled` });
+    await inbox.close();
+  });
+
   it('replays an event as a new event of the same revision and payload, run once', async () => {
     const { host, call } = await openHost();
     await call('triggers.enable', { playbookId: 'login' });
