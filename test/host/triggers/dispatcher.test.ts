@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +11,7 @@ import type { EventFrame, MethodName, ParamsOf, ResultOf } from '../../../host/p
 import type { InboxEvent, LiveTrigger, TriggerSource } from '../../../host/triggers/contract.ts';
 import { openInboxStore } from '../../../host/triggers/inbox-store.ts';
 import { openPublishState } from '../../../host/triggers/publish-state.ts';
+import { environmentKeyProvider } from '../../../host/vault/key-provider.ts';
 import { chainPlaybook } from '../../support/chain-playbook.ts';
 import { hookPlaybook } from '../../support/hook-playbook.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
@@ -169,6 +173,48 @@ describe('the dispatcher, through the real host', () => {
     await expect(call('events.get', { eventId: 'evt-none' })).rejects.toThrow('no event evt-none in the inbox');
     await host.close();
   });
+
+  it('runs every acknowledged event exactly once after the host is killed -9 mid-burst', async () => {
+    const key = randomBytes(32).toString('base64');
+    const keyProvider = environmentKeyProvider({ SWITCHBOARD_VAULT_KEY: key });
+    const seeded = await openHost({ keyProvider });
+    await seeded.call('triggers.enable', { playbookId: 'login' });
+    await seeded.host.close();
+
+    const workspace = path.join(dir(), 'ws');
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'host-child.ts'), workspace, '3000', '20'], {
+      env: { ...process.env, SWITCHBOARD_VAULT_KEY: key },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const acknowledged: string[] = [];
+    let rest = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) if (line.startsWith('ACC ')) acknowledged.push(line.slice(4));
+      if (acknowledged.length >= 800) child.kill('SIGKILL');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const [, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    clearTimeout(timer);
+    expect(signal, stderr.slice(0, 500)).toBe('SIGKILL');
+
+    const { host } = await openHost({ keyProvider });
+    const inbox = host.context.triggers.inbox;
+    for (let i = 0; i < 3000 && (await inbox.unfinished()).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const events = await inbox.list({ limit: 100_000 });
+    const byId = new Map(events.map((e) => [e.id, e]));
+    expect(acknowledged.filter((id) => !byId.has(id))).toEqual([]);
+    expect(events.filter((e) => e.status !== 'done').map((e) => `${e.id} ${e.status} ${e.error ?? ''}`)).toEqual([]);
+    const runIds = await fs.promises.readdir(path.join(workspace, 'runs'));
+    const journals = runIds.filter((name) => name.endsWith('.jsonl')).map((name) => name.slice(0, -'.jsonl'.length));
+    const firstAttempts = journals.filter((id) => !/-r\d+$/.test(id));
+    expect(firstAttempts.sort()).toEqual(events.map((e) => e.runId!).sort());
+    expect(new Set(events.map((e) => e.runId)).size).toBe(events.length);
+    await host.close();
+  }, 120_000);
 
   it('takes up what a crash left on start: queued events, a claimed event whose run never started, an interrupted run', async () => {
     const keyProvider = testKeyProvider();
