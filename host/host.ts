@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { NodeRegistry } from '../engine/node-type.ts';
+import type { Clock } from '../engine/ports.ts';
 import type { Lab, LabVendor } from '../lab/lab.ts';
 import { labVendors as allLabVendors } from '../lab/vendors.ts';
 import { builtinConnectors, createBuiltinRegistry } from '../nodes/registry.ts';
@@ -14,6 +15,7 @@ import type { EventInbox, TriggerSource } from './triggers/contract.ts';
 import { createDispatcher } from './triggers/dispatcher.ts';
 import { openInboxStore } from './triggers/inbox-store.ts';
 import { openPublishState } from './triggers/publish-state.ts';
+import { createScheduleSource } from './triggers/schedules/schedule-source.ts';
 import { startTriggerService } from './triggers/trigger-service.ts';
 import { credentialKinds } from './vault/credential-kinds.ts';
 import { defaultKeyProvider, type KeyProvider } from './vault/key-provider.ts';
@@ -37,10 +39,12 @@ export interface HostOptions {
   maxLiveRuns?: number;
   /** Where `SWITCHBOARD_MAX_LIVE_RUNS` is read from; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** The trigger sources (webhook listener, scheduler, pollers), made once the inbox is open. Default: none. */
+  /** Trigger sources besides the scheduler, which every host runs (webhook listener, pollers), made once the inbox is open. Default: none. */
   triggerSources?: (deps: TriggerSourceDeps) => TriggerSource[];
   /** One line per trigger or dispatcher problem; default: none. */
   log?: (line: string) => void;
+  /** The clock schedule triggers fire by; default the system clock (tests pass a fake one). */
+  scheduleClock?: Clock;
 }
 
 /** What a trigger source is made with. */
@@ -127,7 +131,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     inbox,
     publish,
     dispatcher: createDispatcher({ inbox, runs, journal, publish, log }),
-    sources: options.triggerSources?.({ inbox, workspace, vault, log }) ?? [],
+    sources: [createScheduleSource({ inbox, ...(options.scheduleClock ? { clock: options.scheduleClock } : {}) }), ...(options.triggerSources?.({ inbox, workspace, vault, log }) ?? [])],
     log,
   });
   inbox.subscribe((event) => emit('inbox.event', event));
