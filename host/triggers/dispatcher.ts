@@ -6,7 +6,7 @@ import type { JournalStore } from '../journal/journal-store.ts';
 import { JournalStoreError } from '../journal/journal-store.ts';
 import type { SavedRunInfo } from '../runs/journalled-run.ts';
 import type { RunManager } from '../runs/run-manager.ts';
-import { oneLineMessage } from '../protocol/host-error.ts';
+import { HostError, oneLineMessage } from '../protocol/host-error.ts';
 import type { EventInbox, InboxEvent } from './contract.ts';
 import type { PublishState } from './publish-state.ts';
 
@@ -17,6 +17,9 @@ import type { PublishState } from './publish-state.ts';
  * takes up what a crash left: queued events, claimed events whose run never started, and runs that
  * were interrupted (resumed with writes of unknown outcome failed, never sent again).
  */
+
+/** How long the dispatcher waits before looking for a free slot again when the host is full. */
+const RETRY_MS = 250;
 
 /** What the dispatcher works with. */
 export interface DispatcherOptions {
@@ -95,8 +98,25 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         log(`dispatcher: run ${runId} of event ${event.id} already exists; not started again`);
         return;
       }
+      if (err instanceof HostError && err.code === 'CONFLICT' && runs.freeSlots() === 0) {
+        // A run started elsewhere (the editor) took the last slot first: wait for one, never drop the event.
+        recovering.unshift({ event, runId, ...(previous ? { previous } : {}), ...(known ? { playbook: known } : {}) });
+        retryLater();
+        return;
+      }
       await settle(event, 'failed', oneLineMessage(err));
     }
+  };
+
+  /** Pumps again shortly: slots freed by runs the dispatcher did not start announce nothing. */
+  let retryTimer: NodeJS.Timeout | undefined;
+  const retryLater = (): void => {
+    if (retryTimer !== undefined || closed) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void pump();
+    }, RETRY_MS);
+    retryTimer.unref();
   };
 
   /** 2. The loop: recovered runs first, then claims, while there are free slots. */
@@ -122,6 +142,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           else await launch(claimed, claimed.runId!);
         }
       } while (again && !closed);
+      if (recovering.length > 0 || (runs.freeSlots() === 0 && (await inbox.list({ status: 'queued', limit: 1 })).length > 0)) retryLater();
     } catch (err) {
       log(`dispatcher: ${oneLineMessage(err)}`);
     } finally {
@@ -182,6 +203,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     idle: () => (pumping ? new Promise<void>((resolve) => waiters.push(resolve)) : Promise.resolve()),
     close() {
       closed = true;
+      clearTimeout(retryTimer);
       unsubscribe?.();
     },
     settled: async () => {

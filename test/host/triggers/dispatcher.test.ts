@@ -147,6 +147,19 @@ describe('the dispatcher, through the real host', () => {
     await host.close();
   });
 
+  it('starts a waiting event once a run the editor started frees the last slot', async () => {
+    const { host, call } = await openHost({ maxLiveRuns: 1 });
+    await call('triggers.enable', { playbookId: 'waits' });
+    const { runId: manual } = await call('runs.start', { playbookId: 'waits', trigger: { body: {} } });
+    const event = await deliver(host, 'waits', { n: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await host.context.triggers.inbox.get(event.id))?.status).toBe('queued');
+    await waitFor(() => (host.context.runs.decide({ runId: manual, nodeId: 'ask', decision: 'approved' }).ok ? true : undefined));
+    const runId = await waitFor(() => host.context.runs.liveRunIds().find((id) => id !== manual), { timeoutMs: 3_000 });
+    expect((await host.context.triggers.inbox.get(event.id))?.runId).toBe(runId);
+    await host.close();
+  });
+
   it('records the events of runs a closing host stopped as failed', async () => {
     const { host, call } = await openHost();
     await call('triggers.enable', { playbookId: 'waits' });
