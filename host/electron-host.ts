@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { startLab, type Lab } from '../lab/lab.ts';
 import { labVendors } from '../lab/vendors.ts';
-import { createHost, type Host, type HostOptions } from './host.ts';
+import { createHost, type Host, type HostOptions, type TriggerSourceDeps } from './host.ts';
+import { startHostWebhooks } from './triggers/webhooks/host-webhooks.ts';
+import { DEFAULT_HOOKS_PORT } from './triggers/webhooks/listener.ts';
 import type { EventFrame, ServerFrame } from './protocol/contract.ts';
 import { dispatch } from './protocol/dispatch.ts';
 import { oneLineMessage } from './protocol/host-error.ts';
@@ -103,6 +105,9 @@ export function servePort(port: HostPort, host: Host, log: (line: string) => voi
   port.start();
 }
 
+/** Where the desktop's webhook listener binds: loopback, the default port (a free one when taken). */
+const DESKTOP_HOOKS = { host: '127.0.0.1', port: DEFAULT_HOOKS_PORT, explicitPort: false };
+
 /**
  * Runs the host on a parent port: waits for `init`, opens the host (and the lab when asked),
  * serves every port main sends (ports that arrive while it opens wait), and on `shutdown` stops
@@ -119,7 +124,9 @@ export function runElectronHost(parent: ParentPort, deps: ElectronHostDeps = {})
   const start = async (message: InitMessage): Promise<void> => {
     try {
       lab = message.lab ? await (deps.startLab ?? (() => startLab(labVendors)))() : undefined;
-      host = await (deps.createHost ?? createHost)({ workspaceDir: message.workspace, keyProvider: fixedKeyProvider(message), ...(lab ? { lab } : {}) });
+      // The desktop runs the same webhook listener as serve, on the documented port (DESIGN.md §10).
+      const triggerSources = async (sourceDeps: TriggerSourceDeps) => [await startHostWebhooks(sourceDeps, DESKTOP_HOOKS)];
+      host = await (deps.createHost ?? createHost)({ workspaceDir: message.workspace, keyProvider: fixedKeyProvider(message), triggerSources, log, ...(lab ? { lab } : {}) });
     } catch (err) {
       await lab?.close();
       parent.postMessage({ type: 'failed', message: oneLineMessage(err) } satisfies HostReport);

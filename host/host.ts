@@ -40,7 +40,7 @@ export interface HostOptions {
   /** Where `SWITCHBOARD_MAX_LIVE_RUNS` is read from; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Trigger sources besides the scheduler, which every host runs (webhook listener, pollers), made once the inbox is open. Default: none. */
-  triggerSources?: (deps: TriggerSourceDeps) => TriggerSource[];
+  triggerSources?: (deps: TriggerSourceDeps) => TriggerSource[] | Promise<TriggerSource[]>;
   /** One line per trigger or dispatcher problem; default: none. */
   log?: (line: string) => void;
   /** The clock schedule triggers fire by; default the system clock (tests pass a fake one). */
@@ -131,7 +131,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     inbox,
     publish,
     dispatcher: createDispatcher({ inbox, runs, journal, publish, log }),
-    sources: [createScheduleSource({ inbox, ...(options.scheduleClock ? { clock: options.scheduleClock } : {}) }), ...(options.triggerSources?.({ inbox, workspace, vault, log }) ?? [])],
+    sources: [createScheduleSource({ inbox, ...(options.scheduleClock ? { clock: options.scheduleClock } : {}) }), ...((await options.triggerSources?.({ inbox, workspace, vault, log })) ?? [])],
     log,
   });
   inbox.subscribe((event) => emit('inbox.event', event));

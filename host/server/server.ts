@@ -5,13 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { startLab, type Lab } from '../../lab/lab.ts';
 import { labVendors } from '../../lab/vendors.ts';
-import { createHost, type Host, type HostOptions } from '../host.ts';
+import { createHost, type Host, type HostOptions, type TriggerSourceDeps } from '../host.ts';
 import type { ServerFrame } from '../protocol/contract.ts';
 import { dispatch } from '../protocol/dispatch.ts';
 import { oneLineMessage } from '../protocol/host-error.ts';
 import { SOCKET_PROTOCOL, TOKEN_REFUSED_CODE } from '../protocol/socket-token.ts';
 import { checkRequest, checkSocketToken, newToken } from './request-guard.ts';
 import { cacheControlOf, CONTENT_SECURITY_POLICY, contentTypeOf, pickStaticFile, SECURITY_HEADERS } from './static-files.ts';
+import { startHostWebhooks } from '../triggers/webhooks/host-webhooks.ts';
+import type { HooksListen, WebhookSource } from '../triggers/webhooks/listener.ts';
 
 /** Largest frame a client may send; bigger ones close the socket (1009) before being read. */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -33,6 +35,11 @@ export interface ServerOptions {
   host?: Omit<HostOptions, 'workspaceDir' | 'lab'>;
   /** Where unexpected handler errors are reported (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * The webhook listener, apart from this token-guarded server (DESIGN.md §10): where it binds,
+   * and whether its port was asked for. Absent: no listener (tests of the editor alone).
+   */
+  hooks?: HooksListen & { explicitPort: boolean };
 }
 
 /** A running server: its URL with the token, and how to stop it. */
@@ -42,6 +49,8 @@ export interface RunningServer {
   token: string;
   host: Host;
   lab: Lab | undefined;
+  /** `http://127.0.0.1:<port>/hooks/` when the webhook listener runs. */
+  hooksUrl?: string;
   close(): Promise<void>;
 }
 
@@ -56,8 +65,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const token = newToken();
   const lab = options.lab ? await startLab(labVendors) : undefined;
   let host: Host;
+  let hooks: WebhookSource | undefined;
+  const hooksAt = options.hooks;
+  const triggerSources = hooksAt ? async (deps: TriggerSourceDeps) => [(hooks = await startHostWebhooks(deps, hooksAt))] : options.host?.triggerSources;
   try {
-    host = await createHost({ ...options.host, workspaceDir: options.workspace, ...(lab ? { lab } : {}) });
+    host = await createHost({ ...options.host, workspaceDir: options.workspace, ...(lab ? { lab } : {}), ...(triggerSources ? { triggerSources } : {}) });
   } catch (err) {
     await lab?.close();
     throw err;
@@ -93,6 +105,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw err;
   }
   host.ownPorts.add(port);
+  if (hooks) host.ownPorts.add(Number(new URL(hooks.url).port));
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -107,7 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await stopped;
     })());
 
-  return { url: `http://127.0.0.1:${port}/?token=${token}`, port, token, host, lab, close };
+  return { url: `http://127.0.0.1:${port}/?token=${token}`, port, token, host, lab, ...(hooks ? { hooksUrl: hooks.url } : {}), close };
 }
 
 function listen(server: http.Server, port: number): Promise<number> {

@@ -4,16 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_RENDERER_DIR, startServer } from '../../server/server.ts';
+import { DEFAULT_HOOKS_PORT, type HooksListen } from '../../triggers/webhooks/listener.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CliError, EXIT_OK } from '../io.ts';
 import type { CliIo } from '../io.ts';
 import { oneLine } from '../playbook-files.ts';
 
 /** What `switchboard help serve` prints. */
-export const serveUsage = `Usage: switchboard serve [--port N] [--workspace DIR] [--no-lab] [--no-open]
+export const serveUsage = `Usage: switchboard serve [--port N] [--workspace DIR] [--no-lab] [--no-open] [--hooks-port N] [--hooks-host ADDR]
 
 Runs Switchboard in the browser: serves the editor and its WebSocket on 127.0.0.1 only and
-prints one line, "Switchboard is running at http://127.0.0.1:<port>/?token=…". The page keeps
+prints "Switchboard is running at http://127.0.0.1:<port>/?token=…". The page keeps
 that per-start token in the tab (never in a cookie); the WebSocket refuses any connection
 without it, and every request with a foreign Host or Origin header. Runs until Ctrl-C.
   --port N         port on 127.0.0.1 (default: one the system picks)
@@ -21,6 +22,12 @@ without it, and every request with a foreign Host or Origin header. Runs until C
                    (default: $SWITCHBOARD_WORKSPACE, else ~/.switchboard/workspace)
   --no-lab         do not start the lab's vendor twins (lab credentials then refuse to run)
   --no-open        do not open a browser window
+  --hooks-port N   port of the webhook listener, apart from the editor (default ${DEFAULT_HOOKS_PORT};
+                   0 = any free port; when ${DEFAULT_HOOKS_PORT} is taken and none was asked for, a free one)
+  --hooks-host A   address it binds (default 127.0.0.1); a LAN address lets other machines send
+                   webhooks: then give --hooks-tls-cert FILE and --hooks-tls-key FILE (PEM) for HTTPS
+It prints "Webhooks at http://<host>:<port>/hooks/": each enabled playbook's webhook trigger
+answers at /hooks/<its path>, verified as the trigger says (README: Webhooks).
 A new (empty) workspace gets the shipped playbooks, with lab credentials bound to their slots.
 The vault key is $SWITCHBOARD_VAULT_KEY (base64 of 32 bytes) if set, else <workspace>/vault.key.
 The editor is built first (vite) when dist/renderer/index.html is missing.
@@ -42,11 +49,11 @@ export function serveWorkspace(flag: string | undefined, io: CliIo): string {
   return chosen === undefined || chosen === '' ? path.join(os.homedir(), '.switchboard', 'workspace') : path.resolve(io.cwd, chosen);
 }
 
-/** `--port N`: 0 (pick one) to 65535. */
-export function parsePort(text: string | undefined): number {
+/** `--port N` (or another port flag): 0 (pick one) to 65535. */
+export function parsePort(text: string | undefined, flag = '--port'): number {
   if (text === undefined) return 0;
   const port = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port > 65_535) throw new CliError(`--port: ${text} is not a port number (0-65535)`);
+  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port > 65_535) throw new CliError(`${flag}: ${text} is not a port number (0-65535)`);
   return port;
 }
 
@@ -91,6 +98,29 @@ export function openInBrowser(url: string): void {
   }
 }
 
+/** The webhook listener's place from the serve flags; a TLS certificate and key come as a pair. */
+export function hooksListen(
+  values: { 'hooks-port'?: string; 'hooks-host'?: string; 'hooks-tls-cert'?: string; 'hooks-tls-key'?: string },
+  io: CliIo,
+): HooksListen & { explicitPort: boolean } {
+  const explicitPort = values['hooks-port'] !== undefined;
+  const port = explicitPort ? parsePort(values['hooks-port'], '--hooks-port') : DEFAULT_HOOKS_PORT;
+  const host = values['hooks-host'] ?? '127.0.0.1';
+  if (host.trim() === '' || /[\s/]/.test(host)) throw new CliError(`--hooks-host: ${JSON.stringify(host)} is not an address`);
+  const cert = values['hooks-tls-cert'];
+  const key = values['hooks-tls-key'];
+  if ((cert === undefined) !== (key === undefined)) throw new CliError('--hooks-tls-cert and --hooks-tls-key go together');
+  const read = (flag: string, file: string): Buffer => {
+    try {
+      return fs.readFileSync(path.resolve(io.cwd, file));
+    } catch (err) {
+      throw new CliError(`${flag}: cannot read ${file}: ${oneLine(err)}`);
+    }
+  };
+  const tls = cert !== undefined && key !== undefined ? { cert: read('--hooks-tls-cert', cert), key: read('--hooks-tls-key', key) } : undefined;
+  return { host, port, explicitPort, ...(tls ? { tls } : {}) };
+}
+
 /** Resolves on Ctrl-C (the CLI's signal) or SIGTERM. */
 function untilStopped(io: CliIo): Promise<void> {
   return new Promise((resolve) => {
@@ -109,24 +139,39 @@ function untilStopped(io: CliIo): Promise<void> {
 export async function serveCommand(argv: readonly string[], io: CliIo, deps: ServeDeps = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { port: { type: 'string' }, workspace: { type: 'string' }, 'no-lab': { type: 'boolean' }, 'no-open': { type: 'boolean' } },
+    {
+      port: { type: 'string' },
+      workspace: { type: 'string' },
+      'no-lab': { type: 'boolean' },
+      'no-open': { type: 'boolean' },
+      'hooks-port': { type: 'string' },
+      'hooks-host': { type: 'string' },
+      'hooks-tls-cert': { type: 'string' },
+      'hooks-tls-key': { type: 'string' },
+    },
     'serve',
   );
   if (positionals.length > 0) throw new CliError('serve: takes no file (see switchboard help serve)');
   const port = parsePort(values.port);
+  const hooks = hooksListen(values, io);
   const workspace = serveWorkspace(values.workspace, io);
   const rendererDir = deps.rendererDir ?? DEFAULT_RENDERER_DIR;
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) await (deps.buildRenderer ?? buildRendererWithVite)(io);
 
-  const server = await startServer({ port, workspace, lab: values['no-lab'] !== true, rendererDir, log: (line) => io.stderr.write(`${line}\n`) }).catch(
+  const server = await startServer({ port, workspace, lab: values['no-lab'] !== true, rendererDir, hooks, log: (line) => io.stderr.write(`${line}\n`) }).catch(
     (err: unknown) => {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') throw new CliError(`--port: ${port} is already in use on 127.0.0.1`);
-      if (code === 'EACCES') throw new CliError(`--port: not allowed to listen on ${port}`);
+      const address = (err as { port?: number }).port;
+      const flag = address !== undefined && address === hooks.port && address !== port ? '--hooks-port' : '--port';
+      const asked = flag === '--port' ? port : hooks.port;
+      if (code === 'EADDRINUSE') throw new CliError(`${flag}: ${asked} is already in use`);
+      if (code === 'EACCES') throw new CliError(`${flag}: not allowed to listen on ${asked}`);
+      if (code === 'EADDRNOTAVAIL') throw new CliError(`--hooks-host: ${hooks.host} is not an address of this machine`);
       throw err;
     },
   );
   io.stdout.write(`Switchboard is running at ${server.url}\n`);
+  if (server.hooksUrl !== undefined) io.stdout.write(`Webhooks at ${server.hooksUrl}\n`);
   if (values['no-open'] !== true && io.isTTY) (deps.openBrowser ?? openInBrowser)(server.url);
   await untilStopped(io);
   await server.close();

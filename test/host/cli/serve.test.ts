@@ -35,7 +35,7 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 }
 
 describe('switchboard serve', () => {
-  it('prints exactly one line with the URL and token, serves the protocol, stops on Ctrl-C', async () => {
+  it('prints the URL with its token and where webhooks arrive, serves the protocol, stops on Ctrl-C', async () => {
     const controller = new AbortController();
     const { io: cliIo, out } = io(controller);
     const rendererDir = path.join(dir(), 'renderer');
@@ -46,9 +46,9 @@ describe('switchboard serve', () => {
         built = true;
       },
     });
-    await until(() => out.stdout.includes('\n'));
+    await until(() => out.stdout.includes('Webhooks at'));
     expect(built).toBe(true);
-    const match = /^Switchboard is running at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43}))\n$/.exec(out.stdout);
+    const match = /^Switchboard is running at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43}))\nWebhooks at http:\/\/127\.0\.0\.1:\d+\/hooks\/\n$/.exec(out.stdout);
     expect(match, out.stdout).not.toBeNull();
     const ws = new WebSocket(`ws://127.0.0.1:${match![2]}/ws`, socketProtocols(match![3]!));
     const answer = await new Promise<string>((resolve, reject) => {
