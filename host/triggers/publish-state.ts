@@ -5,7 +5,7 @@ import type { NodeRegistry } from '../../engine/node-type.ts';
 import { hasErrors } from '../../engine/validate/problems.ts';
 import { HostError } from '../protocol/host-error.ts';
 import { createSerialQueue, removeFileDurably, writeFileInside } from '../workspace/atomic-file.ts';
-import { readFileNoFollow, refuseLinks } from '../workspace/no-follow.ts';
+import { LinkRefusedError, readFileNoFollow, readJsonObjectNoFollow, refuseLinks } from '../workspace/no-follow.ts';
 import { playbookFileName, playbookText } from '../workspace/playbook-text.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { jsonText, loadText } from '../workspace/workspace.ts';
@@ -169,19 +169,15 @@ export async function openPublishState(workspace: Workspace, registry: NodeRegis
 
 /** Reads `triggers.json`; one line naming the field when it is malformed, an empty state when missing. */
 async function readStates(root: string, file: string): Promise<TriggerStates> {
-  let text: string;
+  let parsed: Record<string, unknown>;
   try {
-    text = await readFileNoFollow(root, file, 'utf8');
+    parsed = await readJsonObjectNoFollow(root, file, 'an object { "playbooks": { … } }');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    // A file that is there but not the right JSON is bad input; an I/O error or a link stays what it is.
+    if (err instanceof Error && !('code' in err) && !(err instanceof LinkRefusedError)) throw new HostError('INVALID_PARAMS', err.message);
     throw err;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new HostError('INVALID_PARAMS', `${file}: not JSON`);
-  }
+  if (Object.keys(parsed).length === 0) return {};
   const playbooks = (parsed as { playbooks?: unknown } | null)?.playbooks;
   if (typeof playbooks !== 'object' || playbooks === null || Array.isArray(playbooks)) throw new HostError('INVALID_PARAMS', `${file}: playbooks must be an object`);
   const out: TriggerStates = {};
