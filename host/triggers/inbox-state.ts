@@ -116,6 +116,20 @@ export function decideAccept(
   return { records: [{ t: 'event', event: base, dedupeUntil: until }], accepted: { event: base, duplicate: false } };
 }
 
+/** `decideAccept` over a batch: the records to commit (its own, then `extra`) and each event's answer. */
+export function decideBatch(state: InboxState, events: readonly NewEvent[], now: () => number, extra: readonly InboxRecord[]): { records: InboxRecord[]; accepted: Accepted[] } {
+  const pending = new Map<string, DedupeEntry>();
+  const records: InboxRecord[] = [];
+  const accepted: Accepted[] = [];
+  for (const input of events) {
+    const decided = decideAccept(state, input, now(), newEventId(now()), pending);
+    records.push(...decided.records);
+    accepted.push(decided.accepted);
+  }
+  records.push(...extra);
+  return { records, accepted };
+}
+
 /** Which moves between statuses are allowed: the run queue only goes forward. */
 const NEXT: Record<EventStatus, readonly EventStatus[]> = {
   accepted: ['queued', 'rejected'],

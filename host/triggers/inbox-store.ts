@@ -9,11 +9,10 @@ import type { Accepted, EventInbox, InboxEvent, NewEvent } from './contract.ts';
 import { InboxUnavailableError } from './contract.ts';
 import {
   applyRecord,
-  decideAccept,
+  decideBatch,
   decideStatus,
   emptyInboxState,
   listEvents,
-  newEventId,
   nextQueued,
   pruneDedupe,
   unfinishedEvents,
@@ -227,16 +226,9 @@ export async function openInboxStore(root: string, options: InboxStoreOptions = 
 
   const acceptAll = async (events: readonly NewEvent[], extra: InboxRecord[]): Promise<Accepted[]> => {
     if (failure) throw failure;
-    const pendingKeys = new Map<string, { eventId: string; until: number }>();
-    const records: InboxRecord[] = [];
-    const out: Accepted[] = [];
-    for (const input of events) {
-      const decided = decideAccept(state, input, now(), newEventId(now()), pendingKeys);
-      records.push(...decided.records);
-      out.push(decided.accepted);
-    }
-    await commit([...records, ...extra]);
-    return out.map((a) => ({ ...a, event: state.events.get(a.event.id)! }));
+    const { records, accepted } = decideBatch(state, events, now, extra);
+    await commit(records);
+    return accepted.map((a) => ({ ...a, event: state.events.get(a.event.id)! }));
   };
 
   return {

@@ -3,11 +3,10 @@ import type { Accepted, EventInbox, InboxEvent, NewEvent } from '../../host/trig
 import { InboxUnavailableError } from '../../host/triggers/contract.ts';
 import {
   applyRecord,
-  decideAccept,
+  decideBatch,
   decideStatus,
   emptyInboxState,
   listEvents,
-  newEventId,
   nextQueued,
   unfinishedEvents,
 } from '../../host/triggers/inbox-state.ts';
@@ -46,16 +45,9 @@ export function createMemoryInbox(options: { clock?: Pick<Clock, 'now'> } = {}):
   };
 
   const acceptAll = async (events: readonly NewEvent[], extra: InboxRecord[]): Promise<Accepted[]> => {
-    const pending = new Map<string, { eventId: string; until: number }>();
-    const records: InboxRecord[] = [];
-    const out: Accepted[] = [];
-    for (const input of events) {
-      const decided = decideAccept(state, input, now(), newEventId(now()), pending);
-      records.push(...decided.records);
-      out.push(decided.accepted);
-    }
-    await commit([...records, ...extra]);
-    return out.map((a) => ({ ...a, event: state.events.get(a.event.id)! }));
+    const { records, accepted } = decideBatch(state, events, now, extra);
+    await commit(records);
+    return accepted.map((a) => ({ ...a, event: state.events.get(a.event.id)! }));
   };
 
   const inbox: MemoryInbox = {
