@@ -3,6 +3,8 @@ import type { BenchResult } from './stats.ts';
 
 interface Benchmark {
   name: string;
+  /** A filter that selects the whole group (`npm run bench -- triggers`) besides the name's own parts. */
+  group?: string;
   /** Imported lazily, so a filter loads only what it runs and one broken module spoils one line. */
   load(): Promise<() => Promise<BenchResult>>;
 }
@@ -17,16 +19,20 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'canvas-load-1000', load: async () => (await import('./canvas.ts')).canvasLoad1000 },
   { name: 'canvas-drag-500', load: async () => (await import('./canvas.ts')).canvasDrag500 },
   { name: 'canvas-drag-1000', load: async () => (await import('./canvas.ts')).canvasDrag1000 },
+  { name: 'trigger-webhook-throughput', group: 'triggers', load: async () => (await import('./triggers.ts')).triggerWebhookThroughput },
+  { name: 'trigger-webhook-latency', group: 'triggers', load: async () => (await import('./triggers.ts')).triggerWebhookLatency },
+  { name: 'trigger-event-to-run-start', group: 'triggers', load: async () => (await import('./triggers.ts')).triggerEventToRunStart },
+  { name: 'trigger-end-to-end', group: 'triggers', load: async () => (await import('./triggers.ts')).triggerEndToEnd },
 ];
 
 /**
  * `npm run bench [-- FILTER...]`: runs every benchmark whose name contains one of the filters
- * (all when none) and prints one `BENCH` line each. Timings never fail the command; a crash does.
+ * or whose group is one of them (all when none) and prints one `BENCH` line each. Timings never fail the command; a crash does.
  */
 async function main(filters: readonly string[]): Promise<number> {
   const wanted = filters.map((filter) => filter.toLowerCase());
   const selected = BENCHMARKS.filter(
-    (bench) => wanted.length === 0 || wanted.some((filter) => bench.name.includes(filter)),
+    (bench) => wanted.length === 0 || wanted.some((filter) => bench.name.includes(filter) || bench.group === filter),
   );
   if (selected.length === 0) {
     process.stderr.write(`no benchmark matches ${filters.join(' ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}\n`);
