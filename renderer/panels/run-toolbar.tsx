@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { isTriggerType } from '../store/catalogue-slice.ts';
+import { rpc } from '../rpc/index.ts';
 import { useStore } from '../store/index.ts';
+import type { InboxEventView } from '../store/types.ts';
 import { isLive, unknownOutcomeNode } from '../store/run-slice.ts';
 import { triggerValue } from './completion.ts';
-import { parseJsonText, sentence, toJsonText } from './format.ts';
+import { formatDateTime, parseJsonText, sentence, toJsonText } from './format.ts';
 import { LabBadge } from './lab-badge.tsx';
 
 /** The trigger node's sample as editor text (recomputed only when the trigger node changes). */
@@ -94,6 +96,7 @@ export function RunToolbar() {
         </button>
         {editorOpen ? (
           <div id="trigger-event-editor" className="popover" role="group" aria-label="Trigger event">
+            {playbookId === undefined ? null : <PastEventPicker playbookId={playbookId} onPick={(payload) => setEdited(toJsonText(payload))} />}
             <label htmlFor="trigger-event-text">Event the run starts with (JSON; empty uses the trigger's sample)</label>
             <textarea
               id="trigger-event-text"
@@ -123,6 +126,51 @@ export function RunToolbar() {
       <RunStatusChip status={status} pausedAt={pausedAt} unknown={unknown} starting={starting} />
       {shownLab ? <LabBadge title="This run is a lab run: unbound credential slots used the lab’s vendor twins" /> : null}
     </div>
+  );
+}
+
+/** Past inbox events of a playbook offered as the sample: read when the Trigger event editor opens. */
+const PAST_EVENTS = 20;
+
+/** Picks a past inbox event of this playbook; its payload becomes the trigger event to test the draft with. */
+function PastEventPicker({ playbookId, onPick }: { playbookId: string; onPick: (payload: unknown) => void }) {
+  const [events, setEvents] = useState<InboxEventView[]>();
+
+  useEffect(() => {
+    let current = true;
+    rpc.call('events.list', { filter: { playbookId, limit: PAST_EVENTS } }).then(
+      (answer) => {
+        if (current) setEvents(answer.events.filter((event) => event.status !== 'duplicate'));
+      },
+      () => {
+        if (current) setEvents([]);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [playbookId]);
+
+  if (events === undefined || events.length === 0) return null;
+  return (
+    <>
+      <label htmlFor="trigger-event-past">Use a past inbox event</label>
+      <select
+        id="trigger-event-past"
+        value=""
+        onChange={(event) => {
+          const chosen = events.find((item) => item.id === event.target.value);
+          if (chosen !== undefined) onPick(chosen.payload);
+        }}
+      >
+        <option value="">Choose an event…</option>
+        {events.map((event) => (
+          <option key={event.id} value={event.id}>
+            {formatDateTime(event.receivedAt)} · {event.source} · {event.status}
+          </option>
+        ))}
+      </select>
+    </>
   );
 }
 

@@ -9,6 +9,7 @@ import { PlaybooksPanel } from './playbooks-panel.tsx';
 import { RunHistory } from './run-history.tsx';
 import { RunPanel } from './run-panel.tsx';
 import { ShareControls } from './share.tsx';
+import { TriggersPanel } from './triggers-panel.tsx';
 import './panels.css';
 
 type Tab = UiSlice['panel'];
@@ -17,6 +18,7 @@ const TABS: ReadonlyArray<{ id: Tab; label: string }> = [
   { id: 'inspector', label: 'Inspector' },
   { id: 'run', label: 'Run' },
   { id: 'history', label: 'History' },
+  { id: 'triggers', label: 'Triggers' },
   { id: 'credentials', label: 'Credentials' },
   { id: 'playbooks', label: 'Playbooks' },
 ];
@@ -29,6 +31,8 @@ function PanelBody({ tab }: { tab: Tab }) {
       return <RunPanel />;
     case 'history':
       return <RunHistory />;
+    case 'triggers':
+      return <TriggersPanel />;
     case 'credentials':
       return <CredentialsPanel />;
     case 'playbooks':
@@ -55,7 +59,7 @@ function useHostEvents(): void {
 
 /**
  * The panel beside the canvas: Export and Import, then tabs for the inspector, the
- * shown run, run history, credentials and playbooks (WAI-ARIA tabs: arrow keys move between them).
+ * shown run, run history, triggers and their events, credentials and playbooks (WAI-ARIA tabs: arrow keys move between them).
  */
 export function SidePanel() {
   const panel = useStore((state) => state.panel);

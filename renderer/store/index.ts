@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { createCatalogueSlice } from './catalogue-slice.ts';
 import { createGraphSlice } from './graph-slice.ts';
 import { createRunSlice } from './run-slice.ts';
+import { createTriggersSlice } from './triggers-slice.ts';
 import type { AppState } from './types.ts';
 import { createUiSlice } from './ui-slice.ts';
 import { createWorkspaceSlice } from './workspace-slice.ts';
@@ -15,6 +16,7 @@ export const useStore = create<AppState>()((...a) => ({
   ...createCatalogueSlice(...a),
   ...createRunSlice(...a),
   ...createWorkspaceSlice(...a),
+  ...createTriggersSlice(...a),
   ...createUiSlice(...a),
 }));
 

@@ -4,7 +4,7 @@ import type { NodeStatus, RunEvent, UnknownOutcomeChoice } from '../../engine/ru
 import type { RunState } from '../../engine/run/types.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import type { CatalogueAction, CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
-import type { CredentialView, HostInfo, PlaybookSummary, RunSummary, SlotBinding } from '../../host/protocol/contract.ts';
+import type { CredentialView, HostInfo, ParamsOf, PlaybookSummary, ResultOf, RunSummary, SlotBinding } from '../../host/protocol/contract.ts';
 
 /**
  * The renderer's store is one zustand store made of slices, each in its own file. This file is
@@ -160,10 +160,39 @@ export interface WorkspaceSlice {
   deleteCredential(id: string): Promise<void>;
 }
 
+/** One inbox event as the host sends it (`events.list`, `inbox.event`). */
+export type InboxEventView = ResultOf<'events.get'>['event'];
+/** One playbook's enabled/published state and its triggers' health (`triggers.list`). */
+export type PlaybookTriggersView = ResultOf<'triggers.list'>['playbooks'][number];
+/** The Events view's filters (unset: any). */
+export type EventsFilter = Omit<NonNullable<NonNullable<ParamsOf<'events.list'>>['filter']>, 'limit' | 'before'>;
+
+/** triggers-slice.ts: publish/enable state, trigger health and the event inbox, kept live. */
+export interface TriggersSlice {
+  triggerStates: PlaybookTriggersView[];
+  /** The inbox under `eventsFilter`, newest first (bounded). */
+  events: InboxEventView[];
+  eventsFilter: EventsFilter;
+  eventsLoading: boolean;
+  refreshTriggers(): Promise<void>;
+  /** Enables (publishing first when never published) or disables a playbook's live triggers. */
+  setTriggersEnabled(playbookId: string, enabled: boolean): Promise<void>;
+  /** Makes the saved revision the one live triggers run. */
+  publishPlaybook(playbookId: string): Promise<void>;
+  /** Reads the inbox under `filter` (default: the current one) and keeps that filter for live frames. */
+  refreshEvents(filter?: EventsFilter): Promise<void>;
+  /** Records a replay of an event (it runs once, as any event) and returns it. */
+  replayEvent(eventId: string): Promise<InboxEventView>;
+  /** Applies one `inbox.event` frame. */
+  receiveInboxEvent(event: InboxEventView): void;
+  /** Subscribes to `inbox.event` (idempotent). Returns the unsubscribe. */
+  initInboxEvents(): () => void;
+}
+
 /** UI preferences: theme and which side panel is open. */
 export interface UiSlice {
   theme: 'light' | 'dark';
-  panel: 'inspector' | 'run' | 'history' | 'credentials' | 'playbooks';
+  panel: 'inspector' | 'run' | 'history' | 'triggers' | 'credentials' | 'playbooks';
   toast: { kind: 'info' | 'error'; text: string } | undefined;
   /** The question an in-app confirmation dialog is asking, if any (see `confirm`). */
   dialog: { message: string; confirmLabel: string } | undefined;
@@ -178,4 +207,4 @@ export interface UiSlice {
   answerDialog(confirmed: boolean): void;
 }
 
-export type AppState = GraphSlice & CatalogueSlice & RunSlice & WorkspaceSlice & UiSlice;
+export type AppState = GraphSlice & CatalogueSlice & RunSlice & WorkspaceSlice & TriggersSlice & UiSlice;
