@@ -40,7 +40,7 @@ export async function expectTitle(page: Page, name: string): Promise<void> {
   await expect.poll(() => title(page).textContent(), { timeout: WAIT_MS }).toBe(name);
 }
 
-export async function showPanel(page: Page, tab: 'Inspector' | 'Run' | 'History' | 'Credentials' | 'Playbooks'): Promise<Locator> {
+export async function showPanel(page: Page, tab: 'Inspector' | 'Run' | 'History' | 'Triggers' | 'Credentials' | 'Playbooks'): Promise<Locator> {
   await page.getByRole('tab', { name: tab, exact: true }).click();
   return page.getByRole('tabpanel', { name: tab });
 }
