@@ -228,7 +228,7 @@ export async function createWebhookSource(options: WebhookSourceOptions): Promis
       entry.counts[accepted.duplicate ? 'duplicate' : 'accepted'] += 1;
       entry.consecutiveFailures = 0;
       entry.lastSuccessAt = receivedAt;
-      send(res, { status: 202, body: { eventId: accepted.event.id, status: accepted.duplicate ? 'duplicate' : accepted.event.status } });
+      send(res, { status: 202, body: { eventId: accepted.event.id, status: accepted.duplicate ? 'duplicate' : 'accepted' } });
     } catch (err) {
       if (err instanceof InboxUnavailableError) {
         fail(route, 'the inbox could not commit the event (answered 503)', 'unavailable');
