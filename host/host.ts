@@ -14,6 +14,7 @@ import { createRunManager } from './runs/run-manager.ts';
 import type { EventInbox, TriggerSource } from './triggers/contract.ts';
 import { createDispatcher } from './triggers/dispatcher.ts';
 import { openInboxStore } from './triggers/inbox-store.ts';
+import { createHostPollSource } from './triggers/pollers/host-pollers.ts';
 import { openPublishState } from './triggers/publish-state.ts';
 import { createScheduleSource } from './triggers/schedules/schedule-source.ts';
 import { startTriggerService } from './triggers/trigger-service.ts';
@@ -39,12 +40,14 @@ export interface HostOptions {
   maxLiveRuns?: number;
   /** Where `SWITCHBOARD_MAX_LIVE_RUNS` is read from; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Trigger sources besides the scheduler, which every host runs (webhook listener, pollers), made once the inbox is open. Default: none. */
+  /** Trigger sources besides the scheduler and the poller, which every host runs (the webhook listener), made once the inbox is open. Default: none. */
   triggerSources?: (deps: TriggerSourceDeps) => TriggerSource[] | Promise<TriggerSource[]>;
   /** One line per trigger or dispatcher problem; default: none. */
   log?: (line: string) => void;
   /** The clock schedule triggers fire by; default the system clock (tests pass a fake one). */
   scheduleClock?: Clock;
+  /** The clock polling triggers poll by; default the system clock (tests pass a fake one). */
+  pollClock?: Clock;
 }
 
 /** What a trigger source is made with. */
@@ -131,7 +134,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     inbox,
     publish,
     dispatcher: createDispatcher({ inbox, runs, journal, publish, log }),
-    sources: [createScheduleSource({ inbox, ...(options.scheduleClock ? { clock: options.scheduleClock } : {}) }), ...((await options.triggerSources?.({ inbox, workspace, vault, log })) ?? [])],
+    sources: [
+      createScheduleSource({ inbox, ...(options.scheduleClock ? { clock: options.scheduleClock } : {}) }),
+      createHostPollSource({ inbox, workspace, vault, kinds, registry, lab: options.lab, ownPorts, log, ...(options.pollClock ? { clock: options.pollClock } : {}) }),
+      ...((await options.triggerSources?.({ inbox, workspace, vault, log })) ?? []),
+    ],
     log,
   });
   inbox.subscribe((event) => emit('inbox.event', event));

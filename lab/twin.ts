@@ -43,6 +43,11 @@ export interface TwinDefinition<S> {
   routes: TwinRoute<S>[];
   /** Routes that skip `authenticate` (e.g. an OAuth token endpoint that checks its own way). */
   publicPaths?: string[];
+  /**
+   * What real sources do on their own (`POST /_lab/emit`): new alerts or messages, late-indexed
+   * ones, duplicates, as the body asks; `{}` emits one ordinary item (the emit timer sends that).
+   */
+  emit?(body: unknown, state: S): TwinResponse;
 }
 
 /** A fault the control endpoint injects: answer with `status`/`body`, wait, or drop the connection. */
@@ -138,7 +143,9 @@ function headersOf(req: IncomingMessage): Record<string, string | undefined> {
 /**
  * Starts a twin on 127.0.0.1 (port 0 unless given). Besides the vendor's routes it serves a
  * control API under `/_lab/`: `POST /_lab/reset`, `GET /_lab/state`, `POST /_lab/faults`
- * (a Fault or a list), `POST /_lab/rate-limit` `{ budget, retryAfterSeconds }`.
+ * (a Fault or a list), `POST /_lab/rate-limit` `{ budget, retryAfterSeconds }`, and for twins
+ * that emit: `POST /_lab/emit` (the twin's own body) and `POST /_lab/emit-timer`
+ * `{ everySeconds }` (one ordinary item every N seconds; 0 or a reset stops it; off at start).
  */
 export async function startTwin<S>(definition: TwinDefinition<S>, port = 0, options: { controlToken?: string } = {}): Promise<RunningTwin<S>> {
   const routes = definition.routes.map(compileRoute);
@@ -149,9 +156,12 @@ export async function startTwin<S>(definition: TwinDefinition<S>, port = 0, opti
   let rate: { budget: number; used: number; retryAfterSeconds: number } | undefined;
   const requests: Array<{ method: string; path: string }> = [];
   const sockets = new Set<Socket>();
+  let emitTimer: NodeJS.Timeout | undefined;
 
-  /** Back to the initial state: no faults, no rate limit, no recorded requests. */
+  /** Back to the initial state: no faults, no rate limit, no recorded requests, no emit timer. */
   const resetAll = (): void => {
+    clearInterval(emitTimer);
+    emitTimer = undefined;
     state = definition.initialState();
     faults = [];
     rate = undefined;
@@ -175,6 +185,14 @@ export async function startTwin<S>(definition: TwinDefinition<S>, port = 0, opti
         return { status: 400, body: { error: err instanceof Error ? err.message : String(err) } };
       }
       return { body: { ok: true, faults: faults.length } };
+    }
+    if (req.path === '/_lab/emit' && req.method === 'POST' && definition.emit !== undefined) return definition.emit(req.body ?? {}, state);
+    if (req.path === '/_lab/emit-timer' && req.method === 'POST' && definition.emit !== undefined) {
+      const every = (req.body as { everySeconds?: unknown } | undefined)?.everySeconds;
+      if (typeof every !== 'number' || !(every >= 0 && every <= 86_400)) return { status: 400, body: { error: 'emit-timer: everySeconds must be a number from 0 (off) to 86400' } };
+      clearInterval(emitTimer);
+      emitTimer = every === 0 ? undefined : setInterval(() => definition.emit?.({}, state), every * 1000).unref();
+      return { body: { ok: true, everySeconds: every } };
     }
     if (req.path === '/_lab/rate-limit' && req.method === 'POST') {
       const body = (req.body ?? {}) as { budget?: number; retryAfterSeconds?: number };
@@ -247,6 +265,7 @@ export async function startTwin<S>(definition: TwinDefinition<S>, port = 0, opti
     controlToken,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(emitTimer);
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

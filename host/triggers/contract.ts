@@ -144,6 +144,10 @@ export interface TriggerHealth {
   counts?: Record<string, number>;
   /** Schedules: the next fire times (epoch ms). */
   nextFires?: number[];
+  /** Pollers: when the last poll started (epoch ms), whatever its outcome. */
+  lastPollAt?: number;
+  /** Pollers: how far behind the source the inbox is, in ms (now minus the last committed cursor). */
+  lagMs?: number;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
 
@@ -11,10 +12,15 @@ import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
  * no 429; the 503 carries no Retry-After).
  *
  * Searches run over the shared scenario with a small SPL subset: `search` terms (field=value with
- * `*` wildcards, field!=value, field IN (…), bare keywords, NOT, OR, parentheses; earliest/latest
- * are ignored because the story happens at fixed times), the `notable` macro for the notables,
+ * `*` wildcards, field!=value, field IN (…), bare keywords, NOT, OR, parentheses; relative
+ * earliest/latest are ignored because the story happens at fixed times, while epoch-seconds ones
+ * bound `_time`, as a poller sends them), the `notable` macro for the notables,
  * and the commands head, table, fields, sort, dedup and `stats count [by …]`. Other real commands
  * are refused with a message that says so; unknown ones with splunkd's "Unknown search command".
+ *
+ * `POST /_lab/emit` indexes new notables as a correlation search would: `{ rule_name?, urgency?,
+ * src?, user?, ageSeconds?, duplicateOf?, count? }`; `ageSeconds` stamps `_time` that far in the
+ * past (a late-indexed notable), `duplicateOf` indexes another copy of an existing event_id.
  */
 
 /** The token `switchboard lab` binds (sent as `Authorization: Bearer …`). */
@@ -493,7 +499,7 @@ function applyCommand(rows: Row[], segment: string): Row[] {
  * Runs a search over the scenario. The first command must be `search` (splunkd reads the first
  * word as the command, so `index=auth …` alone is "Unknown search command 'index'").
  */
-export function runSpl(search: string, state: SplunkTwinState): Row[] {
+export function runSpl(search: string, state: SplunkTwinState, range: TimeRange = {}): Row[] {
   const [first = '', ...rest] = pipeline(search.trim());
   const head = /^search(\s|$)/i.exec(first);
   if (!head) {
@@ -512,10 +518,27 @@ export function runSpl(search: string, state: SplunkTwinState): Row[] {
     );
   }
   const dataset = macros.includes('notable') ? state.notables : state.events;
-  let rows = dataset.filter((row) => matches(row, terms)).map((row) => ({ ...row }));
+  let rows = dataset.filter((row) => inRange(row, range) && matches(row, terms)).map((row) => ({ ...row }));
   rows.sort((a, b) => compareValues(b['_time'], a['_time']));
   for (const segment of rest) rows = applyCommand(rows, segment);
   return rows;
+}
+
+/** A job's time bounds in epoch ms, from absolute (epoch seconds) earliest_time/latest_time only. */
+interface TimeRange {
+  earliest?: number;
+  latest?: number;
+}
+
+/** Epoch ms of an epoch-seconds time argument; undefined for relative times (-24h, now), which the twin ignores. */
+function epochArgument(value: string | null): number | undefined {
+  return value !== null && /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : undefined;
+}
+
+function inRange(row: Row, range: TimeRange): boolean {
+  if (range.earliest === undefined && range.latest === undefined) return true;
+  const time = Date.parse(String(row['_time']));
+  return !(range.earliest !== undefined && time < range.earliest) && !(range.latest !== undefined && time >= range.latest);
 }
 
 // ---- REST handlers --------------------------------------------------------------------------
@@ -530,7 +553,9 @@ function createJob(req: TwinRequest, state: SplunkTwinState): TwinResponse {
   if (search.trim() === '') return messages(400, 'FATAL', 'Empty search.');
   let results: Row[];
   try {
-    results = runSpl(search, state);
+    const earliest = epochArgument(form.get('earliest_time'));
+    const latest = epochArgument(form.get('latest_time'));
+    results = runSpl(search, state, { ...(earliest !== undefined ? { earliest } : {}), ...(latest !== undefined ? { latest } : {}) });
   } catch (error) {
     if (error instanceof SplError) return messages(400, 'FATAL', error.message);
     throw error;
@@ -663,6 +688,57 @@ function notableUpdate(req: TwinRequest, state: SplunkTwinState): TwinResponse {
   return { body: { details: {}, success_count: n, failure_count: 0, success: n > 0, message: `${n} event${n > 1 ? 's' : ''} updated successfully` } };
 }
 
+/** A new notable as a correlation search indexes it; `ageSeconds` back-dates `_time` (late indexing). */
+function newNotable(body: Record<string, unknown>, index: number): Row {
+  const text = (key: string, fallback: string) => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : fallback);
+  const age = typeof body['ageSeconds'] === 'number' ? body['ageSeconds'] : 0;
+  const time = splunkTime(new Date(Date.now() - age * 1000).toISOString());
+  const id = `${randomUUID().toUpperCase()}@@notable@@${randomBytes(16).toString('hex')}`;
+  const rule = text('rule_name', 'Access - Excessive Failed Logins - Rule');
+  const src = text('src', `203.0.113.${10 + index}`);
+  const user = text('user', scenario.login.user);
+  const urgency = URGENCIES.includes(text('urgency', '')) ? text('urgency', '') : 'medium';
+  return {
+    _time: time,
+    event_id: id,
+    rule_id: id,
+    rule_name: rule,
+    search_name: rule,
+    rule_title: `${rule.replace(/^\w+ - | - Rule$/g, '')} for ${user} from ${src}`,
+    security_domain: rule.split(' - ')[0]?.toLowerCase() ?? 'access',
+    urgency,
+    severity: urgency,
+    status: '1',
+    status_label: 'New',
+    owner: 'unassigned',
+    comment: '',
+    src,
+    user,
+    dest: OKTA_HOST,
+    index: 'notable',
+    sourcetype: 'stash',
+    _raw: `${time} search_name="${rule}" src=${src} user=${user} urgency=${urgency}`,
+  };
+}
+
+/** `POST /_lab/emit`: indexes `count` new notables (or another copy of `duplicateOf`) now. */
+function emitNotables(raw: unknown, state: SplunkTwinState): TwinResponse {
+  const body = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const duplicateOf = body['duplicateOf'];
+  if (duplicateOf !== undefined) {
+    const original = state.notables.find((n) => n['event_id'] === duplicateOf);
+    if (original === undefined) return { status: 404, body: { error: `emit: no notable with event_id ${String(duplicateOf)}` } };
+    const copy = { ...original };
+    state.notables.push(copy);
+    return { body: { notables: [copy] } };
+  }
+  const count = typeof body['count'] === 'number' && Number.isInteger(body['count']) ? body['count'] : 1;
+  if (count < 1 || count > 1_000) return { status: 400, body: { error: 'emit: count must be a whole number from 1 to 1000' } };
+  const added = Array.from({ length: count }, (_, i) => newNotable(body, state.notables.length + i));
+  state.notables.push(...added);
+  return { body: { notables: added } };
+}
+
 /** The Splunk twin's definition for `startTwin` and the lab. */
 export const splunkTwin: TwinDefinition<SplunkTwinState> = {
   id: 'splunk',
@@ -682,6 +758,7 @@ export const splunkTwin: TwinDefinition<SplunkTwinState> = {
       'Search not executed: The maximum number of concurrent historical searches on this instance has been reached., concurrency_category="historical", concurrency_context="instance-wide", current_concurrency=8, concurrency_limit=8',
     ),
   notFound: () => messages(404, 'ERROR', 'Not Found'),
+  emit: emitNotables,
   routes: [
     { method: 'POST', path: '/services/search/jobs', handler: createJob },
     { method: 'GET', path: '/services/search/jobs/:sid', handler: jobStatus },

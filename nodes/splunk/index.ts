@@ -1,6 +1,7 @@
 import { defineConnector } from '../sdk/define-connector.ts';
 import { listNotableEvents, runSearch, updateNotable } from './actions.ts';
 import { splunkCredentials, splunkHttp } from './credentials.ts';
+import { notableTrigger } from './notable-trigger.ts';
 import { splunkError } from './search-job.ts';
 
 /** Splunk Enterprise / Splunk Cloud REST API (splunkd, port 8089): search jobs and Enterprise Security notables. */
@@ -19,4 +20,5 @@ export const splunkConnector = defineConnector({
     list_notable_events: listNotableEvents,
     update_notable: updateNotable,
   },
+  nodes: [notableTrigger],
 });

@@ -19,7 +19,7 @@ type NotablesOutput = SearchOutput & { notables: Array<Record<string, unknown>>;
 describe('splunk connector against its twin', () => {
   it('marks the token as the only secret and declares effects', () => {
     expect(splunkConnector.secretFields).toEqual(['token']);
-    expect(splunkConnector.specs.map((s) => `${s.action}:${s.effect}`)).toEqual(['run_search:read', 'list_notable_events:read', 'update_notable:write']);
+    expect(splunkConnector.specs.map((s) => `${s.action}:${s.effect}`)).toEqual(['run_search:read', 'list_notable_events:read', 'update_notable:write', 'notable_trigger:read']);
     expect(credentials()['baseUrl']).toBe(twin().url);
   });
 

@@ -1,0 +1,5 @@
+import type { PollSpec } from './sdk/poll-trigger.ts';
+import { notablePoll } from './splunk/notable-trigger.ts';
+
+/** Every polling trigger shipped with the app, for the host's poller (host/triggers/pollers). */
+export const builtinPollSpecs: readonly PollSpec<never>[] = [notablePoll as PollSpec<never>];
