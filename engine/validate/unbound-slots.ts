@@ -7,7 +7,7 @@ export const CREDENTIAL_UNBOUND = 'CREDENTIAL_UNBOUND';
 /** What the check reads of a playbook: its slots, and which node uses which (the editor passes its draft's). */
 export interface SlotUse {
   credentials: Playbook['credentials'];
-  nodes: readonly Pick<PlaybookNode, 'id' | 'credential' | 'disabled'>[];
+  nodes: readonly (Pick<PlaybookNode, 'id' | 'credential' | 'disabled'> & { type?: string })[];
 }
 
 /** What decides whether a slot can run: the slots that resolve, and whether the run is in lab mode. */
@@ -28,7 +28,8 @@ export interface SlotCheck {
 export function unboundSlotProblems(playbook: SlotUse, check: SlotCheck): Problem[] {
   const users = new Map<string, string[]>();
   for (const node of playbook.nodes) {
-    if (node.credential === undefined || node.disabled === true || check.idle?.has(node.id) === true) continue;
+    // A trigger's slot verifies deliveries before a run exists (a webhook's secret); the run never uses it.
+    if (node.credential === undefined || node.disabled === true || check.idle?.has(node.id) === true || node.type?.startsWith('trigger.') === true) continue;
     users.set(node.credential, [...(users.get(node.credential) ?? []), node.id]);
   }
   const problems: Problem[] = [];

@@ -27,6 +27,13 @@ export function labCredentialId(connectorId: string): string {
   return `lab-${connectorId.replace(/_/g, '-')}`;
 }
 
+/**
+ * The webhook secret a new workspace holds for its shipped webhook triggers ("Lab webhook secret"),
+ * the one README's signed `curl` example uses, so that example starts Suspicious login on a fresh
+ * workspace. It is public: bind your own before a real SIEM sends alerts.
+ */
+export const LAB_WEBHOOK_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
 /** What seeding did, for a log line. */
 export interface SeedReport {
   playbooks: string[];
@@ -35,7 +42,8 @@ export interface SeedReport {
 
 /**
  * Fills a new workspace so it runs at once: a copy of every shipped playbook, one lab credential
- * per lab connector ("Lab VirusTotal"), bound to each shipped playbook's slots of that connector.
+ * per lab connector ("Lab VirusTotal") and the lab webhook secret, bound to each shipped
+ * playbook's slots of that connector.
  * Writes `settings.json` last, so a crash mid-way leaves a folder that is not marked set up.
  */
 export async function seedWorkspace(
@@ -70,6 +78,18 @@ export async function seedWorkspace(
     labIds.set(vendor.connector.id, credential.id);
     report.credentials.push(credential.id);
   }
+
+  const webhookSecret: StoredCredential = {
+    id: labCredentialId('webhook'),
+    name: 'Lab webhook secret',
+    connector: 'webhook',
+    lab: true,
+    updatedAt: Date.now(),
+    values: { secret: LAB_WEBHOOK_SECRET },
+  };
+  if (vault.get(webhookSecret.id) === undefined) await vault.put(webhookSecret);
+  labIds.set('webhook', webhookSecret.id);
+  report.credentials.push(webhookSecret.id);
 
   for (const [playbookId, slots] of slotsById) {
     for (const [slot, { connector }] of Object.entries(slots)) {

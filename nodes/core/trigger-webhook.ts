@@ -72,6 +72,10 @@ export const webhookInput = z
       .default(24 * 3600),
     maxBodyBytes: z.number().int().min(1).max(1024 * 1024).default(1024 * 1024).describe('Largest body accepted (default and most: 1 MiB).'),
     rateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(600).describe('Requests per minute this hook accepts (token bucket, bursts up to the same number).'),
+    sample: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Example event ({ body, headers, query, … }): used when the playbook is run by hand without one, and for completion while editing.'),
   })
   .refine((p) => !(p.verification !== undefined && p.secretHeader !== undefined), {
     message: 'set verification or the older secretHeader, not both',
@@ -116,5 +120,5 @@ export const webhookTrigger: NodeTypeSpec<WebhookParams, unknown> = {
   ports: () => ['out'],
   timing: 'instant',
   idempotent: true,
-  run: (ctx) => ctx.trigger,
+  run: (ctx, params) => ctx.trigger ?? params.sample ?? {},
 };

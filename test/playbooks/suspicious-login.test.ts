@@ -15,12 +15,16 @@ const { maliciousIp, benignIp } = scenario.login;
 const BLOCK_GROUP = scenario.firewall.blockGroup;
 const BLOCKED_ADDRESS = `sb-${maliciousIp}`;
 
-/** A notable for bob signing in from a clean address to build-07, a host without detections. */
+/** A webhook delivering a notable for bob signing in from a clean address to build-07, a host without detections. */
 const BENIGN_EVENT_ID = 'C3D4E5F6-3333-4A5B-8C9D-0E1F2A3B4C53@@notable@@1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e';
 function benignNotable(): Record<string, unknown> {
-  const sample = lab.sample(PLAYBOOK);
+  const sample = lab.sample(PLAYBOOK) as { body: Record<string, unknown> };
+  return { ...sample, body: benignBody(sample.body) };
+}
+
+function benignBody(notable: Record<string, unknown>): Record<string, unknown> {
   return {
-    ...sample,
+    ...notable,
     event_id: BENIGN_EVENT_ID,
     rule_id: BENIGN_EVENT_ID,
     rule_title: `Suspicious login for ${scenario.users.bob.login} from ${benignIp} (US)`,

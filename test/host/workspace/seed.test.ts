@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHost } from '../../../host/host.ts';
 import { environmentKeyProvider } from '../../../host/vault/key-provider.ts';
+import { LAB_WEBHOOK_SECRET } from '../../../host/workspace/seed.ts';
 import { labVendors } from '../../../lab/vendors.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
 
@@ -43,7 +44,8 @@ describe('seeding a new workspace', () => {
     expect(copied).toBe(fs.readFileSync(path.join(shipped, 'ip-check.playbook.json'), 'utf8'));
     expect(ctx.workspace.bindings('ip-check')).toEqual({ vt: 'lab-virustotal' });
     const withCredentials = labVendors.filter((v) => v.connector.credentials !== undefined);
-    expect(ctx.vault.list().map((c) => c.name).sort()).toEqual(withCredentials.map((v) => `Lab ${v.connector.name}`).sort());
+    expect(ctx.vault.list().map((c) => c.name).sort()).toEqual([...withCredentials.map((v) => `Lab ${v.connector.name}`), 'Lab webhook secret'].sort());
+    expect(ctx.vault.get('lab-webhook')).toMatchObject({ connector: 'webhook', lab: true, values: { secret: LAB_WEBHOOK_SECRET } });
     expect(ctx.vault.get('lab-virustotal')).toMatchObject({ connector: 'virustotal', lab: true });
     expect(JSON.parse(fs.readFileSync(path.join(ctx.workspace.dir, 'settings.json'), 'utf8'))).toMatchObject({ format: 'switchboard/workspace@1' });
   });
