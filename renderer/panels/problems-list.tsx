@@ -9,15 +9,15 @@ import { sentence } from './format.ts';
 const NONE: Problem[] = [];
 
 /**
- * Which node uses which credential slot, as one string: the same while nodes are dragged, so
+ * Which node (of which type) uses which credential slot, as one string: the same while nodes are dragged, so
  * the list re-checks the slots only when a node's slot (or its disabled flag) changes.
  */
 export function slotUsage(nodes: readonly CanvasNode[]): string {
-  const used: Array<[string, string]> = [];
+  const used: Array<[string, string, string]> = [];
   for (const node of nodes) {
     if (node.type !== 'playbook') continue;
-    const { credential, disabled } = node.data.node;
-    if (credential !== undefined && disabled !== true) used.push([node.id, credential]);
+    const { credential, disabled, type } = node.data.node;
+    if (credential !== undefined && disabled !== true) used.push([node.id, credential, type]);
   }
   return JSON.stringify(used);
 }
@@ -40,7 +40,7 @@ export function runSlotProblems(
     const binding = slots.find((candidate) => candidate.slot === slot);
     if ((binding?.credentialId ?? null) !== null || (labMode && twins.has(connector))) bound.add(slot);
   }
-  const nodes = (JSON.parse(usage) as Array<[string, string]>).map(([id, credential]) => ({ id, credential }));
+  const nodes = (JSON.parse(usage) as Array<[string, string, string]>).map(([id, credential, type]) => ({ id, credential, type }));
   return unboundSlotProblems({ credentials, nodes }, { bound, lab: labMode });
 }
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../engine/run/events.ts';
 import type { CredentialView, HostInfo, RunSummary } from '../../../host/protocol/contract.ts';
 import { CredentialsPanel } from '../../../renderer/panels/credentials-panel.tsx';
-import { ProblemsList } from '../../../renderer/panels/problems-list.tsx';
+import { ProblemsList, runSlotProblems } from '../../../renderer/panels/problems-list.tsx';
 import { RunHistory } from '../../../renderer/panels/run-history.tsx';
 import { RunPanel } from '../../../renderer/panels/run-panel.tsx';
 import { RunToolbar } from '../../../renderer/panels/run-toolbar.tsx';
@@ -171,6 +171,19 @@ describe('the problems list before a run', () => {
     expect(screen.getByText('No problems: the playbook is valid.')).toBeTruthy();
     act(() => useStore.setState({ host: { ...withLab, lab: { running: true, twins: [] } } }));
     expect(screen.getByText(/is not bound; used by node lookup — bind it \(the lab has no virustotal twin\)/)).toBeTruthy();
+  });
+
+  it('never asks to bind a trigger\'s slot for a run: a webhook secret verifies deliveries, no run uses it', () => {
+    const credentials = { siem_webhook: { connector: 'webhook' }, virustotal: { connector: 'virustotal' } };
+    const usage = JSON.stringify([
+      ['alert', 'siem_webhook', 'trigger.webhook@1'],
+      ['lookup', 'virustotal', 'virustotal.ip_report@1'],
+    ]);
+    const slots = [
+      { slot: 'siem_webhook', connector: 'webhook', credentialId: null },
+      { slot: 'virustotal', connector: 'virustotal', credentialId: null },
+    ];
+    expect(runSlotProblems(credentials, usage, slots, false, undefined).map((p) => p.path)).toEqual(['credentials.virustotal']);
   });
 
   it('lists no slot problem once the slot is bound, or when no enabled node uses it', () => {
