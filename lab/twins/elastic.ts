@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
 
@@ -18,7 +19,17 @@ import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
  * "unknown query [x]". Sorting (field asc/desc, _score, _doc; dates sort as epoch millis),
  * from/size with the 10,000 result window, search_after, _source filtering and
  * track_total_hits follow the reference. Scores are constant (1.0).
+ *
+ * Elastic Security's detection alerts live in `.alerts-security.alerts-default` (alerts-as-data,
+ * flat `kibana.alert.*` fields, `_id` = `kibana.alert.uuid`); like every dot-prefixed (hidden)
+ * index, `_all`, `*` and patterns not starting with `.` leave it out. `POST /_lab/emit` writes new
+ * alerts as the detection engine would: `{ count?, rule_name?, severity?, risk_score?, host?, user?,
+ * ageSeconds?, duplicateOf? }`; `ageSeconds` back-dates `@timestamp` (a late-indexed alert),
+ * `duplicateOf` writes another copy of an existing `_id` (as a rollover leaves one in two backing indices).
  */
+
+/** The index of the default space's detection alerts. */
+export const ALERTS_INDEX = '.alerts-security.alerts-default';
 
 /** The API key `switchboard lab` binds; the connector encodes it as base64(id:api_key). */
 export const elasticLabCredentials = { apiKeyId: 'lab-elastic-key-id', apiKey: 'lab-elastic-api-key' };
@@ -123,12 +134,67 @@ function initialState(): ElasticTwinState {
           process: { name: 'make', executable: '/usr/bin/make', parent: { name: 'bash' } },
         },
       ]),
+      [ALERTS_INDEX]: [
+        alertDoc({ rule_name: 'Malware Detection Alert', severity: 'high', risk_score: 73, host: host.hostname, user: host.user }, Date.parse(at('2026-11-27T08:02:41Z')), at('2026-11-27T08:02:39Z')),
+      ],
       'logs-proxy': docs('sbProx', [
         proxy(at('2026-11-27T07:58:20Z'), host.localIp, login.user, phishing.maliciousUrl),
         proxy(at('2026-11-27T08:05:44Z'), '10.20.30.52', users.bob.login, phishing.cleanUrl),
       ]),
     },
   };
+}
+
+/** A detection alert as the detection engine indexes it: flat alerts-as-data fields, `_id` = `kibana.alert.uuid`. */
+function alertDoc(body: Record<string, unknown>, time: number, originalTime?: string): Doc {
+  const text = (key: string, fallback: string): string => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : fallback);
+  const id = randomBytes(32).toString('hex');
+  const rule = text('rule_name', 'Multiple Logon Failure Followed by Logon Success');
+  const severity = ['low', 'medium', 'high', 'critical'].includes(text('severity', '')) ? text('severity', '') : 'medium';
+  const risk = typeof body['risk_score'] === 'number' ? body['risk_score'] : { low: 21, medium: 47, high: 73, critical: 99 }[severity];
+  const hostName = text('host', scenario.host.hostname);
+  const user = text('user', scenario.host.user);
+  const timestamp = new Date(time).toISOString();
+  return {
+    _id: id,
+    _source: {
+      '@timestamp': timestamp,
+      'kibana.alert.uuid': id,
+      'kibana.alert.rule.name': rule,
+      'kibana.alert.rule.uuid': `rule-${Buffer.from(rule).toString('hex').slice(0, 24)}`,
+      'kibana.alert.rule.category': 'Custom Query Rule',
+      'kibana.alert.severity': severity,
+      'kibana.alert.risk_score': risk,
+      'kibana.alert.workflow_status': 'open',
+      'kibana.alert.status': 'active',
+      'kibana.alert.original_time': originalTime ?? timestamp,
+      'kibana.alert.reason': `event on ${hostName} created ${severity} alert ${rule}.`,
+      'kibana.space_ids': ['default'],
+      'event.kind': 'signal',
+      host: { name: hostName },
+      user: { name: user },
+    },
+  };
+}
+
+/** `POST /_lab/emit`: writes `count` new detection alerts (or another copy of `duplicateOf`) now. */
+function emitAlerts(raw: unknown, state: ElasticTwinState): TwinResponse {
+  const body = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const alerts = (state.indices[ALERTS_INDEX] ??= []);
+  const duplicateOf = body['duplicateOf'];
+  if (duplicateOf !== undefined) {
+    const original = alerts.find((doc) => doc._id === duplicateOf);
+    if (original === undefined) return { status: 404, body: { error: `emit: no alert with _id ${String(duplicateOf)}` } };
+    const copy = { _id: original._id, _source: { ...original._source } };
+    alerts.push(copy);
+    return { body: { alerts: [{ _index: ALERTS_INDEX, ...copy }] } };
+  }
+  const count = typeof body['count'] === 'number' && Number.isInteger(body['count']) ? body['count'] : 1;
+  if (count < 1 || count > 1_000) return { status: 400, body: { error: 'emit: count must be a whole number from 1 to 1000' } };
+  const age = typeof body['ageSeconds'] === 'number' && body['ageSeconds'] >= 0 ? body['ageSeconds'] : 0;
+  const added = Array.from({ length: count }, () => alertDoc(body, Date.now() - age * 1000));
+  alerts.push(...added);
+  return { body: { alerts: added.map((doc) => ({ _index: ALERTS_INDEX, ...doc })) } };
 }
 
 // ---- errors ---------------------------------------------------------------------------------
@@ -439,8 +505,8 @@ function resolveIndices(expression: string, state: ElasticTwinState): string[] |
   const names = Object.keys(state.indices);
   const found = new Set<string>();
   for (const part of expression.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
-    if (part === '_all' || part === '*') names.forEach((n) => found.add(n));
-    else if (part.includes('*')) names.filter((n) => globToRegExp(part).test(n)).forEach((n) => found.add(n));
+    if (part === '_all' || part === '*') names.filter((n) => !n.startsWith('.')).forEach((n) => found.add(n));
+    else if (part.includes('*')) names.filter((n) => globToRegExp(part).test(n) && (part.startsWith('.') || !n.startsWith('.'))).forEach((n) => found.add(n));
     else if (state.indices[part] !== undefined) found.add(part);
     else return failure(404, 'index_not_found_exception', `no such index [${part}]`, { 'resource.type': 'index_or_alias', 'resource.id': part, index_uuid: '_na_', index: part });
   }
@@ -579,6 +645,7 @@ export const elasticTwin: TwinDefinition<ElasticTwinState> = {
       'rejected execution of org.elasticsearch.common.util.concurrent.TimedRunnable@6b9a5e2 on QueueResizingEsThreadPoolExecutor[name = lab-node-1/search, queue capacity = 1000, task execution EWMA = 2.1ms]',
     ),
   notFound: (req) => ({ status: 400, headers: PRODUCT, body: { error: `no handler found for uri [${req.path}] and method [${req.method}]` } }),
+  emit: emitAlerts,
   routes: [
     {
       method: 'GET',

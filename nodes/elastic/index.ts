@@ -1,4 +1,5 @@
 import { defineConnector } from '../sdk/define-connector.ts';
+import { alertsTrigger } from './alerts-trigger.ts';
 import { elasticCredentials, elasticHttp } from './credentials.ts';
 import { elasticError } from './errors.ts';
 import { count, search } from './search.ts';
@@ -17,4 +18,5 @@ export const elasticConnector = defineConnector({
     search,
     count,
   },
+  nodes: [alertsTrigger],
 });

@@ -25,7 +25,7 @@ type SearchOutput = { total: number; total_relation: string; hits: Hit[]; count:
 describe('elastic connector against its twin', () => {
   it('marks both key forms secret and declares read effects', () => {
     expect(elasticConnector.secretFields).toEqual(['encodedApiKey', 'apiKey']);
-    expect(elasticConnector.specs.map((s) => `${s.action}:${s.effect}`)).toEqual(['search:read', 'count:read']);
+    expect(elasticConnector.specs.map((s) => `${s.action}:${s.effect}`)).toEqual(['search:read', 'count:read', 'alerts_trigger:read']);
   });
 
   it('search runs a bool query and returns total, hits and took', async () => {
