@@ -20,6 +20,12 @@ import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
  * in a public issue). The $search+$filter refusal's wording is the twin's own; the texts of
  * ErrorInvalidUser, ErrorInvalidUrlQueryFilter, Request_ResourceNotFound and the other AADSTS codes
  * follow commonly reported responses but were not re-checked.
+ *
+ * A shared mailbox, `phishing@corp.example` (Phish Reports), receives what users report. `POST
+ * /_lab/emit` delivers new reported-phish messages to it as the Report Message add-in would: `{
+ * count?, reporter?, subject?, mailbox?, folder?, ageSeconds?, duplicateOf? }`; `ageSeconds`
+ * back-dates receivedDateTime (a message that showed up late), `duplicateOf` (an internetMessageId)
+ * delivers another copy of that message under a new Graph id.
  */
 
 /** The app registration the twin knows (what `switchboard lab` binds). */
@@ -27,6 +33,14 @@ export const msgraphLabCredentials = {
   tenantId: scenario.org.tenantId,
   clientId: '3f1e9c2a-5b7d-4e8f-a0b1-c2d3e4f5a6b7',
   clientSecret: 'lab-graph-client-secret~Sw1tchb0ard',
+};
+
+/** The shared mailbox users report phishing to (a directory user, as a shared mailbox is). */
+export const PHISH_REPORTS_MAILBOX = {
+  mailboxId: 'f1511000-0000-4000-8000-00000000f150',
+  login: `phishing@${scenario.org.domain}`,
+  firstName: 'Phish',
+  lastName: 'Reports',
 };
 
 /** The EICAR test string: the phishing attachment's bytes, whose hashes are scenario.phishing.attachment's. */
@@ -351,8 +365,9 @@ function initialState(): MsgraphTwinState {
     mail({ id, user, from: phisher, to: [user], subject: p.subject, html: PHISHING_HTML, received: p.receivedAt, internetMessageId: p.internetMessageId, importance: 'high', attachments: [invoice(user.id)] });
   const internal = (id: string, user: TwinUser, sender: TwinUser, subject: string, text: string, received: string) =>
     mail({ id, user, from: address(sender.displayName, sender.mail), to: [user], subject, html: `<html><body><p>${text}</p></body></html>`, received, internetMessageId: `<${id.slice(5, 17)}@${scenario.org.domain}>` });
+  const reports = userOf(PHISH_REPORTS_MAILBOX, 'Shared mailbox');
   return {
-    users: [alice, bob, carol],
+    users: [alice, bob, carol, reports],
     moves: 0,
     moveLog: [],
     messages: [
@@ -364,6 +379,43 @@ function initialState(): MsgraphTwinState {
       internal('AAMkAGI2TG93AAF=', carol, bob, 'VPN access request', 'Could you add the new contractor to the VPN group? Ticket is in the queue.', '2026-11-26T14:15:37Z'),
     ],
   };
+}
+
+/** `POST /_lab/emit`: delivers `count` reported-phish messages (or another copy of `duplicateOf`) now. */
+function emitReports(raw: unknown, state: MsgraphTwinState): TwinResponse {
+  const body = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const text = (key: string, fallback: string): string => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : fallback);
+  const mailbox = findUser(state, text('mailbox', PHISH_REPORTS_MAILBOX.login));
+  if (mailbox === undefined) return { status: 404, body: { error: `emit: no mailbox ${text('mailbox', '')}` } };
+  const folder = resolveFolder(mailbox, text('folder', 'inbox'));
+  if (folder === undefined) return { status: 400, body: { error: `emit: no folder ${text('folder', '')}` } };
+  const newId = () => `AAMkA${b64url(randomUUID()).slice(0, 40)}=`;
+  const duplicateOf = body['duplicateOf'];
+  if (duplicateOf !== undefined) {
+    const original = state.messages.find((m) => m.userId === mailbox.id && m.resource['internetMessageId'] === duplicateOf);
+    if (original === undefined) return { status: 404, body: { error: `emit: no message with internetMessageId ${String(duplicateOf)}` } };
+    const id = newId();
+    const copy: TwinMessage = { ...original, resource: { ...original.resource, id } };
+    state.messages.push(copy);
+    return { body: { messages: [copy.resource] } };
+  }
+  const count = typeof body['count'] === 'number' && Number.isInteger(body['count']) ? body['count'] : 1;
+  if (count < 1 || count > 1_000) return { status: 400, body: { error: 'emit: count must be a whole number from 1 to 1000' } };
+  const age = typeof body['ageSeconds'] === 'number' && body['ageSeconds'] >= 0 ? body['ageSeconds'] : 0;
+  const reporter = findUser(state, text('reporter', scenario.users.alice.login)) ?? state.users[0]!;
+  const p = scenario.phishing;
+  const subject = text('subject', p.subject);
+  const added = Array.from({ length: count }, () => {
+    const id = newId();
+    const received = new Date(Date.now() - age * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const html = `<html><body><p>Reported as phishing by ${reporter.displayName}.</p><p>Original sender: ${p.sender}<br>Subject: ${subject}<br>Received: ${p.receivedAt}</p></body></html>`;
+    const message = mail({ id, user: mailbox, from: address(reporter.displayName, reporter.mail), to: [mailbox], subject: `Phishing report: ${subject}`, html, received, internetMessageId: `<${randomUUID()}@${scenario.org.domain}>` });
+    message.folder = folder;
+    message.resource.parentFolderId = folderIdOf(mailbox.id, folder);
+    return message;
+  });
+  state.messages.push(...added);
+  return { body: { messages: added.map((m) => m.resource) } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -776,6 +828,7 @@ export const msgraphTwin: TwinDefinition<MsgraphTwinState> = {
     const segment = req.path.split('/').filter(Boolean).pop() ?? '';
     return graphError(req, 400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
   },
+  emit: emitReports,
   routes: [
     { method: 'POST', path: '/:tenant/oauth2/v2.0/token', handler: (req) => tokenEndpoint(req) },
     { method: 'GET', path: '/v1.0/users', handler: listUsers },

@@ -2,6 +2,7 @@ import { defineConnector } from '../sdk/define-connector.ts';
 import type { VendorErrorExtractor } from '../sdk/http-errors.ts';
 import { msgraphCredentials } from './credentials.ts';
 import { getMessage } from './get-message.ts';
+import { messagesTrigger } from './messages-trigger.ts';
 import { moveMessage } from './move-message.ts';
 import { searchAllMailboxes } from './search-all-mailboxes.ts';
 import { searchMessages } from './search-messages.ts';
@@ -45,4 +46,5 @@ export const msgraphConnector = defineConnector({
     get_message: getMessage,
     move_message: moveMessage,
   },
+  nodes: [messagesTrigger],
 });

@@ -71,7 +71,7 @@ describe('msgraph.search_all_mailboxes', () => {
     const { node } = await run('search_all_mailboxes', { from: phishing.sender });
     expect(node.status).toBe('succeeded');
     const output = node.output as { mailboxesSearched: number; mailboxesWithMatches: string[]; count: number; matches: Message[]; skipped: unknown[] };
-    expect(output.mailboxesSearched).toBe(3);
+    expect(output.mailboxesSearched).toBe(4);
     expect(output.mailboxesWithMatches).toEqual([alice.login, bob.login]);
     expect(output.count).toBe(2);
     expect(output.matches.map((m) => m.mailbox)).toEqual([alice.login, bob.login]);
