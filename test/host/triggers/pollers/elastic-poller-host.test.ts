@@ -1,22 +1,10 @@
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHost, type Host } from '../../../../host/host.ts';
-import type { MethodName, ParamsOf, ResultOf } from '../../../../host/protocol/contract.ts';
-import { dispatch } from '../../../../host/protocol/dispatch.ts';
-import type { InboxEvent, TriggerHealth } from '../../../../host/triggers/contract.ts';
-import type { KeyProvider } from '../../../../host/vault/key-provider.ts';
-import { startLab, type Lab } from '../../../../lab/lab.ts';
-import { labVendors } from '../../../../lab/vendors.ts';
+import { describe, expect, it } from 'vitest';
 import { elasticLabCredentials } from '../../../../lab/twins/elastic.ts';
 import { chainPlaybook } from '../../../support/chain-playbook.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import { labControl } from '../../../support/lab-control.ts';
-import { useTempDir } from '../../../support/temp-dir.ts';
-import { waitFor } from '../../../support/wait-for.ts';
-import { testKeyProvider, writeShipped } from '../../protocol/harness.ts';
-
-const INTERVAL_MS = 10_000;
-const dir = useTempDir('switchboard-elastic-poller-');
+import { testKeyProvider } from '../../protocol/harness.ts';
+import { INTERVAL_MS, usePollerHost } from './poller-host-fixture.ts';
 
 /** Each new detection alert: note its _id and index. */
 const TRIAGE = chainPlaybook(
@@ -28,83 +16,11 @@ const TRIAGE = chainPlaybook(
   { credentials: { elastic: { connector: 'elastic' } } },
 );
 
-let lab: Lab;
-beforeAll(async () => {
-  lab = await startLab(labVendors.filter((vendor) => vendor.connector.id === 'elastic'));
-});
-afterAll(() => lab.close());
-
-const twin = () => ({ url: lab.twins[0]!.url, controlToken: lab.controlToken });
-
-async function openHost(clock: FakeClock, keyProvider: KeyProvider) {
-  const host = await createHost({
-    workspaceDir: path.join(dir(), 'ws'),
-    shippedDir: writeShipped(path.join(dir(), 'shipped'), [TRIAGE]),
-    labVendors: labVendors.filter((vendor) => vendor.connector.id === 'elastic'),
-    lab,
-    keyProvider,
-    env: {},
-    pollClock: clock,
-  });
-  let id = 0;
-  const call = async <M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> => {
-    const answer = await dispatch(JSON.stringify({ id: ++id, method, params }), host.context);
-    if ('error' in answer) throw new Error(answer.error.message);
-    return (answer as { result: ResultOf<M> }).result;
-  };
-  const health = async (): Promise<TriggerHealth> => {
-    const { playbooks } = await call('triggers.list', {});
-    return playbooks.find((p) => p.playbookId === 'alert-triage')!.triggers[0]!;
-  };
-  return { host, call, health };
-}
-
-async function events(host: Host): Promise<InboxEvent[]> {
-  return (await host.context.triggers.inbox.list({ playbookId: 'alert-triage' })).reverse();
-}
-
-/** Waits (real time) until `polls` polls have ended and the runs of their events have finished. */
-async function settled(opened: Awaited<ReturnType<typeof openHost>>, polls: number): Promise<TriggerHealth> {
-  return waitForAsync(async () => {
-    const h = await opened.health();
-    const ended = (h.counts?.polls ?? 0) >= polls;
-    const open = (await events(opened.host)).filter((e) => !['done', 'failed', 'duplicate', 'rejected'].includes(e.status));
-    return ended && open.length === 0 ? h : undefined;
-  });
-}
-
-async function waitForAsync<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  let latest: T | undefined;
-  let running = false;
-  return waitFor(
-    () => {
-      if (!running) {
-        running = true;
-        void probe().then(
-          (value) => ((latest = value), (running = false)),
-          () => (running = false),
-        );
-      }
-      return latest;
-    },
-    { timeoutMs: 20_000 },
-  );
-}
+const { twin, openHost, events, settled, nextPoll, emit: emitRaw } = usePollerHost('elastic', TRIAGE);
 
 type EmittedAlert = { _id: string; _index: string; _source: { '@timestamp': string } };
 
-async function emit(body: unknown): Promise<EmittedAlert[]> {
-  const response = await labControl(twin(), '/_lab/emit', body);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { alerts: EmittedAlert[] }).alerts;
-}
-
-/** One poll more: virtual time moves one interval, then the poll and its runs are awaited. */
-async function nextPoll(opened: Awaited<ReturnType<typeof openHost>>, clock: FakeClock): Promise<TriggerHealth> {
-  const before = (await opened.health()).counts?.polls ?? 0;
-  await clock.advance(INTERVAL_MS);
-  return settled(opened, before + 1);
-}
+const emit = async (body: unknown): Promise<EmittedAlert[]> => (await emitRaw<{ alerts: EmittedAlert[] }>(body)).alerts;
 
 describe('the Elastic detection-alerts poller through the real host, on the lab twin', () => {
   it('turns each new detection alert into exactly one run (a late-indexed one too), absorbs duplicates, resumes from its cursor after a restart, and turns red with the vendor message when the twin breaks', async () => {
