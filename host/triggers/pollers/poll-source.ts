@@ -2,6 +2,7 @@ import type { Clock } from '../../../engine/ports.ts';
 import { systemClock } from '../../../engine/ports.ts';
 import type { PollSpec } from '../../../nodes/sdk/poll-trigger.ts';
 import type { EventInbox, LiveTrigger, NewEvent, TriggerHealth, TriggerSource } from '../contract.ts';
+import { createWatchSet } from '../watch-set.ts';
 import { cursorKey, decideBatch, parseCursor, pollWindow } from './poll-cursor.ts';
 
 /** Longest wait between attempts while a source keeps failing (or the interval, when longer). */
@@ -62,9 +63,6 @@ export function createPollSource(options: PollSourceOptions): TriggerSource {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => undefined);
   const specs = new Map(options.specs.map((spec) => [spec.type, spec as unknown as PollSpec<Record<string, unknown>>]));
-  const watches = new Map<string, Watch>();
-  let syncing: Promise<void> = Promise.resolve();
-  let closed = false;
 
   /** One poll: window, action, batch, commit; then the next one is armed (sooner on success). */
   const poll = async (watch: Watch): Promise<void> => {
@@ -122,11 +120,12 @@ export function createPollSource(options: PollSourceOptions): TriggerSource {
     });
   };
 
-  const start = (trigger: LiveTrigger, spec: PollSpec<Record<string, unknown>>): Watch => {
+  const start = (trigger: LiveTrigger, signature: string): Watch => {
+    const spec = specs.get(trigger.type)!;
     const watch: Watch = {
       trigger,
       spec,
-      signature: signatureOf(trigger),
+      signature,
       stopped: false,
       abort: new AbortController(),
       consecutiveFailures: 0,
@@ -146,35 +145,17 @@ export function createPollSource(options: PollSourceOptions): TriggerSource {
     await watch.busy;
   };
 
-  const apply = async (triggers: readonly LiveTrigger[]): Promise<void> => {
-    if (closed) return;
-    const wanted = new Map<string, { trigger: LiveTrigger; spec: PollSpec<Record<string, unknown>> }>();
-    for (const trigger of triggers) {
-      const spec = specs.get(trigger.type);
-      if (spec !== undefined) wanted.set(keyOf(trigger), { trigger, spec });
-    }
-    for (const [key, watch] of watches) {
-      const entry = wanted.get(key);
-      if (entry !== undefined && signatureOf(entry.trigger) === watch.signature) continue;
-      watches.delete(key);
-      await stop(watch);
-    }
-    for (const [key, { trigger, spec }] of wanted) if (!watches.has(key)) watches.set(key, start(trigger, spec));
-  };
+  const watches = createWatchSet<Watch>({ handles: (trigger) => specs.has(trigger.type), signature: signatureOf, start, stop });
 
   return {
     types: [...specs.keys()],
 
     /** Applied one at a time, in call order; the first poll of a new trigger starts at once, in the background. */
-    sync(triggers) {
-      const applied = syncing.then(() => apply(triggers));
-      syncing = applied.catch(() => undefined);
-      return applied;
-    },
+    sync: (triggers) => watches.sync(triggers),
 
     health() {
       const now = clock.now();
-      return [...watches.values()].map((watch): TriggerHealth => {
+      return watches.values().map((watch): TriggerHealth => {
         const lastError = watch.invalid ?? (watch.consecutiveFailures > 0 ? watch.lastError : undefined);
         return {
           playbookId: watch.trigger.playbookId,
@@ -193,18 +174,8 @@ export function createPollSource(options: PollSourceOptions): TriggerSource {
       });
     },
 
-    async close() {
-      closed = true;
-      await syncing;
-      const all = [...watches.values()];
-      watches.clear();
-      await Promise.all(all.map(stop));
-    },
+    close: () => watches.close(),
   };
-}
-
-function keyOf(trigger: LiveTrigger): string {
-  return `${trigger.playbookId}\u0000${trigger.triggerNodeId}`;
 }
 
 /** A published change of revision, params or credential slot restarts the trigger's loop. */

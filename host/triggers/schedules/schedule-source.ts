@@ -3,6 +3,7 @@ import { systemClock } from '../../../engine/ports.ts';
 import type { EventInbox, LiveTrigger, TriggerHealth, TriggerSource } from '../contract.ts';
 import type { Schedule } from './plan.ts';
 import { describeSchedule, firesDue, nextFires, parseSchedule } from './plan.ts';
+import { createWatchSet } from '../watch-set.ts';
 
 /** The node type this source runs. */
 export const SCHEDULE_TYPE = 'trigger.schedule@1';
@@ -53,9 +54,6 @@ interface Watch {
 export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock }): TriggerSource {
   const { inbox } = options;
   const clock = options.clock ?? systemClock;
-  const watches = new Map<string, Watch>();
-  let syncing: Promise<void> = Promise.resolve();
-  let closed = false;
 
   /** One pass: retry a pending event, record and accept what is due, then sleep until the next fire. */
   const check = async (watch: Watch): Promise<void> => {
@@ -124,8 +122,8 @@ export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock
     });
   };
 
-  const start = (trigger: LiveTrigger, signature: string, liveSince: number): Watch => {
-    const watch: Watch = { trigger, signature, liveSince, stopped: false, loaded: false, consecutiveFailures: 0 };
+  const start = (trigger: LiveTrigger, signature: string): Watch => {
+    const watch: Watch = { trigger, signature, liveSince: clock.now(), stopped: false, loaded: false, consecutiveFailures: 0 };
     try {
       watch.schedule = parseSchedule(trigger.params);
     } catch (error) {
@@ -141,42 +139,17 @@ export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock
     await watch.busy;
   };
 
-  /** Brings the watched set to `triggers`: stops what left or changed (awaiting a fire under way), starts what is new. */
-  const apply = async (triggers: readonly LiveTrigger[]): Promise<void> => {
-    if (closed) return;
-    const wanted = new Map<string, LiveTrigger>();
-    for (const trigger of triggers) {
-      if (trigger.type === SCHEDULE_TYPE) wanted.set(keyOf(trigger), trigger);
-    }
-    for (const [key, watch] of watches) {
-      const trigger = wanted.get(key);
-      if (trigger !== undefined && signatureOf(trigger) === watch.signature) continue;
-      watches.delete(key);
-      await stop(watch);
-    }
-    const starting: Promise<void>[] = [];
-    for (const [key, trigger] of wanted) {
-      if (watches.has(key)) continue;
-      const watch = start(trigger, signatureOf(trigger), clock.now());
-      watches.set(key, watch);
-      if (watch.busy) starting.push(watch.busy);
-    }
-    await Promise.all(starting);
-  };
+  // A new trigger's first check (a fire that was due) ends before `sync` resolves.
+  const watches = createWatchSet<Watch>({ handles: (trigger) => trigger.type === SCHEDULE_TYPE, signature: signatureOf, start, stop, started: (watch) => watch.busy });
 
   return {
     types: [SCHEDULE_TYPE],
 
-    /** Applied one at a time, in call order, so an older live set never lands after a newer one. */
-    sync(triggers) {
-      const applied = syncing.then(() => apply(triggers));
-      syncing = applied.catch(() => undefined);
-      return applied;
-    },
+    sync: (triggers) => watches.sync(triggers),
 
     health() {
       const now = clock.now();
-      return [...watches.values()].map((watch): TriggerHealth => {
+      return watches.values().map((watch): TriggerHealth => {
         const { schedule, trigger } = watch;
         const failing = watch.invalid !== undefined || watch.consecutiveFailures > 0;
         const lastError = watch.invalid ?? watch.lastError;
@@ -195,18 +168,8 @@ export function createScheduleSource(options: { inbox: EventInbox; clock?: Clock
       });
     },
 
-    async close() {
-      closed = true;
-      await syncing;
-      const all = [...watches.values()];
-      watches.clear();
-      await Promise.all(all.map(stop));
-    },
+    close: () => watches.close(),
   };
-}
-
-function keyOf(trigger: LiveTrigger): string {
-  return `${trigger.playbookId}\u0000${trigger.triggerNodeId}`;
 }
 
 /** A published change of revision or params restarts the trigger's plan. */
