@@ -15,6 +15,7 @@ import type { WorkspacePlaybook } from '../workspace/workspace.ts';
 import type { MethodName, ParsedParamsOf, PlaybookSummary, ResultOf, SlotBinding } from './contract.ts';
 import type { HostContext } from './host-context.ts';
 import { HostError, oneLineMessage } from './host-error.ts';
+import { webhookPathProblems } from '../triggers/webhooks/path-conflicts.ts';
 
 /** One handler per method of the contract: a method without one fails `tsc` here. */
 export type Handlers = { [M in MethodName]: (params: ParsedParamsOf<M>, ctx: HostContext) => Promise<ResultOf<M>> };
@@ -91,7 +92,7 @@ export const handlers: Handlers = {
   'playbooks.get': async ({ id }, ctx) => {
     const loaded = await ctx.workspace.readPlaybook(id);
     const playbook = loadedPlaybook(loaded);
-    return { playbook, problems: loaded.problems, slots: slotsOf(playbook, ctx, ctx.workspace.bindings(id)) };
+    return { playbook, problems: [...loaded.problems, ...webhookPathProblems(playbook, ctx.triggers.live())], slots: slotsOf(playbook, ctx, ctx.workspace.bindings(id)) };
   },
 
   'playbooks.create': async ({ name }, ctx) => {
@@ -126,7 +127,10 @@ export const handlers: Handlers = {
     return { deleted: true };
   },
 
-  'playbooks.validate': async ({ playbook }, ctx) => ({ problems: ctx.workspace.checkPlaybook(playbook).problems }),
+  'playbooks.validate': async ({ playbook }, ctx) => {
+    const checked = ctx.workspace.checkPlaybook(playbook);
+    return { problems: checked.playbook === undefined ? checked.problems : [...checked.problems, ...webhookPathProblems(checked.playbook, ctx.triggers.live())] };
+  },
 
   'playbooks.import': async ({ text }, ctx) => {
     const { playbook, problems } = loadPlaybook(text, ctx.registry);

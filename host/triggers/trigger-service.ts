@@ -1,3 +1,4 @@
+import type { Playbook } from '../../engine/format/playbook.ts';
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import { oneLineMessage } from '../protocol/host-error.ts';
 import { HostError } from '../protocol/host-error.ts';
@@ -5,6 +6,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import type { EventFilter, EventInbox, InboxEvent, LiveTrigger, TriggerHealth, TriggerSource } from './contract.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import { liveTriggers, type PlaybookTriggerState, type PublishState } from './publish-state.ts';
+import { webhookPathProblems } from './webhooks/path-conflicts.ts';
 
 /** One playbook's line in the Triggers panel and `switchboard triggers`. */
 export interface PlaybookTriggers {
@@ -105,11 +107,23 @@ export async function startTriggerService(options: TriggerServiceOptions): Promi
     return result;
   };
 
+  /** A webhook path another playbook's live trigger holds is not taken over by enabling or publishing. */
+  const refuseTakenPaths = async (playbook: Playbook | undefined): Promise<void> => {
+    const [taken] = playbook === undefined ? [] : webhookPathProblems(playbook, current);
+    if (taken !== undefined) throw new HostError('CONFLICT', `${playbook!.id}: ${taken.message}`);
+  };
+
   return {
     inbox,
-    enable: (id) => changed(publish.enable(id)),
+    enable: async (id) => {
+      await refuseTakenPaths(publish.publishedPlaybooks().get(id) ?? (await workspace.readPlaybook(id)).playbook);
+      return changed(publish.enable(id));
+    },
     disable: (id) => changed(publish.disable(id)),
-    publish: (id) => changed(publish.publish(id)),
+    publish: async (id) => {
+      await refuseTakenPaths((await workspace.readPlaybook(id)).playbook);
+      return changed(publish.publish(id));
+    },
     playbookChanged: (id, deleted) => changed(deleted ? publish.remove(id) : Promise.resolve()),
     async list() {
       const states = publish.states();
