@@ -16,6 +16,7 @@ import { createDispatcher } from './triggers/dispatcher.ts';
 import { openInboxStore } from './triggers/inbox-store.ts';
 import { createHostPollSource } from './triggers/pollers/host-pollers.ts';
 import { openPublishState } from './triggers/publish-state.ts';
+import { startEventTally } from './triggers/event-tally.ts';
 import { createScheduleSource } from './triggers/schedules/schedule-source.ts';
 import { startTriggerService } from './triggers/trigger-service.ts';
 import { credentialKinds } from './vault/credential-kinds.ts';
@@ -142,6 +143,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     log,
   });
   inbox.subscribe((event) => emit('inbox.event', event));
+  const stopTally = options.log === undefined ? () => undefined : startEventTally(inbox, log);
   const context: HostContext = {
     version: appVersion(),
     workspace,
@@ -161,6 +163,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return () => listeners.delete(listener);
     },
     close: async () => {
+      stopTally();
       await triggers.stop();
       await runs.close();
       await triggers.close();

@@ -69,7 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hooksAt = options.hooks;
   const triggerSources = hooksAt ? async (deps: TriggerSourceDeps) => [(hooks = await startHostWebhooks(deps, hooksAt))] : options.host?.triggerSources;
   try {
-    host = await createHost({ ...options.host, workspaceDir: options.workspace, ...(lab ? { lab } : {}), ...(triggerSources ? { triggerSources } : {}) });
+    host = await createHost({ log, ...options.host, workspaceDir: options.workspace, ...(lab ? { lab } : {}), ...(triggerSources ? { triggerSources } : {}) });
   } catch (err) {
     await lab?.close();
     throw err;
