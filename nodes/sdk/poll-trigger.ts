@@ -8,6 +8,8 @@ export const MIN_POLL_INTERVAL_SECONDS = 10;
 export interface PollWindow {
   from: number;
   to: number;
+  /** The trigger's own cursor value committed by the last poll (a timestamp, a page token), when its spec keeps one. */
+  cursor?: string;
 }
 
 /** One item a poll found: its dedupe key (the vendor's id), its time at the source, and what the run's `trigger` holds. */
@@ -32,8 +34,13 @@ export interface PollSpec<P = Record<string, unknown>> {
   params: z.ZodType<P>;
   /** The action's input for one poll. */
   input(params: P, window: PollWindow): Record<string, unknown>;
-  /** The items of the action's output; `dedupeField` (a dotted path) names each one. */
-  items(output: unknown, params: P): PolledItem[];
+  /** The items of the action's output; `dedupeField` names each one. May be async (a JSONata evaluation). */
+  items(output: unknown, params: P): PolledItem[] | Promise<PolledItem[]>;
+  /**
+   * The trigger's own cursor after this poll (committed with its events, handed to the next poll's
+   * input as `window.cursor`); undefined keeps the previous value. Specs without it keep none.
+   */
+  cursor?(output: unknown, params: P, previous: string | undefined): string | undefined | Promise<string | undefined>;
   /** What the trigger reads, for health (`index=notable every 60 s`). */
   describe(params: P): string;
 }

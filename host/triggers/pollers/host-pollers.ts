@@ -35,7 +35,8 @@ export interface HostPollerDeps {
 
 /**
  * Runs a poll's connector action as a run's node would run it: the credential of the trigger
- * node's slot from the vault (an unbound slot takes the lab's credential only in lab mode), the
+ * node's slot from the vault (an unbound slot takes the lab's credential only in lab mode; a
+ * trigger whose credential is optional, the generic HTTP poll, runs with none), the
  * workspace's egress policy (twins only in lab mode, or through a bound lab credential), and the
  * SDK's vendor error messages, with the credential's secrets redacted from any message.
  */
@@ -43,13 +44,14 @@ export function hostPollExecutor(deps: Omit<HostPollerDeps, 'inbox' | 'log' | 's
   const clock = deps.requestClock ?? systemClock;
   return async (trigger, action, input, signal) => {
     const spec = deps.registry.get(action);
-    const connector = deps.registry.get(trigger.type)?.credentials?.connector;
+    const binding = deps.registry.get(trigger.type)?.credentials;
+    const connector = binding?.connector;
     if (spec === undefined || connector === undefined) throw new NodeError('INVALID_INPUT', `${trigger.type}: its action ${action} is not installed`);
     const settings = await readWorkspaceSettings(deps.workspace.dir);
     const labMode = settings.labMode && deps.lab !== undefined;
     const credentials = workspaceCredentials({ bindings: deps.workspace.bindings(trigger.playbookId), vault: deps.vault, kinds: deps.kinds, lab: deps.lab, labMode });
     const resolved = await credentials.resolve(trigger.credential ?? '', connector);
-    if (resolved === undefined) {
+    if (resolved === undefined && binding?.required !== false) {
       const slot = trigger.credential === undefined ? 'no credential slot' : `credential slot "${trigger.credential}" is not bound`;
       throw new NodeError('AUTH', `${trigger.triggerNodeId}: ${slot} (a ${connector} credential), and lab mode is off`);
     }
@@ -61,7 +63,7 @@ export function hostPollExecutor(deps: Omit<HostPollerDeps, 'inbox' | 'log' | 's
       signal,
       cancellation: signal,
       clock,
-      credentials: resolved.values,
+      credentials: resolved?.values,
       egress: runEgressPolicy({ allow: settings.egress?.allow ?? [], twins: deps.lab?.twins ?? [], labMode, ownPorts: [...deps.ownPorts] }),
       idempotencyKey: `poll:${trigger.playbookId}:${trigger.triggerNodeId}`,
       trigger: undefined,
@@ -75,7 +77,7 @@ export function hostPollExecutor(deps: Omit<HostPollerDeps, 'inbox' | 'log' | 's
       if (!parsed.success) throw new NodeError('INVALID_INPUT', `${action}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       return await spec.run(ctx, parsed.data);
     } catch (error) {
-      if (error instanceof Error) error.message = redact(error.message, resolved.secrets);
+      if (error instanceof Error) error.message = redact(error.message, resolved?.secrets ?? []);
       throw error;
     }
   };

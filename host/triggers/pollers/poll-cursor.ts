@@ -10,6 +10,8 @@ export interface PollCursor {
   at: number;
   /** Dedupe key → when a poll last returned it (epoch ms), for the keys a window could still return. */
   seen: Record<string, number>;
+  /** The trigger's own cursor value (the generic HTTP poll's `cursor` expression result), when its spec keeps one. */
+  value?: string;
 }
 
 /** Most keys a cursor remembers; beyond that the oldest are dropped and the inbox's own dedupe catches repeats. */
@@ -24,19 +26,21 @@ export function cursorKey(playbookId: string, triggerNodeId: string): string {
 export function parseCursor(text: string | undefined): PollCursor | undefined {
   if (text === undefined) return undefined;
   try {
-    const value = JSON.parse(text) as { at?: unknown; seen?: unknown };
+    const value = JSON.parse(text) as { at?: unknown; seen?: unknown; value?: unknown };
     if (typeof value.at !== 'number' || value.seen === null || typeof value.seen !== 'object') return undefined;
     const seen: Record<string, number> = {};
     for (const [key, time] of Object.entries(value.seen as Record<string, unknown>)) if (typeof time === 'number') seen[key] = time;
-    return { at: value.at, seen };
+    return typeof value.value === 'string' ? { at: value.at, seen, value: value.value } : { at: value.at, seen };
   } catch {
     return undefined;
   }
 }
 
-/** The window a poll at `now` reads: from the cursor (or now, for a first poll) minus the look-back. */
+/** The window a poll at `now` reads: from the cursor (or now, for a first poll) minus the look-back, with the trigger's own cursor value. */
 export function pollWindow(cursor: PollCursor | undefined, now: number, lookbackMs: number): PollWindow {
-  return { from: Math.min(cursor?.at ?? now, now) - lookbackMs, to: now };
+  const window: PollWindow = { from: Math.min(cursor?.at ?? now, now) - lookbackMs, to: now };
+  if (cursor?.value !== undefined) window.cursor = cursor.value;
+  return window;
 }
 
 /** What one poll commits: the items not taken before, oldest first, and the cursor that goes with them. */
@@ -51,9 +55,10 @@ export interface PollBatch {
  * Decides a poll's batch (pure): items whose key the cursor holds are skipped, the rest are taken
  * in time order (a repeat inside one poll goes to the inbox, which records it as a duplicate). The
  * new cursor starts at `startedAt`; each key it holds is stamped with the last poll that returned
- * it, and forgotten once no window since the previous poll's could return it.
+ * it, and forgotten once no window since the previous poll's could return it. The trigger's own
+ * cursor value becomes `value` when given, else the previous one is kept.
  */
-export function decideBatch(cursor: PollCursor | undefined, items: readonly PolledItem[], startedAt: number, lookbackMs: number): PollBatch {
+export function decideBatch(cursor: PollCursor | undefined, items: readonly PolledItem[], startedAt: number, lookbackMs: number, value?: string): PollBatch {
   const seen = { ...(cursor?.seen ?? {}) };
   const fresh: PolledItem[] = [];
   let skipped = 0;
@@ -68,5 +73,8 @@ export function decideBatch(cursor: PollCursor | undefined, items: readonly Poll
     .filter(([, time]) => time >= keepFrom)
     .sort((a, b) => b[1] - a[1])
     .slice(0, MAX_SEEN_KEYS);
-  return { fresh, skipped, cursor: { at: Math.max(startedAt, cursor?.at ?? startedAt), seen: Object.fromEntries(kept) } };
+  const next: PollCursor = { at: Math.max(startedAt, cursor?.at ?? startedAt), seen: Object.fromEntries(kept) };
+  const nextValue = value ?? cursor?.value;
+  if (nextValue !== undefined) next.value = nextValue;
+  return { fresh, skipped, cursor: next };
 }

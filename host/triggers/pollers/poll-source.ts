@@ -76,7 +76,10 @@ export function createPollSource(options: PollSourceOptions): TriggerSource {
       const lookbackMs = params.lookbackSeconds * 1000;
       const output = await execute(trigger, spec.action, spec.input(params, pollWindow(cursor, startedAt, lookbackMs)), watch.abort.signal);
       if (watch.stopped) return;
-      const batch = decideBatch(cursor, spec.items(output, params), startedAt, lookbackMs);
+      const items = await spec.items(output, params);
+      const value = await spec.cursor?.(output, params, cursor?.value);
+      if (watch.stopped) return;
+      const batch = decideBatch(cursor, items, startedAt, lookbackMs, value);
       const dedupeWindowMs = Math.max(MIN_DEDUPE_WINDOW_MS, 2 * (lookbackMs + params.intervalSeconds * 1000));
       const events = batch.fresh.map(
         (item): NewEvent => ({
