@@ -5,6 +5,7 @@ import { delayNode } from './delay.ts';
 import { failNode } from './fail.ts';
 import { filterNode } from './filter.ts';
 import { httpGetNode } from './http-get.ts';
+import { httpPollTrigger } from './http-poll-trigger.ts';
 import { httpNode } from './http.ts';
 import { playbookNode } from './playbook.ts';
 import { setNode } from './set.ts';
@@ -24,6 +25,7 @@ export const coreConnector = defineConnector({
     manualTrigger,
     webhookTrigger,
     scheduleTrigger,
+    httpPollTrigger,
     conditionNode,
     switchNode,
     setNode,

@@ -13,6 +13,7 @@ describe('builtin registry', () => {
       'core.filter@1',
       'core.http@1',
       'core.http_get@1',
+      'core.http_poll_trigger@1',
       'core.playbook@1',
       'core.set@1',
       'core.switch@1',
