@@ -156,12 +156,14 @@ function closingQuote(json: string, from: number): number {
  * the text holds none of them, so the value needs no redaction walk.
  */
 export function createSecretProbe(secrets: readonly string[]): (json: string) => boolean {
-  const forms = usableSecrets(secrets).flatMap(secretForms).flatMap((secret) => {
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    return escaped === secret ? [secret] : [secret, escaped];
+  const pattern = compiledOnce(`p\u0000${secrets.join('\u0000')}`, () => {
+    const forms = usableSecrets(secrets).flatMap(secretForms).flatMap((secret) => {
+      const escaped = JSON.stringify(secret).slice(1, -1);
+      return escaped === secret ? [secret] : [secret, escaped];
+    });
+    return forms.length === 0 ? undefined : new RegExp(forms.map(escapeRegExp).join('|'));
   });
-  if (forms.length === 0) return () => false;
-  const pattern = new RegExp(forms.map(escapeRegExp).join('|'));
+  if (pattern === undefined) return () => false;
   return (json) => pattern.test(json);
 }
 
@@ -189,10 +191,28 @@ function usableSecrets(secrets: readonly string[]): string[] {
 }
 
 function secretPattern(secrets: readonly string[]): RegExp | undefined {
-  const usable = [...new Set(usableSecrets(secrets).flatMap(secretForms))];
-  if (usable.length === 0) return undefined;
-  usable.sort((a, b) => b.length - a.length);
-  return new RegExp(usable.map(escapeRegExp).join('|'), 'g');
+  return compiledOnce(`g\u0000${secrets.join('\u0000')}`, () => {
+    const usable = [...new Set(usableSecrets(secrets).flatMap(secretForms))];
+    if (usable.length === 0) return undefined;
+    usable.sort((a, b) => b.length - a.length);
+    return new RegExp(usable.map(escapeRegExp).join('|'), 'g');
+  });
+}
+
+/**
+ * Patterns compiled for the sets of secrets seen lately: every run of a workspace (and every
+ * triggered run) brings the same credentials, and compiling their encoded forms costs more than
+ * a short run. A pattern with the `g` flag keeps `lastIndex`, so each user resets it before use.
+ */
+const compiled = new Map<string, RegExp | undefined>();
+const COMPILED_LIMIT = 64;
+
+function compiledOnce(key: string, compile: () => RegExp | undefined): RegExp | undefined {
+  if (compiled.has(key)) return compiled.get(key);
+  const pattern = compile();
+  if (compiled.size >= COMPILED_LIMIT) compiled.delete(compiled.keys().next().value as string);
+  compiled.set(key, pattern);
+  return pattern;
 }
 
 /** Shortest base64 run taken as a secret's trace: shorter ones would blank unrelated base64. */

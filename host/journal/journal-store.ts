@@ -115,10 +115,15 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
   };
 
   const pathOf = (runId: string): string => file(runId, '.jsonl');
+  /** The runs folder is made by the first run this store opens, not checked again for every run. */
+  let runsDirMade = false;
 
   const open = (runId: string, openOptions: OpenOptions = {}): RunJournal => {
     const journalPath = pathOf(runId);
-    fs.mkdirSync(runsDir, { recursive: true });
+    if (!runsDirMade) {
+      fs.mkdirSync(runsDir, { recursive: true });
+      runsDirMade = true;
+    }
     let fd: number;
     try {
       fd = openNoFollowSync(dir, journalPath, OPEN_CREATE, 0o666);
@@ -139,9 +144,9 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
     }
     openHere.add(journalPath);
     const encode = createEncoder(openOptions.secrets ?? [], blankKeys);
-    return openJournal(runId, journalPath, fd, durability, encode, () => {
+    return openJournal(runId, journalPath, fd, durability, encode, async () => {
       openHere.delete(journalPath);
-      fs.rmSync(file(runId, '.lock'), { force: true });
+      await fs.promises.rm(file(runId, '.lock'), { force: true });
     });
   };
 
@@ -237,7 +242,7 @@ function openJournal(
   fd: number,
   durability: Durability,
   encode: (events: readonly RunEvent[]) => string,
-  release: () => void,
+  release: () => Promise<void>,
 ): RunJournal {
   let queue: PendingWrite[] = [];
   let writing = false;
@@ -297,7 +302,7 @@ function openJournal(
         if (failure === undefined) await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
       } finally {
         await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
-        release();
+        await release();
         await syncDirectory(path.dirname(journalPath));
       }
     })();
