@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Accepted, EventFilter, EventStatus, InboxEvent, NewEvent } from './contract.ts';
+import type { Accepted, EventFilter, EventInbox, EventStatus, InboxEvent, NewEvent } from './contract.ts';
 
 /**
  * The inbox's indexes and its decisions, with no I/O: the durable store and the test inbox both
@@ -235,4 +235,47 @@ export function listEvents(state: InboxState, filter: EventFilter = {}): InboxEv
 /** Drops dedupe keys whose window has passed (run at open, so the index stays bounded). */
 export function pruneDedupe(state: InboxState, now: number): void {
   for (const [scope, entry] of state.dedupe) if (entry.until <= now) state.dedupe.delete(scope);
+}
+
+/** The inbox methods that are the same whatever holds the records: decided on the state, written through `commit`. */
+export type InboxOverState = Pick<EventInbox, 'accept' | 'acceptBatch' | 'cursor' | 'enqueue' | 'claim' | 'finish' | 'unfinished' | 'get' | 'list' | 'subscribe'>;
+
+/**
+ * Builds those methods over a state and a `commit` that makes records durable (a file, memory) and
+ * applies them; `usable` throws when the store can take no more writes (a failed disk).
+ */
+export function inboxOverState(
+  state: InboxState,
+  commit: (records: InboxRecord[]) => Promise<void>,
+  now: () => number,
+  listeners: Set<(event: InboxEvent) => void>,
+  usable: () => void = () => undefined,
+): InboxOverState {
+  const acceptAll = async (events: readonly NewEvent[], extra: InboxRecord[]): Promise<Accepted[]> => {
+    usable();
+    const { records, accepted } = decideBatch(state, events, now, extra);
+    await commit(records);
+    return accepted.map((a) => ({ ...a, event: state.events.get(a.event.id)! }));
+  };
+  return {
+    accept: async (event) => (await acceptAll([event], []))[0]!,
+    acceptBatch: (events, cursor) => acceptAll(events, [{ t: 'cursor', key: cursor.key, value: cursor.value }]),
+    cursor: async (key) => state.cursors.get(key),
+    enqueue: async (eventId) => commit([decideStatus(state, eventId, 'queued', now())]),
+    async claim(runIdFor) {
+      usable();
+      const event = nextQueued(state);
+      if (!event) return undefined;
+      await commit([decideStatus(state, event.id, 'running', now(), { runId: runIdFor(event) })]);
+      return state.events.get(event.id);
+    },
+    finish: async (eventId, status, error) => commit([decideStatus(state, eventId, status, now(), error !== undefined ? { error } : {})]),
+    unfinished: async () => unfinishedEvents(state),
+    get: async (eventId) => state.events.get(eventId),
+    list: async (filter) => listEvents(state, filter),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }

@@ -5,18 +5,9 @@ import type { Clock } from '../../engine/ports.ts';
 import { holdsLock, lockText, ownIdentity, parseLock, processAlive, processStartTime } from '../journal/process-identity.ts';
 import { createFileAtomic, syncDirectory, writeFileAtomic } from '../workspace/atomic-file.ts';
 import { openNoFollowSync, readFileNoFollow, refuseLinks } from '../workspace/no-follow.ts';
-import type { Accepted, EventInbox, InboxEvent, NewEvent } from './contract.ts';
+import type { EventInbox, InboxEvent } from './contract.ts';
 import { InboxUnavailableError } from './contract.ts';
-import {
-  applyRecord,
-  decideBatch,
-  decideStatus,
-  emptyInboxState,
-  listEvents,
-  nextQueued,
-  pruneDedupe,
-  unfinishedEvents,
-} from './inbox-state.ts';
+import { applyRecord, emptyInboxState, inboxOverState, pruneDedupe } from './inbox-state.ts';
 import type { InboxRecord, InboxState } from './inbox-state.ts';
 
 /**
@@ -224,37 +215,14 @@ export async function openInboxStore(root: string, options: InboxStoreOptions = 
     });
   };
 
-  const acceptAll = async (events: readonly NewEvent[], extra: InboxRecord[]): Promise<Accepted[]> => {
-    if (failure) throw failure;
-    const { records, accepted } = decideBatch(state, events, now, extra);
-    await commit(records);
-    return accepted.map((a) => ({ ...a, event: state.events.get(a.event.id)! }));
-  };
-
   return {
     dir,
     recovered: { torn: decoded.torn, corrupt: decoded.corrupt, compacted },
-    accept: async (event) => (await acceptAll([event], []))[0]!,
-    acceptBatch: (events, cursor) => acceptAll(events, [{ t: 'cursor', key: cursor.key, value: cursor.value }]),
-    cursor: async (key) => state.cursors.get(key),
+    ...inboxOverState(state, commit, now, listeners, () => {
+      if (failure) throw failure;
+    }),
     recordFire: (playbookId, triggerNodeId, fireAt) => recordFireFile(root, playbookId, triggerNodeId, fireAt),
     lastFire: (playbookId, triggerNodeId) => lastFireFile(root, playbookId, triggerNodeId),
-    enqueue: async (eventId) => commit([decideStatus(state, eventId, 'queued', now())]),
-    async claim(runIdFor) {
-      if (failure) throw failure;
-      const event = nextQueued(state);
-      if (!event) return undefined;
-      await commit([decideStatus(state, event.id, 'running', now(), { runId: runIdFor(event) })]);
-      return state.events.get(event.id);
-    },
-    finish: async (eventId, status, error) => commit([decideStatus(state, eventId, status, now(), error !== undefined ? { error } : {})]),
-    unfinished: async () => unfinishedEvents(state),
-    get: async (eventId) => state.events.get(eventId),
-    list: async (filter) => listEvents(state, filter),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
     async close() {
       if (closed) return;
       closed = true;

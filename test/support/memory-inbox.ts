@@ -1,15 +1,7 @@
 import type { Clock } from '../../engine/ports.ts';
-import type { Accepted, EventInbox, InboxEvent, NewEvent } from '../../host/triggers/contract.ts';
+import type { EventInbox, InboxEvent } from '../../host/triggers/contract.ts';
 import { InboxUnavailableError } from '../../host/triggers/contract.ts';
-import {
-  applyRecord,
-  decideBatch,
-  decideStatus,
-  emptyInboxState,
-  listEvents,
-  nextQueued,
-  unfinishedEvents,
-} from '../../host/triggers/inbox-state.ts';
+import { applyRecord, emptyInboxState, inboxOverState } from '../../host/triggers/inbox-state.ts';
 import type { InboxRecord } from '../../host/triggers/inbox-state.ts';
 
 /** The test inbox: the durable store's semantics (same pure state), kept in memory, plus test levers. */
@@ -44,17 +36,9 @@ export function createMemoryInbox(options: { clock?: Pick<Clock, 'now'> } = {}):
     for (const event of changed.values()) for (const listener of listeners) listener(event);
   };
 
-  const acceptAll = async (events: readonly NewEvent[], extra: InboxRecord[]): Promise<Accepted[]> => {
-    const { records, accepted } = decideBatch(state, events, now, extra);
-    await commit(records);
-    return accepted.map((a) => ({ ...a, event: state.events.get(a.event.id)! }));
-  };
-
   const inbox: MemoryInbox = {
     unavailable: false,
-    accept: async (event) => (await acceptAll([event], []))[0]!,
-    acceptBatch: (events, cursor) => acceptAll(events, [{ t: 'cursor', key: cursor.key, value: cursor.value }]),
-    cursor: async (key) => state.cursors.get(key),
+    ...inboxOverState(state, commit, now, listeners),
     async recordFire(playbookId, triggerNodeId, fireAt) {
       if (inbox.unavailable) throw new InboxUnavailableError('INBOX_UNAVAILABLE: the test inbox is set unavailable');
       const key = `${playbookId}\u0000${triggerNodeId}`;
@@ -67,22 +51,6 @@ export function createMemoryInbox(options: { clock?: Pick<Clock, 'now'> } = {}):
     async lastFire(playbookId, triggerNodeId) {
       const list = fires.get(`${playbookId}\u0000${triggerNodeId}`);
       return list && list.length > 0 ? Math.max(...list) : undefined;
-    },
-    enqueue: async (eventId) => commit([decideStatus(state, eventId, 'queued', now())]),
-    async claim(runIdFor) {
-      const event = nextQueued(state);
-      if (!event) return undefined;
-      await commit([decideStatus(state, event.id, 'running', now(), { runId: runIdFor(event) })]);
-      return state.events.get(event.id);
-    },
-    finish: async (eventId, status, error) =>
-      commit([decideStatus(state, eventId, status, now(), error !== undefined ? { error } : {})]),
-    unfinished: async () => unfinishedEvents(state),
-    get: async (eventId) => state.events.get(eventId),
-    list: async (filter) => listEvents(state, filter),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
     },
     async close() {
       closed = true;
