@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
+import { emittedAt } from '../emit-time.ts';
 
 /**
  * Twin of the Elasticsearch search API: `GET|POST /{index}/_search` and `/{index}/_count` (and
@@ -24,7 +25,7 @@ import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
  * flat `kibana.alert.*` fields, `_id` = `kibana.alert.uuid`); like every dot-prefixed (hidden)
  * index, `_all`, `*` and patterns not starting with `.` leave it out. `POST /_lab/emit` writes new
  * alerts as the detection engine would: `{ count?, rule_name?, severity?, risk_score?, host?, user?,
- * ageSeconds?, duplicateOf? }`; `ageSeconds` back-dates `@timestamp` (a late-indexed alert),
+ * ageSeconds?, duplicateOf? }`; `ageSeconds` back-dates `@timestamp` (a late-indexed alert), `skewSeconds` shifts it (a source clock ahead or behind),
  * `duplicateOf` writes another copy of an existing `_id` (as a rollover leaves one in two backing indices).
  */
 
@@ -191,8 +192,7 @@ function emitAlerts(raw: unknown, state: ElasticTwinState): TwinResponse {
   }
   const count = typeof body['count'] === 'number' && Number.isInteger(body['count']) ? body['count'] : 1;
   if (count < 1 || count > 1_000) return { status: 400, body: { error: 'emit: count must be a whole number from 1 to 1000' } };
-  const age = typeof body['ageSeconds'] === 'number' && body['ageSeconds'] >= 0 ? body['ageSeconds'] : 0;
-  const added = Array.from({ length: count }, () => alertDoc(body, Date.now() - age * 1000));
+  const added = Array.from({ length: count }, () => alertDoc(body, emittedAt(body)));
   alerts.push(...added);
   return { body: { alerts: added.map((doc) => ({ _index: ALERTS_INDEX, ...doc })) } };
 }

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
+import { emittedAt } from '../emit-time.ts';
 
 /**
  * Twin of Microsoft 365 mail through Microsoft Graph v1.0, with the Microsoft identity platform's
@@ -23,7 +24,7 @@ import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
  *
  * A shared mailbox, `phishing@corp.example` (Phish Reports), receives what users report. `POST
  * /_lab/emit` delivers new reported-phish messages to it as the Report Message add-in would: `{
- * count?, reporter?, subject?, mailbox?, folder?, ageSeconds?, duplicateOf? }`; `ageSeconds`
+ * count?, reporter?, subject?, mailbox?, folder?, ageSeconds?, skewSeconds?, duplicateOf? }`; `skewSeconds` shifts the stamp (a clock ahead or behind); `ageSeconds`
  * back-dates receivedDateTime (a message that showed up late), `duplicateOf` (an internetMessageId)
  * delivers another copy of that message under a new Graph id.
  */
@@ -401,13 +402,12 @@ function emitReports(raw: unknown, state: MsgraphTwinState): TwinResponse {
   }
   const count = typeof body['count'] === 'number' && Number.isInteger(body['count']) ? body['count'] : 1;
   if (count < 1 || count > 1_000) return { status: 400, body: { error: 'emit: count must be a whole number from 1 to 1000' } };
-  const age = typeof body['ageSeconds'] === 'number' && body['ageSeconds'] >= 0 ? body['ageSeconds'] : 0;
   const reporter = findUser(state, text('reporter', scenario.users.alice.login)) ?? state.users[0]!;
   const p = scenario.phishing;
   const subject = text('subject', p.subject);
   const added = Array.from({ length: count }, () => {
     const id = newId();
-    const received = new Date(Date.now() - age * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const received = new Date(emittedAt(body)).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const html = `<html><body><p>Reported as phishing by ${reporter.displayName}.</p><p>Original sender: ${p.sender}<br>Subject: ${subject}<br>Received: ${p.receivedAt}</p></body></html>`;
     const message = mail({ id, user: mailbox, from: address(reporter.displayName, reporter.mail), to: [mailbox], subject: `Phishing report: ${subject}`, html, received, internetMessageId: `<${randomUUID()}@${scenario.org.domain}>` });
     message.folder = folder;

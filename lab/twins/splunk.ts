@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
+import { emittedAt } from '../emit-time.ts';
 
 /**
  * Twin of the splunkd REST API (management port): search jobs (POST search/jobs → 201 {sid};
@@ -688,11 +689,10 @@ function notableUpdate(req: TwinRequest, state: SplunkTwinState): TwinResponse {
   return { body: { details: {}, success_count: n, failure_count: 0, success: n > 0, message: `${n} event${n > 1 ? 's' : ''} updated successfully` } };
 }
 
-/** A new notable as a correlation search indexes it; `ageSeconds` back-dates `_time` (late indexing). */
+/** A new notable as a correlation search indexes it; `ageSeconds` back-dates `_time` (late indexing), `skewSeconds` shifts it (a clock ahead or behind). */
 function newNotable(body: Record<string, unknown>, index: number): Row {
   const text = (key: string, fallback: string) => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : fallback);
-  const age = typeof body['ageSeconds'] === 'number' ? body['ageSeconds'] : 0;
-  const time = splunkTime(new Date(Date.now() - age * 1000).toISOString());
+  const time = splunkTime(new Date(emittedAt(body)).toISOString());
   const id = `${randomUUID().toUpperCase()}@@notable@@${randomBytes(16).toString('hex')}`;
   const rule = text('rule_name', 'Access - Excessive Failed Logins - Rule');
   const src = text('src', `203.0.113.${10 + index}`);

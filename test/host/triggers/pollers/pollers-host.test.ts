@@ -158,6 +158,21 @@ describe.each(CASES)('$vendor, through the real host, on the lab twin', (c) => {
     expect(health.lagMs).toBeLessThan(INTERVAL_MS * 3);
     await second.host.close();
   }, 60_000);
+
+  it('takes each item once from a source whose clock runs five minutes ahead or behind', async () => {
+    const clock = new FakeClock({ start: Date.now(), auto: false });
+    const opened = await openHost(clock, testKeyProvider());
+    await opened.call('triggers.enable', { playbookId });
+    await settled(opened, 1);
+    const [ahead] = await emit({ skewSeconds: 300 });
+    const [behind] = await emit({ skewSeconds: -300 });
+    expect(Date.parse(ahead!.time)).toBeGreaterThan(Date.now() + 200_000);
+    await nextPoll(opened, clock);
+    await nextPoll(opened, clock);
+    expect((await events(opened.host)).map((e) => e.dedupeKey).sort()).toEqual(keys([ahead, behind]));
+    await labControl(twin(), '/_lab/reset');
+    await opened.host.close();
+  }, 60_000);
 });
 
 describe('the Graph poller reads the folder it is given', () => {
