@@ -43,18 +43,13 @@ export interface InboxEvent {
 }
 
 /** What a source hands the inbox; the inbox assigns id, status and counts. */
-export interface NewEvent {
-  playbookId: string;
-  revision: number;
-  triggerNodeId: string;
-  source: EventSource;
-  receivedAt: number;
-  dedupeKey?: string;
+export type NewEvent = Pick<
+  InboxEvent,
+  'playbookId' | 'revision' | 'triggerNodeId' | 'source' | 'receivedAt' | 'dedupeKey' | 'payload' | 'replayOf'
+> & {
   /** How long a dedupe key is remembered, in ms (default: 24 h). */
   dedupeWindowMs?: number;
-  payload: unknown;
-  replayOf?: string;
-}
+};
 
 /** The inbox's answer to `accept`: the committed record, and whether it was a duplicate. */
 export interface Accepted {
