@@ -80,6 +80,17 @@ function guarded(options: http.ClientRequestArgs, defaultPort: number, egress: C
   return { ...options, lookup: lookup as http.ClientRequestArgs['lookup'] };
 }
 
+/** Hands a refused destination to the agent's callback, else lets the agent connect with the checked options. */
+function connectGuarded(
+  checked: Error | http.ClientRequestArgs,
+  callback: ConnectionCallback | undefined,
+  connect: (options: http.ClientRequestArgs, callback?: ConnectionCallback) => Duplex | null | undefined,
+): Duplex | null | undefined {
+  if (!(checked instanceof Error)) return connect(checked, callback);
+  callback?.(checked, undefined as unknown as Duplex);
+  return undefined;
+}
+
 class GuardedHttpAgent extends http.Agent {
   readonly #egress: CompiledEgress;
   readonly #proxies: ReadonlySet<string>;
@@ -91,12 +102,7 @@ class GuardedHttpAgent extends http.Agent {
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: ConnectionCallback): Duplex | null | undefined {
-    const checked = guarded(options, 80, this.#egress, this.#proxies);
-    if (checked instanceof Error) {
-      callback?.(checked, undefined as unknown as Duplex);
-      return undefined;
-    }
-    return super.createConnection(checked, callback);
+    return connectGuarded(guarded(options, 80, this.#egress, this.#proxies), callback, (checked, cb) => super.createConnection(checked, cb));
   }
 }
 
@@ -111,11 +117,6 @@ class GuardedHttpsAgent extends https.Agent {
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: ConnectionCallback): Duplex | null | undefined {
-    const checked = guarded(options, 443, this.#egress, this.#proxies);
-    if (checked instanceof Error) {
-      callback?.(checked, undefined as unknown as Duplex);
-      return undefined;
-    }
-    return super.createConnection(checked, callback);
+    return connectGuarded(guarded(options, 443, this.#egress, this.#proxies), callback, (checked, cb) => super.createConnection(checked, cb));
   }
 }
