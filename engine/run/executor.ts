@@ -18,7 +18,7 @@ import { initialRunState, applyRunEvent } from './reducer.ts';
 import { DEFAULT_RETRY, nextRetry } from './retry.ts';
 import { rerunSet, reusedOutcome, sendsOnce, unknownOutcome, type UnknownOutcome } from './reuse.ts';
 import { expressionView } from './expression-view.ts';
-import { checkValueLimits, DEFAULT_VALUE_LIMITS, type ValueLimits } from './value-limits.ts';
+import { DEFAULT_VALUE_LIMITS, limitError, type ValueLimits } from './value-limits.ts';
 import type { DebugController, RunHandle, RunOptions, RunState } from './types.ts';
 
 /** Run-wide limit on nodes and forEach items in flight when the caller sets none. */
@@ -40,13 +40,6 @@ type Attempted = { ok: true; output: unknown; attempt: number } | { ok: false; e
 
 /** A node's credential for one run: its values, and whether they point at a lab twin. */
 type RunCredential = { values: Record<string, unknown>; lab: boolean } | undefined;
-
-/** The error for a value over the run's limits, or undefined when it is within them. */
-export function limitError(value: unknown, limits: ValueLimits, what: string): NodeError | undefined {
-  const violation = checkValueLimits(value, limits);
-  if (!violation) return undefined;
-  return new NodeError(violation.limit === 'depth' ? 'OUTPUT_TOO_DEEP' : 'OUTPUT_TOO_LARGE', `${what} cannot be accepted: ${violation.message}`);
-}
 
 /** A run id that sorts by start time and is a safe file name: `20261128-144926-3fa9c1` (UTC). */
 export function newRunId(now: number): string {

@@ -1,11 +1,5 @@
+import type { NodeScope } from '../expressions/types.ts';
 import type { NodeRunState } from './types.ts';
-
-/** What `nodes.<id>` holds in an expression: a node's status, output and error. */
-export interface NodeView {
-  status: string;
-  output?: unknown;
-  error?: unknown;
-}
 
 /**
  * The expression view of a node, made from the reducer's state so that expressions, the canvas
@@ -13,8 +7,8 @@ export interface NodeView {
  * a dry run's simulated write reads as `succeeded`, as it would in the real run; `run.dryRun`
  * tells the two apart.
  */
-export function expressionView(node: NodeRunState): NodeView {
-  const view: NodeView = { status: node.status === 'simulated' ? 'succeeded' : node.status };
+export function expressionView(node: NodeRunState): NodeScope {
+  const view: NodeScope = { status: node.status === 'simulated' ? 'succeeded' : node.status };
   if (node.output !== undefined) view.output = node.output;
   if (node.error !== undefined) view.error = node.error;
   return view;

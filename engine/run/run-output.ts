@@ -37,7 +37,7 @@ function findEndNodes(plan: Plan): PlannedNode[] {
  * Whether an end node gave the run an output: it succeeded, a dry run simulated it (it stands for
  * the write it replaced), or the analyst skipped it with an output.
  */
-export function gaveOutput(node: NodeRunState | undefined): boolean {
+function gaveOutput(node: NodeRunState | undefined): boolean {
   if (node === undefined) return false;
   return node.status === 'succeeded' || node.status === 'simulated' || (node.status === 'skipped' && node.source === 'user');
 }

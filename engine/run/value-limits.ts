@@ -1,3 +1,5 @@
+import { NodeError } from '../errors.ts';
+
 /**
  * Bounds on what a run accepts into its journal: node outputs, resolved inputs and trigger
  * events. A value past them could not be journalled (JSON.stringify overflows its stack on deep
@@ -27,6 +29,13 @@ export function checkValueLimits(value: unknown, limits: ValueLimits = DEFAULT_V
   if (!walk(value, 1, limits, tally)) return undefined;
   if (tally.tooDeep) return { limit: 'depth', message: `it is nested more than ${limits.maxDepth} deep (the limit, maxDepth)` };
   return sizeViolation(limits);
+}
+
+/** The node error for a value over the limits (`what` names it), or undefined when it is within them. */
+export function limitError(value: unknown, limits: ValueLimits, what: string): NodeError | undefined {
+  const violation = checkValueLimits(value, limits);
+  if (!violation) return undefined;
+  return new NodeError(violation.limit === 'depth' ? 'OUTPUT_TOO_DEEP' : 'OUTPUT_TOO_LARGE', `${what} cannot be accepted: ${violation.message}`);
 }
 
 interface Tally {
