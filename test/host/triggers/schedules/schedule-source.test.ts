@@ -26,14 +26,19 @@ function sourceOver(inbox: MemoryInbox, clock: Clock): TriggerSource {
   return source;
 }
 
+/** A paused fake clock at `start` and a memory inbox on it. */
+function setUp(start = '2026-01-01T00:00:30Z'): { clock: FakeClock; inbox: MemoryInbox } {
+  const clock = new FakeClock({ start: Date.parse(start), auto: false });
+  return { clock, inbox: createMemoryInbox({ clock }) };
+}
+
 afterEach(async () => {
   await Promise.all(sources.splice(0).map((source) => source.close()));
 });
 
 describe('schedule source', () => {
   it('fires once per minute, and a restarted source over the same inbox neither repeats nor skips a minute', async () => {
-    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp();
     const first = sourceOver(inbox, clock);
     await first.sync([schedule({ cron: '* * * * *' })]);
     await clock.advance(2 * MINUTE + 30_000);
@@ -54,8 +59,7 @@ describe('schedule source', () => {
   });
 
   it('a fire recorded by a process that died before writing its event runs once, late, at the next start', async () => {
-    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp();
     const dying: MemoryInbox = { ...inbox, accept: () => Promise.reject(new Error('killed between the two writes')) };
     const first = sourceOver(dying, clock);
     await first.sync([schedule({ cron: '* * * * *' })]);
@@ -74,8 +78,7 @@ describe('schedule source', () => {
   });
 
   it('hands the inbox a schedule event for the published revision, keyed by its fire time', async () => {
-    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp();
     await sourceOver(inbox, clock).sync([schedule({ cron: '* * * * *' })]);
     await clock.advance(30_000);
     expect(inbox.all()).toEqual([
@@ -91,8 +94,7 @@ describe('schedule source', () => {
   });
 
   it('never fires after sync drops the trigger, and leaves no timer behind', async () => {
-    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp();
     const source = sourceOver(inbox, clock);
     await source.sync([schedule({ cron: '* * * * *' })]);
     await clock.advance(MINUTE);
@@ -104,8 +106,7 @@ describe('schedule source', () => {
   });
 
   it('applies overlapping syncs in call order, so a disable called right after a publish wins', async () => {
-    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp();
     const source = sourceOver(inbox, clock);
     await source.sync([schedule({ cron: '*/30 * * * *' })]);
     await Promise.all([source.sync([{ ...schedule({ cron: '* * * * *' }), revision: 4 }]), source.sync([])]);
@@ -115,8 +116,7 @@ describe('schedule source', () => {
   });
 
   it('starts nothing once closed', async () => {
-    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp();
     const source = sourceOver(inbox, clock);
     await source.close();
     await source.sync([schedule({ cron: '* * * * *' })]);
@@ -126,8 +126,7 @@ describe('schedule source', () => {
   });
 
   it('two sources over one inbox (two host processes) fire each time once', async () => {
-    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp();
     await sourceOver(inbox, clock).sync([schedule({ cron: '* * * * *' })]);
     await sourceOver(inbox, clock).sync([schedule({ cron: '* * * * *' })]);
     await clock.advance(3 * MINUTE);
@@ -156,8 +155,7 @@ describe('schedule source', () => {
   describe('after downtime', () => {
     /** Fires day 1 at 9:00, is down until day 3 at 10:00, then starts again. */
     async function downTwoDays(misfire: 'skip' | 'once') {
-      const clock = new FakeClock({ start: Date.parse('2026-01-01T08:59:00Z'), auto: false });
-      const inbox = createMemoryInbox({ clock });
+      const { clock, inbox } = setUp('2026-01-01T08:59:00Z');
       const before = sourceOver(inbox, clock);
       await before.sync([schedule({ cron: '0 9 * * *', misfire })]);
       await clock.advance(MINUTE);
@@ -184,8 +182,7 @@ describe('schedule source', () => {
   });
 
   it('fires 0 9 * * * at 9:00 Paris time across the spring DST change', async () => {
-    const clock = new FakeClock({ start: Date.parse('2026-03-27T12:00:00Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp('2026-03-27T12:00:00Z');
     await sourceOver(inbox, clock).sync([schedule({ cron: '0 9 * * *', timezone: 'Europe/Paris' })]);
     await clock.advance(3 * DAY);
     expect(fired(inbox)).toEqual(['2026-03-28T08:00:00.000Z', '2026-03-29T07:00:00.000Z', '2026-03-30T07:00:00.000Z']);
@@ -211,8 +208,7 @@ describe('schedule source', () => {
       'params.timezone: "Europe/Pari" is not an IANA time zone; use a name such as Europe/Paris, America/New_York or UTC',
     ],
   ])('shows %j red with the field named, and never fires it', async (params, describe, lastError) => {
-    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:00Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp('2026-01-01T00:00:00Z');
     const source = sourceOver(inbox, clock);
     await source.sync([schedule(params)]);
     await clock.advance(DAY);
@@ -222,8 +218,7 @@ describe('schedule source', () => {
   });
 
   it('reports the schedule, its next five fires and its last fire', async () => {
-    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp();
     const source = sourceOver(inbox, clock);
     await source.sync([schedule({ cron: '*/5 * * * *', timezone: 'Europe/Paris' })]);
     await clock.advance(5 * MINUTE);
@@ -241,8 +236,7 @@ describe('schedule source', () => {
   });
 
   it('when the inbox cannot commit, shows the error and fires late once it can (within the grace window)', async () => {
-    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp();
     const source = sourceOver(inbox, clock);
     await source.sync([schedule({ cron: '* * * * *' })]);
     inbox.unavailable = true;
@@ -255,8 +249,7 @@ describe('schedule source', () => {
   });
 
   it('restarts a trigger whose published schedule changed, keeping its fire record', async () => {
-    const clock = new FakeClock({ start: Date.parse('2026-01-01T00:00:30Z'), auto: false });
-    const inbox = createMemoryInbox({ clock });
+    const { clock, inbox } = setUp();
     const source = sourceOver(inbox, clock);
     await source.sync([schedule({ cron: '* * * * *' })]);
     await clock.advance(30_000);
