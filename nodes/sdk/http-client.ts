@@ -173,6 +173,9 @@ async function followRedirects<T>(
   return response;
 }
 
+/** The last target each credential's hosts were found to cover (the base URL, or a static URL): most calls skip the URL parse. */
+const coveredTargets = new WeakMap<readonly string[], string>();
+
 /**
  * Refuses a credentialed call to a host its credential is not bound to, before anything is sent.
  * A relative URL goes to the base URL; only an absolute one (a pagination link, a playbook's URL)
@@ -181,14 +184,17 @@ async function followRedirects<T>(
 function checkCredentialHost(options: HttpClientOptions, hosts: readonly string[], url: string | undefined): void {
   const absolute = url !== undefined && /^[a-z][a-z0-9+.-]*:/i.test(url);
   const target = absolute ? url : options.baseURL;
-  if (target === undefined) return;
+  if (target === undefined || coveredTargets.get(hosts) === target) return;
   let parsed: URL;
   try {
     parsed = new URL(target);
   } catch {
     return;
   }
-  if (credentialCovers(parsed, hosts)) return;
+  if (credentialCovers(parsed, hosts)) {
+    coveredTargets.set(hosts, target);
+    return;
+  }
   throw new NodeError('EGRESS_DENIED', `${options.vendor} credential is bound to ${hosts.join(', ')}; not sent to ${parsed.host}`, {
     vendor: options.connectorId,
   });
