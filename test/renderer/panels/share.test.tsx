@@ -26,6 +26,21 @@ beforeEach(() => {
 
 afterEach(() => rpc.disconnect());
 
+/** A host that imports `imported` with one unbound VirusTotal slot, saves it, binds and reopens it. */
+function importHost(imported: Playbook): FakeTransport {
+  return fakeHost({
+    'playbooks.import': () => ({ playbook: imported, problems: [], slots: [{ slot: 'virustotal', connector: 'virustotal', credentialId: null }] }),
+    'credentials.list': () => ({ credentials: [credential] }),
+    'playbooks.save': ({ playbook }) => {
+      saved = playbook as Playbook;
+      return { playbook: { ...(playbook as Playbook), revision: 1 }, problems: [] };
+    },
+    'playbooks.bind': ({ slot, credentialId }) => ({ slots: [{ slot, connector: 'virustotal', credentialId }] }),
+    'playbooks.list': () => ({ playbooks: [] }),
+    'playbooks.get': () => ({ playbook: { ...(saved as Playbook), revision: 1 }, problems: [], slots: [] }),
+  });
+}
+
 describe('import', () => {
   it('shows every problem with its line and column, and leaves the open playbook alone', async () => {
     host = fakeHost({
@@ -63,17 +78,7 @@ describe('import', () => {
 
   it('asks to bind the credential slots of a valid file, then saves it as a new playbook and opens it', async () => {
     const imported: Playbook = { ...samplePlaybook(), id: 'shared-triage', name: 'Shared triage' };
-    host = fakeHost({
-      'playbooks.import': () => ({ playbook: imported, problems: [], slots: [{ slot: 'virustotal', connector: 'virustotal', credentialId: null }] }),
-      'credentials.list': () => ({ credentials: [credential] }),
-      'playbooks.save': ({ playbook }) => {
-        saved = playbook as Playbook;
-        return { playbook: { ...(playbook as Playbook), revision: 1 }, problems: [] };
-      },
-      'playbooks.bind': ({ slot, credentialId }) => ({ slots: [{ slot, connector: 'virustotal', credentialId }] }),
-      'playbooks.list': () => ({ playbooks: [] }),
-      'playbooks.get': () => ({ playbook: { ...(saved as Playbook), revision: 1 }, problems: [], slots: [] }),
-    });
+    host = importHost(imported);
     useStore.setState({ credentials: [credential] });
     render(<ShareControls />);
     pickFile(JSON.stringify(imported));
@@ -95,16 +100,7 @@ describe('import', () => {
 
   it('binds nothing the user did not pick: no credential is pre-selected, and saving sends no binding', async () => {
     const imported: Playbook = { ...samplePlaybook(), id: 'shared-triage', name: 'Shared triage' };
-    host = fakeHost({
-      'playbooks.import': () => ({ playbook: imported, problems: [], slots: [{ slot: 'virustotal', connector: 'virustotal', credentialId: null }] }),
-      'credentials.list': () => ({ credentials: [credential] }),
-      'playbooks.save': ({ playbook }) => {
-        saved = playbook as Playbook;
-        return { playbook: { ...(playbook as Playbook), revision: 1 }, problems: [] };
-      },
-      'playbooks.list': () => ({ playbooks: [] }),
-      'playbooks.get': () => ({ playbook: { ...(saved as Playbook), revision: 1 }, problems: [], slots: [] }),
-    });
+    host = importHost(imported);
     useStore.setState({ credentials: [credential] });
     render(<ShareControls />);
     pickFile(JSON.stringify(imported));
