@@ -51,24 +51,8 @@ export function EventsView() {
           <input type="checkbox" checked={onlyThis} onChange={(event) => setOnlyThis(event.target.checked)} />
           Only this playbook
         </label>
-        <label>
-          Status{' '}
-          <select value={status ?? ''} onChange={(event) => setStatus((event.target.value || undefined) as EventsFilter['status'])}>
-            <option value="">any</option>
-            {STATUSES.map((item) => (
-              <option key={item}>{item}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Source{' '}
-          <select value={source ?? ''} onChange={(event) => setSource((event.target.value || undefined) as EventsFilter['source'])}>
-            <option value="">any</option>
-            {SOURCES.map((item) => (
-              <option key={item}>{item}</option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Status" value={status} options={STATUSES} onChange={setStatus} />
+        <FilterSelect label="Source" value={source} options={SOURCES} onChange={setSource} />
       </div>
       {events.length === 0 ? (
         <p className="muted">{loading ? 'Reading the inbox…' : 'No events yet.'}</p>
@@ -80,6 +64,21 @@ export function EventsView() {
         </ul>
       )}
     </section>
+  );
+}
+
+/** One filter of the inbox: `any` (unset) or one of `options`. */
+function FilterSelect<T extends string>({ label, value, options, onChange }: { label: string; value: NoInfer<T> | undefined; options: readonly T[]; onChange(value: NoInfer<T> | undefined): void }) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value ?? ''} onChange={(event) => onChange((event.target.value || undefined) as T | undefined)}>
+        <option value="">any</option>
+        {options.map((item) => (
+          <option key={item}>{item}</option>
+        ))}
+      </select>
+    </label>
   );
 }
 
