@@ -43,15 +43,22 @@ export function SchedulePreview({ nodeId, params }: { nodeId: string; params: Re
           <p className="help">
             <code>{preview.describe}</code>, in your local time. Each fire runs the published revision once the playbook is enabled.
           </p>
-          <ol className="next-fires">
-            {preview.nextFires.map((at) => (
-              <li key={at}>
-                <time dateTime={new Date(at).toISOString()}>{formatDateTime(at)}</time>
-              </li>
-            ))}
-          </ol>
+          <NextFires at={preview.nextFires} />
         </>
       )}
     </section>
+  );
+}
+
+/** Fire times as a list, each in local time (the inspector's preview and a live trigger's health). */
+export function NextFires({ at }: { at: readonly number[] }) {
+  return (
+    <ol className="next-fires">
+      {at.map((time) => (
+        <li key={time}>
+          <time dateTime={new Date(time).toISOString()}>{formatDateTime(time)}</time>
+        </li>
+      ))}
+    </ol>
   );
 }

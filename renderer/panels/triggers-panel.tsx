@@ -7,7 +7,7 @@ import { EventsView } from './events-view.tsx';
 import { formatDateTime, sentence } from './format.ts';
 import { copyText } from './json-viewer.tsx';
 import { LabBadge } from './lab-badge.tsx';
-import { SchedulePreview } from './schedule-preview.tsx';
+import { NextFires, SCHEDULE_TRIGGER_TYPE, SchedulePreview } from './schedule-preview.tsx';
 import { webhookCurl } from './webhook-curl.ts';
 import type { CurlVerification } from './webhook-curl.ts';
 
@@ -148,7 +148,7 @@ function TriggerItem({ node, health, enabled }: { node: PlaybookNode; health: He
       ) : null}
       {node.type === 'trigger.webhook@1' ? (
         <WebhookDetails node={node} health={health} />
-      ) : node.type === 'trigger.schedule@1' ? (
+      ) : node.type === SCHEDULE_TRIGGER_TYPE ? (
         <ScheduleDetails node={node} health={health} />
       ) : health === undefined ? null : (
         <p>
@@ -248,13 +248,7 @@ function ScheduleDetails({ node, health }: { node: PlaybookNode; health: Health 
       <p className="help">
         <code>{health.describe}</code>, live, in your local time.
       </p>
-      <ol className="next-fires">
-        {health.nextFires.map((at) => (
-          <li key={at}>
-            <time dateTime={new Date(at).toISOString()}>{formatDateTime(at)}</time>
-          </li>
-        ))}
-      </ol>
+      <NextFires at={health.nextFires} />
     </section>
   );
 }
