@@ -7,7 +7,6 @@ export { RpcClient, RpcError } from './client.ts';
 export type { ConnectionState, RpcErrorCode, Transport, TransportListener } from './client.ts';
 export { createWebSocketTransport, hostSocketUrl } from './transport-ws.ts';
 export { createMessagePortTransport, desktopShell } from './transport-port.ts';
-export { takePageToken } from './page-token.ts';
 
 /**
  * The transport for where the page runs: a MessagePort when the desktop preload exposed its API
