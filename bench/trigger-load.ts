@@ -48,13 +48,13 @@ export function preciseNow(): number {
 }
 
 /** The `webhook-signature` value of a Standard Webhooks request: `v1,<base64 HMAC-SHA256 of id.timestamp.body>`. */
-export function standardSignature(secret: string, id: string, timestamp: string, body: string): string {
+function standardSignature(secret: string, id: string, timestamp: string, body: string): string {
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   return `v1,${crypto.createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
 /** A SIEM alert of about 350 bytes, different for every request. */
-export function alertBody(n: number): string {
+function alertBody(n: number): string {
   return JSON.stringify({
     alert_id: `A-${n}`,
     rule_name: 'Access - Suspicious Login From Anonymizing Network - Rule',
@@ -102,7 +102,7 @@ function send(agent: http.Agent, target: URL, plan: LoadPlan, n: number): Promis
 }
 
 /** Runs one plan to its end (count or time) and reports every answer. */
-export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
+async function runLoad(plan: LoadPlan): Promise<LoadReport> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: plan.concurrency });
   const target = new URL(plan.url);
   const samples: LoadSample[] = [];

@@ -37,7 +37,7 @@ function tempDir(prefix: string): string {
 }
 
 /** The `q` quantile (0–1) of a non-empty list, nearest rank. */
-export function quantile(values: readonly number[], q: number): number {
+function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;

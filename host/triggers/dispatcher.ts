@@ -48,12 +48,12 @@ export interface Dispatcher {
 }
 
 /** The run id a resume of `runId` gets: `<first run>-r<n>`, so every attempt of an event is found from its first id. */
-export function resumedRunId(firstRunId: string, attempt: number): string {
+function resumedRunId(firstRunId: string, attempt: number): string {
   return `${firstRunId}-r${attempt}`;
 }
 
 /** The event's status once its run ended with `status`. */
-export function eventOutcome(status: RunStatus): 'done' | 'failed' {
+function eventOutcome(status: RunStatus): 'done' | 'failed' {
   return status === 'succeeded' ? 'done' : 'failed';
 }
 

@@ -7,10 +7,10 @@ import type { Accepted, EventFilter, EventInbox, EventStatus, InboxEvent, NewEve
  */
 
 /** How long a dedupe key is remembered when the trigger does not say (24 h, as the contract). */
-export const DEFAULT_DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** The largest payload the inbox keeps, serialised (1 MiB): a source refuses bigger events first. */
-export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 /** One committed change, as the log stores it: the unit that replays into the indexes. */
 export type InboxRecord =
@@ -20,7 +20,7 @@ export type InboxRecord =
   | { t: 'cursor'; key: string; value: string };
 
 /** Why the inbox refused a call: an unknown event, a bad transition or a malformed event. */
-export class InboxError extends Error {
+class InboxError extends Error {
   constructor(
     readonly code: 'EVENT_NOT_FOUND' | 'EVENT_STATE' | 'INVALID_EVENT',
     message: string,
@@ -51,7 +51,7 @@ export function emptyInboxState(): InboxState {
 }
 
 /** A new event id, sortable by arrival time: `evt-<ms, 13 digits>-<random>`. */
-export function newEventId(now: number): string {
+function newEventId(now: number): string {
   return `evt-${String(Math.max(0, Math.floor(now))).padStart(13, '0')}-${crypto.randomBytes(5).toString('hex')}`;
 }
 
@@ -60,7 +60,7 @@ function dedupeScope(playbookId: string, triggerNodeId: string, key: string): st
 }
 
 /** Checks a source's event; throws a one-line error naming the bad field. */
-export function checkNewEvent(event: NewEvent): void {
+function checkNewEvent(event: NewEvent): void {
   const fail = (field: string, why: string): never => {
     throw new InboxError('INVALID_EVENT', `${field} ${why}`);
   };
@@ -81,7 +81,7 @@ export function checkNewEvent(event: NewEvent): void {
  * first event with the same key in its window (which absorbs one more duplicate). `pending` holds
  * the keys claimed by earlier events of the same batch, not yet applied.
  */
-export function decideAccept(
+function decideAccept(
   state: InboxState,
   input: NewEvent,
   now: number,
@@ -142,7 +142,7 @@ const NEXT: Record<EventStatus, readonly EventStatus[]> = {
 };
 
 /** The record of moving an event to `status`; throws when the event is unknown or the move is not allowed. */
-export function decideStatus(
+function decideStatus(
   state: InboxState,
   id: string,
   status: EventStatus,
@@ -194,7 +194,7 @@ export function applyRecord(state: InboxState, record: InboxRecord): InboxEvent 
 }
 
 /** The oldest queued event, dropping queue entries that are no longer queued. */
-export function nextQueued(state: InboxState): InboxEvent | undefined {
+function nextQueued(state: InboxState): InboxEvent | undefined {
   while (state.queue.length > 0) {
     const event = state.events.get(state.queue[0]!);
     if (event?.status === 'queued') return event;
@@ -204,7 +204,7 @@ export function nextQueued(state: InboxState): InboxEvent | undefined {
 }
 
 /** Events left `queued` or `running`, oldest first. */
-export function unfinishedEvents(state: InboxState): InboxEvent[] {
+function unfinishedEvents(state: InboxState): InboxEvent[] {
   const out: InboxEvent[] = [];
   for (const id of state.order) {
     const event = state.events.get(id)!;

@@ -42,7 +42,7 @@ export class InboxBusyError extends Error {
 }
 
 /** The lines of a log read back: its records, whether the last line was torn, and the byte length of the good part. */
-export function decodeInboxLog(text: string): { records: InboxRecord[]; torn: boolean; corrupt: number; goodLength: number } {
+function decodeInboxLog(text: string): { records: InboxRecord[]; torn: boolean; corrupt: number; goodLength: number } {
   const records: InboxRecord[] = [];
   let corrupt = 0;
   const whole = text.lastIndexOf('\n') + 1;
@@ -58,7 +58,7 @@ export function decodeInboxLog(text: string): { records: InboxRecord[]; torn: bo
 }
 
 /** The records that rebuild `state` as it is: one per event (current status) and per cursor. */
-export function snapshotRecords(state: InboxState, now: number): InboxRecord[] {
+function snapshotRecords(state: InboxState, now: number): InboxRecord[] {
   const live = new Map<string, number>();
   for (const entry of state.dedupe.values()) if (entry.until > now) live.set(entry.eventId, entry.until);
   const records: InboxRecord[] = [];
@@ -99,7 +99,7 @@ export async function recordFireFile(root: string, playbookId: string, triggerNo
 }
 
 /** The latest fire recorded for a trigger by any process, or undefined. */
-export async function lastFireFile(root: string, playbookId: string, triggerNodeId: string): Promise<number | undefined> {
+async function lastFireFile(root: string, playbookId: string, triggerNodeId: string): Promise<number | undefined> {
   const names = await fs.promises.readdir(fireDir(root, playbookId, triggerNodeId)).catch(() => [] as string[]);
   let last: number | undefined;
   for (const name of names) if (/^\d+$/.test(name)) last = Math.max(last ?? 0, Number(name));

@@ -109,7 +109,7 @@ export const disableCommand = stateCommand('disable');
 export const publishCommand = stateCommand('publish');
 
 /** What a trigger node listens to, in a few words: the webhook path or the schedule. */
-export function describeTrigger(type: string, params: Record<string, unknown>): string {
+function describeTrigger(type: string, params: Record<string, unknown>): string {
   if (type === 'trigger.webhook@1') return `${typeof params['method'] === 'string' ? params['method'] : 'POST'} /hooks/${String(params['path'])}`;
   if (type === 'trigger.schedule@1') {
     try {
@@ -180,7 +180,7 @@ export async function eventsCommand(argv: readonly string[], io: CliIo): Promise
 }
 
 /** The events as a table, newest first. */
-export function formatEvents(events: readonly InboxEvent[]): string {
+function formatEvents(events: readonly InboxEvent[]): string {
   if (events.length === 0) return 'no events\n';
   const rows = events.map((e) => [
     e.id,

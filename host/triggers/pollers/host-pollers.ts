@@ -40,7 +40,7 @@ export interface HostPollerDeps {
  * workspace's egress policy (twins only in lab mode, or through a bound lab credential), and the
  * SDK's vendor error messages, with the credential's secrets redacted from any message.
  */
-export function hostPollExecutor(deps: Omit<HostPollerDeps, 'inbox' | 'log' | 'specs' | 'clock'>): PollExecutor {
+function hostPollExecutor(deps: Omit<HostPollerDeps, 'inbox' | 'log' | 'specs' | 'clock'>): PollExecutor {
   const clock = deps.requestClock ?? systemClock;
   return async (trigger, action, input, signal) => {
     const spec = deps.registry.get(action);

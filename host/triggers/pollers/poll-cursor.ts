@@ -15,7 +15,7 @@ export interface PollCursor {
 }
 
 /** Most keys a cursor remembers; beyond that the oldest are dropped and the inbox's own dedupe catches repeats. */
-export const MAX_SEEN_KEYS = 10_000;
+const MAX_SEEN_KEYS = 10_000;
 
 /** The inbox key of a trigger's cursor. */
 export function cursorKey(playbookId: string, triggerNodeId: string): string {

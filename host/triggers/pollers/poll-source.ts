@@ -6,7 +6,7 @@ import { createWatchSet } from '../watch-set.ts';
 import { cursorKey, decideBatch, parseCursor, pollWindow } from './poll-cursor.ts';
 
 /** Longest wait between attempts while a source keeps failing (or the interval, when longer). */
-export const MAX_BACKOFF_MS = 15 * 60_000;
+const MAX_BACKOFF_MS = 15 * 60_000;
 /** Shortest time a poller remembers a dedupe key in the inbox, so a repeat a day apart is still one run. */
 const MIN_DEDUPE_WINDOW_MS = 24 * 60 * 60_000;
 
@@ -25,7 +25,7 @@ export interface PollSourceOptions {
 }
 
 /** Wait before the next attempt after `failures` failed polls in a row: the interval, doubling, capped. */
-export function backoffMs(intervalMs: number, failures: number): number {
+function backoffMs(intervalMs: number, failures: number): number {
   if (failures <= 0) return intervalMs;
   return Math.min(intervalMs * 2 ** (failures - 1), Math.max(MAX_BACKOFF_MS, intervalMs));
 }

@@ -17,7 +17,7 @@ export type Schedule =
   | { kind: 'interval'; intervalSeconds: number; misfire: MisfirePolicy };
 
 /** Thrown for params a schedule cannot run with; the message is one line naming the field. */
-export class ScheduleParamsError extends Error {
+class ScheduleParamsError extends Error {
   readonly code = 'SCHEDULE_INVALID';
 }
 
@@ -56,7 +56,7 @@ export function nextFires(schedule: Schedule, after: number, count: number): num
 }
 
 /** The latest fire time at or before `at`, if the schedule has one. */
-export function previousFire(schedule: Schedule, at: number): number | undefined {
+function previousFire(schedule: Schedule, at: number): number | undefined {
   if (schedule.kind === 'interval') {
     const period = schedule.intervalSeconds * 1000;
     return Math.floor(at / period) * period;

@@ -6,16 +6,16 @@ import { describeSchedule, firesDue, nextFires, parseSchedule } from './plan.ts'
 import { createWatchSet } from '../watch-set.ts';
 
 /** The node type this source runs. */
-export const SCHEDULE_TYPE = 'trigger.schedule@1';
+const SCHEDULE_TYPE = 'trigger.schedule@1';
 /** Longest single sleep: a clock change, a suspend or a resume is noticed within this time. */
-export const MAX_SLEEP_MS = 60_000;
+const MAX_SLEEP_MS = 60_000;
 /** Wait before trying again after the inbox refused a write. */
 export const RETRY_MS = 5_000;
 /**
  * How old a recorded fire without its event (the process died between the two writes) may be and
  * still be accepted at start; also the tick events' dedupe window, so a racing host cannot run it twice.
  */
-export const RECOVER_WINDOW_MS = 24 * 60 * 60 * 1000;
+const RECOVER_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** How many of a playbook's newest schedule events are searched for a recorded fire's event. */
 const RECOVER_LOOKBACK_EVENTS = 100;
 /** How many upcoming fire times health reports (the editor shows five). */

@@ -6,7 +6,7 @@ import { createWebhookSource, DEFAULT_HOOKS_PORT, type HooksListen, type Webhook
  * The secret that verifies a webhook: the `secret` field of the vault credential bound to the
  * trigger node's slot in the playbook's own bindings. Never from params or the URL.
  */
-export function webhookSecretFor(deps: Pick<TriggerSourceDeps, 'workspace' | 'vault'>): (trigger: LiveTrigger) => Promise<string | undefined> {
+function webhookSecretFor(deps: Pick<TriggerSourceDeps, 'workspace' | 'vault'>): (trigger: LiveTrigger) => Promise<string | undefined> {
   return (trigger) => {
     if (trigger.credential === undefined) return Promise.resolve(undefined);
     const id = deps.workspace.bindings(trigger.playbookId)[trigger.credential];

@@ -17,7 +17,7 @@ import { proofHeaders, verifyRequest } from './verify/verify-request.ts';
 export const DEFAULT_HOOKS_PORT = 8787;
 
 /** The URL prefix every webhook path lives under. */
-export const HOOKS_PREFIX = '/hooks/';
+const HOOKS_PREFIX = '/hooks/';
 
 /** Where the listener binds; with `tls`, it serves HTTPS (advised for any address but loopback). */
 export interface HooksListen {

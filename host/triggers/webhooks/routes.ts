@@ -26,7 +26,7 @@ export interface RefusedTrigger {
 }
 
 /** The identity of a trigger across syncs. */
-export function triggerKey(trigger: Pick<LiveTrigger, 'playbookId' | 'triggerNodeId'>): string {
+function triggerKey(trigger: Pick<LiveTrigger, 'playbookId' | 'triggerNodeId'>): string {
   return `${trigger.playbookId}/${trigger.triggerNodeId}`;
 }
 

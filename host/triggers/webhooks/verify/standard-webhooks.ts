@@ -4,7 +4,7 @@ import type { SignedRequest, Verdict } from './verdict.ts';
 const SECRET_PREFIX = 'whsec_';
 
 /** The key of a `whsec_<base64>` secret (the prefix is optional, as in the spec's libraries). */
-export function standardWebhooksKey(secret: string): Buffer | undefined {
+function standardWebhooksKey(secret: string): Buffer | undefined {
   return strictBase64(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
 }
 

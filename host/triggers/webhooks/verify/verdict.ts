@@ -16,7 +16,7 @@ export interface SignedRequest {
 export type Verdict = { ok: true; deliveryId?: string } | { ok: false; reason: string };
 
 /** How far a signed timestamp may be from now, either way (Standard Webhooks and Slack use 5 minutes). */
-export const TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
+const TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
 
 /** A refusal. */
 export function refuse(reason: string): Verdict {
