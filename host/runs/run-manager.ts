@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createScrubber } from '../../engine/journal/redact.ts';
 import { resumePlan } from '../../engine/journal/recovery.ts';
 import type { Playbook } from '../../engine/format/playbook.ts';
-import type { NodeRegistry } from '../../engine/node-type.ts';
+import type { EgressPolicy, NodeRegistry } from '../../engine/node-type.ts';
 import type { PlaybookResolver } from '../../engine/ports.ts';
 import type { RunEvent, RunStatus } from '../../engine/run/events.ts';
 import type { RunHandle, RunOptions, RunState } from '../../engine/run/types.ts';
@@ -158,16 +158,31 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     return stored.state;
   };
 
-  const start = async (params: ParsedParamsOf<'runs.start'>): Promise<{ runId: string }> => {
+  /** Runs a start holding a live-run slot (CONFLICT past the cap): starts under way count as live. */
+  const withSlot = async <T>(task: () => Promise<T>): Promise<T> => {
     const refused = liveRunCapError(live.size + starting, options.maxLiveRuns ?? DEFAULT_MAX_LIVE_RUNS);
     if (refused !== undefined) throw refused;
     starting += 1;
     try {
-      return await launch(params);
+      return await task();
     } finally {
       starting -= 1;
     }
   };
+
+  /** A run's credentials and their secrets; a slot neither bound, pinned nor (in lab mode) the lab's is refused. */
+  const runCredentials = (playbook: Playbook, labMode: boolean, pinned: ReadonlySet<string>): { credentials: RunOptions['credentials']; secrets: string[] } => {
+    const sources = { bindings: workspace.bindings(playbook.id), bindingsOf: (id: string) => workspace.bindings(id), vault: options.vault, kinds: options.kinds, lab: options.lab, labMode };
+    const unbound = workspaceSlotProblems(playbook, sources, pinned);
+    if (unbound.length > 0) throw new HostError('INVALID_PARAMS', unbound.map((problem) => problem.message).join('; '));
+    return { credentials: workspaceCredentials(sources), secrets: knownSecrets(sources) };
+  };
+
+  /** A run's egress policy: the workspace's allow list, the twins in lab mode, never this host's own ports. */
+  const egressOf = (allow: readonly string[] | undefined, labMode: boolean): EgressPolicy =>
+    runEgressPolicy({ allow: allow ?? [], twins: options.lab?.twins ?? [], labMode, ownPorts: [...(options.ownPorts ?? [])] });
+
+  const start = (params: ParsedParamsOf<'runs.start'>): Promise<{ runId: string }> => withSlot(() => launch(params));
 
   const launch = async (params: ParsedParamsOf<'runs.start'>): Promise<{ runId: string }> => {
     const playbook = await workspace.runnablePlaybook(params.playbookId);
@@ -175,13 +190,10 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     checkNodeIds('pins', Object.keys(params.pins), playbook);
     const previous = params.from === undefined ? undefined : await previousRun(params.from, playbook);
     if (params.lab && options.lab === undefined) throw new HostError('INVALID_PARAMS', 'lab: the lab is not running (the host was started with --no-lab); bind the credential slots instead');
-    const sources = { bindings: workspace.bindings(playbook.id), bindingsOf: (id: string) => workspace.bindings(id), vault: options.vault, kinds: options.kinds, lab: options.lab, labMode: params.lab };
-    const unbound = workspaceSlotProblems(playbook, sources, new Set(Object.keys(params.pins)));
-    if (unbound.length > 0) throw new HostError('INVALID_PARAMS', unbound.map((problem) => problem.message).join('; '));
-    const secrets = knownSecrets(sources);
+    const { credentials, secrets } = runCredentials(playbook, params.lab, new Set(Object.keys(params.pins)));
     const trigger = params.trigger !== undefined ? params.trigger : previous !== undefined ? previous.trigger : sampleEvent(playbook, options.registry);
     const settings = await readWorkspaceSettings(workspace.dir);
-    const egress = runEgressPolicy({ allow: settings.egress?.allow ?? [], twins: options.lab?.twins ?? [], labMode: params.lab, ownPorts: [...(options.ownPorts ?? [])] });
+    const egress = egressOf(settings.egress?.allow, params.lab);
 
     const info: SavedRunInfo = { playbookFile: path.join(workspace.playbooksDir, playbookFileName(playbook.id)), playbook, dryRun: params.dryRun };
     if (previous !== undefined) info.fromRunId = previous.runId;
@@ -194,7 +206,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       breakpoints: params.breakpoints,
       dryRun: params.dryRun,
       pins: params.pins,
-      credentials: workspaceCredentials(sources),
+      credentials,
       lab: params.lab,
       egress,
       playbooks: workspaceResolver(workspace),
@@ -205,19 +217,13 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     return { runId: handle.runId };
   };
 
-  const startTriggered = async (params: TriggeredStart): Promise<{ runId: string; done: Promise<RunStatus> }> => {
-    const refused = liveRunCapError(live.size + starting, options.maxLiveRuns ?? DEFAULT_MAX_LIVE_RUNS);
-    if (refused !== undefined) throw refused;
-    starting += 1;
-    try {
+  const startTriggered = (params: TriggeredStart): Promise<{ runId: string; done: Promise<RunStatus> }> =>
+    withSlot(async () => {
       const { playbook, previous } = params;
       const settings = await readWorkspaceSettings(workspace.dir);
       const labMode = settings.labMode && options.lab !== undefined;
-      const sources = { bindings: workspace.bindings(playbook.id), bindingsOf: (id: string) => workspace.bindings(id), vault: options.vault, kinds: options.kinds, lab: options.lab, labMode };
-      const unbound = workspaceSlotProblems(playbook, sources, new Set());
-      if (unbound.length > 0) throw new HostError('INVALID_PARAMS', unbound.map((problem) => problem.message).join('; '));
-      const secrets = knownSecrets(sources);
-      const egress = runEgressPolicy({ allow: settings.egress?.allow ?? [], twins: options.lab?.twins ?? [], labMode, ownPorts: [...(options.ownPorts ?? [])] });
+      const { credentials, secrets } = runCredentials(playbook, labMode, new Set());
+      const egress = egressOf(settings.egress?.allow, labMode);
       const info: SavedRunInfo = { playbookFile: params.playbookFile, playbook, dryRun: false };
       if (previous !== undefined) info.fromRunId = previous.runId;
       if (labMode) info.lab = true;
@@ -226,7 +232,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         registry: options.registry,
         trigger: params.trigger,
         mode: 'run',
-        credentials: workspaceCredentials(sources),
+        credentials,
         lab: labMode,
         egress,
         playbooks: workspaceResolver(workspace),
@@ -240,10 +246,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       live.set(handle.runId, { handle, finished });
       const done = finished.then(() => handle.done.then((state) => state.status, (): RunStatus => 'failed'));
       return { runId: handle.runId, done };
-    } finally {
-      starting -= 1;
-    }
-  };
+    });
 
   /**
    * Forwards a run's events to clients and closes its journal when it ends. Events wait until the
