@@ -12,7 +12,7 @@ const NONE: Problem[] = [];
  * Which node (of which type) uses which credential slot, as one string: the same while nodes are dragged, so
  * the list re-checks the slots only when a node's slot (or its disabled flag) changes.
  */
-export function slotUsage(nodes: readonly CanvasNode[]): string {
+function slotUsage(nodes: readonly CanvasNode[]): string {
   const used: Array<[string, string, string]> = [];
   for (const node of nodes) {
     if (node.type !== 'playbook') continue;

@@ -103,7 +103,7 @@ function RunHeader({ run }: { run: RunState }) {
  * What a run's LAB badge says: a lab-mode run, or a run some of whose nodes called lab twins
  * through lab credentials; undefined for a run that touched no twin.
  */
-export function runLabTitle(run: Pick<RunState, 'lab' | 'nodes'>, name: (nodeId: string) => string): string | undefined {
+function runLabTitle(run: Pick<RunState, 'lab' | 'nodes'>, name: (nodeId: string) => string): string | undefined {
   if (run.lab === true) return 'A lab run: unbound credential slots used the lab’s vendor twins, not the real tools';
   const nodes = Object.keys(run.nodes).filter((id) => run.nodes[id]?.lab === true);
   if (nodes.length === 0) return undefined;

@@ -17,7 +17,7 @@ const HEALTH_POLL_MS = 3_000;
 type Health = PlaybookTriggersView['triggers'][number];
 
 /** The verification a webhook trigger uses, read as the host does: its own, else bearer on secretHeader, else standard-webhooks. */
-export function webhookVerificationOf(params: Record<string, unknown>): CurlVerification {
+function webhookVerificationOf(params: Record<string, unknown>): CurlVerification {
   const chosen = params['verification'];
   if (typeof chosen === 'object' && chosen !== null && typeof (chosen as { type?: unknown }).type === 'string') return chosen as CurlVerification;
   if (typeof params['secretHeader'] === 'string') return { type: 'bearer', header: params['secretHeader'] };
@@ -25,7 +25,7 @@ export function webhookVerificationOf(params: Record<string, unknown>): CurlVeri
 }
 
 /** The URL in a webhook's health text (`POST http://127.0.0.1:8787/hooks/x (none)`). */
-export function urlOfDescribe(describe: string): string | undefined {
+function urlOfDescribe(describe: string): string | undefined {
   return /(https?:\/\/\S+)/.exec(describe)?.[1];
 }
 

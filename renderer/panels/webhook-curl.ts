@@ -24,7 +24,7 @@ export interface CurlTarget {
 const SAMPLE_BODY = '{"user":"alice@example.com","ip":"203.0.113.7"}';
 
 /** Quotes a value for a POSIX shell. */
-export function shellQuote(value: string): string {
+function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 

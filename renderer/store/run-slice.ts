@@ -61,7 +61,7 @@ export function deriveNodeStatus(previous: Record<string, NodeStatus>, run: RunS
  * The nodes of `run` that called a lab twin, reusing `previous` (the same object) when none was
  * added or removed, so only the nodes whose LAB badge changes re-render.
  */
-export function deriveNodeLab(previous: Record<string, true>, run: RunState | undefined): Record<string, true> {
+function deriveNodeLab(previous: Record<string, true>, run: RunState | undefined): Record<string, true> {
   const next: Record<string, true> = {};
   let count = 0;
   let changed = false;

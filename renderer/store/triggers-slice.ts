@@ -3,12 +3,12 @@ import { rpc } from '../rpc/index.ts';
 import type { AppState, EventsFilter, InboxEventView, TriggersSlice } from './types.ts';
 
 /** Events the Events view keeps in memory (newest first); older ones are paged from the host. */
-export const EVENTS_LIMIT = 200;
+const EVENTS_LIMIT = 200;
 /** Health changes without an event (a refused signature, a red poller): re-read this often while shown. */
 const HEALTH_REFRESH_MS = 300;
 
 /** Whether an event belongs in a list filtered by playbook, status and source. */
-export function matchesFilter(event: InboxEventView, filter: EventsFilter): boolean {
+function matchesFilter(event: InboxEventView, filter: EventsFilter): boolean {
   return (
     (filter.playbookId === undefined || event.playbookId === filter.playbookId) &&
     (filter.status === undefined || event.status === filter.status) &&
