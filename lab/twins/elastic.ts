@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
-import { emittedAt } from '../emit-time.ts';
+import { BAD_EMIT_COUNT, emitBody, emitCount, emittedAt, emitText } from '../emit-time.ts';
 
 /**
  * Twin of the Elasticsearch search API: `GET|POST /{index}/_search` and `/{index}/_count` (and
@@ -148,13 +148,12 @@ function initialState(): ElasticTwinState {
 
 /** A detection alert as the detection engine indexes it: flat alerts-as-data fields, `_id` = `kibana.alert.uuid`. */
 function alertDoc(body: Record<string, unknown>, time: number, originalTime?: string): Doc {
-  const text = (key: string, fallback: string): string => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : fallback);
   const id = randomBytes(32).toString('hex');
-  const rule = text('rule_name', 'Multiple Logon Failure Followed by Logon Success');
-  const severity = ['low', 'medium', 'high', 'critical'].includes(text('severity', '')) ? text('severity', '') : 'medium';
+  const rule = emitText(body, 'rule_name', 'Multiple Logon Failure Followed by Logon Success');
+  const severity = ['low', 'medium', 'high', 'critical'].includes(emitText(body, 'severity', '')) ? emitText(body, 'severity', '') : 'medium';
   const risk = typeof body['risk_score'] === 'number' ? body['risk_score'] : { low: 21, medium: 47, high: 73, critical: 99 }[severity];
-  const hostName = text('host', scenario.host.hostname);
-  const user = text('user', scenario.host.user);
+  const hostName = emitText(body, 'host', scenario.host.hostname);
+  const user = emitText(body, 'user', scenario.host.user);
   const timestamp = new Date(time).toISOString();
   return {
     _id: id,
@@ -180,7 +179,7 @@ function alertDoc(body: Record<string, unknown>, time: number, originalTime?: st
 
 /** `POST /_lab/emit`: writes `count` new detection alerts (or another copy of `duplicateOf`) now. */
 function emitAlerts(raw: unknown, state: ElasticTwinState): TwinResponse {
-  const body = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const body = emitBody(raw);
   const alerts = (state.indices[ALERTS_INDEX] ??= []);
   const duplicateOf = body['duplicateOf'];
   if (duplicateOf !== undefined) {
@@ -190,8 +189,8 @@ function emitAlerts(raw: unknown, state: ElasticTwinState): TwinResponse {
     alerts.push(copy);
     return { body: { alerts: [{ _index: ALERTS_INDEX, ...copy }] } };
   }
-  const count = typeof body['count'] === 'number' && Number.isInteger(body['count']) ? body['count'] : 1;
-  if (count < 1 || count > 1_000) return { status: 400, body: { error: 'emit: count must be a whole number from 1 to 1000' } };
+  const count = emitCount(body);
+  if (count === undefined) return BAD_EMIT_COUNT;
   const added = Array.from({ length: count }, () => alertDoc(body, emittedAt(body)));
   alerts.push(...added);
   return { body: { alerts: added.map((doc) => ({ _index: ALERTS_INDEX, ...doc })) } };

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
-import { emittedAt } from '../emit-time.ts';
+import { BAD_EMIT_COUNT, emitBody, emitCount, emittedAt, emitText } from '../emit-time.ts';
 
 /**
  * Twin of Microsoft 365 mail through Microsoft Graph v1.0, with the Microsoft identity platform's
@@ -384,12 +384,11 @@ function initialState(): MsgraphTwinState {
 
 /** `POST /_lab/emit`: delivers `count` reported-phish messages (or another copy of `duplicateOf`) now. */
 function emitReports(raw: unknown, state: MsgraphTwinState): TwinResponse {
-  const body = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-  const text = (key: string, fallback: string): string => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : fallback);
-  const mailbox = findUser(state, text('mailbox', PHISH_REPORTS_MAILBOX.login));
-  if (mailbox === undefined) return { status: 404, body: { error: `emit: no mailbox ${text('mailbox', '')}` } };
-  const folder = resolveFolder(mailbox, text('folder', 'inbox'));
-  if (folder === undefined) return { status: 400, body: { error: `emit: no folder ${text('folder', '')}` } };
+  const body = emitBody(raw);
+  const mailbox = findUser(state, emitText(body, 'mailbox', PHISH_REPORTS_MAILBOX.login));
+  if (mailbox === undefined) return { status: 404, body: { error: `emit: no mailbox ${emitText(body, 'mailbox', '')}` } };
+  const folder = resolveFolder(mailbox, emitText(body, 'folder', 'inbox'));
+  if (folder === undefined) return { status: 400, body: { error: `emit: no folder ${emitText(body, 'folder', '')}` } };
   const newId = () => `AAMkA${b64url(randomUUID()).slice(0, 40)}=`;
   const duplicateOf = body['duplicateOf'];
   if (duplicateOf !== undefined) {
@@ -400,11 +399,11 @@ function emitReports(raw: unknown, state: MsgraphTwinState): TwinResponse {
     state.messages.push(copy);
     return { body: { messages: [copy.resource] } };
   }
-  const count = typeof body['count'] === 'number' && Number.isInteger(body['count']) ? body['count'] : 1;
-  if (count < 1 || count > 1_000) return { status: 400, body: { error: 'emit: count must be a whole number from 1 to 1000' } };
-  const reporter = findUser(state, text('reporter', scenario.users.alice.login)) ?? state.users[0]!;
+  const count = emitCount(body);
+  if (count === undefined) return BAD_EMIT_COUNT;
+  const reporter = findUser(state, emitText(body, 'reporter', scenario.users.alice.login)) ?? state.users[0]!;
   const p = scenario.phishing;
-  const subject = text('subject', p.subject);
+  const subject = emitText(body, 'subject', p.subject);
   const added = Array.from({ length: count }, () => {
     const id = newId();
     const received = new Date(emittedAt(body)).toISOString().replace(/\.\d{3}Z$/, 'Z');

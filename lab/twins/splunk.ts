@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
-import { emittedAt } from '../emit-time.ts';
+import { BAD_EMIT_COUNT, emitBody, emitCount, emittedAt, emitText } from '../emit-time.ts';
 
 /**
  * Twin of the splunkd REST API (management port): search jobs (POST search/jobs → 201 {sid};
@@ -691,13 +691,12 @@ function notableUpdate(req: TwinRequest, state: SplunkTwinState): TwinResponse {
 
 /** A new notable as a correlation search indexes it; `ageSeconds` back-dates `_time` (late indexing), `skewSeconds` shifts it (a clock ahead or behind). */
 function newNotable(body: Record<string, unknown>, index: number): Row {
-  const text = (key: string, fallback: string) => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : fallback);
   const time = splunkTime(new Date(emittedAt(body)).toISOString());
   const id = `${randomUUID().toUpperCase()}@@notable@@${randomBytes(16).toString('hex')}`;
-  const rule = text('rule_name', 'Access - Excessive Failed Logins - Rule');
-  const src = text('src', `203.0.113.${10 + index}`);
-  const user = text('user', scenario.login.user);
-  const urgency = URGENCIES.includes(text('urgency', '')) ? text('urgency', '') : 'medium';
+  const rule = emitText(body, 'rule_name', 'Access - Excessive Failed Logins - Rule');
+  const src = emitText(body, 'src', `203.0.113.${10 + index}`);
+  const user = emitText(body, 'user', scenario.login.user);
+  const urgency = URGENCIES.includes(emitText(body, 'urgency', '')) ? emitText(body, 'urgency', '') : 'medium';
   return {
     _time: time,
     event_id: id,
@@ -723,7 +722,7 @@ function newNotable(body: Record<string, unknown>, index: number): Row {
 
 /** `POST /_lab/emit`: indexes `count` new notables (or another copy of `duplicateOf`) now. */
 function emitNotables(raw: unknown, state: SplunkTwinState): TwinResponse {
-  const body = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const body = emitBody(raw);
   const duplicateOf = body['duplicateOf'];
   if (duplicateOf !== undefined) {
     const original = state.notables.find((n) => n['event_id'] === duplicateOf);
@@ -732,8 +731,8 @@ function emitNotables(raw: unknown, state: SplunkTwinState): TwinResponse {
     state.notables.push(copy);
     return { body: { notables: [copy] } };
   }
-  const count = typeof body['count'] === 'number' && Number.isInteger(body['count']) ? body['count'] : 1;
-  if (count < 1 || count > 1_000) return { status: 400, body: { error: 'emit: count must be a whole number from 1 to 1000' } };
+  const count = emitCount(body);
+  if (count === undefined) return BAD_EMIT_COUNT;
   const added = Array.from({ length: count }, (_, i) => newNotable(body, state.notables.length + i));
   state.notables.push(...added);
   return { body: { notables: added } };
