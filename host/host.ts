@@ -60,7 +60,7 @@ export interface TriggerSourceDeps {
 }
 
 /** The environment variable that caps live runs when the shell passes no `maxLiveRuns`. */
-export const MAX_LIVE_RUNS_ENV = 'SWITCHBOARD_MAX_LIVE_RUNS';
+const MAX_LIVE_RUNS_ENV = 'SWITCHBOARD_MAX_LIVE_RUNS';
 
 /** The live-run cap `$SWITCHBOARD_MAX_LIVE_RUNS` asks for (undefined when unset); one line naming it when it is not 1–100000. */
 export function maxLiveRunsFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {

@@ -86,7 +86,7 @@ export function formatRunSummary(state: RunState): string {
 const NOT_RUN_SHOWN = 20;
 
 /** `\n○ not run (3): ticket, notify, close` for nodes a failed or stopped run never ran; '' for none. */
-export function formatNotRun(ids: readonly string[]): string {
+function formatNotRun(ids: readonly string[]): string {
   if (ids.length === 0) return '';
   const more = ids.length > NOT_RUN_SHOWN ? `, … ${ids.length - NOT_RUN_SHOWN} more` : '';
   return `\n○ not run (${ids.length}): ${ids.slice(0, NOT_RUN_SHOWN).join(', ')}${more}`;
@@ -110,7 +110,7 @@ export function formatRunsTable(runs: readonly RunSummary[]): string {
  * ` [LAB]` for a lab-mode run; ` [LAB: a, b]` for a run whose nodes a and b called lab twins
  * through lab credentials; nothing for a run that touched no twin.
  */
-export function labMark(state: Pick<RunState, 'lab' | 'nodes'>): string {
+function labMark(state: Pick<RunState, 'lab' | 'nodes'>): string {
   if (state.lab === true) return ' [LAB]';
   const nodes = Object.keys(state.nodes).filter((id) => state.nodes[id]?.lab === true);
   return nodes.length === 0 ? '' : ` [LAB: ${nodes.join(', ')}]`;

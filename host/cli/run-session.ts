@@ -41,7 +41,7 @@ export interface SessionOptions {
  * A node's line marked `[LAB]` when the node called a lab twin (its `node.started`, or for an
  * instant node its closing event, said so), so a twin's answer never reads as the real vendor's.
  */
-export function withLabMark(line: string, event: RunEvent, labNodes: ReadonlySet<string>): string {
+function withLabMark(line: string, event: RunEvent, labNodes: ReadonlySet<string>): string {
   if (event.type !== 'node.succeeded' && event.type !== 'node.failed') return line;
   return event.lab === true || labNodes.has(event.nodeId) ? `${line}  [LAB]` : line;
 }
@@ -116,7 +116,7 @@ export function approvalPolicy(approvals: 'ask' | 'approve' | 'reject', isTTY: b
  * What the unknown-outcome prompt says was sent: `key <root>:<node>`, or for a forEach the items
  * and their keys, with the earlier run's key root, which a resend uses again.
  */
-export function sentEarlier(nodeId: string, keyRoot: string, items: readonly number[] | undefined): string {
+function sentEarlier(nodeId: string, keyRoot: string, items: readonly number[] | undefined): string {
   if (items === undefined) return `sent by the earlier run, key ${keyRoot}:${nodeId}`;
   return `items ${items.join(', ')} sent by the earlier run, keys ${items.map((i) => `${keyRoot}:${nodeId}:${i}`).join(', ')}`;
 }

@@ -116,7 +116,7 @@ export function workspaceResolver(workspace: Pick<Workspace, 'runnablePlaybook'>
 }
 
 /** The refusal of a start that would take the host past `max` live runs (`live` counts starts under way). */
-export function liveRunCapError(live: number, max: number): HostError | undefined {
+function liveRunCapError(live: number, max: number): HostError | undefined {
   return live >= max ? new HostError('CONFLICT', `too many live runs (${max}): stop or finish one first`) : undefined;
 }
 

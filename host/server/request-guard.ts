@@ -45,7 +45,7 @@ export function checkRequest(headers: IncomingHttpHeaders, port: number): Verdic
 }
 
 /** The token a client offered as a `switchboard.token.<token>` subprotocol, or undefined. */
-export function tokenFromProtocols(header: string | undefined): string | undefined {
+function tokenFromProtocols(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   for (const offered of header.split(',')) {
     const name = offered.trim();

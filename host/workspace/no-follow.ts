@@ -53,7 +53,7 @@ export async function refuseLinks(root: string, file: string): Promise<void> {
 }
 
 /** `refuseLinks`, synchronously, for the journal's synchronous open. */
-export function refuseLinksSync(root: string, file: string): void {
+function refuseLinksSync(root: string, file: string): void {
   for (const at of pathsBelow(root, file)) {
     let stat: fs.Stats | undefined;
     try {

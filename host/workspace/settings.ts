@@ -5,7 +5,7 @@ import { readJsonObjectNoFollow } from './no-follow.ts';
 import { jsonText, workspacePaths } from './workspace.ts';
 
 /** Settings of a workspace that never chose any: lab mode off, so nothing runs on the lab unasked. */
-export const DEFAULT_SETTINGS: WorkspaceSettings = { labMode: false };
+const DEFAULT_SETTINGS: WorkspaceSettings = { labMode: false };
 
 /** One writer at a time, so two saves of different settings both land. */
 const serial = createSerialQueue();
@@ -30,7 +30,7 @@ export function saveWorkspaceSettings(dir: string, patch: Partial<WorkspaceSetti
 }
 
 /** The settings a file's object holds, checked; `settingsOf({})` is the defaults. */
-export function settingsOf(data: Record<string, unknown>): WorkspaceSettings {
+function settingsOf(data: Record<string, unknown>): WorkspaceSettings {
   const labMode = data['labMode'] ?? DEFAULT_SETTINGS.labMode;
   if (typeof labMode !== 'boolean') throw new Error(`settings.json: labMode must be true or false, not ${JSON.stringify(labMode)}`);
   const problem = egressProblem(data['egress']);

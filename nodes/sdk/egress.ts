@@ -134,7 +134,7 @@ export function egressDecision(address: string, port: number, policy: CompiledEg
 }
 
 /** Whether an `allow` entry names this host (exactly, or as a subdomain of a `*.` entry) on this port. */
-export function hostAllowed(hostname: string, port: number, policy: CompiledEgress): boolean {
+function hostAllowed(hostname: string, port: number, policy: CompiledEgress): boolean {
   const name = stripDot(hostname.toLowerCase());
   return policy.hosts.some((entry) => portMatches(entry.port, port) && (entry.name === name || (entry.subdomains && name.endsWith(`.${entry.name}`))));
 }

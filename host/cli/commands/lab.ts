@@ -107,7 +107,7 @@ export function resetUrl(url: string): string {
 }
 
 /** Resets one twin; the reason in one line when it did not. A token, when given, goes as a bearer token. */
-export async function resetTwin(target: ResetTarget, token: string | undefined): Promise<string | undefined> {
+async function resetTwin(target: ResetTarget, token: string | undefined): Promise<string | undefined> {
   const headers: Record<string, string> = token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` };
   try {
     const response = await fetch(resetUrl(target.url), { method: 'POST', headers, signal: AbortSignal.timeout(RESET_TIMEOUT_MS) });
