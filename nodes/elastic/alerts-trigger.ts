@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
-import { fieldText, fieldTime, pollParams, pollTriggerNode, type PollSpec } from '../sdk/poll-trigger.ts';
+import { polledItems, pollParams, pollTriggerNode, type PollSpec } from '../sdk/poll-trigger.ts';
 import { elasticCredentials } from './credentials.ts';
 
 /** The index Elastic Security writes the default space's detection alerts to (an alias over hidden backing indices). */
@@ -57,17 +57,11 @@ export const alertsPoll: PollSpec<AlertsTriggerParams> = {
     size: Math.min(params.limit, 1_000),
     limit: params.limit,
   }),
-  items: (output, params) => {
-    const hits = (output as { hits?: unknown } | undefined)?.hits;
-    if (!Array.isArray(hits)) return [];
-    return hits.flatMap((hit: unknown) => {
-      const key = fieldText(hit, params.dedupeField);
-      const time = fieldTime((hit as { _source?: unknown })._source, '@timestamp');
-      if (key === undefined) return [];
+  items: (output, params) =>
+    polledItems((output as { hits?: unknown } | undefined)?.hits, params.dedupeField, '_source.@timestamp', (hit) => {
       const { _index, _id, _source } = hit as { _index?: unknown; _id?: unknown; _source?: unknown };
-      return [{ key, payload: { _index, _id, _source }, ...(time !== undefined ? { time } : {}) }];
-    });
-  },
+      return { _index, _id, _source };
+    }),
   describe: (params) =>
     `${params.index}${params.severity ? ` (${params.severity.join(', ')})` : ''} every ${params.intervalSeconds} s, look-back ${params.lookbackSeconds} s`,
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
-import { fieldText, fieldTime, pollParams, pollTriggerNode, type PollSpec } from '../sdk/poll-trigger.ts';
+import { polledItems, pollParams, pollTriggerNode, type PollSpec } from '../sdk/poll-trigger.ts';
 import { msgraphCredentials } from './credentials.ts';
 import { DEFAULT_MESSAGE_SELECT, searchMessages } from './search-messages.ts';
 
@@ -43,15 +43,7 @@ export const messagesPoll: PollSpec<MessagesTriggerParams> = {
     $select: DEFAULT_MESSAGE_SELECT,
     limit: params.limit,
   }),
-  items: (output, params) => {
-    const messages = (output as { messages?: unknown } | undefined)?.messages;
-    if (!Array.isArray(messages)) return [];
-    return messages.flatMap((message: unknown) => {
-      const key = fieldText(message, params.dedupeField);
-      const time = fieldTime(message, 'receivedDateTime');
-      return key === undefined ? [] : [{ key, payload: message, ...(time !== undefined ? { time } : {}) }];
-    });
-  },
+  items: (output, params) => polledItems((output as { messages?: unknown } | undefined)?.messages, params.dedupeField, 'receivedDateTime'),
   describe: (params) => `${params.userId} ${params.mailFolder} every ${params.intervalSeconds} s, look-back ${params.lookbackSeconds} s`,
 };
 

@@ -89,6 +89,19 @@ export function fieldTime(item: unknown, path: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+/**
+ * The items of a vendor's list (anything but an array gives none): each keyed by its `dedupeField`
+ * (an item without one is left out), timed by the field at `timePath`, carried as `payloadOf(item)`.
+ */
+export function polledItems(list: unknown, dedupeField: string, timePath: string, payloadOf: (item: unknown) => unknown = (item) => item): PolledItem[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: unknown) => {
+    const key = fieldText(item, dedupeField);
+    const time = fieldTime(item, timePath);
+    return key === undefined ? [] : [{ key, payload: payloadOf(item), ...(time !== undefined ? { time } : {}) }];
+  });
+}
+
 /** The trigger node of a poll spec: its params form, its credential slot, and the item as its output. */
 export function pollTriggerNode<P>(
   spec: PollSpec<P>,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
-import { fieldText, fieldTime, pollParams, pollTriggerNode, type PollSpec } from '../sdk/poll-trigger.ts';
+import { polledItems, pollParams, pollTriggerNode, type PollSpec } from '../sdk/poll-trigger.ts';
 import { URGENCIES } from './actions.ts';
 import { splunkCredentials } from './credentials.ts';
 import { LIST_NOTABLES_EXAMPLE } from './examples.ts';
@@ -31,15 +31,7 @@ export const notablePoll: PollSpec<NotableTriggerParams> = {
     ...(params.filter !== undefined ? { filter: params.filter } : {}),
     limit: params.limit,
   }),
-  items: (output, params) => {
-    const notables = (output as { notables?: unknown } | undefined)?.notables;
-    if (!Array.isArray(notables)) return [];
-    return notables.flatMap((notable: unknown) => {
-      const key = fieldText(notable, params.dedupeField);
-      const time = fieldTime(notable, '_time');
-      return key === undefined ? [] : [{ key, payload: notable, ...(time !== undefined ? { time } : {}) }];
-    });
-  },
+  items: (output, params) => polledItems((output as { notables?: unknown } | undefined)?.notables, params.dedupeField, '_time'),
   describe: (params) => `notable events${params.urgency ? ` (${params.urgency.join(', ')})` : ''} every ${params.intervalSeconds} s, look-back ${params.lookbackSeconds} s`,
 };
 
