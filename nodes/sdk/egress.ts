@@ -175,8 +175,7 @@ export async function resolveAllowed(hostname: string, port: number, policy: Com
  */
 export function credentialCovers(url: URL, hosts: readonly string[]): boolean {
   const bound = egressFor(undefined, hosts);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  const { host, port } = hostPortOf(url);
   if (!isIpLiteral(host)) return hostAllowed(host, port, bound);
   const ip = ipaddr.process(host);
   return bound.ranges.some((entry) => portMatches(entry.port, port) && ip.kind() === entry.range[0].kind() && ip.match(entry.range));
@@ -208,7 +207,12 @@ export function hostEntryOf(url: string): string | undefined {
     return undefined;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  return `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
+  return `${parsed.hostname}:${hostPortOf(parsed).port}`;
+}
+
+/** A URL's host without IPv6 brackets and its port, the scheme's (443 for https, else 80) when it names none. */
+export function hostPortOf(url: URL): { host: string; port: number } {
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80) };
 }
 
 /** Whether a host string is an IP address (IPv6 without brackets), as opposed to a name to resolve. */

@@ -1,3 +1,5 @@
+import { hostPortOf } from './egress.ts';
+
 /** `http_proxy`, `HTTPS_PROXY`, `ALL_PROXY`…: every variable an HTTP proxy may be named in, but `no_proxy`. */
 const PROXY_VARIABLE = /_proxy$/i;
 const NO_PROXY_VARIABLE = /^no_proxy$/i;
@@ -25,9 +27,8 @@ export function proxyEndpoints(env: Record<string, string | undefined> = process
   for (const [name, value] of Object.entries(env)) {
     if (!value || !PROXY_VARIABLE.test(name) || NO_PROXY_VARIABLE.test(name)) continue;
     try {
-      const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-      const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-      endpoints.add(`${url.hostname.replace(/^\[|\]$/g, '').toLowerCase()}:${port}`);
+      const { host, port } = hostPortOf(new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`));
+      endpoints.add(`${host.toLowerCase()}:${port}`);
     } catch {
       continue;
     }

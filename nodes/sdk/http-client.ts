@@ -4,7 +4,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { NodeError } from '../../engine/errors.ts';
 import type { Cancellation, EgressPolicy } from '../../engine/node-type.ts';
 import type { Clock } from '../../engine/ports.ts';
-import { credentialCovers, egressFor, isIpLiteral, literalRefusal, resolveAllowed } from './egress.ts';
+import { credentialCovers, egressFor, hostPortOf, isIpLiteral, literalRefusal, resolveAllowed } from './egress.ts';
 import type { CompiledEgress } from './egress.ts';
 import { environmentNamesProxy } from './env-proxy.ts';
 import { agentsFor } from './http-agents.ts';
@@ -206,9 +206,7 @@ function checkCredentialHost(options: HttpClientOptions, hosts: readonly string[
  * left to the proxy (which resolves it on its side; see README, Egress policy).
  */
 async function checkProxiedDestination(url: string, egress: CompiledEgress): Promise<void> {
-  const target = new URL(url);
-  const host = target.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
+  const { host, port } = hostPortOf(new URL(url));
   if (isIpLiteral(host)) {
     const refusal = literalRefusal(host, port, egress);
     if (refusal !== undefined) throw refusal;
