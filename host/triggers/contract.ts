@@ -51,6 +51,19 @@ export type NewEvent = Pick<
   dedupeWindowMs?: number;
 };
 
+/** The event that replays `original`: same playbook revision, trigger and payload, marked as its replay. */
+export function replayEvent(original: InboxEvent, receivedAt: number): NewEvent {
+  return {
+    playbookId: original.playbookId,
+    revision: original.revision,
+    triggerNodeId: original.triggerNodeId,
+    source: 'replay',
+    receivedAt,
+    payload: original.payload,
+    replayOf: original.id,
+  };
+}
+
 /** The inbox's answer to `accept`: the committed record, and whether it was a duplicate. */
 export interface Accepted {
   event: InboxEvent;

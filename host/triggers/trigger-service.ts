@@ -4,6 +4,7 @@ import { oneLineMessage } from '../protocol/host-error.ts';
 import { HostError } from '../protocol/host-error.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { EventFilter, EventInbox, InboxEvent, LiveTrigger, TriggerHealth, TriggerSource } from './contract.ts';
+import { replayEvent } from './contract.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import { liveTriggers, type PlaybookTriggerState, type PublishState } from './publish-state.ts';
 import { webhookPathProblems } from './webhooks/path-conflicts.ts';
@@ -150,15 +151,7 @@ export async function startTriggerService(options: TriggerServiceOptions): Promi
     async replay(eventId) {
       const event = await inbox.get(eventId);
       if (event === undefined) throw new HostError('NOT_FOUND', `no event ${eventId} in the inbox`);
-      const accepted = await inbox.accept({
-        playbookId: event.playbookId,
-        revision: event.revision,
-        triggerNodeId: event.triggerNodeId,
-        source: 'replay',
-        receivedAt: now(),
-        payload: event.payload,
-        replayOf: event.id,
-      });
+      const accepted = await inbox.accept(replayEvent(event, now()));
       return accepted.event;
     },
     live: () => current,

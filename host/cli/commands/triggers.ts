@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Playbook } from '../../../engine/format/playbook.ts';
 import type { NodeRegistry } from '../../../engine/node-type.ts';
 import { createBuiltinRegistry } from '../../../nodes/registry.ts';
-import type { EventStatus, InboxEvent } from '../../triggers/contract.ts';
+import { replayEvent, type EventStatus, type InboxEvent } from '../../triggers/contract.ts';
 import { InboxBusyError, openInboxStore } from '../../triggers/inbox-store.ts';
 import { openPublishState, type PublishState } from '../../triggers/publish-state.ts';
 import { describeSchedule, parseSchedule } from '../../triggers/schedules/plan.ts';
@@ -206,15 +206,7 @@ export async function replayCommand(argv: readonly string[], io: CliIo): Promise
   try {
     const original = await inbox.get(eventId);
     if (original === undefined) throw new CliError(`replay: no event ${eventId} in the inbox (see switchboard events)`);
-    const { event } = await inbox.accept({
-      playbookId: original.playbookId,
-      revision: original.revision,
-      triggerNodeId: original.triggerNodeId,
-      source: 'replay',
-      receivedAt: Date.now(),
-      payload: original.payload,
-      replayOf: original.id,
-    });
+    const { event } = await inbox.accept(replayEvent(original, Date.now()));
     io.stdout.write(`${event.id}: replay of ${original.id} recorded; it runs when the host starts (switchboard serve or start)\n`);
   } finally {
     await inbox.close();
