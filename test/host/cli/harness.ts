@@ -15,6 +15,14 @@ export interface CliResult {
 
 /** Runs `switchboard <argv>` in-process with piped stdin and captured output. */
 export async function cli(argv: string[], options: { cwd: string; stdin?: string; isTTY?: boolean; env?: Record<string, string> }): Promise<CliResult> {
+  return runInProcess(argv, options).result;
+}
+
+/** Starts `switchboard <argv>` in-process over a captured io; `result` resolves once it exits. */
+function runInProcess(
+  argv: string[],
+  options: { cwd: string; stdin?: string; isTTY?: boolean; env?: Record<string, string>; signal?: AbortSignal },
+): { stdout: () => string; stderr: () => string; result: Promise<CliResult> } {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -24,9 +32,10 @@ export async function cli(argv: string[], options: { cwd: string; stdin?: string
     isTTY: options.isTTY ?? false,
     cwd: options.cwd,
     env: options.env ?? {},
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+  const result = main(argv, io).then((code) => ({ code, stdout, stderr }));
+  return { stdout: () => stdout, stderr: () => stderr, result };
 }
 
 /** A long-running command started in-process (`switchboard lab`): its output so far, and Ctrl-C. */
@@ -39,25 +48,14 @@ export interface RunningCli {
 
 /** Starts `switchboard <argv>` in-process without waiting for it to end; `stop` sends it Ctrl-C. */
 export function startCli(argv: string[], options: { cwd: string; env?: Record<string, string> }): RunningCli {
-  let stdout = '';
-  let stderr = '';
   const abort = new AbortController();
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: Readable.from([]),
-    isTTY: false,
-    cwd: options.cwd,
-    env: options.env ?? {},
-    signal: abort.signal,
-  };
-  const exit = main(argv, io);
+  const running = runInProcess(argv, { ...options, signal: abort.signal });
   return {
-    stdout: () => stdout,
-    stderr: () => stderr,
+    stdout: running.stdout,
+    stderr: running.stderr,
     stop: async () => {
       abort.abort();
-      return { code: await exit, stdout, stderr };
+      return running.result;
     },
   };
 }
