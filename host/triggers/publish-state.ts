@@ -27,6 +27,20 @@ export interface PlaybookTriggerState {
 /** Trigger state per playbook id. */
 export type TriggerStates = Record<string, PlaybookTriggerState>;
 
+/** A saved playbook's trigger state beside its saved revision: a draft awaits publishing when the two differ. */
+export function publishSummary(
+  saved: { id: string; revision: number },
+  state: PlaybookTriggerState = { enabled: false },
+): { playbookId: string; enabled: boolean; publishedRevision?: number; savedRevision: number; draft: boolean } {
+  return {
+    playbookId: saved.id,
+    enabled: state.enabled,
+    ...(state.publishedRevision !== undefined ? { publishedRevision: state.publishedRevision } : {}),
+    savedRevision: saved.revision,
+    draft: state.publishedRevision !== saved.revision,
+  };
+}
+
 /** The live triggers: the trigger nodes (other than manual) of enabled playbooks' published revisions. */
 export function liveTriggers(states: TriggerStates, published: ReadonlyMap<string, Playbook>, registry: NodeRegistry): LiveTrigger[] {
   const out: LiveTrigger[] = [];

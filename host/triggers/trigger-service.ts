@@ -6,7 +6,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import type { EventFilter, EventInbox, InboxEvent, LiveTrigger, TriggerHealth, TriggerSource } from './contract.ts';
 import { replayEvent } from './contract.ts';
 import type { Dispatcher } from './dispatcher.ts';
-import { liveTriggers, type PlaybookTriggerState, type PublishState } from './publish-state.ts';
+import { liveTriggers, publishSummary, type PlaybookTriggerState, type PublishState } from './publish-state.ts';
 import { webhookPathProblems } from './webhooks/path-conflicts.ts';
 
 /** One playbook's line in the Triggers panel and `switchboard triggers`. */
@@ -130,17 +130,7 @@ export async function startTriggerService(options: TriggerServiceOptions): Promi
       const states = publish.states();
       const health = sources.flatMap((source) => source.health());
       const saved = await workspace.listPlaybooks();
-      return saved.map((playbook) => {
-        const state = states[playbook.id] ?? { enabled: false };
-        return {
-          playbookId: playbook.id,
-          enabled: state.enabled,
-          ...(state.publishedRevision !== undefined ? { publishedRevision: state.publishedRevision } : {}),
-          savedRevision: playbook.revision,
-          draft: state.publishedRevision !== playbook.revision,
-          triggers: health.filter((h) => h.playbookId === playbook.id),
-        };
-      });
+      return saved.map((playbook) => ({ ...publishSummary(playbook, states[playbook.id]), triggers: health.filter((h) => h.playbookId === playbook.id) }));
     },
     events: (filter) => inbox.list(filter),
     async event(eventId) {

@@ -4,7 +4,7 @@ import type { NodeRegistry } from '../../../engine/node-type.ts';
 import { createBuiltinRegistry } from '../../../nodes/registry.ts';
 import { replayEvent, type EventStatus, type InboxEvent } from '../../triggers/contract.ts';
 import { InboxBusyError, openInboxStore } from '../../triggers/inbox-store.ts';
-import { openPublishState, type PublishState } from '../../triggers/publish-state.ts';
+import { openPublishState, publishSummary, type PublishState } from '../../triggers/publish-state.ts';
 import { describeSchedule, parseSchedule } from '../../triggers/schedules/plan.ts';
 import { openWorkspace } from '../../workspace/workspace.ts';
 import { parseCommandArgs, resolveWorkspace } from '../args.ts';
@@ -133,18 +133,10 @@ export async function triggersCommand(argv: readonly string[], io: CliIo, regist
   const workspace = await openWorkspace(existingWorkspace('triggers', values.workspace, io), registry);
   const state = await openPublishState(workspace, registry);
   const states = state.states();
-  const rows = (await workspace.listPlaybooks()).map((saved) => {
-    const s = states[saved.id] ?? { enabled: false };
-    const published = state.published(saved.id);
-    return {
-      playbookId: saved.id,
-      enabled: s.enabled,
-      ...(s.publishedRevision !== undefined ? { publishedRevision: s.publishedRevision } : {}),
-      savedRevision: saved.revision,
-      draft: s.publishedRevision !== saved.revision,
-      triggers: triggerNodes(published ?? saved.playbook, registry),
-    };
-  });
+  const rows = (await workspace.listPlaybooks()).map((saved) => ({
+    ...publishSummary(saved, states[saved.id]),
+    triggers: triggerNodes(state.published(saved.id) ?? saved.playbook, registry),
+  }));
   if (values.json === true) {
     io.stdout.write(`${prettyJson(rows)}\n`);
     return EXIT_OK;
