@@ -166,7 +166,7 @@ export async function createWebhookSource(options: WebhookSourceOptions): Promis
       if (Buffer.isBuffer(body)) hmacSha256(DECOY_KEY, body);
       return sendAndClose(req, res, ANSWERS.unauthorized);
     }
-    if (req.method !== route.params.method) return sendAndClose(req, res, { ...ANSWERS.methodNotAllowed });
+    if (req.method !== route.params.method) return sendAndClose(req, res, ANSWERS.methodNotAllowed);
     const entry = statsOf(route.key);
     const take = takeToken(entry.bucket, route.params.rateLimitPerMinute, now());
     entry.bucket = take.bucket;
