@@ -1,6 +1,6 @@
 import type { RunSummary } from '../../engine/journal/recovery.ts';
 import type { RunEvent, SkipReason } from '../../engine/run/events.ts';
-import { notRunNodes } from '../../engine/run/node-status.ts';
+import { labNodes, notRunNodes } from '../../engine/run/node-status.ts';
 import type { RunState } from '../../engine/run/types.ts';
 
 /** `142 ms`, `1.2 s`, `3 min 5 s`: durations as a person reads them in a terminal. */
@@ -112,7 +112,7 @@ export function formatRunsTable(runs: readonly RunSummary[]): string {
  */
 function labMark(state: Pick<RunState, 'lab' | 'nodes'>): string {
   if (state.lab === true) return ' [LAB]';
-  const nodes = Object.keys(state.nodes).filter((id) => state.nodes[id]?.lab === true);
+  const nodes = labNodes(state.nodes);
   return nodes.length === 0 ? '' : ` [LAB: ${nodes.join(', ')}]`;
 }
 

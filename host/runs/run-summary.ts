@@ -1,5 +1,6 @@
 import type { RunState } from '../../engine/run/types.ts';
 import type { RunSummary } from '../protocol/contract.ts';
+import { labNodes } from '../../engine/run/node-status.ts';
 
 /** One line of the run history, as the protocol carries it, from a run's (recovered) state. */
 export function runSummaryOf(state: RunState): RunSummary {
@@ -17,7 +18,7 @@ export function runSummaryOf(state: RunState): RunSummary {
   if (state.lastCompletedNodeId !== undefined) summary.lastCompletedNodeId = state.lastCompletedNodeId;
   if (state.error !== undefined) summary.error = state.error;
   if (state.lab === true) summary.lab = true;
-  const labNodes = Object.keys(state.nodes).filter((id) => state.nodes[id]?.lab === true);
-  if (labNodes.length > 0) summary.labNodes = labNodes;
+  const lab = labNodes(state.nodes);
+  if (lab.length > 0) summary.labNodes = lab;
   return summary;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { OutputSource, RunEvent } from '../../engine/run/events.ts';
-import { nodeStatusLabel, notRunNodes } from '../../engine/run/node-status.ts';
+import { labNodes, nodeStatusLabel, notRunNodes } from '../../engine/run/node-status.ts';
 import type { NodeRunState, RunState } from '../../engine/run/types.ts';
 import { portsOf } from '../store/catalogue-slice.ts';
 import { useStore } from '../store/index.ts';
@@ -105,7 +105,7 @@ function RunHeader({ run }: { run: RunState }) {
  */
 function runLabTitle(run: Pick<RunState, 'lab' | 'nodes'>, name: (nodeId: string) => string): string | undefined {
   if (run.lab === true) return 'A lab run: unbound credential slots used the lab’s vendor twins, not the real tools';
-  const nodes = Object.keys(run.nodes).filter((id) => run.nodes[id]?.lab === true);
+  const nodes = labNodes(run.nodes);
   if (nodes.length === 0) return undefined;
   return `Not a lab run, but ${nodes.map(name).join(', ')} called lab twins through lab credentials`;
 }
