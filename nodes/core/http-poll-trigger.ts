@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compileExpression, evaluateExpression } from '../../engine/expressions/expression.ts';
+import { compileExpression, evaluateExpression, type CompiledExpression } from '../../engine/expressions/expression.ts';
 import type { ExpressionLimits, ExpressionScope } from '../../engine/expressions/types.ts';
 import { NodeError } from '../../engine/errors.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
@@ -63,9 +63,9 @@ export const httpPollTriggerInput = z.strictObject({
 export type HttpPollTriggerParams = z.output<typeof httpPollTriggerInput>;
 
 /** Evaluates a param's bare JSONata with `input` (the response body, or one item) as its root `$`. */
-function evaluateOver(text: string, path: string, input: unknown): Promise<unknown> {
+function evaluateOver(expression: CompiledExpression, input: unknown): Promise<unknown> {
   // The expression reads the vendor's JSON, not a run's scope: its root is the body itself.
-  return evaluateExpression(compileExpression(text, path), input as ExpressionScope, LIMITS);
+  return evaluateExpression(expression, input as ExpressionScope, LIMITS);
 }
 
 /**
@@ -110,21 +110,22 @@ export const httpPoll: PollSpec<HttpPollTriggerParams> = {
     };
   },
   items: async (output, params) => {
-    const found = await evaluateOver(params.items, 'params.items', (output as HttpOutput).body);
+    const found = await evaluateOver(compileExpression(params.items, 'params.items'), (output as HttpOutput).body);
     const list = found === undefined ? [] : Array.isArray(found) ? found : [found];
     if (list.length > MAX_ITEMS_PER_POLL) {
       throw new NodeError('INVALID_INPUT', `params.items gave ${list.length} items, more than ${MAX_ITEMS_PER_POLL} per poll: narrow the request`);
     }
+    const dedupe = compileExpression(params.dedupeField, 'params.dedupeField');
     const items: PolledItem[] = [];
     for (const [index, item] of list.entries()) {
-      const key = scalarText(await evaluateOver(params.dedupeField, 'params.dedupeField', item), 'params.dedupeField');
+      const key = scalarText(await evaluateOver(dedupe, item), 'params.dedupeField');
       if (key === undefined) throw new NodeError('INVALID_INPUT', `params.dedupeField "${params.dedupeField}" gives no value for item ${index} of params.items`);
       items.push({ key, payload: item });
     }
     return items;
   },
   cursor: async (output, params) =>
-    params.cursor === undefined ? undefined : scalarText(await evaluateOver(params.cursor, 'params.cursor', (output as HttpOutput).body), 'params.cursor'),
+    params.cursor === undefined ? undefined : scalarText(await evaluateOver(compileExpression(params.cursor, 'params.cursor'), (output as HttpOutput).body), 'params.cursor'),
   describe: (params) => {
     const url = new URL(params.url);
     return `GET ${url.origin}${url.pathname} every ${params.intervalSeconds} s, look-back ${params.lookbackSeconds} s`;
