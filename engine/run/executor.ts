@@ -20,6 +20,7 @@ import { rerunSet, reusedOutcome, sendsOnce, unknownOutcome, type UnknownOutcome
 import { expressionView } from './expression-view.ts';
 import { DEFAULT_VALUE_LIMITS, limitError, type ValueLimits } from './value-limits.ts';
 import type { DebugController, RunHandle, RunOptions, RunState } from './types.ts';
+import { firstParamsIssue } from '../validate/problems.ts';
 
 /** Run-wide limit on nodes and forEach items in flight when the caller sets none. */
 export const DEFAULT_CONCURRENCY = 16;
@@ -50,9 +51,7 @@ export function newRunId(now: number): string {
 
 /** The INVALID_INPUT error of params that failed the action's schema, naming the first bad field. */
 function invalidInput(parsed: ParseResult & { success: false }): NodeError {
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `params.${issue.path.join('.')}` : 'params';
-  return new NodeError('INVALID_INPUT', `${where}: ${issue?.message ?? 'invalid'}`);
+  return new NodeError('INVALID_INPUT', firstParamsIssue(parsed.error.issues));
 }
 
 /**

@@ -24,6 +24,13 @@ export type PathSegment = string | number;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/** The first schema issue of a node's params as one line naming the field: `params.ipAddress: Invalid input`. */
+export function firstParamsIssue(issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>): string {
+  const issue = issues[0];
+  const where = issue && issue.path.length > 0 ? `params.${issue.path.map(String).join('.')}` : 'params';
+  return `${where}: ${issue?.message ?? 'invalid'}`;
+}
+
 /** Formats a path the way a reader writes it (`nodes[3].params["content-type"]`); '' is the root. */
 export function formatPath(segments: readonly PropertyKey[]): string {
   let out = '';

@@ -1,6 +1,7 @@
 import type { Cron } from 'croner';
 import { compileCron, DEFAULT_TIMEZONE } from '../../../nodes/core/cron.ts';
 import { scheduleTrigger } from '../../../nodes/core/trigger-schedule.ts';
+import { firstParamsIssue } from '../../../engine/validate/problems.ts';
 
 /**
  * A late fire still counts as on time within this window (a timer woken late by a busy event loop,
@@ -28,9 +29,7 @@ class ScheduleParamsError extends Error {
 export function parseSchedule(params: Record<string, unknown>): Schedule {
   const parsed = scheduleTrigger.input.safeParse(params);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `params.${issue.path.join('.')}` : 'params';
-    throw new ScheduleParamsError(`${where}: ${issue?.message ?? 'invalid'}`);
+    throw new ScheduleParamsError(firstParamsIssue(parsed.error.issues));
   }
   const { cron, intervalSeconds, timezone = DEFAULT_TIMEZONE, misfire = 'skip' } = parsed.data;
   if (intervalSeconds !== undefined) return { kind: 'interval', intervalSeconds, misfire };

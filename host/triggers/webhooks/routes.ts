@@ -3,6 +3,7 @@ import type { CompiledExpression } from '../../../engine/expressions/expression.
 import { effectiveVerification, webhookInput } from '../../../nodes/core/trigger-webhook.ts';
 import type { WebhookParams, WebhookVerification } from '../../../nodes/core/trigger-webhook.ts';
 import type { LiveTrigger } from '../contract.ts';
+import { firstParamsIssue } from '../../../engine/validate/problems.ts';
 
 /** The node type the webhook source serves. */
 export const WEBHOOK_TYPE = 'trigger.webhook@1';
@@ -30,12 +31,6 @@ function triggerKey(trigger: Pick<LiveTrigger, 'playbookId' | 'triggerNodeId'>):
   return `${trigger.playbookId}/${trigger.triggerNodeId}`;
 }
 
-function paramsProblem(error: { issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }> }): string {
-  const issue = error.issues[0];
-  const field = issue === undefined || issue.path.length === 0 ? 'params' : `params.${issue.path.map(String).join('.')}`;
-  return `${field}: ${issue?.message ?? 'invalid'}`;
-}
-
 /**
  * Which live webhook triggers get which path. Params are checked again (a published revision may
  * predate a rule); `none` is refused off loopback; a path claimed twice stays with the trigger that
@@ -54,7 +49,7 @@ export function planRoutes(
     const key = triggerKey(trigger);
     const parsed = webhookInput.safeParse(trigger.params);
     if (!parsed.success) {
-      refused.push({ key, trigger, problem: paramsProblem(parsed.error) });
+      refused.push({ key, trigger, problem: firstParamsIssue(parsed.error.issues) });
       continue;
     }
     const params = parsed.data;
