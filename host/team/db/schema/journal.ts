@@ -1,0 +1,29 @@
+/**
+ * Run journals (DESIGN.md §7) as an append-only table of the same JSON lines the file journal
+ * writes, and one row per run: what `resume` needs, and the lease of the worker running it (§11).
+ */
+export const JOURNAL_SCHEMA = `
+CREATE TABLE sb_runs (
+  run_id text PRIMARY KEY,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  info jsonb,
+  lease_owner text,
+  lease_until timestamptz
+);
+CREATE INDEX sb_runs_lease ON sb_runs (lease_until) WHERE lease_owner IS NOT NULL;
+CREATE TABLE sb_journal (
+  run_id text NOT NULL REFERENCES sb_runs (run_id),
+  seq integer NOT NULL,
+  line text NOT NULL,
+  PRIMARY KEY (run_id, seq)
+);
+CREATE TABLE sb_decisions (
+  id bigserial PRIMARY KEY,
+  run_id text NOT NULL,
+  node_id text NOT NULL,
+  decision text NOT NULL,
+  comment text,
+  decided_by text NOT NULL,
+  decided_at timestamptz NOT NULL DEFAULT now()
+);
+`;
