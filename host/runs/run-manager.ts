@@ -71,7 +71,8 @@ export interface RunManager {
   /** How many more runs may start now under the live-run cap. */
   freeSlots(): number;
   control(params: ParsedParamsOf<'runs.control'>): { ok: boolean };
-  decide(params: ParsedParamsOf<'runs.decide'>): { ok: boolean };
+  /** Answers a waiting approval; `by` (the signed-in person on a team server) is journalled as the approver, else the OS user. */
+  decide(params: ParsedParamsOf<'runs.decide'>, by?: string): { ok: boolean };
   list(playbookId?: string): Promise<RunSummary[]>;
   get(runId: string): Promise<{ state: RunState; events: RunEvent[] }>;
   /** Run ids that are running in this host. */
@@ -331,9 +332,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
           return { ok: debug.resolveUnknown('mark-done', params.output, params.port) };
       }
     },
-    decide(params) {
+    decide(params, by) {
       const { debug } = liveHandle(params.runId);
-      return { ok: debug.decide(params.nodeId, params.decision, approver, params.comment) };
+      return { ok: debug.decide(params.nodeId, params.decision, by ?? approver, params.comment) };
     },
     async list(playbookId) {
       const ids = new Set(await journal.runIds().catch(() => [] as string[]));
