@@ -33,6 +33,11 @@ export interface DispatcherOptions {
   now?: () => number;
   /** One line per dispatcher error (never a payload). */
   log?: (line: string) => void;
+  /**
+   * What this dispatcher does (team mode splits it, DESIGN.md §11): `queue` moves accepted events
+   * to the run queue (the team server), `run` claims and starts them (each worker). Default both.
+   */
+  roles?: { queue: boolean; run: boolean };
 }
 
 /** A running dispatcher. */
@@ -75,6 +80,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { inbox, runs, journal, publish } = options;
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
+  const roles = options.roles ?? { queue: true, run: true };
   /** Runs to take up again after a crash, started before new claims. */
   const recovering: Array<{ event: InboxEvent; runId: string; previous?: RunState; playbook?: { playbook: Playbook; file: string } }> = [];
   let pumping = false;
@@ -98,7 +104,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       void ending.finally(() => endings.delete(ending));
     } catch (err) {
       if (err instanceof JournalStoreError && err.code === 'RUN_EXISTS') {
-        log(`dispatcher: run ${runId} of event ${event.id} already exists; not started again`);
+        // Put back on the queue after its worker was lost, or started by another dispatcher: the
+        // journal says where it got to, and it is taken up from there, never started again.
+        await takeUp(event);
         return;
       }
       if (err instanceof HostError && err.code === 'CONFLICT' && runs.freeSlots() === 0) {
@@ -203,13 +211,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   return {
     async start() {
-      for (const event of await inbox.list({ status: 'accepted', limit: 1_000_000 })) await enqueue(event);
-      for (const event of await inbox.unfinished()) if (event.status === 'running') await takeUp(event);
+      if (roles.queue) for (const event of await inbox.list({ status: 'accepted', limit: 1_000_000 })) await enqueue(event);
+      if (roles.run) for (const event of await inbox.unfinished()) if (event.status === 'running') await takeUp(event);
       unsubscribe = inbox.subscribe((event) => {
-        if (event.status === 'accepted') void enqueue(event);
-        else if (event.status === 'queued' || event.status === 'done' || event.status === 'failed' || event.status === 'rejected') void pump();
+        if (event.status === 'accepted') {
+          if (roles.queue) void enqueue(event);
+        } else if (roles.run && (event.status === 'queued' || event.status === 'done' || event.status === 'failed' || event.status === 'rejected')) void pump();
       });
-      await pump();
+      if (roles.run) await pump();
     },
     idle: () => (pumping ? new Promise<void>((resolve) => waiters.push(resolve)) : Promise.resolve()),
     close() {
