@@ -48,6 +48,29 @@ export function labCredentialsFor(vendor: LabVendor, twinUrl: string): Record<st
   return values;
 }
 
+/**
+ * What a run needs of a lab: where its twins listen (the egress policy lets lab runs reach exactly
+ * those) and their credentials. A worker of a team server gets it from the server's printout.
+ */
+export type LabAccess = Pick<Lab, 'credentials' | 'credentialsPort'> & { twins: readonly { url: string }[] };
+
+/** The credentials port that binds every slot to the lab credential of its connector. */
+export function labCredentialsPort(credentials: Record<string, Record<string, unknown>>, connectors: readonly Connector[]): CredentialsPort {
+  const byId = new Map(connectors.map((c) => [c.id, c]));
+  return {
+    resolve: async (_slot, connector) => {
+      const values = credentials[connector];
+      const owner = byId.get(connector);
+      return values && owner ? { values, secrets: secretValues(values, owner) } : undefined;
+    },
+  };
+}
+
+/** Access to a lab another process runs, from its twins' URLs and credentials (`switchboard lab --json`). */
+export function labAccessOf(info: { twins: readonly { url: string }[]; credentials: Record<string, Record<string, unknown>> }, connectors: readonly Connector[]): LabAccess {
+  return { twins: info.twins.map((t) => ({ url: t.url })), credentials: info.credentials, credentialsPort: labCredentialsPort(info.credentials, connectors) };
+}
+
 /** Starts every twin on 127.0.0.1 (ports picked by the OS unless `basePort` is given). */
 export async function startLab(vendors: readonly LabVendor[], options: { basePort?: number } = {}): Promise<Lab> {
   const twins: RunningTwin<unknown>[] = [];
@@ -63,18 +86,11 @@ export async function startLab(vendors: readonly LabVendor[], options: { basePor
     await Promise.all(twins.map((t) => t.close()));
     throw err;
   }
-  const byId = new Map(vendors.map((v) => [v.connector.id, v.connector]));
   return {
     twins,
     credentials,
     controlToken,
-    credentialsPort: {
-      resolve: async (_slot, connector) => {
-        const values = credentials[connector];
-        const owner = byId.get(connector);
-        return values && owner ? { values, secrets: secretValues(values, owner) } : undefined;
-      },
-    },
+    credentialsPort: labCredentialsPort(credentials, vendors.map((v) => v.connector)),
     reset: () => twins.forEach((t) => t.reset()),
     close: async () => {
       await Promise.all(twins.map((t) => t.close()));

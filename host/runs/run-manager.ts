@@ -8,7 +8,7 @@ import type { EgressPolicy, NodeRegistry } from '../../engine/node-type.ts';
 import type { PlaybookResolver } from '../../engine/ports.ts';
 import type { RunEvent, RunStatus } from '../../engine/run/events.ts';
 import type { RunHandle, RunOptions, RunState } from '../../engine/run/types.ts';
-import type { Lab } from '../../lab/lab.ts';
+import type { LabAccess } from '../../lab/lab.ts';
 import { sampleEvent } from '../cli/commands/run.ts';
 import { byNewest, isSafeRunId, JournalStoreError, type JournalStore, type RunJournal } from '../journal/journal-store.ts';
 import type { ParsedParamsOf, RunSummary } from '../protocol/contract.ts';
@@ -40,7 +40,7 @@ export interface RunManagerOptions {
   kinds: ReadonlyMap<string, CredentialKind>;
   registry: NodeRegistry;
   journal: JournalStore;
-  lab: Lab | undefined;
+  lab: LabAccess | undefined;
   onEvent: (event: RunEvent) => void;
   /** Cap on runs live at once (paused ones included); a start past it is refused. Default `DEFAULT_MAX_LIVE_RUNS`. */
   maxLiveRuns?: number;
