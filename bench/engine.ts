@@ -39,7 +39,7 @@ export async function createBenchEngine(): Promise<BenchEngine> {
     async time(playbook, options = {}) {
       const runId = `bench-${process.pid}-${++counter}`;
       const started = performance.now();
-      const journal = store.open(runId);
+      const journal = await store.open(runId);
       try {
         const handle = startRun({
           playbook,

@@ -9,7 +9,7 @@ import type { RunEvent } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import type { JournalPort } from '../../engine/ports.ts';
 import { syncDirectory } from '../workspace/atomic-file.ts';
-import { OPEN_CREATE, OPEN_WRITE, openNoFollow, openNoFollowSync, readFileNoFollow, refuseLinks } from '../workspace/no-follow.ts';
+import { lstatNoFollow, OPEN_CREATE, OPEN_WRITE, openNoFollow, openNoFollowSync, readFileNoFollow, refuseLinks } from '../workspace/no-follow.ts';
 import { holdsLock, lockText, ownIdentity, parseLock, processAlive, processStartTime } from './process-identity.ts';
 
 /**
@@ -33,13 +33,17 @@ export interface OpenOptions {
   secrets?: readonly string[];
 }
 
-/** A run's journal file open for appending: the engine's JournalPort plus `close`. */
+/** A run's journal open for appending: the engine's JournalPort plus `close`. */
 export interface RunJournal extends JournalPort {
   readonly runId: string;
-  readonly path: string;
   append(events: readonly RunEvent[]): Promise<void>;
-  /** Waits for pending appends, flushes the file to disk and releases the run. Idempotent. */
+  /** Waits for pending appends, makes them durable and releases the run. Idempotent. */
   close(): Promise<void>;
+}
+
+/** A run's journal file: a RunJournal that also says where its file is (tests and tools read it). */
+export interface FileRunJournal extends RunJournal {
+  readonly path: string;
 }
 
 /** A run read back from its journal, with its state rebuilt by the reducer. */
@@ -54,24 +58,37 @@ export interface StoredRun {
   live: boolean;
 }
 
-/** The workspace's run journals: the writer side for the executor, the reader side for history and resume. */
+/**
+ * The run journals: the writer side for the executor, the reader side for history and resume.
+ * Two stores implement it: files in the workspace (desktop) and PostgreSQL (team mode, §11).
+ */
 export interface JournalStore {
-  /** Creates `<dir>/runs/<runId>.jsonl`; refuses ids that are not safe file names, and existing runs. */
-  open(runId: string, options?: OpenOptions): RunJournal;
+  /** Creates the run's journal and takes the run; refuses ids that are not safe file names (INVALID_RUN_ID) and existing runs (RUN_EXISTS). */
+  open(runId: string, options?: OpenOptions): Promise<RunJournal>;
   /** Summaries of every readable run, newest first. */
   listRuns(): Promise<RunSummary[]>;
-  /** Ids of every run with a journal file, in no particular order. */
+  /** Ids of every run with a journal, in no particular order. */
   runIds(): Promise<string[]>;
-  /** Where a run's journal file is (or would be); refuses ids that are not safe file names. */
-  journalPath(runId: string): string;
+  /** A token that changes whenever the run's journal grows, for caches of what is derived from it; undefined when there is no such run. */
+  stamp(runId: string): Promise<string | undefined>;
   readRun(runId: string): Promise<StoredRun>;
   /** Keeps what a later `resume` needs beside the journal (the playbook, its source path, …). */
   saveRunInfo(runId: string, info: unknown): Promise<void>;
   readRunInfo(runId: string): Promise<unknown>;
 }
 
-/** Why the store refused: bad or taken run id, unknown run, or a write after close. */
-export type JournalStoreErrorCode = 'INVALID_RUN_ID' | 'RUN_EXISTS' | 'RUN_NOT_FOUND' | 'JOURNAL_CLOSED';
+/** The journal store on disk: its journals are files, and it says where each one is. */
+export interface FileJournalStore extends JournalStore {
+  open(runId: string, options?: OpenOptions): Promise<FileRunJournal>;
+  /** Where a run's journal file is (or would be); refuses ids that are not safe file names. */
+  journalPath(runId: string): string;
+}
+
+/**
+ * Why the store refused: bad or taken run id, unknown run, a write after close, or (team mode) a
+ * write after another worker may have taken the run over.
+ */
+export type JournalStoreErrorCode = 'INVALID_RUN_ID' | 'RUN_EXISTS' | 'RUN_NOT_FOUND' | 'JOURNAL_CLOSED' | 'LEASE_LOST';
 
 /** A refusal of the journal store, with a code callers can branch on. */
 export class JournalStoreError extends Error {
@@ -105,7 +122,7 @@ const openHere = new Set<string>();
  * naming the writer (pid and process start time) while it runs, so readers tell a live run from a
  * killed one even after its pid is reused. No file or folder under `dir` is read through a link.
  */
-export function createJournalStore(dir: string, options: JournalStoreOptions = {}): JournalStore {
+export function createJournalStore(dir: string, options: JournalStoreOptions = {}): FileJournalStore {
   const runsDir = path.join(dir, 'runs');
   const durability = options.durability ?? 'process';
   const blankKeys = options.redactKeys ?? true;
@@ -118,7 +135,7 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
   /** The runs folder is made by the first run this store opens, not checked again for every run. */
   let runsDirMade = false;
 
-  const open = (runId: string, openOptions: OpenOptions = {}): RunJournal => {
+  const open = async (runId: string, openOptions: OpenOptions = {}): Promise<FileRunJournal> => {
     const journalPath = pathOf(runId);
     if (!runsDirMade) {
       fs.mkdirSync(runsDir, { recursive: true });
@@ -178,6 +195,16 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
     return names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length)).filter(isSafeRunId);
   };
 
+  const stamp = async (runId: string): Promise<string | undefined> => {
+    try {
+      const stat = await lstatNoFollow(dir, pathOf(runId));
+      return `${stat.size}:${stat.mtimeMs}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  };
+
   const listRuns = async (): Promise<RunSummary[]> => {
     const runs = await Promise.all((await runIds()).map((id) => readRun(id).catch(() => undefined)));
     const summaries: RunSummary[] = [];
@@ -206,7 +233,7 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
     }
   };
 
-  return { open, listRuns, runIds, journalPath: pathOf, readRun, saveRunInfo, readRunInfo };
+  return { open, listRuns, runIds, stamp, journalPath: pathOf, readRun, saveRunInfo, readRunInfo };
 }
 
 /** Newest first; run ids break ties, as they sort by start time too. */
@@ -243,7 +270,7 @@ function openJournal(
   durability: Durability,
   encode: (events: readonly RunEvent[]) => string,
   release: () => Promise<void>,
-): RunJournal {
+): FileRunJournal {
   let queue: PendingWrite[] = [];
   let writing = false;
   let failure: unknown;

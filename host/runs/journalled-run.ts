@@ -32,7 +32,7 @@ export async function startJournalledRun(
   options: Omit<RunOptions, 'runId' | 'journal'>,
   runId: string = newRunId(Date.now()),
 ): Promise<JournalledRun> {
-  const journal = store.open(runId, { secrets });
+  const journal = await store.open(runId, { secrets });
   try {
     await store.saveRunInfo(runId, info);
     return { handle: startRun({ ...options, runId, journal }), journal };

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createScrubber } from '../../engine/journal/redact.ts';
@@ -126,7 +125,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   const { workspace, journal } = options;
   const live = new Map<string, LiveRun>();
   let starting = 0;
-  const summaries = new Map<string, { size: number; mtimeMs: number; summary: RunSummary }>();
+  const summaries = new Map<string, { stamp: string; summary: RunSummary }>();
   const approver = (() => {
     try {
       return os.userInfo().username;
@@ -281,18 +280,14 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   const summaryOf = async (runId: string): Promise<RunSummary | undefined> => {
     const running = live.get(runId);
     if (running !== undefined) return runSummaryOf(running.handle.state());
-    let stat: fs.Stats;
-    try {
-      stat = await fs.promises.stat(journal.journalPath(runId));
-    } catch {
-      return undefined;
-    }
+    const stamp = await journal.stamp(runId).catch(() => undefined);
+    if (stamp === undefined) return undefined;
     const cached = summaries.get(runId);
-    if (cached !== undefined && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs && !isOpen(cached.summary)) return cached.summary;
+    if (cached !== undefined && cached.stamp === stamp && !isOpen(cached.summary)) return cached.summary;
     const stored = await journal.readRun(runId).catch(() => undefined);
     if (stored?.state === undefined) return undefined;
     const summary = runSummaryOf(stored.state);
-    summaries.set(runId, { size: stat.size, mtimeMs: stat.mtimeMs, summary });
+    summaries.set(runId, { stamp, summary });
     return summary;
   };
 

@@ -28,7 +28,7 @@ const finished: RunEventBody = { type: 'run.finished', status: 'succeeded', dura
 describe('journal store', () => {
   it('appends each batch as JSON Lines and reads the run back through the reducer', async () => {
     const store = createJournalStore(dir());
-    const journal = store.open('run-1');
+    const journal = await store.open('run-1');
     const all = events('run-1', [started(), ok('start'), ok('a'), ok('b'), finished]);
     await journal.append(all.slice(0, 2));
     await journal.append(all.slice(2));
@@ -44,7 +44,7 @@ describe('journal store', () => {
   });
 
   it('keeps batches in order even when appends are not awaited', async () => {
-    const journal = createJournalStore(dir()).open('run-2');
+    const journal = await createJournalStore(dir()).open('run-2');
     const all = events('run-2', [started(), ok('start'), ok('a'), ok('b'), finished]);
     const pending = all.map((event) => journal.append([event]));
     await Promise.all(pending);
@@ -55,7 +55,7 @@ describe('journal store', () => {
 
   it('shows an open run as live, and one whose writer is gone as interrupted', async () => {
     const store = createJournalStore(dir());
-    const journal = store.open('run-3');
+    const journal = await store.open('run-3');
     await journal.append(events('run-3', [started(), ok('start'), ok('a')]));
     expect((await store.readRun('run-3')).state?.status).toBe('running');
 
@@ -75,7 +75,7 @@ describe('journal store', () => {
       ['old', 1_000, [started('Old'), ok('start'), finished]],
       ['new', 5_000, [started('New'), ok('start'), ok('a')]],
     ] as const) {
-      const journal = store.open(id);
+      const journal = await store.open(id);
       await journal.append(events(id, [...bodies], at));
       await journal.close();
     }
@@ -95,7 +95,7 @@ describe('journal store', () => {
   });
 
   it('redacts secret values and sensitive fields before writing', async () => {
-    const journal = createJournalStore(dir()).open('run-5', { secrets: ['sk-live-123456'] });
+    const journal = await createJournalStore(dir()).open('run-5', { secrets: ['sk-live-123456'] });
     await journal.append(
       events('run-5', [started(), { type: 'node.started', nodeId: 'a', attempt: 1, input: { url: 'https://x/?key=sk-live-123456', password: 'pw' } }]),
     );
@@ -115,27 +115,27 @@ describe('journal store', () => {
     expect(dirty[0]).toMatchObject({ message: 'token sk-live-123456' });
   });
 
-  it('refuses run ids that are not safe file names', () => {
+  it('refuses run ids that are not safe file names', async () => {
     const store = createJournalStore(dir());
     for (const id of ['../escape', 'a/b', '..', '', '.hidden', 'a\\b', 'a\0b', 'x'.repeat(200)]) {
       expect(isSafeRunId(id)).toBe(false);
-      expect(() => store.open(id)).toThrow(JournalStoreError);
+      await expect(store.open(id)).rejects.toThrow(JournalStoreError);
     }
     expect(isSafeRunId('20250301-140209-3fa9c1')).toBe(true);
-    return expect(store.readRun('../../etc/passwd')).rejects.toMatchObject({ code: 'INVALID_RUN_ID' });
+    await expect(store.readRun('../../etc/passwd')).rejects.toMatchObject({ code: 'INVALID_RUN_ID' });
   });
 
   it('refuses to open a run twice and to read a run that does not exist', async () => {
     const store = createJournalStore(dir());
-    const journal = store.open('once');
-    expect(() => store.open('once')).toThrow(/RUN_EXISTS/);
+    const journal = await store.open('once');
+    await expect(store.open('once')).rejects.toThrow(/RUN_EXISTS/);
     await journal.close();
     await expect(store.readRun('never')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
     await expect(journal.append(events('once', [started()]))).rejects.toMatchObject({ code: 'JOURNAL_CLOSED' });
   });
 
   it('syncs every batch when asked for OS-level durability', async () => {
-    const journal = createJournalStore(dir(), { durability: 'os' }).open('durable');
+    const journal = await createJournalStore(dir(), { durability: 'os' }).open('durable');
     await journal.append(events('durable', [started(), ok('start')]));
     expect(fs.readFileSync(journal.path, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
     await journal.close();
@@ -149,7 +149,7 @@ describe('journal store', () => {
   });
 
   it('costs about one write per batch: 1,000 small batches well under a second', async () => {
-    const journal = createJournalStore(dir()).open('fast');
+    const journal = await createJournalStore(dir()).open('fast');
     const all = events('fast', [started(), ...Array.from({ length: 2_000 }, (_, i) => ok(`n${i}`))]);
     const startedAt = performance.now();
     for (let i = 0; i < all.length; i += 2) await journal.append(all.slice(i, i + 2));

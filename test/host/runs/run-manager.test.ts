@@ -18,8 +18,8 @@ const startParams = { playbookId: 'tiny', mode: 'run' as const, dryRun: false, b
 function slowClosingStore(store: JournalStore): { store: JournalStore; release: () => void } {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const open: JournalStore['open'] = (runId, options) => {
-    const journal = store.open(runId, options);
+  const open: JournalStore['open'] = async (runId, options) => {
+    const journal = await store.open(runId, options);
     return { ...journal, append: journal.append, close: () => gate.then(() => journal.close()) };
   };
   return { store: { ...store, open }, release };
