@@ -4,6 +4,7 @@ import { FlowCanvas } from './canvas/flow-canvas.tsx';
 import { Palette } from './canvas/palette.tsx';
 import { RunToolbar } from './panels/run-toolbar.tsx';
 import { SidePanel } from './panels/side-panel.tsx';
+import { UserBadge } from './panels/user-badge.tsx';
 import { rpc } from './rpc/index.ts';
 import type { ConnectionState } from './rpc/index.ts';
 import { useStore } from './store/index.ts';
@@ -46,6 +47,7 @@ function TopBar() {
         <RunToolbar />
       </div>
       <ConnectionBadge />
+      <UserBadge />
       <ThemeToggle />
     </header>
   );

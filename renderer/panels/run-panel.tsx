@@ -4,6 +4,7 @@ import { labNodes, nodeStatusLabel, notRunNodes } from '../../engine/run/node-st
 import type { NodeRunState, RunState } from '../../engine/run/types.ts';
 import { portsOf } from '../store/catalogue-slice.ts';
 import { useStore } from '../store/index.ts';
+import { hostUserOf } from '../rpc/team-session.ts';
 import { isLive } from '../store/run-slice.ts';
 import type { CanvasNode } from '../store/types.ts';
 import { formatClock, formatDateTime, formatDuration, parseJsonText, toJsonText } from './format.ts';
@@ -115,8 +116,11 @@ function isLabEvent(event: RunEvent): boolean {
   return (event.type === 'run.started' || event.type === 'node.started' || event.type === 'node.succeeded' || event.type === 'node.failed') && event.lab === true;
 }
 
+/** The approvals waiting in a live run, with Approve and Reject (disabled, saying why, when the signed-in role may not decide). */
 function Approvals({ run }: { run: RunState }) {
   const decide = useStore((state) => state.decide);
+  const refused = useStore((state) => hostUserOf(state.host)?.may.decide === false);
+  const why = refused ? 'Needs the approver role' : undefined;
   const waiting = Object.entries(run.approvals).filter(([, approval]) => approval.decision === undefined);
   if (waiting.length === 0 || !isLive(run.status)) return null;
   return (
@@ -126,10 +130,10 @@ function Approvals({ run }: { run: RunState }) {
           <p className="approval-prompt">{approval.prompt}</p>
           <p className="help">Expires {formatDateTime(approval.expiresAt)}; then the expired path is taken.</p>
           <div className="row">
-            <button type="button" className="primary" onClick={() => void decide(nodeId, 'approved')}>
+            <button type="button" className="primary" disabled={refused} title={why} onClick={() => void decide(nodeId, 'approved')}>
               Approve
             </button>
-            <button type="button" className="danger" onClick={() => void decide(nodeId, 'rejected')}>
+            <button type="button" className="danger" disabled={refused} title={why} onClick={() => void decide(nodeId, 'rejected')}>
               Reject
             </button>
           </div>

@@ -1,27 +1,24 @@
-import { RpcClient, type Transport } from './client.ts';
-import { takePageToken } from './page-token.ts';
-import { createMessagePortTransport, desktopShell } from './transport-port.ts';
-import { createWebSocketTransport } from './transport-ws.ts';
+import { RpcClient } from './client.ts';
+import { TeamSession } from './team-session.ts';
 
 export { RpcClient, RpcError } from './client.ts';
 export type { ConnectionState, RpcErrorCode, Transport, TransportListener } from './client.ts';
 export { createWebSocketTransport, hostSocketUrl } from './transport-ws.ts';
 export { createMessagePortTransport, desktopShell } from './transport-port.ts';
-
-/**
- * The transport for where the page runs: a MessagePort when the desktop preload exposed its API
- * (no token there), else the WebSocket with this tab's editor token; undefined for a browser page
- * opened without one. `onRefused` hears when the host turns the token down.
- */
-export function createHostTransport(onRefused: (reason: string) => void): Transport | undefined {
-  const shell = desktopShell();
-  if (shell !== undefined) return createMessagePortTransport(shell);
-  const token = takePageToken(window);
-  return token === undefined ? undefined : createWebSocketTransport({ token, onRefused });
-}
+export { forgetPageToken, keepPageToken, takePageToken } from './page-token.ts';
+export { isTeamServer } from './team-api.ts';
+export { pageConnector } from './page-connection.ts';
+export { hostUserOf, SESSION_ENDED, TeamSession } from './team-session.ts';
+export type { HostUser, TeamSessionState } from './team-session.ts';
 
 /**
  * The app's one connection to the host. `main.tsx` attaches the real transport at startup;
  * tests attach a fake one with `rpc.connect(createFakeTransport(...))`.
  */
 export const rpc = new RpcClient();
+
+/**
+ * The page's sign-in to a team server (idle elsewhere). `main.tsx` attaches the page's fetch,
+ * storage and connection; the sign-in form and the toolbar badge follow it.
+ */
+export const teamSession = new TeamSession();

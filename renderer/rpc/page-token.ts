@@ -18,7 +18,7 @@ export function takePageToken(page: TokenPage): string | undefined {
     url.searchParams.delete('token');
     page.history.replaceState(page.history.state, '', url);
     if (isTokenShaped(fromUrl)) {
-      keep(page, fromUrl);
+      keepPageToken(page, fromUrl);
       return fromUrl;
     }
   }
@@ -26,12 +26,24 @@ export function takePageToken(page: TokenPage): string | undefined {
   return stored !== null && isTokenShaped(stored) ? stored : undefined;
 }
 
-/** Stores the token; a browser that blocks storage still gets this load, only a reload then needs the URL again. */
-function keep(page: TokenPage, token: string): void {
+/**
+ * Stores this tab's token (the editor token, or a team server's session token after signing in);
+ * a browser that blocks storage still gets this load, only a reload then needs it again.
+ */
+export function keepPageToken(page: TokenPage, token: string): void {
   try {
     page.sessionStorage.setItem(TOKEN_STORAGE_KEY, token);
   } catch {
-    console.warn('This browser blocks session storage: a reload will need the URL that switchboard serve printed.');
+    console.warn('This browser blocks session storage: a reload will need the URL that switchboard serve printed, or signing in again.');
+  }
+}
+
+/** Forgets this tab's token (signed out, or the session ended): a reload then asks again. */
+export function forgetPageToken(page: TokenPage): void {
+  try {
+    page.sessionStorage.removeItem(TOKEN_STORAGE_KEY);
+  } catch {
+    // Storage is blocked: nothing was kept.
   }
 }
 
