@@ -43,6 +43,11 @@ export interface RunManagerOptions {
   onEvent: (event: RunEvent) => void;
   /** Cap on runs live at once (paused ones included); a start past it is refused. Default `DEFAULT_MAX_LIVE_RUNS`. */
   maxLiveRuns?: number;
+  /**
+   * Cap on runs executing at once, not counting runs that wait for an approval (a worker's
+   * concurrency: a run paused for a person holds no slot). Default: no cap beyond `maxLiveRuns`.
+   */
+  maxActiveRuns?: number;
   /** Ports this host listens on (the editor's server, once it listens): runs may never reach them. */
   ownPorts?: ReadonlySet<number>;
 }
@@ -294,7 +299,13 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   return {
     start,
     startTriggered,
-    freeSlots: () => Math.max(0, (options.maxLiveRuns ?? DEFAULT_MAX_LIVE_RUNS) - live.size - starting),
+    freeSlots: () => {
+      const free = (options.maxLiveRuns ?? DEFAULT_MAX_LIVE_RUNS) - live.size - starting;
+      if (options.maxActiveRuns === undefined) return Math.max(0, free);
+      let waiting = 0;
+      for (const run of live.values()) if (waitsForApproval(run.handle.state())) waiting++;
+      return Math.max(0, Math.min(free, options.maxActiveRuns - (live.size - waiting) - starting));
+    },
     control(params) {
       const { debug } = liveHandle(params.runId);
       const paused = debug.inspect() !== undefined;
@@ -356,6 +367,12 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       clearTimeout(timer);
     },
   };
+}
+
+/** Whether a run waits for an approval nobody has answered yet. */
+function waitsForApproval(state: RunState): boolean {
+  for (const approval of Object.values(state.approvals)) if (approval.decision === undefined) return true;
+  return false;
 }
 
 /** Summaries of runs still being written are never cached: another process may be writing them. */
