@@ -40,6 +40,8 @@ export interface HostOptions {
   /** Cap on live runs; default `$SWITCHBOARD_MAX_LIVE_RUNS`, else `DEFAULT_MAX_LIVE_RUNS` (64). */
   maxLiveRuns?: number;
   /** Where `SWITCHBOARD_MAX_LIVE_RUNS` is read from; default `process.env`. */
+  /** Team mode: the PostgreSQL URL (`serve --database`) holding people, sessions and the audit trail. */
+  database?: string;
   env?: Readonly<Record<string, string | undefined>>;
   /** Trigger sources besides the scheduler and the poller, which every host runs (the webhook listener), made once the inbox is open. Default: none. */
   triggerSources?: (deps: TriggerSourceDeps) => TriggerSource[] | Promise<TriggerSource[]>;

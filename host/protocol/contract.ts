@@ -89,6 +89,8 @@ export interface HostInfo {
   /** How the vault key is protected: the UI says so plainly when it is not. */
   vault: { protection: 'safe-storage' | 'key-file' | 'environment' | 'plain-text-fallback'; detail: string };
   lab: { running: boolean; twins: Array<{ id: string; name: string; url: string }> };
+  /** Team mode: who is signed in on this connection, and what their role lets the editor offer. */
+  user?: { name: string; role: 'viewer' | 'analyst' | 'approver' | 'admin'; may: { edit: boolean; run: boolean; decide: boolean; admin: boolean } };
 }
 
 /** Every method: its params schema and (as a phantom type) its result. */
@@ -247,4 +249,4 @@ export type EventFrame = { event: EventName; payload: unknown };
 export type ServerFrame = ResponseFrame | EventFrame;
 
 /** Error codes a response can carry. */
-export type ProtocolErrorCode = 'BAD_FRAME' | 'UNKNOWN_METHOD' | 'INVALID_PARAMS' | 'NOT_FOUND' | 'CONFLICT' | 'INVALID_PLAYBOOK' | 'FAILED';
+export type ProtocolErrorCode = 'BAD_FRAME' | 'UNKNOWN_METHOD' | 'INVALID_PARAMS' | 'NOT_FOUND' | 'CONFLICT' | 'INVALID_PLAYBOOK' | 'FORBIDDEN' | 'FAILED';

@@ -1,6 +1,9 @@
 import type { z } from 'zod';
+import { mayCall, refusalOf } from '../team/people/roles.ts';
+import { auditOf } from './audit-of.ts';
 import { methods, RequestFrame, type MethodName, type ResponseFrame } from './contract.ts';
 import { handlers } from './handlers.ts';
+import type { SignedIn } from '../team/people/sessions.ts';
 import type { HostContext } from './host-context.ts';
 import { HostError, oneLineMessage } from './host-error.ts';
 
@@ -26,11 +29,28 @@ function failure(id: number | null, code: HostError['code'], message: string): R
 }
 
 /**
+ * Why a call may not be made, or undefined when it may: in team mode every call needs a signed-in
+ * caller whose role reaches the method's (host/team/people/roles.ts); a desktop host refuses none.
+ */
+export function callRefusal(team: boolean, method: MethodName, caller: SignedIn | undefined): string | undefined {
+  if (!team) return undefined;
+  if (caller === undefined) return `${method} needs a signed-in person: sign in first`;
+  return mayCall(caller.role, method) ? undefined : refusalOf(caller.role, method);
+}
+
+/**
  * Answers one incoming frame: parse the JSON, check the frame, find the method, parse its params
  * with the contract's schema, run the handler. Whatever goes wrong comes back as an error frame
  * with a code and one line; nothing a client sends can crash the host or see a stack trace.
+ *
+ * In team mode (`ctx.team`) a call the caller's role does not allow is refused FORBIDDEN before
+ * its params are read, and an audited call (audit-of.ts) is recorded in the audit trail after it
+ * succeeded, in the caller's name. Recording after, not before, keeps the trail free of actions
+ * that were then refused (a run that could not start, a publish of a broken playbook); should the
+ * record itself fail, the action has happened but the answer is FAILED saying it is not in the
+ * trail, and the server log gets the error: nothing un-audited passes as a plain success.
  */
-export async function dispatch(text: string, ctx: HostContext, onInternalError?: InternalErrorSink): Promise<ResponseFrame> {
+export async function dispatch(text: string, ctx: HostContext, onInternalError?: InternalErrorSink, caller?: SignedIn): Promise<ResponseFrame> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -44,14 +64,27 @@ export async function dispatch(text: string, ctx: HostContext, onInternalError?:
   }
   const { id, method } = frame.data;
   if (!isMethod(method)) return failure(id, 'UNKNOWN_METHOD', `unknown method ${JSON.stringify(method)}`);
+  const refused = callRefusal(ctx.team !== undefined, method, caller);
+  if (refused !== undefined) return failure(id, 'FORBIDDEN', refused);
   const params = methods[method].params.safeParse(frame.data.params ?? {});
   if (!params.success) return failure(id, 'INVALID_PARAMS', issueLine(params.error.issues, 'params'));
-  const handler = handlers[method] as (params: unknown, ctx: HostContext) => Promise<unknown>;
+  const handler = handlers[method] as (params: unknown, ctx: HostContext, caller?: SignedIn) => Promise<unknown>;
+  let result: unknown;
   try {
-    return { id, result: await handler(params.data, ctx) };
+    result = await handler(params.data, ctx, caller);
   } catch (err) {
     if (err instanceof HostError) return failure(id, err.code, oneLineMessage(err));
     onInternalError?.(method, err);
     return failure(id, 'FAILED', `${method} failed: ${oneLineMessage(err)}`);
   }
+  const audited = ctx.team !== undefined && caller !== undefined ? auditOf(method, params.data as never, result as never) : undefined;
+  if (audited !== undefined && ctx.team !== undefined && caller !== undefined) {
+    try {
+      await ctx.team.audit.record({ actor: caller.name, ...audited });
+    } catch (err) {
+      onInternalError?.(`${method} (audit trail)`, err);
+      return failure(id, 'FAILED', `${method} was done but could not be recorded in the audit trail (${oneLineMessage(err)})`);
+    }
+  }
+  return { id, result };
 }

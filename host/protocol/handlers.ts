@@ -13,12 +13,24 @@ import { playbookFileName, uniqueSlug } from '../workspace/playbook-text.ts';
 import { egressProblem, readWorkspaceSettings, saveWorkspaceSettings } from '../workspace/settings.ts';
 import type { WorkspacePlaybook } from '../workspace/workspace.ts';
 import type { MethodName, ParsedParamsOf, PlaybookSummary, ResultOf, SlotBinding } from './contract.ts';
+import type { SignedIn } from '../team/people/sessions.ts';
 import type { HostContext } from './host-context.ts';
 import { HostError, oneLineMessage } from './host-error.ts';
 import { webhookPathProblems } from '../triggers/webhooks/path-conflicts.ts';
+import { mayCall } from '../team/people/roles.ts';
 
-/** One handler per method of the contract: a method without one fails `tsc` here. */
-export type Handlers = { [M in MethodName]: (params: ParsedParamsOf<M>, ctx: HostContext) => Promise<ResultOf<M>> };
+/** One handler per method of the contract: a method without one fails `tsc` here. `caller` is the signed-in person in team mode. */
+export type Handlers = { [M in MethodName]: (params: ParsedParamsOf<M>, ctx: HostContext, caller?: SignedIn) => Promise<ResultOf<M>> };
+
+/** What `host.info` says of the caller: name, role and what the role lets the editor offer (the renderer cannot read roles.ts). */
+export function userInfo(caller: SignedIn): NonNullable<ResultOf<'host.info'>['user']> {
+  const { name, role } = caller;
+  return {
+    name,
+    role,
+    may: { edit: mayCall(role, 'playbooks.save'), run: mayCall(role, 'runs.start'), decide: mayCall(role, 'runs.decide'), admin: mayCall(role, 'credentials.save') },
+  };
+}
 
 /** The slots of a playbook and what each is bound to (null when unbound or the credential is gone). */
 export function slotsOf(playbook: Pick<Playbook, 'credentials'>, ctx: Pick<HostContext, 'vault'>, bindings: Readonly<Record<string, string>>): SlotBinding[] {
@@ -78,11 +90,12 @@ function labBase(credential: Pick<StoredCredential, 'connector' | 'lab'> | undef
 }
 
 export const handlers: Handlers = {
-  'host.info': async (_params, ctx) => ({
+  'host.info': async (_params, ctx, caller) => ({
     version: ctx.version,
     workspace: ctx.workspace.dir,
     vault: { protection: ctx.vault.keyProvider.protection ?? ctx.vault.keyProvider.kind, detail: ctx.vault.keyProvider.detail },
     lab: { running: ctx.lab !== undefined, twins: (ctx.lab?.twins ?? []).map(({ id, name, url }) => ({ id, name, url })) },
+    ...(caller === undefined ? {} : { user: userInfo(caller) }),
   }),
 
   'catalogue.list': async (_params, ctx) => ({ connectors: ctx.catalogue }),
@@ -221,7 +234,7 @@ export const handlers: Handlers = {
 
   'runs.start': async (params, ctx) => ctx.runs.start(params),
   'runs.control': async (params, ctx) => ctx.runs.control(params),
-  'runs.decide': async (params, ctx) => ctx.runs.decide(params),
+  'runs.decide': async (params, ctx, caller) => ctx.runs.decide(params, caller?.name),
   'runs.list': async ({ playbookId }, ctx) => ({ runs: await ctx.runs.list(playbookId) }),
   'runs.get': async ({ runId }, ctx) => ctx.runs.get(runId),
 
