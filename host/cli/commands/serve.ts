@@ -122,7 +122,7 @@ export function hooksListen(
 }
 
 /** Resolves on Ctrl-C (the CLI's signal) or SIGTERM. */
-function untilStopped(io: CliIo): Promise<void> {
+export function untilStopped(io: CliIo): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       process.off('SIGTERM', done);
