@@ -7,7 +7,7 @@ import type { Accepted, EventFilter, EventInbox, EventStatus, InboxEvent, NewEve
  */
 
 /** How long a dedupe key is remembered when the trigger does not say (24 h, as the contract). */
-const DEFAULT_DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** The largest payload the inbox keeps, serialised (1 MiB): a source refuses bigger events first. */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -20,7 +20,7 @@ export type InboxRecord =
   | { t: 'cursor'; key: string; value: string };
 
 /** Why the inbox refused a call: an unknown event, a bad transition or a malformed event. */
-class InboxError extends Error {
+export class InboxError extends Error {
   constructor(
     readonly code: 'EVENT_NOT_FOUND' | 'EVENT_STATE' | 'INVALID_EVENT',
     message: string,
@@ -51,7 +51,7 @@ export function emptyInboxState(): InboxState {
 }
 
 /** A new event id, sortable by arrival time: `evt-<ms, 13 digits>-<random>`. */
-function newEventId(now: number): string {
+export function newEventId(now: number): string {
   return `evt-${String(Math.max(0, Math.floor(now))).padStart(13, '0')}-${crypto.randomBytes(5).toString('hex')}`;
 }
 
@@ -60,7 +60,7 @@ function dedupeScope(playbookId: string, triggerNodeId: string, key: string): st
 }
 
 /** Checks a source's event; throws a one-line error naming the bad field. */
-function checkNewEvent(event: NewEvent): void {
+export function checkNewEvent(event: NewEvent): void {
   const fail = (field: string, why: string): never => {
     throw new InboxError('INVALID_EVENT', `${field} ${why}`);
   };
@@ -76,6 +76,30 @@ function checkNewEvent(event: NewEvent): void {
   if (size > MAX_PAYLOAD_BYTES) fail('payload', `is ${size} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit`);
 }
 
+/** The record of a checked new event as first committed: `accepted`, no duplicates yet. */
+export function acceptedEvent(input: NewEvent, id: string): InboxEvent {
+  return {
+    id,
+    playbookId: input.playbookId,
+    revision: input.revision,
+    triggerNodeId: input.triggerNodeId,
+    source: input.source,
+    receivedAt: input.receivedAt,
+    status: 'accepted',
+    duplicates: 0,
+    payload: input.payload ?? null,
+    ...(input.dedupeKey !== undefined ? { dedupeKey: input.dedupeKey } : {}),
+    ...(input.replayOf !== undefined ? { replayOf: input.replayOf } : {}),
+  };
+}
+
+/** `event` recorded as a duplicate of the first event with its key, sharing that event's run id when it has one. */
+export function duplicateEvent(event: InboxEvent, firstId: string, firstRunId: string | undefined): InboxEvent {
+  const duplicate: InboxEvent = { ...event, status: 'duplicate', duplicateOf: firstId };
+  if (firstRunId !== undefined) duplicate.runId = firstRunId;
+  return duplicate;
+}
+
 /**
  * Decides what accepting `input` commits: a new `accepted` event, or a `duplicate` linked to the
  * first event with the same key in its window (which absorbs one more duplicate). `pending` holds
@@ -89,26 +113,12 @@ function decideAccept(
   pending?: Map<string, DedupeEntry>,
 ): { records: InboxRecord[]; accepted: Accepted } {
   checkNewEvent(input);
-  const base: InboxEvent = {
-    id,
-    playbookId: input.playbookId,
-    revision: input.revision,
-    triggerNodeId: input.triggerNodeId,
-    source: input.source,
-    receivedAt: input.receivedAt,
-    status: 'accepted',
-    duplicates: 0,
-    payload: input.payload ?? null,
-    ...(input.dedupeKey !== undefined ? { dedupeKey: input.dedupeKey } : {}),
-    ...(input.replayOf !== undefined ? { replayOf: input.replayOf } : {}),
-  };
+  const base = acceptedEvent(input, id);
   if (input.dedupeKey === undefined) return { records: [{ t: 'event', event: base }], accepted: { event: base, duplicate: false } };
   const scope = dedupeScope(input.playbookId, input.triggerNodeId, input.dedupeKey);
   const seen = pending?.get(scope) ?? state.dedupe.get(scope);
   if (seen && seen.until > now) {
-    const event: InboxEvent = { ...base, status: 'duplicate', duplicateOf: seen.eventId };
-    const first = state.events.get(seen.eventId);
-    if (first?.runId !== undefined) event.runId = first.runId;
+    const event = duplicateEvent(base, seen.eventId, state.events.get(seen.eventId)?.runId);
     return { records: [{ t: 'event', event }, { t: 'dup', id: seen.eventId }], accepted: { event, duplicate: true } };
   }
   const until = now + (input.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS);
@@ -141,6 +151,14 @@ const NEXT: Record<EventStatus, readonly EventStatus[]> = {
   failed: [],
 };
 
+/** Throws when event `id` (with status `current`, undefined when unknown) may not move to `status`. */
+export function checkMove(id: string, current: EventStatus | undefined, status: EventStatus): void {
+  if (current === undefined) throw new InboxError('EVENT_NOT_FOUND', `no event ${id} in the inbox`);
+  if (!NEXT[current].includes(status)) {
+    throw new InboxError('EVENT_STATE', `event ${id} is ${current} and cannot become ${status}`);
+  }
+}
+
 /** The record of moving an event to `status`; throws when the event is unknown or the move is not allowed. */
 function decideStatus(
   state: InboxState,
@@ -149,11 +167,7 @@ function decideStatus(
   at: number,
   extra: { runId?: string; error?: string } = {},
 ): InboxRecord {
-  const event = state.events.get(id);
-  if (!event) throw new InboxError('EVENT_NOT_FOUND', `no event ${id} in the inbox`);
-  if (!NEXT[event.status].includes(status)) {
-    throw new InboxError('EVENT_STATE', `event ${id} is ${event.status} and cannot become ${status}`);
-  }
+  checkMove(id, state.events.get(id)?.status, status);
   return { t: 'status', id, status, at, ...extra };
 }
 
