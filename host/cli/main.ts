@@ -1,4 +1,5 @@
 import { appVersion } from '../host.ts';
+import { auditCommand, auditUsage } from './commands/audit.ts';
 import { connectorsCommand, connectorsUsage } from './commands/connectors.ts';
 import { labCommand, labUsage } from './commands/lab.ts';
 import { resumeCommand, resumeUsage } from './commands/resume.ts';
@@ -6,6 +7,7 @@ import { runCommand, runUsage } from './commands/run.ts';
 import { runsCommand, runsUsage } from './commands/runs.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { startCommand, startUsage } from './commands/start.ts';
+import { usersCommand, usersUsage } from './commands/users.ts';
 import { validateCommand, validateUsage } from './commands/validate.ts';
 import {
   disableCommand,
@@ -48,11 +50,15 @@ Commands:
   triggers [--json]         each playbook's triggers: enabled, published revision, path or schedule
   events [--json]           the event inbox, newest first [--playbook ID] [--status S]
   replay EVENT_ID           record a new run of a past event (marked as a replay)
+  users add|list|role       team server accounts: add NAME --role ROLE, list, role NAME ROLE
+  audit [verify]            the team audit trail, newest first; verify checks its hash chain
   help [COMMAND]            this text, or a command's options
   --version                 print the version
 
 Runs are journalled under --workspace (default: $SWITCHBOARD_WORKSPACE or ./.switchboard).
-Exit codes: 0 success, 1 the run failed or was stopped, 2 invalid input.
+users and audit work on a team database: --database URL (default: $SWITCHBOARD_DATABASE).
+Exit codes: 0 success, 1 the run failed or was stopped (or audit verify found a break),
+2 invalid input.
 `;
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
@@ -72,6 +78,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   triggers: { run: (argv, io) => triggersCommand(argv, io), usage: triggersUsage },
   events: { run: eventsCommand, usage: eventsUsage },
   replay: { run: replayCommand, usage: replayUsage },
+  users: { run: usersCommand, usage: usersUsage },
+  audit: { run: auditCommand, usage: auditUsage },
 };
 
 /**
