@@ -6,14 +6,15 @@ import type { TriggerService } from '../triggers/trigger-service.ts';
 import type { CredentialKind } from '../vault/credential-kinds.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import type { AuditTrail } from '../team/people/audit.ts';
+import type { AuditEntry } from '../team/people/audit.ts';
 import type { People } from '../team/people/sessions.ts';
 import type { EventName, EventPayload } from './contract.ts';
 
 /** What a host in team mode has beyond a desktop one (DESIGN.md §11): its people and its audit trail. */
 export interface TeamContext {
   people: People;
-  audit: Pick<AuditTrail, 'record'>;
+  /** Appends one entry (the real trail answers with its row, which the protocol does not need). */
+  audit: { record(entry: AuditEntry): Promise<unknown> };
 }
 
 /** Everything a handler may touch: the host's services, whatever the transport. */

@@ -14,18 +14,42 @@ export function tokensEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** Host headers the server answers to: its own loopback address and port, nothing a DNS name could rebind. */
-export function isAllowedHost(host: string | undefined, port: number): boolean {
+/** Where the server is reached: its port, the host names a request may address it by, and whether it speaks TLS. */
+export interface Site {
+  port: number;
+  /** Loopback names always; a public name (`serve --public-name`) when it listens beyond loopback. */
+  names: readonly string[];
+  tls: boolean;
+}
+
+/** The site of a server on `port`: loopback by name and address, plus `publicName` when given. */
+export function siteOf(port: number, options: { publicName?: string; tls?: boolean } = {}): Site {
+  const names = ['127.0.0.1', 'localhost'];
+  const extra = options.publicName?.toLowerCase();
+  if (extra !== undefined && !names.includes(extra)) names.push(extra);
+  return { port, names, tls: options.tls ?? false };
+}
+
+/** The Host header forms of the site: `name:port`, and the bare name on the scheme's default port. */
+export function hostForms(site: Site): string[] {
+  const defaultPort = site.tls ? 443 : 80;
+  return site.names.flatMap((name) => {
+    const host = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
+    return site.port === defaultPort ? [`${host}:${site.port}`, host] : [`${host}:${site.port}`];
+  });
+}
+
+/** Host headers the server answers to: its own names and port, nothing a DNS name could rebind. */
+export function isAllowedHost(host: string | undefined, site: Site): boolean {
   if (host === undefined) return false;
-  const lower = host.toLowerCase();
-  return lower === `127.0.0.1:${port}` || lower === `localhost:${port}`;
+  return hostForms(site).includes(host.toLowerCase());
 }
 
 /** Origins the server trusts: its own pages. Absent is fine (non-browser clients, same-origin GETs). */
-export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
+export function isAllowedOrigin(origin: string | undefined, site: Site): boolean {
   if (origin === undefined) return true;
-  const lower = origin.toLowerCase();
-  return lower === `http://127.0.0.1:${port}` || lower === `http://localhost:${port}`;
+  const scheme = site.tls ? 'https' : 'http';
+  return hostForms(site).some((host) => origin.toLowerCase() === `${scheme}://${host}`);
 }
 
 /** The guard's answer on Host and Origin: let it through, or refuse with 403. */
@@ -35,17 +59,19 @@ export type Verdict = { ok: true } | { ok: false; status: 403; reason: string };
  * Checks one HTTP request or WebSocket upgrade for Host and Origin (DNS rebinding, cross-site).
  * HTTP needs nothing more: the page and its assets are the app's public build, not secrets.
  */
-export function checkRequest(headers: IncomingHttpHeaders, port: number): Verdict {
-  if (!isAllowedHost(headers.host, port)) return { ok: false, status: 403, reason: `Host header must be 127.0.0.1:${port} or localhost:${port}` };
+export function checkRequest(headers: IncomingHttpHeaders, site: Site): Verdict {
+  if (!isAllowedHost(headers.host, site)) {
+    return { ok: false, status: 403, reason: `Host header must be ${site.names.map((name) => `${name}:${site.port}`).join(' or ')}` };
+  }
   const origin = headers.origin;
-  if (!isAllowedOrigin(typeof origin === 'string' ? origin : undefined, port)) {
+  if (!isAllowedOrigin(typeof origin === 'string' ? origin : undefined, site)) {
     return { ok: false, status: 403, reason: 'cross-origin requests are refused' };
   }
   return { ok: true };
 }
 
 /** The token a client offered as a `switchboard.token.<token>` subprotocol, or undefined. */
-function tokenFromProtocols(header: string | undefined): string | undefined {
+export function tokenFromProtocols(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   for (const offered of header.split(',')) {
     const name = offered.trim();
