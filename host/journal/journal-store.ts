@@ -108,7 +108,8 @@ export function isSafeRunId(runId: string): boolean {
   return RUN_ID.test(runId);
 }
 
-function checkRunId(runId: string): void {
+/** Throws INVALID_RUN_ID unless `runId` is safe as a file name; every store refuses the same ids. */
+export function checkRunId(runId: string): void {
   if (!isSafeRunId(runId)) {
     throw new JournalStoreError('INVALID_RUN_ID', `run id ${JSON.stringify(runId.slice(0, 140))} must be letters, digits, - and _`);
   }

@@ -5,6 +5,7 @@ import { REDACTED } from '../../../engine/journal/redact.ts';
 import type { RunEvent, RunEventBody } from '../../../engine/run/events.ts';
 import { createEncoder, createJournalStore, isSafeRunId, JournalStoreError } from '../../../host/journal/journal-store.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
+import { journalStoreContract } from './journal-store-contract.ts';
 
 const dir = useTempDir('switchboard-journal-');
 
@@ -24,6 +25,10 @@ const started = (name = 'Triage'): RunEventBody => ({
 });
 const ok = (nodeId: string): RunEventBody => ({ type: 'node.succeeded', nodeId, attempt: 1, output: { nodeId }, port: 'out', durationMs: 5 });
 const finished: RunEventBody = { type: 'run.finished', status: 'succeeded', durationMs: 30 };
+
+describe('journal store: what every store does, in files', () => {
+  journalStoreContract(() => createJournalStore(dir()));
+});
 
 describe('journal store', () => {
   it('appends each batch as JSON Lines and reads the run back through the reducer', async () => {

@@ -1,11 +1,14 @@
 /**
  * Run journals (DESIGN.md §7) as an append-only table of the same JSON lines the file journal
  * writes, and one row per run: what `resume` needs, and the lease of the worker running it (§11).
+ * `opened_at` is set when the run's journal is opened (a row may exist before, holding only the
+ * details saved for `resume`); `lease_owner` is NULL once the run's journal is closed.
  */
 export const JOURNAL_SCHEMA = `
 CREATE TABLE sb_runs (
   run_id text PRIMARY KEY,
   created_at timestamptz NOT NULL DEFAULT now(),
+  opened_at timestamptz,
   info jsonb,
   lease_owner text,
   lease_until timestamptz
