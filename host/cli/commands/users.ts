@@ -78,5 +78,6 @@ export async function usersCommand(argv: readonly string[], io: CliIo): Promise<
     return EXIT_OK;
   }
 
-  throw new CliError(`users: expected add, list or role, not ${JSON.stringify(action ?? '')} (see switchboard help users)`);
+  const given = action === undefined ? '' : `, not ${JSON.stringify(action)}`;
+  throw new CliError(`users: expected add, list or role${given} (see switchboard help users)`);
 }

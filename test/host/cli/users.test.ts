@@ -21,6 +21,8 @@ it('users refuses a bad name or role in one line before touching any database', 
   expect(badRole.stderr).toBe('switchboard: INVALID_ROLE: role must be one of viewer, analyst, approver, admin, not "boss"\n');
   const noRole = await cli(['users', 'add', 'ana'], { cwd: process.cwd() });
   expect(noRole.stderr).toBe('switchboard: users add: --role is missing (viewer, analyst, approver, admin)\n');
+  const noAction = await cli(['users'], { cwd: process.cwd() });
+  expect(noAction).toMatchObject({ code: 2, stderr: 'switchboard: users: expected add, list or role (see switchboard help users)\n' });
   const badUrl = await cli(['users', 'list', '--database', 'mysql://x'], { cwd: process.cwd() });
   expect(badUrl.stderr).toMatch(/^switchboard: --database must be a postgres:\/\/.*\n$/);
 });
