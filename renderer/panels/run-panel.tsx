@@ -4,7 +4,6 @@ import { labNodes, nodeStatusLabel, notRunNodes } from '../../engine/run/node-st
 import type { NodeRunState, RunState } from '../../engine/run/types.ts';
 import { portsOf } from '../store/catalogue-slice.ts';
 import { useStore } from '../store/index.ts';
-import { hostUserOf } from '../rpc/team-session.ts';
 import { isLive } from '../store/run-slice.ts';
 import type { CanvasNode } from '../store/types.ts';
 import { formatClock, formatDateTime, formatDuration, parseJsonText, toJsonText } from './format.ts';
@@ -119,7 +118,7 @@ function isLabEvent(event: RunEvent): boolean {
 /** The approvals waiting in a live run, with Approve and Reject (disabled, saying why, when the signed-in role may not decide). */
 function Approvals({ run }: { run: RunState }) {
   const decide = useStore((state) => state.decide);
-  const refused = useStore((state) => hostUserOf(state.host)?.may.decide === false);
+  const refused = useStore((state) => state.host?.user?.may.decide === false);
   const why = refused ? 'Needs the approver role' : undefined;
   const waiting = Object.entries(run.approvals).filter(([, approval]) => approval.decision === undefined);
   if (waiting.length === 0 || !isLive(run.status)) return null;

@@ -1,6 +1,6 @@
 import { useState, useSyncExternalStore } from 'react';
 import { teamSession } from '../rpc/index.ts';
-import { hostUserOf, type TeamSession } from '../rpc/team-session.ts';
+import type { TeamSession } from '../rpc/team-session.ts';
 import { useStore } from '../store/index.ts';
 import './user-badge.css';
 
@@ -10,7 +10,7 @@ import './user-badge.css';
  */
 export function UserBadge({ session = teamSession }: { session?: TeamSession }) {
   const state = useSyncExternalStore(session.subscribe, session.snapshot);
-  const hostUser = useStore((s) => hostUserOf(s.host));
+  const hostUser = useStore((s) => s.host?.user);
   const [leaving, setLeaving] = useState(false);
   if (state.phase !== 'signed-in') return null;
   const user = state.user ?? hostUser;

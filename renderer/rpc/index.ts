@@ -8,8 +8,8 @@ export { createMessagePortTransport, desktopShell } from './transport-port.ts';
 export { forgetPageToken, keepPageToken, takePageToken } from './page-token.ts';
 export { isTeamServer } from './team-api.ts';
 export { pageConnector } from './page-connection.ts';
-export { hostUserOf, SESSION_ENDED, TeamSession } from './team-session.ts';
-export type { HostUser, TeamSessionState } from './team-session.ts';
+export { SESSION_ENDED, TeamSession } from './team-session.ts';
+export type { TeamSessionState } from './team-session.ts';
 
 /**
  * The app's one connection to the host. `main.tsx` attaches the real transport at startup;

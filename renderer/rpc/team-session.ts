@@ -1,19 +1,8 @@
-import type { HostInfo } from '../../host/protocol/contract.ts';
 import { forgetPageToken, keepPageToken, type TokenPage } from './page-token.ts';
 import { endSession, requestSession, type Fetch, type SessionUser } from './team-api.ts';
 
 /** What the form says when the host turned a session down (expired, or ended elsewhere). */
 export const SESSION_ENDED = 'Your session ended; sign in again.';
-
-/** The signed-in person as `host.info` describes them on a team server, with what their role allows (computed by the host). */
-export interface HostUser extends SessionUser {
-  may: { edit: boolean; run: boolean; decide: boolean; admin: boolean };
-}
-
-/** The person `host.info` names: set on a team server only (a desktop or local host has no people). */
-export function hostUserOf(host: HostInfo | undefined): HostUser | undefined {
-  return (host as (HostInfo & { user?: HostUser }) | undefined)?.user;
-}
 
 /**
  * Where the page stands with a team server: `off` (not a team server, or not known yet), waiting

@@ -110,7 +110,7 @@ describe('the signed-in badge', () => {
     const { session } = pageWiring(teamServer());
     act(() => {
       session.resume('session-of-ana');
-      useStore.setState({ host: { ...info, user: { name: 'ana', role: 'analyst', may: may(false) } } as HostInfo });
+      useStore.setState({ host: { ...info, user: { name: 'ana', role: 'analyst', may: may(false) } } });
     });
     render(<UserBadge session={session} />);
     expect(screen.getByRole('group', { name: 'Signed in' }).textContent).toContain('ana · analyst');
@@ -213,7 +213,7 @@ describe('approvals and the signed-in role', () => {
   });
 
   it('disables Approve and Reject for an analyst, saying the approver role is needed', () => {
-    act(() => useStore.setState({ host: { ...info, user: { name: 'ana', role: 'analyst', may: may(false) } } as HostInfo }));
+    act(() => useStore.setState({ host: { ...info, user: { name: 'ana', role: 'analyst', may: may(false) } } }));
     render(<RunPanel />);
     const approval = screen.getByRole('group', { name: 'Approval for Check' });
     for (const name of ['Approve', 'Reject']) {
@@ -224,7 +224,7 @@ describe('approvals and the signed-in role', () => {
   });
 
   it('enables them for an approver, and on a host without people', () => {
-    act(() => useStore.setState({ host: { ...info, user: { name: 'abe', role: 'approver', may: may(true) } } as HostInfo }));
+    act(() => useStore.setState({ host: { ...info, user: { name: 'abe', role: 'approver', may: may(true) } } }));
     const { unmount } = render(<RunPanel />);
     expect((screen.getByRole('button', { name: 'Approve' }) as HTMLButtonElement).disabled).toBe(false);
     unmount();
