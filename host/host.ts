@@ -10,7 +10,8 @@ import { SHIPPED_PLAYBOOKS } from './cli/playbook-files.ts';
 import { createJournalStore } from './journal/journal-store.ts';
 import type { EventFrame, EventName, EventPayload } from './protocol/contract.ts';
 import type { HostContext } from './protocol/host-context.ts';
-import { createRunManager } from './runs/run-manager.ts';
+import { createRunManager, type RunManager } from './runs/run-manager.ts';
+import { openTeamServer, type TeamServer } from './team/team-server.ts';
 import type { EventInbox, TriggerSource } from './triggers/contract.ts';
 import { createDispatcher } from './triggers/dispatcher.ts';
 import { openInboxStore } from './triggers/inbox-store.ts';
@@ -18,7 +19,7 @@ import { createHostPollSource } from './triggers/pollers/host-pollers.ts';
 import { openPublishState } from './triggers/publish-state.ts';
 import { startEventTally } from './triggers/event-tally.ts';
 import { createScheduleSource } from './triggers/schedules/schedule-source.ts';
-import { startTriggerService } from './triggers/trigger-service.ts';
+import { startTriggerService, type TriggerService } from './triggers/trigger-service.ts';
 import { credentialKinds } from './vault/credential-kinds.ts';
 import { defaultKeyProvider, type KeyProvider } from './vault/key-provider.ts';
 import { openVault, type Vault } from './vault/vault.ts';
@@ -39,9 +40,9 @@ export interface HostOptions {
   shippedDir?: string;
   /** Cap on live runs; default `$SWITCHBOARD_MAX_LIVE_RUNS`, else `DEFAULT_MAX_LIVE_RUNS` (64). */
   maxLiveRuns?: number;
-  /** Where `SWITCHBOARD_MAX_LIVE_RUNS` is read from; default `process.env`. */
   /** Team mode: the PostgreSQL URL (`serve --database`) holding people, sessions and the audit trail. */
   database?: string;
+  /** Where `SWITCHBOARD_MAX_LIVE_RUNS` is read from; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Trigger sources besides the scheduler and the poller, which every host runs (the webhook listener), made once the inbox is open. Default: none. */
   triggerSources?: (deps: TriggerSourceDeps) => TriggerSource[] | Promise<TriggerSource[]>;
@@ -84,6 +85,26 @@ export interface Host {
   ownPorts: Set<number>;
 }
 
+/** Run control where decisions of runs executing on workers go through the database (team mode). */
+function withDecisionsElsewhere(runs: RunManager, team: TeamServer): RunManager {
+  return {
+    ...runs,
+    decide: (params, by) => (runs.liveRunIds().includes(params.runId) ? runs.decide(params, by) : team.decideElsewhere(params, by ?? 'unknown')),
+  };
+}
+
+/** The trigger service of a team server: what goes live is written through before the call answers, so workers find it. */
+function pushingChanges(service: TriggerService, team: TeamServer): TriggerService {
+  const then =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const result = await call(...args);
+      await team.push();
+      return result;
+    };
+  return { ...service, enable: then(service.enable), disable: then(service.disable), publish: then(service.publish), playbookChanged: then(service.playbookChanged) };
+}
+
 /** The app's version, from package.json. */
 export function appVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -103,6 +124,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
   const maxLiveRuns = options.maxLiveRuns ?? maxLiveRunsFromEnv(options.env ?? process.env);
   await removeStaleTempFiles(dir, [dir, workspacePaths(dir).playbooks]);
+  const log = options.log ?? (() => undefined);
+  // Team mode: the database's copy of the workspace is restored into the folder before it is opened.
+  const team = options.database === undefined ? undefined : await openTeamServer(options.database, dir, log);
   const fresh = isNewWorkspace(dir);
   const workspace = await openWorkspace(dir, registry);
   const vault = await openVault(workspacePaths(dir).vault, options.keyProvider ?? defaultKeyProvider(dir));
@@ -116,8 +140,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   };
   const kinds = credentialKinds(connectors, registry);
   const ownPorts = new Set<number>();
-  const journal = createJournalStore(dir);
-  const runs = createRunManager({
+  const journal = team?.journal ?? createJournalStore(dir);
+  const localRuns = createRunManager({
     workspace,
     vault,
     kinds,
@@ -128,15 +152,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...(maxLiveRuns === undefined ? {} : { maxLiveRuns }),
     ownPorts,
   });
-  const log = options.log ?? (() => undefined);
-  const inbox = await openInboxStore(dir);
+  const runs = team === undefined ? localRuns : withDecisionsElsewhere(localRuns, team);
+  const inbox = team?.inbox ?? (await openInboxStore(dir));
   const publish = await openPublishState(workspace, registry);
-  const triggers = await startTriggerService({
+  const service = await startTriggerService({
     workspace,
     registry,
     inbox,
     publish,
-    dispatcher: createDispatcher({ inbox, runs, journal, publish, log }),
+    // A team server queues events; its workers run them.
+    dispatcher: createDispatcher({ inbox, runs, journal, publish, log, ...(team ? { roles: { queue: true, run: false } } : {}) }),
     sources: [
       createScheduleSource({ inbox, ...(options.scheduleClock ? { clock: options.scheduleClock } : {}) }),
       createHostPollSource({ inbox, workspace, vault, kinds, registry, lab: options.lab, ownPorts, log, ...(options.pollClock ? { clock: options.pollClock } : {}) }),
@@ -144,6 +169,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ],
     log,
   });
+  const triggers = team === undefined ? service : pushingChanges(service, team);
   inbox.subscribe((event) => emit('inbox.event', event));
   const stopTally = options.log === undefined ? () => undefined : startEventTally(inbox, log);
   const context: HostContext = {
@@ -157,7 +183,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     triggers,
     lab: options.lab,
     emit,
+    ...(team ? { team: team.context } : {}),
   };
+  await team?.start({ runs, emit: (event) => emit('run.event', event), lab: options.lab });
   return {
     context,
     subscribe: (listener) => {
@@ -169,6 +197,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await triggers.stop();
       await runs.close();
       await triggers.close();
+      await team?.close();
     },
     ownPorts,
   };

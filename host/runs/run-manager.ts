@@ -76,7 +76,8 @@ export interface RunManager {
   freeSlots(): number;
   control(params: ParsedParamsOf<'runs.control'>): { ok: boolean };
   /** Answers a waiting approval; `by` (the signed-in person on a team server) is journalled as the approver, else the OS user. */
-  decide(params: ParsedParamsOf<'runs.decide'>, by?: string): { ok: boolean };
+  /** Answers an approval as `by`; a team server's answer for a run on a worker goes through the database. */
+  decide(params: ParsedParamsOf<'runs.decide'>, by?: string): { ok: boolean } | Promise<{ ok: boolean }>;
   list(playbookId?: string): Promise<RunSummary[]>;
   get(runId: string): Promise<{ state: RunState; events: RunEvent[] }>;
   /** Run ids that are running in this host. */

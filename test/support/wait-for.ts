@@ -4,11 +4,14 @@ export interface WaitForOptions {
   intervalMs?: number;
 }
 
-/** Polls `probe` until it returns a value, for state that changes outside the test's control (a child process, a port); throws `timed out` after `timeoutMs`. */
-export async function waitFor<T>(probe: () => T | undefined, { timeoutMs = 10_000, intervalMs = 10 }: WaitForOptions = {}): Promise<T> {
+/**
+ * Polls `probe` until it returns (or resolves to) a value, for state that changes outside the
+ * test's control (a child process, a port, a database); throws `timed out` after `timeoutMs`.
+ */
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, { timeoutMs = 10_000, intervalMs = 10 }: WaitForOptions = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

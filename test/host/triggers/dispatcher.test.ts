@@ -140,7 +140,7 @@ describe('the dispatcher, through the real host', () => {
     expect(await statuses()).toEqual(['running', 'queued', 'queued']);
     for (let i = 0; i < 3; i++) {
       const runId = i === 0 ? first : await waitFor(() => host.context.runs.liveRunIds()[0]);
-      await waitFor(() => (host.context.runs.decide({ runId, nodeId: 'ask', decision: 'approved' }).ok ? true : undefined));
+      await waitFor(async () => ((await host.context.runs.decide({ runId, nodeId: 'ask', decision: 'approved' })).ok ? true : undefined));
       await settled(host, events[i]!.id);
     }
     expect(await statuses()).toEqual(['done', 'done', 'done']);
@@ -154,7 +154,7 @@ describe('the dispatcher, through the real host', () => {
     const event = await deliver(host, 'waits', { n: 1 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await host.context.triggers.inbox.get(event.id))?.status).toBe('queued');
-    await waitFor(() => (host.context.runs.decide({ runId: manual, nodeId: 'ask', decision: 'approved' }).ok ? true : undefined));
+    await waitFor(async () => ((await host.context.runs.decide({ runId: manual, nodeId: 'ask', decision: 'approved' })).ok ? true : undefined));
     const runId = await waitFor(() => host.context.runs.liveRunIds().find((id) => id !== manual), { timeoutMs: 3_000 });
     expect((await host.context.triggers.inbox.get(event.id))?.runId).toBe(runId);
     await host.close();
