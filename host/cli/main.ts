@@ -8,6 +8,7 @@ import { runsCommand, runsUsage } from './commands/runs.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { startCommand, startUsage } from './commands/start.ts';
 import { usersCommand, usersUsage } from './commands/users.ts';
+import { workerCommand, workerUsage } from './commands/worker.ts';
 import { validateCommand, validateUsage } from './commands/validate.ts';
 import {
   disableCommand,
@@ -50,13 +51,15 @@ Commands:
   triggers [--json]         each playbook's triggers: enabled, published revision, path or schedule
   events [--json]           the event inbox, newest first [--playbook ID] [--status S]
   replay EVENT_ID           record a new run of a past event (marked as a replay)
+  worker --database URL     take a team server's runs from its queue and execute them
+                            [--concurrency N] [--vault-key-file FILE]
   users add|list|role       team server accounts: add NAME --role ROLE, list, role NAME ROLE
   audit [verify]            the team audit trail, newest first; verify checks its hash chain
   help [COMMAND]            this text, or a command's options
   --version                 print the version
 
 Runs are journalled under --workspace (default: $SWITCHBOARD_WORKSPACE or ./.switchboard).
-users and audit work on a team database: --database URL (default: $SWITCHBOARD_DATABASE).
+worker, users and audit work on a team database: --database URL (default: $SWITCHBOARD_DATABASE).
 Exit codes: 0 success, 1 the run failed or was stopped (or audit verify found a break),
 2 invalid input.
 `;
@@ -78,6 +81,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   triggers: { run: (argv, io) => triggersCommand(argv, io), usage: triggersUsage },
   events: { run: eventsCommand, usage: eventsUsage },
   replay: { run: replayCommand, usage: replayUsage },
+  worker: { run: workerCommand, usage: workerUsage },
   users: { run: usersCommand, usage: usersUsage },
   audit: { run: auditCommand, usage: auditUsage },
 };
