@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_RENDERER_DIR, startServer } from '../../server/server.ts';
+import { listenProblem } from '../../server/listen-address.ts';
+import { DEFAULT_RENDERER_DIR, startServer, type ServerOptions } from '../../server/server.ts';
 import { DEFAULT_HOOKS_PORT, type HooksListen } from '../../triggers/webhooks/listener.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CliError, EXIT_OK } from '../io.ts';
@@ -12,6 +13,7 @@ import { oneLine } from '../playbook-files.ts';
 
 /** What `switchboard help serve` prints. */
 export const serveUsage = `Usage: switchboard serve [--port N] [--workspace DIR] [--no-lab] [--no-open] [--hooks-port N] [--hooks-host ADDR]
+                        [--listen-host HOST --tls-cert FILE --tls-key FILE] [--public-name NAME] [--database URL]
 
 Runs Switchboard in the browser: serves the editor and its WebSocket on 127.0.0.1 only and
 prints "Switchboard is running at http://127.0.0.1:<port>/?token=…". The page keeps
@@ -26,6 +28,12 @@ without it, and every request with a foreign Host or Origin header. Runs until C
                    0 = any free port; when ${DEFAULT_HOOKS_PORT} is taken and none was asked for, a free one)
   --hooks-host A   address it binds (default 127.0.0.1); a LAN address lets other machines send
                    webhooks: then give --hooks-tls-cert FILE and --hooks-tls-key FILE (PEM) for HTTPS
+  --listen-host H  address the editor binds (default 127.0.0.1); anything but 127.0.0.1, ::1 or
+                   localhost needs --tls-cert FILE and --tls-key FILE (PEM): it is then https/wss
+  --public-name N  the host name browsers use to reach it, accepted in Host and Origin (default H)
+  --database URL   team mode (postgres://…): people sign in, roles decide who edits, runs,
+                   approves and administers, and an audit trail records who did what; the URL
+                   printed then carries no token
 It prints "Webhooks at http://<host>:<port>/hooks/": each enabled playbook's webhook trigger
 answers at /hooks/<its path>, verified as the trigger says (README: Webhooks).
 A new (empty) workspace gets the shipped playbooks, with lab credentials bound to their slots.
@@ -121,6 +129,39 @@ export function hooksListen(
   return { host, port, explicitPort, ...(tls ? { tls } : {}) };
 }
 
+/** Reads a PEM file named by a flag, or one line naming the flag and the file. */
+function readPem(flag: string, file: string, io: CliIo): Buffer {
+  try {
+    return fs.readFileSync(path.resolve(io.cwd, file));
+  } catch (err) {
+    throw new CliError(`${flag}: cannot read ${file}: ${oneLine(err)}`);
+  }
+}
+
+/** Where the editor listens, from the serve flags: beyond loopback only with a TLS certificate and key. */
+export function editorListen(
+  values: { 'listen-host'?: string; 'tls-cert'?: string; 'tls-key'?: string; 'public-name'?: string },
+  io: CliIo,
+): Pick<ServerOptions, 'listenHost' | 'tls' | 'publicName'> {
+  const listenHost = values['listen-host'] ?? '127.0.0.1';
+  const cert = values['tls-cert'];
+  const key = values['tls-key'];
+  if ((cert === undefined) !== (key === undefined)) throw new CliError('--tls-cert and --tls-key go together');
+  const problem = listenProblem(listenHost, cert !== undefined);
+  if (problem !== undefined) throw new CliError(problem);
+  const publicName = values['public-name'];
+  if (publicName !== undefined && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(publicName)) throw new CliError(`--public-name: ${JSON.stringify(publicName)} is not a host name`);
+  const tls = cert !== undefined && key !== undefined ? { cert: readPem('--tls-cert', cert, io), key: readPem('--tls-key', key, io) } : undefined;
+  return { listenHost, ...(tls ? { tls } : {}), ...(publicName === undefined ? {} : { publicName }) };
+}
+
+/** `--database URL`: a PostgreSQL URL, passed through to the host (team mode). */
+export function databaseUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(text)) throw new CliError('--database: give a PostgreSQL URL, postgres://user:password@host:port/database');
+  return text;
+}
+
 /** Resolves on Ctrl-C (the CLI's signal) or SIGTERM. */
 export function untilStopped(io: CliIo): Promise<void> {
   return new Promise((resolve) => {
@@ -148,17 +189,33 @@ export async function serveCommand(argv: readonly string[], io: CliIo, deps: Ser
       'hooks-host': { type: 'string' },
       'hooks-tls-cert': { type: 'string' },
       'hooks-tls-key': { type: 'string' },
+      'listen-host': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'public-name': { type: 'string' },
+      database: { type: 'string' },
     },
     'serve',
   );
   if (positionals.length > 0) throw new CliError('serve: takes no file (see switchboard help serve)');
   const port = parsePort(values.port);
   const hooks = hooksListen(values, io);
+  const editor = editorListen(values, io);
+  const database = databaseUrl(values.database);
   const workspace = serveWorkspace(values.workspace, io);
   const rendererDir = deps.rendererDir ?? DEFAULT_RENDERER_DIR;
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) await (deps.buildRenderer ?? buildRendererWithVite)(io);
 
-  const server = await startServer({ port, workspace, lab: values['no-lab'] !== true, rendererDir, hooks, log: (line) => io.stderr.write(`${line}\n`) }).catch(
+  const server = await startServer({
+    port,
+    workspace,
+    lab: values['no-lab'] !== true,
+    rendererDir,
+    hooks,
+    ...editor,
+    ...(database === undefined ? {} : { database }),
+    log: (line) => io.stderr.write(`${line}\n`),
+  }).catch(
     (err: unknown) => {
       const code = (err as NodeJS.ErrnoException).code;
       const address = (err as { port?: number }).port;
@@ -166,6 +223,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo, deps: Ser
       const asked = flag === '--port' ? port : hooks.port;
       if (code === 'EADDRINUSE') throw new CliError(`${flag}: ${asked} is already in use`);
       if (code === 'EACCES') throw new CliError(`${flag}: not allowed to listen on ${asked}`);
+      if (code === 'EADDRNOTAVAIL' && flag === '--port' && editor.listenHost !== '127.0.0.1') throw new CliError(`--listen-host: ${editor.listenHost} is not an address of this machine`);
       if (code === 'EADDRNOTAVAIL') throw new CliError(`--hooks-host: ${hooks.host} is not an address of this machine`);
       throw err;
     },
