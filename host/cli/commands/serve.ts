@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listenProblem } from '../../server/listen-address.ts';
+import { checkDatabaseUrl } from '../../team/db/database.ts';
 import { DEFAULT_RENDERER_DIR, startServer, type ServerOptions } from '../../server/server.ts';
 import { DEFAULT_HOOKS_PORT, type HooksListen } from '../../triggers/webhooks/listener.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -158,8 +159,11 @@ export function editorListen(
 /** `--database URL`: a PostgreSQL URL, passed through to the host (team mode). */
 export function databaseUrl(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  if (!/^postgres(ql)?:\/\//.test(text)) throw new CliError('--database: give a PostgreSQL URL, postgres://user:password@host:port/database');
-  return text;
+  try {
+    return checkDatabaseUrl(text);
+  } catch (err) {
+    throw new CliError(oneLine(err));
+  }
 }
 
 /** Resolves on Ctrl-C (the CLI's signal) or SIGTERM. */

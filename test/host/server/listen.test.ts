@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { editorListen } from '../../../host/cli/commands/serve.ts';
+import { databaseUrl, editorListen } from '../../../host/cli/commands/serve.ts';
 import type { CliIo } from '../../../host/cli/io.ts';
 import { socketProtocols } from '../../../host/protocol/socket-token.ts';
 import { listenProblem } from '../../../host/server/listen-address.ts';
@@ -50,6 +50,14 @@ describe('serve --listen-host', () => {
     const shipped = writeShipped(tempDir(), [TINY]);
     await expect(startTestServer({ shipped, listenHost: '0.0.0.0' })).rejects.toThrow(REFUSED);
     fs.rmSync(shipped, { recursive: true, force: true });
+  });
+});
+
+describe('serve --database', () => {
+  it('passes a PostgreSQL URL through and refuses anything else in one line naming the option', () => {
+    expect(databaseUrl(undefined)).toBeUndefined();
+    expect(databaseUrl('postgres://sb:pw@db.internal:5432/switchboard')).toBe('postgres://sb:pw@db.internal:5432/switchboard');
+    expect(() => databaseUrl('mysql://db/switchboard')).toThrow(/^--database must be a postgres:\/\/user:password@host:port\/database URL/);
   });
 });
 

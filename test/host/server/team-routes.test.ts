@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../host/server/server.ts';
+import { openDatabase, type Database } from '../../../host/team/db/database.ts';
+import { migrate } from '../../../host/team/db/migrations.ts';
+import { createAuditTrail } from '../../../host/team/people/audit.ts';
+import { createPeople } from '../../../host/team/people/sessions.ts';
+import { addUser } from '../../../host/team/people/users.ts';
 import { memoryTeam, type MemoryTeam } from '../../support/memory-team.ts';
+import { describeWithPostgres, useTestDatabase } from '../../support/postgres.ts';
 import { APPROVAL, connect, httpGet, openSocket, socketOutcome, startTestServer, tempDir, writeShipped, type TestClient } from '../protocol/harness.ts';
 
 /** One HTTP request to the server with its Host header; status, headers and body as text. */
@@ -196,5 +202,41 @@ describe('a desktop server', () => {
     expect((await httpGet(server!.port, '/api/team')).status).toBe(404);
     expect((await request(server!, 'POST', '/api/session', { headers: JSON_TYPE, body: '{}' })).status).toBe(404);
     expect(server!.url).toBe(`http://127.0.0.1:${server!.port}/?token=${server!.token}`);
+  });
+});
+
+describeWithPostgres('a team server over PostgreSQL', () => {
+  const url = useTestDatabase('file');
+  const dirs = [tempDir(), tempDir()];
+  let db: Database | undefined;
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    db = await openDatabase(url());
+    await migrate(db);
+    await addUser(db, 'vera', 'a long enough password', 'viewer');
+    server = await startTestServer({ shipped: writeShipped(dirs[0]!, [APPROVAL]), workspace: dirs[1]!, team: { people: createPeople(db), audit: createAuditTrail(db) } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.close();
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs in against the stored account, answers on the socket as that person, refuses what the role may not, and audits in the chained trail', async () => {
+    expect((await signIn(server!, 'vera', 'not the password')).status).toBe(401);
+    const answer = await signIn(server!, 'VERA', 'a long enough password');
+    expect(answer.status).toBe(200);
+    const { token, user } = JSON.parse(answer.body) as { token: string; user: unknown };
+    expect(user).toEqual({ name: 'vera', role: 'viewer' });
+    const client = await connect({ ...server!, token });
+    expect(await client.call('host.info', {})).toMatchObject({ user: { name: 'vera', role: 'viewer', may: { run: false } } });
+    await expect(client.call('runs.start', { playbookId: 'approve' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'runs.start needs the analyst role; you are viewer' });
+    await client.close();
+    const trail = createAuditTrail(db!);
+    expect((await trail.list()).map(({ actor, action, detail }) => ({ actor, action, ok: detail['ok'] }))).toEqual([
+      { actor: 'vera', action: 'sign-in', ok: true },
+      { actor: 'vera', action: 'sign-in', ok: false },
+    ]);
+    expect(await trail.verify()).toMatchObject({ ok: true, rows: 2 });
   });
 });
