@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkDatabaseUrl } from '../../team/db/database.ts';
-import { startWorker } from '../../team/worker.ts';
+import { DEFAULT_LEASE_MS, startWorker } from '../../team/worker.ts';
 import { environmentKeyProvider, keyFileProvider, VAULT_KEY_ENV, type KeyProvider } from '../../vault/key-provider.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CliError, EXIT_OK } from '../io.ts';
@@ -21,6 +21,8 @@ let those executing finish (up to --grace-seconds), hand the rest back, exit.
   --vault-key-file FILE  the team server's vault key (default: $SWITCHBOARD_VAULT_KEY); the key is
                          never in the database, so every worker needs it from its own machine
   --grace-seconds N      how long a stop waits for runs to finish before handing them back (default 30)
+  --lease-seconds N      how long a run's lease lasts unrenewed: how soon another worker takes up the
+                         runs of a worker that died (default 15)
 `;
 
 /** A whole number in [min, max] from a flag; one line naming the flag otherwise. */
@@ -46,7 +48,7 @@ function workerKey(file: string | undefined, io: CliIo): KeyProvider {
 export async function workerCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
-    { database: { type: 'string' }, concurrency: { type: 'string' }, 'vault-key-file': { type: 'string' }, 'grace-seconds': { type: 'string' } },
+    { database: { type: 'string' }, concurrency: { type: 'string' }, 'vault-key-file': { type: 'string' }, 'grace-seconds': { type: 'string' }, 'lease-seconds': { type: 'string' } },
     'worker',
   );
   if (positionals.length > 0) throw new CliError('worker: takes no file (see switchboard help worker)');
@@ -55,9 +57,10 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
   const database = checkDatabaseUrl(given);
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 8, 1, 1000);
   const graceMs = wholeNumber(values['grace-seconds'], '--grace-seconds', 30, 0, 3600) * 1000;
+  const leaseMs = wholeNumber(values['lease-seconds'], '--lease-seconds', DEFAULT_LEASE_MS / 1000, 1, 3600) * 1000;
   const keyProvider = workerKey(values['vault-key-file'], io);
   const say = (line: string) => io.stderr.write(`${line}\n`);
-  const worker = await startWorker({ database, concurrency, keyProvider, log: say });
+  const worker = await startWorker({ database, concurrency, keyProvider, leaseMs, log: say });
   io.stdout.write(`Switchboard worker ${worker.id} taking runs (concurrency ${concurrency})\n`);
   let shown = '';
   const tally = setInterval(() => {
