@@ -23,6 +23,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'trigger-webhook-latency', group: 'triggers', load: async () => (await import('./triggers.ts')).triggerWebhookLatency },
   { name: 'trigger-event-to-run-start', group: 'triggers', load: async () => (await import('./triggers.ts')).triggerEventToRunStart },
   { name: 'trigger-end-to-end', group: 'triggers', load: async () => (await import('./triggers.ts')).triggerEndToEnd },
+  { name: 'team-journal-append', group: 'team', load: async () => (await import('./team-journal.ts')).teamJournalAppend },
 ];
 
 /**
