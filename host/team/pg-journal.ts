@@ -84,13 +84,14 @@ export function createPgJournalStore(db: Database, options: PgJournalStoreOption
   const leaseMs = options.leaseMs ?? 15_000;
   const every = renewalInterval(leaseMs, options.renewEveryMs);
   const blankKeys = options.redactKeys ?? true;
-  const open = new Map<string, PgRunJournal>();
+  /** The run journals this store has open, whose leases it renews. */
+  const leased = new Map<string, PgRunJournal>();
   let timer: ReturnType<typeof setInterval> | undefined;
   let renewing: Promise<void> | undefined;
   let closed = false;
 
   const renew = async (): Promise<void> => {
-    const ids = [...open.keys()];
+    const ids = [...leased.keys()];
     if (ids.length === 0) return;
     let kept: Set<string>;
     try {
@@ -98,7 +99,7 @@ export function createPgJournalStore(db: Database, options: PgJournalStoreOption
     } catch {
       return; // The database is out of reach: the next tick tries again, and appends stay fenced meanwhile.
     }
-    for (const id of ids) if (!kept.has(id)) open.get(id)?.loseLease();
+    for (const id of ids) if (!kept.has(id)) leased.get(id)?.loseLease();
   };
 
   const startRenewing = (): void => {
@@ -116,9 +117,9 @@ export function createPgJournalStore(db: Database, options: PgJournalStoreOption
       const rows = await db.query(OPEN, [runId, owner, leaseMs]);
       if (rows.length === 0) throw new JournalStoreError('RUN_EXISTS', `run ${runId} already has a journal`);
       const journal = openPgRunJournal(db, runId, owner, createEncoder(openOptions.secrets ?? [], blankKeys), () => {
-        if (open.get(runId) === journal) open.delete(runId);
+        if (leased.get(runId) === journal) leased.delete(runId);
       });
-      open.set(runId, journal);
+      leased.set(runId, journal);
       startRenewing();
       return journal;
     },

@@ -7,6 +7,7 @@ export function runEvents(runId: string, bodies: RunEventBody[], at = 1_000): Ru
   return bodies.map((body, i) => ({ ...body, seq: i + 1, runId, at: at + i * 10 }) as RunEvent);
 }
 
+/** A `run.started` body of a three-node playbook named `name`. */
 export const started = (name = 'Triage'): RunEventBody => ({
   type: 'run.started',
   playbookId: name.toLowerCase(),
@@ -17,7 +18,9 @@ export const started = (name = 'Triage'): RunEventBody => ({
   trigger: { ip: '10.0.0.1' },
   nodeIds: ['start', 'a', 'b'],
 });
+/** A `node.succeeded` body whose output names the node. */
 export const ok = (nodeId: string): RunEventBody => ({ type: 'node.succeeded', nodeId, attempt: 1, output: { nodeId }, port: 'out', durationMs: 5 });
+/** The `run.finished` body of a run that succeeded after 30 ms. */
 export const finished: RunEventBody = { type: 'run.finished', status: 'succeeded', durationMs: 30 };
 
 /**
