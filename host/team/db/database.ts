@@ -11,9 +11,19 @@ export interface Database {
   query<T extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
-  /** Calls `listener` with each NOTIFY payload on `channel`; returns the unlisten. */
-  listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `listener` with each NOTIFY payload on `channel`; returns the unlisten. The LISTEN
+   * connection reconnects by itself when it drops, but what was announced meanwhile is lost:
+   * `onReconnect` is called once it listens again, for the caller to catch up from the tables.
+   */
+  listen(channel: string, listener: (payload: string) => void, options?: ListenOptions): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** What a listener is told besides the payloads. */
+export interface ListenOptions {
+  /** Called after the LISTEN connection dropped and listens again: announcements may have been missed. */
+  onReconnect?: () => void;
 }
 
 /** What a `--database` URL failed on, in one line naming the option. */
@@ -50,13 +60,28 @@ export function redactDatabaseUrl(text: string): string {
 /** Channel names are identifiers we choose; refuse anything else rather than quote it into SQL. */
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** How long opening a connection may take: an unreachable host fails with one line, not after TCP gives up. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The first delay before the LISTEN connection tries again, doubled each failed try up to the cap. */
+const RECONNECT_FIRST_MS = 100;
+const RECONNECT_MAX_MS = 5_000;
+
+/** How long the LISTEN connection waits after failed try `attempt` (from 0): doubling, capped, so a restart is noticed within seconds. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** Math.min(Math.max(0, attempt), 16));
+}
+
 /**
  * Connects to PostgreSQL (checking the connection at once, so a wrong URL fails on start with one
- * line) with a pool of `max` clients.
+ * line) with a pool of `max` clients. `connectTimeoutMs` bounds each new connection (and each wait
+ * for a pooled one); default 10 s.
  */
-export async function openDatabase(url: string, options: { max?: number; applicationName?: string } = {}): Promise<Database> {
+export async function openDatabase(url: string, options: { max?: number; applicationName?: string; connectTimeoutMs?: number } = {}): Promise<Database> {
   const where = redactDatabaseUrl(checkDatabaseUrl(url));
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 8, application_name: options.applicationName ?? 'switchboard', idleTimeoutMillis: 30_000 });
+  const name = options.applicationName ?? 'switchboard';
+  const connectionTimeoutMillis = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 8, application_name: name, idleTimeoutMillis: 30_000, connectionTimeoutMillis });
   pool.on('error', () => undefined);
   try {
     await pool.query('SELECT 1');
@@ -65,20 +90,79 @@ export async function openDatabase(url: string, options: { max?: number; applica
     throw new DatabaseError(`cannot reach ${where}: ${(err as Error).message.split('\n')[0]}`);
   }
 
+  // The LISTEN connection: one for every channel, replaced (after a capped backoff) whenever it drops.
+  interface Subscription {
+    fn: (payload: string) => void;
+    onReconnect?: () => void;
+  }
+  const channels = new Map<string, Set<Subscription>>();
   let listener: pg.Client | undefined;
-  let listening: Promise<pg.Client> | undefined;
-  const channels = new Map<string, Set<(payload: string) => void>>();
-  const listenClient = (): Promise<pg.Client> =>
-    (listening ??= (async () => {
-      const client = new pg.Client({ connectionString: url, application_name: `${options.applicationName ?? 'switchboard'}-listen` });
-      client.on('error', () => undefined);
-      client.on('notification', (message) => {
-        for (const fn of channels.get(message.channel) ?? []) fn(message.payload ?? '');
-      });
+  let first: Promise<void> | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let attempt = 0;
+  let closed = false;
+
+  /** Opens a LISTEN connection; when it ends while it is the current one, the next is scheduled. */
+  const connectListener = async (): Promise<pg.Client> => {
+    const client = new pg.Client({ connectionString: url, application_name: `${name}-listen`, connectionTimeoutMillis, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+    client.on('error', () => undefined);
+    client.on('notification', (message) => {
+      for (const subscription of [...(channels.get(message.channel) ?? [])]) subscription.fn(message.payload ?? '');
+    });
+    client.on('end', () => {
+      if (listener !== client) return;
+      listener = undefined;
+      reconnectLater();
+    });
+    try {
       await client.connect();
-      listener = client;
-      return client;
-    })());
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    if (closed) {
+      await client.end().catch(() => undefined);
+      throw new DatabaseError(`the connection to ${where} is closed`);
+    }
+    listener = client;
+    return client;
+  };
+
+  const reconnectLater = (): void => {
+    if (closed || retry !== undefined) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void reconnect();
+    }, reconnectDelay(attempt++));
+  };
+
+  /** 1. Connect again, 2. LISTEN on every channel, 3. tell every listener it may have missed announcements. */
+  const reconnect = async (): Promise<void> => {
+    let client: pg.Client;
+    try {
+      client = await connectListener();
+    } catch {
+      reconnectLater();
+      return;
+    }
+    try {
+      for (const channel of channels.keys()) await client.query(`LISTEN ${channel}`);
+    } catch {
+      // Dropped again (its 'end' schedules the next try), or refused: start over on a new connection.
+      await client.end().catch(() => undefined);
+      return;
+    }
+    attempt = 0;
+    for (const set of [...channels.values()]) {
+      for (const subscription of [...set]) {
+        try {
+          subscription.onReconnect?.();
+        } catch {
+          // A listener's catch-up failing is its own; the others still catch up.
+        }
+      }
+    }
+  };
 
   return {
     where,
@@ -98,26 +182,43 @@ export async function openDatabase(url: string, options: { max?: number; applica
         client.release();
       }
     },
-    async listen(channel, fn) {
+    async listen(channel, fn, listenOptions = {}) {
       if (!CHANNEL.test(channel)) throw new DatabaseError(`channel ${JSON.stringify(channel)} is not an identifier`);
-      const client = await listenClient();
+      await (first ??= connectListener().then(
+        () => undefined,
+        (err: unknown) => {
+          first = undefined;
+          throw err;
+        },
+      ));
+      const subscription: Subscription = { fn, ...(listenOptions.onReconnect ? { onReconnect: listenOptions.onReconnect } : {}) };
       let set = channels.get(channel);
       if (set === undefined) {
         set = new Set();
         channels.set(channel, set);
-        await client.query(`LISTEN ${channel}`);
+        const client = listener;
+        // Without a connection (or losing it now), the reconnection listens on every channel and calls onReconnect.
+        await client?.query(`LISTEN ${channel}`).catch((err: unknown) => {
+          if (listener !== client) return;
+          channels.delete(channel);
+          throw err;
+        });
       }
-      set.add(fn);
+      set.add(subscription);
       return async () => {
-        set.delete(fn);
+        set.delete(subscription);
         if (set.size === 0 && channels.get(channel) === set) {
           channels.delete(channel);
-          await client.query(`UNLISTEN ${channel}`).catch(() => undefined);
+          await listener?.query(`UNLISTEN ${channel}`).catch(() => undefined);
         }
       };
     },
     async close() {
-      await listener?.end().catch(() => undefined);
+      closed = true;
+      clearTimeout(retry);
+      const client = listener;
+      listener = undefined;
+      await client?.end().catch(() => undefined);
       await pool.end().catch(() => undefined);
     },
   };
