@@ -185,7 +185,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     emit,
     ...(team ? { team: team.context } : {}),
   };
-  await team?.start({ runs, emit: (event) => emit('run.event', event), lab: options.lab });
+  await team?.start({ runs, emit: (event) => emit('run.event', event), watched: () => listeners.size > 0, lab: options.lab });
   return {
     context,
     subscribe: (listener) => {

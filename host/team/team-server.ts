@@ -37,7 +37,7 @@ export interface TeamServer {
   /** Writes the workspace through now (after a publish, enable or disable, before answering). */
   push(): Promise<void>;
   /** Starts writing through and streaming the journals of runs executing elsewhere to `emit`. */
-  start(deps: { runs: RunManager; emit: (event: RunEvent) => void; lab: Lab | undefined }): Promise<void>;
+  start(deps: { runs: RunManager; emit: (event: RunEvent) => void; watched: () => boolean; lab: Lab | undefined }): Promise<void>;
   /** Decides an approval of a run executing on a worker: recorded and announced when the run waits for it there. */
   decideElsewhere(params: { runId: string; nodeId: string; decision: 'approved' | 'rejected'; comment?: string }, by: string): Promise<{ ok: boolean }>;
   close(): Promise<void>;
@@ -82,7 +82,7 @@ export async function openTeamServer(url: string, dir: string, log: (line: strin
       journal,
       context: { people: createPeople(db), audit: createAuditTrail(db) },
       push,
-      async start({ runs, emit, lab }) {
+      async start({ runs, emit, watched, lab }) {
         // Workers on this machine reach the lab's twins through the printout (never its control token).
         const labFile = path.join(dir, 'lab.json');
         if (lab === undefined) await fs.promises.rm(labFile, { force: true });
@@ -94,7 +94,8 @@ export async function openTeamServer(url: string, dir: string, log: (line: strin
           clearInterval(timer);
           await push();
         });
-        const feed = await followJournals(db, (_runId, events) => events.forEach(emit), { skip: (runId) => runs.liveRunIds().includes(runId) });
+        // Journals are read back only while an editor is connected: a drain with nobody watching costs the server nothing.
+        const feed = await followJournals(db, (_runId, events) => events.forEach(emit), { skip: (runId) => !watched() || runs.liveRunIds().includes(runId) });
         closers.push(() => feed.close());
       },
       async decideElsewhere(params, by) {

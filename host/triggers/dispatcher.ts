@@ -218,7 +218,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           if (roles.queue) void enqueue(event);
         } else if (roles.run && (event.status === 'queued' || event.status === 'done' || event.status === 'failed' || event.status === 'rejected')) void pump();
       });
-      if (roles.run) await pump();
+      // Not awaited: with a backlog, the pump goes on for as long as slots keep freeing up.
+      if (roles.run) void pump();
     },
     idle: () => (pumping ? new Promise<void>((resolve) => waiters.push(resolve)) : Promise.resolve()),
     close() {

@@ -92,6 +92,8 @@ export async function openPublishState(workspace: Workspace, registry: NodeRegis
   let states: TriggerStates = {};
   let seen = '';
   const published = new Map<string, Playbook>();
+  /** Published revisions read so far, by `<id>\0<revision>`. */
+  const revisions = new Map<string, { playbook: Playbook; file: string }>();
 
   /** Re-reads `triggers.json` and the published copies when the file changed (another process, e.g. the CLI, wrote it). */
   const reload = async (): Promise<boolean> => {
@@ -165,6 +167,7 @@ export async function openPublishState(workspace: Workspace, registry: NodeRegis
         const { [id]: _removed, ...rest } = states;
         await save(rest);
         published.delete(id);
+        for (const key of revisions.keys()) if (key.startsWith(`${id}\u0000`)) revisions.delete(key);
         await removeFileDurably(fileOf(id));
         const prefix = `${id}.r`;
         const names = await fs.promises.readdir(path.join(publishedDir, 'revisions')).catch(() => [] as string[]);
@@ -172,10 +175,17 @@ export async function openPublishState(workspace: Workspace, registry: NodeRegis
       }),
     published: (id) => published.get(id),
     async publishedAt(id, revision) {
+      // A published revision never changes: each is read and checked once, not once per event.
+      const key = `${id}\u0000${revision}`;
+      const known = revisions.get(key);
+      if (known !== undefined) return known;
       const file = revisionFile(id, revision);
       const text = await readFileNoFollow(root, file, 'utf8').catch(() => undefined);
       const loaded = text === undefined ? undefined : loadText(id, text, registry);
-      return loaded?.playbook !== undefined && !hasErrors(loaded.problems) ? { playbook: loaded.playbook, file } : undefined;
+      if (loaded?.playbook === undefined || hasErrors(loaded.problems)) return undefined;
+      const found = { playbook: loaded.playbook, file };
+      revisions.set(key, found);
+      return found;
     },
     publishedPlaybooks: () => published,
   };

@@ -91,10 +91,28 @@ export function egressFor(policy: EgressPolicy | undefined, credentialHosts: rea
   }
   let result = byHosts.get(hosts);
   if (result === undefined) {
-    result = compileEgress(base, hosts);
+    // Each run makes its policy object and each call its hosts list: equal content compiles once.
+    const key = contentKey(base, hosts);
+    result = byContent.get(key);
+    if (result === undefined) {
+      if (byContent.size >= MAX_COMPILED) byContent.clear();
+      result = compileEgress(base, hosts);
+      byContent.set(key, result);
+    }
     byHosts.set(hosts, result);
   }
   return result;
+}
+
+/** Compiled policies by content, for policy objects not seen before; cleared when it reaches `MAX_COMPILED`. */
+const byContent = new Map<string, CompiledEgress>();
+const MAX_COMPILED = 512;
+
+/** What a policy and a call's credential hosts decide by: equal keys, equal verdicts. */
+function contentKey(policy: EgressPolicy, credentialHosts: readonly string[]): string {
+  const allow = [...new Set([...policy.allow, ...credentialHosts].map((e) => e.trim().toLowerCase()))].sort().join(',');
+  const ownPorts = [...new Set(policy.ownPorts ?? [])].sort((a, b) => a - b).join(',');
+  return `${allow}|${ownPorts}|${policy.lookup === undefined ? 'dns' : `lookup#${lookupId(policy.lookup)}`}`;
 }
 
 /** Parses a policy; a bad entry throws (settings are checked when saved, so this is a programming error). */
@@ -102,10 +120,8 @@ export function compileEgress(policy: EgressPolicy, credentialHosts: readonly st
   const entries = [...policy.allow, ...credentialHosts].map(parseAllowEntry);
   const ownPorts = new Set(policy.ownPorts ?? []);
   const custom = policy.lookup;
-  const lookupKey = custom === undefined ? 'dns' : `lookup#${lookupId(custom)}`;
-  const allowKey = [...new Set([...policy.allow, ...credentialHosts].map((e) => e.trim().toLowerCase()))].sort().join(',');
   return {
-    key: `${allowKey}|${[...ownPorts].sort((a, b) => a - b).join(',')}|${lookupKey}`,
+    key: contentKey(policy, credentialHosts),
     ranges: entries.filter((e): e is Extract<AllowEntry, { kind: 'range' }> => e.kind === 'range'),
     hosts: entries.filter((e): e is Extract<AllowEntry, { kind: 'host' }> => e.kind === 'host'),
     ownPorts,
