@@ -1,5 +1,5 @@
 import type { Database } from './db/database.ts';
-import type { RunQueue, SqlClient } from './run-queue.ts';
+import { RUN_QUEUE, type RunQueue, type SqlClient } from './run-queue.ts';
 import type { Accepted, EventFilter, EventInbox, EventStatus, InboxEvent, NewEvent } from '../triggers/contract.ts';
 import { InboxUnavailableError } from '../triggers/contract.ts';
 import { DEFAULT_DEDUPE_WINDOW_MS, InboxError, acceptedEvent, checkMove, checkNewEvent, duplicateEvent, newEventId } from '../triggers/inbox-state.ts';
@@ -16,6 +16,9 @@ const CHANNEL = 'sb_inbox';
 
 /** Events whose JSON is longer than this are announced by id and read back (NOTIFY carries under 8,000 bytes). */
 const NOTIFY_LIMIT = 7_000;
+
+/** Most waiting events told again after the LISTEN connection came back (a dispatcher needs one queued event to pump). */
+const CATCH_UP_LIMIT = 1_000;
 
 /** Most claims served by one fetch and one commit. */
 const CLAIM_BATCH = 64;
@@ -155,6 +158,15 @@ export async function openPgInbox(db: Database, queue: RunQueue, options: PgInbo
     });
 
   // 1. Hear every process's committed changes, in commit order (an event announced by id is read back).
+  const tell = (event: InboxEvent): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own; the others still hear the change.
+      }
+    }
+  };
   let heard: Promise<void> = Promise.resolve();
   const hear = (payload: string): void => {
     heard = heard.then(async () => {
@@ -164,17 +176,18 @@ export async function openPgInbox(db: Database, queue: RunQueue, options: PgInbo
       } catch {
         event = undefined;
       }
-      if (event === undefined) return;
-      for (const listener of [...listeners]) {
-        try {
-          listener(event);
-        } catch {
-          // A listener's failure is its own; the others still hear the change.
-        }
-      }
+      if (event !== undefined) tell(event);
     });
   };
-  const unlisten = await guard('listening for changes', () => db.listen(CHANNEL, hear));
+  // After the LISTEN connection came back, announcements may be lost: the events still waiting for
+  // someone (accepted: to be queued; queued: to be claimed) are told again, so dispatchers act on them.
+  const catchUp = (): void => {
+    heard = heard.then(async () => {
+      const rows = await db.query<EventRow>(`SELECT ${COLUMNS} FROM sb_inbox_events WHERE status IN ('accepted', 'queued') ORDER BY seq LIMIT ${CATCH_UP_LIMIT}`).catch(() => []);
+      for (const row of rows) tell(eventOf(row));
+    });
+  };
+  const unlisten = await guard('listening for changes', () => db.listen(CHANNEL, hear, { onReconnect: catchUp }));
   await guard('pruning dedupe keys', () => db.query('DELETE FROM sb_inbox_dedupe WHERE until_ms <= $1', [now()]));
 
   const acceptAll = (events: readonly NewEvent[], cursor?: { key: string; value: string }): Promise<Accepted[]> =>
@@ -358,5 +371,45 @@ export async function requeueOrphans(db: Database, queue: RunQueue, options: { g
     });
   } catch (err) {
     throw unavailable('requeueing orphaned runs', db.where, err);
+  }
+}
+
+/**
+ * Queued events with no job that pg-boss will hand out: none in its job table for them is created,
+ * retrying or active, and none was sent within `graceMs` (a job is sent whenever an event becomes
+ * queued, so its newest job tells how long it has waited; with none on record, it has waited long
+ * enough). pg-boss's own schema (`pgboss.job`, pg-boss 10) is read because the queue's API cannot
+ * look jobs up by their data. `$1` is the queue, `$2` the grace, `$3` the events to look at (or NULL).
+ */
+const STRANDED = `
+SELECT ${E_COLUMNS} FROM sb_inbox_events e
+WHERE e.status = 'queued' AND ($3::text[] IS NULL OR e.id = ANY($3))
+  AND NOT EXISTS (
+    SELECT 1 FROM pgboss.job j
+    WHERE j.name = $1 AND j.data->>'eventId' = e.id
+      AND (j.state IN ('created', 'retry', 'active') OR j.created_on > now() - $2 * interval '1 millisecond'))
+ORDER BY e.seq`;
+
+/**
+ * Sends a fresh job for each queued event left without one: its job failed after pg-boss's retries
+ * (its workers died between fetch and commit, or its claims kept failing), or was deleted or
+ * archived. Without this the event would stay queued and never run. Exactly once across concurrent
+ * reapers: the events are locked with SKIP LOCKED and, once locked, looked at again by a second
+ * statement, which sees the jobs of any reaper that held them before. Returns how many.
+ */
+export async function requeueStranded(db: Database, queue: RunQueue, options: { graceMs: number }): Promise<number> {
+  const grace = Math.max(0, options.graceMs);
+  try {
+    return await db.transaction(async (client) => {
+      const locked = (await client.query<EventRow>(`${STRANDED} LIMIT 1000 FOR UPDATE OF e SKIP LOCKED`, [RUN_QUEUE, grace, null])).rows;
+      if (locked.length === 0) return 0;
+      const stranded = (await client.query<EventRow>(STRANDED, [RUN_QUEUE, grace, locked.map((row) => row.id)])).rows;
+      for (const row of stranded) await queue.send(client, row.id);
+      // Announced again (still queued), so every dispatcher claims them.
+      await announce(client, stranded.map(eventOf));
+      return stranded.length;
+    });
+  } catch (err) {
+    throw unavailable('requeueing stranded events', db.where, err);
   }
 }

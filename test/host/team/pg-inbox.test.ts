@@ -3,7 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { openDatabase } from '../../../host/team/db/database.ts';
 import type { Database } from '../../../host/team/db/database.ts';
 import { migrate } from '../../../host/team/db/migrations.ts';
-import { openPgInbox, requeueOrphans } from '../../../host/team/pg-inbox.ts';
+import { openPgInbox, requeueOrphans, requeueStranded } from '../../../host/team/pg-inbox.ts';
 import type { PgInbox } from '../../../host/team/pg-inbox.ts';
 import { openRunQueue } from '../../../host/team/run-queue.ts';
 import type { RunQueue, RunQueueOptions } from '../../../host/team/run-queue.ts';
@@ -53,6 +53,18 @@ describeWithPostgres('the PostgreSQL inbox (openPgInbox)', () => {
   /** Jobs of the run queue not yet handed out (pg-boss's own table). */
   const waitingJobs = async (db: Database): Promise<number> =>
     Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM pgboss.job WHERE name = 'sb-runs' AND state < 'active'"))[0]!.n);
+
+  /** The run queue's jobs of one event, by state (pg-boss's own table). */
+  const jobsOf = async (db: Database, eventId: string): Promise<string[]> =>
+    (await db.query<{ state: string }>("SELECT state FROM pgboss.job WHERE name = 'sb-runs' AND data->>'eventId' = $1 ORDER BY created_on", [eventId])).map((r) => r.state);
+
+  /** Ends the LISTEN connections on the test database from outside, as a restart or a network blip does. */
+  const dropListenConnections = async (db: Database): Promise<number> =>
+    (
+      await db.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE '%-listen' AND pg_terminate_backend(pid)", [
+        new URL(url()).pathname.slice(1),
+      ])
+    ).length;
 
   describeInboxContract('PostgreSQL (openPgInbox)', async (now) => (await member({ now })).inbox);
 
@@ -121,6 +133,65 @@ describeWithPostgres('the PostgreSQL inbox (openPgInbox)', () => {
     expect(again.every((e) => e.runId === `run-${e.id}`)).toBe(true);
     expect(ids).toHaveLength(54);
   }, 120_000);
+
+  it('gives a queued event whose job failed after its retries a new job once the grace has passed, and the event is claimed then', async () => {
+    const { db, inbox, queue } = await member({ queue: { expireInSeconds: 1, retryLimit: 0, maintenanceIntervalSeconds: 1 } });
+    const [id] = await queued(inbox, 1);
+    expect((await queue.fetch(1)).map((job) => job.eventId)).toEqual([id]);
+    // The worker that fetched the job died before its commit, and pg-boss has no retry left.
+    await waitFor(async () => ((await jobsOf(db, id!)).join() === 'failed' ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
+    expect(await inbox.claim(() => 'too-early')).toBeUndefined();
+    expect(await requeueStranded(db, queue, { graceMs: 3_600_000 })).toBe(0);
+
+    expect(await requeueStranded(db, queue, { graceMs: 0 })).toBe(1);
+    expect(await requeueStranded(db, queue, { graceMs: 0 })).toBe(0);
+    expect(await jobsOf(db, id!)).toEqual(['failed', 'created']);
+    expect(await inbox.claim(() => 'run-after-reaping')).toMatchObject({ id, status: 'running', runId: 'run-after-reaping' });
+  }, 90_000);
+
+  it('sends one job for each queued event left without one across two concurrent reapers, and leaves the others alone', async () => {
+    const server = await member();
+    const reaper = await member();
+    const ids = await queued(server.inbox, 40);
+    const lost = ids.filter((_, i) => i % 2 === 0);
+    await server.db.query("DELETE FROM pgboss.job WHERE name = 'sb-runs' AND data->>'eventId' = ANY($1)", [lost]);
+    const heard: InboxEvent[] = [];
+    reaper.inbox.subscribe((e) => heard.push(e));
+
+    const counts = await Promise.all([requeueStranded(server.db, server.queue, { graceMs: 0 }), requeueStranded(reaper.db, reaper.queue, { graceMs: 0 })]);
+    expect(counts[0] + counts[1]).toBe(20);
+    expect(await requeueStranded(server.db, server.queue, { graceMs: 0 })).toBe(0);
+    expect(await waitingJobs(server.db)).toBe(40);
+    for (const id of lost) expect(await jobsOf(server.db, id)).toEqual(['created']);
+    // Announced again, so the dispatchers that listen claim them.
+    await waitFor(() => (heard.length >= 20 ? true : undefined));
+    expect(new Set(heard.map((e) => `${e.id} ${e.status}`))).toEqual(new Set(lost.map((id) => `${id} queued`)));
+    const claimed = await claimAll(reaper.inbox, 'run');
+    expect(claimed.map((e) => e.id).sort()).toEqual([...ids].sort());
+  }, 120_000);
+
+  it('tells its subscribers again of the events still waiting once its LISTEN connection comes back, and hears changes after', async () => {
+    const server = await member();
+    const worker = await member();
+    const heard: InboxEvent[] = [];
+    worker.inbox.subscribe((e) => heard.push(e));
+    const [accepted, waiting, finished] = (await server.inbox.acceptBatch([hookEvent(), hookEvent(), hookEvent()], { key: 'k', value: '1' })).map((a) => a.event.id) as [string, string, string];
+    await server.inbox.enqueue(waiting);
+    await server.inbox.enqueue(finished);
+    await server.inbox.finish(finished, 'rejected', 'not enabled');
+    await waitFor(() => (heard.some((e) => e.id === finished && e.status === 'rejected') ? true : undefined));
+    heard.length = 0;
+
+    expect(await dropListenConnections(server.db)).toBe(2);
+    await waitFor(() => (heard.length >= 2 ? true : undefined));
+    expect(heard.map((e) => [e.id, e.status])).toEqual([
+      [accepted, 'accepted'],
+      [waiting, 'queued'],
+    ]);
+    await server.inbox.enqueue(accepted);
+    await waitFor(() => (heard.length >= 3 ? true : undefined));
+    expect(heard.slice(2).map((e) => [e.id, e.status])).toEqual([[accepted, 'queued']]);
+  }, 60_000);
 
   it('announces every committed change to the other processes, small events inline and big ones by id', async () => {
     const server = await member();
