@@ -27,6 +27,9 @@ FROM unnest($1::text[], $2::int[], $3::int[]) AS w(run_id, lo, hi)
 JOIN sb_journal j ON j.run_id = w.run_id AND j.seq BETWEEN w.lo AND w.hi
 ORDER BY j.run_id, j.seq`;
 
+/** The last row of a run as far as a catch-up read knows: every row there is (seq is a 32-bit integer). */
+const TO_THE_END = 2_147_483_647;
+
 /** Delay before reading again after a failed read (the database went away for a moment). */
 const RETRY_MS = 1_000;
 
@@ -46,7 +49,7 @@ export function wantMore(want: Want | undefined, cursor: number | undefined, fir
  * next read (one query for every run announced meanwhile), so a burst costs a few queries, not
  * one per batch; a run's missed announcement is filled by its next one, as each read starts
  * where the last ended. Runs are followed from the first announcement the feed hears, and
- * forgotten after their `run.finished`.
+ * forgotten after their `run.finished`; after the LISTEN connection drops, the feed catches up.
  */
 export async function followJournals(
   db: Database,
@@ -118,13 +121,29 @@ export async function followJournals(
       });
   };
 
-  const unlisten = await db.listen(JOURNAL_CHANNEL, (payload) => {
-    const announced = parseAnnouncement(payload);
-    if (announced === undefined || closed || options.skip?.(announced.runId) === true) return;
-    const { runId, first, last } = announced;
-    wanted.set(runId, wantMore(wanted.get(runId), cursors.get(runId), first, last));
+  // After the LISTEN connection came back, announcements may be lost: every run followed is read on from
+  // its cursor to its end, and every run holding a lease that the feed has not heard of from its start.
+  const catchUp = async (): Promise<void> => {
+    const leased = await db.query<{ run_id: string }>('SELECT run_id FROM sb_runs WHERE lease_owner IS NOT NULL').catch(() => []);
+    if (closed) return;
+    for (const runId of new Set([...cursors.keys(), ...leased.map((row) => row.run_id)])) {
+      if (options.skip?.(runId) === true) continue;
+      wanted.set(runId, wantMore(wanted.get(runId), cursors.get(runId) ?? 1, 1, TO_THE_END));
+    }
     schedule();
-  });
+  };
+
+  const unlisten = await db.listen(
+    JOURNAL_CHANNEL,
+    (payload) => {
+      const announced = parseAnnouncement(payload);
+      if (announced === undefined || closed || options.skip?.(announced.runId) === true) return;
+      const { runId, first, last } = announced;
+      wanted.set(runId, wantMore(wanted.get(runId), cursors.get(runId), first, last));
+      schedule();
+    },
+    { onReconnect: () => void catchUp() },
+  );
 
   return {
     async close() {

@@ -104,6 +104,27 @@ describeWithPostgres('journal feed', () => {
     await journal.close();
   });
 
+  it('catches up once its LISTEN connection comes back: a run it follows from where it left off, a leased run it never heard of from its start', async () => {
+    await follow();
+    const followed = await store.open('followed');
+    const quiet = await store.open('quiet');
+    const all = runEvents('followed', [started(), ok('start'), ok('a'), ok('b'), ok('c')]);
+    await followed.append(all.slice(0, 2));
+    await heardAll('followed', 2);
+    // Written while the feed could not hear: no announcement reaches it.
+    const insert = 'INSERT INTO sb_journal (run_id, seq, line) VALUES ($1, $2, $3)';
+    for (const event of all.slice(2)) await db.query(insert, ['followed', event.seq, encodeEvent(event)]);
+    const quietEvents = runEvents('quiet', [started(), ok('start')]);
+    for (const event of quietEvents) await db.query(insert, ['quiet', event.seq, encodeEvent(event)]);
+
+    const name = new URL(url()).pathname.slice(1);
+    const dropped = await db.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE '%-listen' AND pg_terminate_backend(pid)", [name]);
+    expect(dropped).toHaveLength(1);
+    expect(await heardAll('followed', 5)).toEqual(all);
+    expect(await heardAll('quiet', 2)).toEqual(quietEvents);
+    await Promise.all([followed.close(), quiet.close()]);
+  });
+
   it('follows a run from the first write it hears of, and delivers nothing once closed', async () => {
     const journal = await store.open('joined');
     const all = runEvents('joined', [started(), ok('start'), ok('a'), ok('b')]);
