@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ipcMain } from 'electron';
 import { z } from 'zod';
+import { checkTeamServerUrl, MAX_RECENT_TEAM_SERVERS } from './team-server.ts';
 
 /** Most recent files kept for File › Recent. */
 export const MAX_RECENT_FILES = 10;
@@ -13,6 +14,12 @@ const Bounds = z.strictObject({
   maximized: z.boolean().optional(),
 });
 
+/** A team server as File › Connect to Team Server… keeps it: an accepted URL's origin. */
+const TeamServer = z.string().refine((text) => {
+  const checked = checkTeamServerUrl(text);
+  return checked.ok && checked.origin === text;
+}, 'must be the origin of an https:// (or loopback http://) team server');
+
 /** The shell's settings file (`settings.json` in the app's user-data folder), one schema per key. */
 const SCHEMA = {
   windowBounds: Bounds.optional(),
@@ -20,6 +27,8 @@ const SCHEMA = {
   recentFiles: z.array(z.string().min(1).max(4_096)).max(MAX_RECENT_FILES).default([]),
   /** Undefined: `<userData>/workspace`. */
   workspacePath: z.string().min(1).max(4_096).optional(),
+  /** File › Connect to Team Server…: servers whose page opened, most recent first. */
+  recentTeamServers: z.array(TeamServer).max(MAX_RECENT_TEAM_SERVERS).default([]),
   /** Start the lab's vendor twins beside the host, as `switchboard serve` does by default. */
   lab: z.boolean().default(true),
   /** Per workspace folder: its vault key, encrypted with safeStorage, base64. Never the key itself. */

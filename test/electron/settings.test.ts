@@ -62,6 +62,15 @@ describe('settings', () => {
     expect(new Set(recent).size).toBe(recent.length);
   });
 
+  it('keep team servers as accepted origins only: a hand-edited entry that is not one reads as none', () => {
+    const settings = createSettings(memoryBackend({ recentTeamServers: ['https://team.example.com', 'http://127.0.0.1:7070'] }));
+    expect(settings.get('recentTeamServers')).toEqual(['https://team.example.com', 'http://127.0.0.1:7070']);
+    for (const bad of ['http://team.example.com', 'https://team.example.com/path', 'javascript:alert(1)', 'https://a:b@team.example.com']) {
+      expect(createSettings(memoryBackend({ recentTeamServers: [bad] })).get('recentTeamServers'), bad).toEqual([]);
+      expect(() => settings.set('recentTeamServers', [bad])).toThrow();
+    }
+  });
+
   it('put the workspace in the user-data folder unless the settings or SWITCHBOARD_WORKSPACE say otherwise', () => {
     const settings = createSettings(memoryBackend());
     expect(workspaceFolder(settings, '/home/a/.config/Switchboard', {})).toBe(path.resolve('/home/a/.config/Switchboard/workspace'));
