@@ -1,32 +1,36 @@
 import path from 'node:path';
-import type { MenuItemConstructorOptions } from 'electron';
+import type { BaseWindow, MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from './shell-api.ts';
 
-/** What the menu acts on: commands go to the page; Recent, theme and the workspace folder are main's. */
+/** What the menu acts on: commands go to the page; Recent, theme, the workspace folder and team servers are main's. */
 export interface MenuDeps {
   platform: NodeJS.Platform;
   recentFiles: readonly string[];
   theme: 'system' | 'light' | 'dark';
   /** Show Reload and the developer tools (unpackaged builds only). */
   developer: boolean;
-  send(command: MenuCommand): void;
+  /** A command for the page, with the window it was chosen in (undefined when none has focus). */
+  send(command: MenuCommand, window: BaseWindow | undefined): void;
   openRecent(file: string): void;
   clearRecent(): void;
   setTheme(theme: 'system' | 'light' | 'dark'): void;
   showWorkspace(): void;
+  /** File › Connect to Team Server…: asks for the URL, then opens the server's page in a window of its own. */
+  connectTeamServer(): void;
 }
 
 /**
- * The application menu: File (New, Open/Import…, Export…, Save, Recent), Edit, View, Run (Run,
- * Dry run, Step, Continue, Stop) and Help. Items that act on the editor send a command to the page
- * (`onMenu`); the clipboard items are the platform's own roles, so they work in every text field.
+ * The application menu: File (New, Open/Import…, Export…, Save, Recent, Connect to Team
+ * Server…), Edit, View, Run (Run, Dry run, Step, Continue, Stop) and Help. Items that act on the
+ * editor send a command to the page (`onMenu`), with the window they were chosen in; the clipboard
+ * items are the platform's own roles, so they work in every text field.
  */
 export function menuTemplate(deps: MenuDeps): MenuItemConstructorOptions[] {
   const mac = deps.platform === 'darwin';
   const command = (label: string, name: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
     label,
     ...(accelerator === undefined ? {} : { accelerator }),
-    click: () => deps.send(name),
+    click: (_item, window) => deps.send(name, window),
   });
   const recent: MenuItemConstructorOptions[] =
     deps.recentFiles.length === 0
@@ -52,6 +56,8 @@ export function menuTemplate(deps: MenuDeps): MenuItemConstructorOptions[] {
         command('Export…', 'file.export', 'CmdOrCtrl+Shift+E'),
         command('Save', 'file.save', 'CmdOrCtrl+S'),
         { label: 'Open Recent', submenu: recent },
+        { type: 'separator' },
+        { label: 'Connect to Team Server…', click: () => deps.connectTeamServer() },
         { type: 'separator' },
         mac ? { role: 'close' } : { role: 'quit' },
       ],

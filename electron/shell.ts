@@ -32,12 +32,14 @@ import {
 } from './security.ts';
 import { openSettings, rememberRecent, workspaceFolder, type Settings } from './settings.ts';
 import { CHANNELS, type MenuCommand, type ShellEvent } from './shell-api.ts';
+import { createTeamWindows } from './team-windows.ts';
 import { chooseKeyProvider } from './vault-key.ts';
 
 /**
  * Electron main (DESIGN.md §1): one hardened window, menus, native dialogs, safeStorage, and the
- * host forked as a utility process; nothing else. `main.ts` calls `startShell()`; tests call it
- * with a mocked `electron` module and in-memory settings.
+ * host forked as a utility process; nothing else, but for the windows of team servers (§11),
+ * which show a remote page with no bridge to any of it (team-windows.ts). `main.ts` calls
+ * `startShell()`; tests call it with a mocked `electron` module and in-memory settings.
  */
 
 /** Where the bundles sit beside main's (dist/electron/) and the renderer (dist/renderer/). */
@@ -139,7 +141,21 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
     event.preventDefault();
     void openFile(file);
   });
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { links, openExternal: (url) => shell.openExternal(url), ...(devOrigin ? { devOrigin } : {}) }));
+  // A team server's window (its own session partition) is locked to its origin; every other web contents to the app's pages.
+  const openExternal = (url: string): Promise<void> => shell.openExternal(url);
+  const teams = createTeamWindows({
+    settings: () => settings,
+    localWindow: () => window,
+    links,
+    openExternal,
+    devTools: !app.isPackaged,
+    dark: () => nativeTheme.shouldUseDarkColors,
+    log,
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    if (teams.owns(contents)) teams.harden(contents);
+    else hardenWebContents(contents, { links, openExternal, ...(devOrigin ? { devOrigin } : {}) });
+  });
 
   await app.whenReady();
 
@@ -191,7 +207,9 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
       recentFiles: current.get('recentFiles'),
       theme: current.get('theme'),
       developer: !app.isPackaged,
-      send: (command: MenuCommand) => sendShellEvent({ command }),
+      send: (command: MenuCommand, focused) => {
+        if (!teams.menuCommand(command, focused)) sendShellEvent({ command });
+      },
       openRecent: (file: string) => void openFile(file),
       clearRecent: () => {
         current.set('recentFiles', []);
@@ -204,6 +222,7 @@ export async function startShell(options: ShellOptions = {}): Promise<RunningShe
         refreshMenu();
       },
       showWorkspace: () => void shell.openPath(workspace),
+      connectTeamServer: () => teams.prompt(),
     };
   }
   refreshMenu();

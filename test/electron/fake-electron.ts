@@ -1,7 +1,7 @@
 /**
  * A small fake of the `electron` module for tests on Node (the Electron binary cannot run here):
  * BrowserWindow, app, ipcMain, ipcRenderer, contextBridge, utilityProcess, MessageChannelMain,
- * safeStorage, shell, session, Menu, dialog, protocol and nativeTheme, each recording its calls.
+ * safeStorage, shell, session (and partitions), Menu, dialog, protocol and nativeTheme, each recording its calls.
  * Test files route `electron` here with
  * `vi.mock('electron', async () => (await import('./fake-electron.ts')).fake.module)`.
  */
@@ -69,11 +69,42 @@ export class FakeFrame {
   ) {}
 }
 
+/** A session of a partition (`session.fromPartition`): what was set on it. */
+export class FakeSession {
+  permissionRequest: ((contents: unknown, permission: string, callback: (granted: boolean) => void, details?: unknown) => void) | undefined;
+  permissionCheck: ((contents: unknown, permission: string, origin: string, details?: unknown) => boolean) | undefined;
+  headersListener: ((details: unknown, callback: (response: unknown) => void) => void) | undefined;
+  certificateVerifyProcs = 0;
+  readonly webRequest = {
+    onHeadersReceived: (listener: (details: unknown, callback: (response: unknown) => void) => void) => {
+      this.headersListener = listener;
+    },
+  };
+
+  constructor(readonly partition: string) {}
+
+  setPermissionRequestHandler(handler: FakeSession['permissionRequest']): void {
+    this.permissionRequest = handler;
+  }
+
+  setPermissionCheckHandler(handler: FakeSession['permissionCheck']): void {
+    this.permissionCheck = handler;
+  }
+
+  setCertificateVerifyProc(): void {
+    this.certificateVerifyProcs++;
+  }
+}
+
 export class FakeWebContents extends FakeEmitter {
   readonly mainFrame: FakeFrame;
   readonly sent: Array<{ channel: string; args: unknown[] }> = [];
   readonly posted: Array<{ channel: string; message: unknown; transfer: unknown[] }> = [];
   windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
+  /** The default session, or the partition's the window was made with. */
+  session: unknown;
+  undos = 0;
+  redos = 0;
 
   constructor(url = 'app://switchboard/index.html') {
     super();
@@ -90,6 +121,14 @@ export class FakeWebContents extends FakeEmitter {
 
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
     this.windowOpenHandler = handler;
+  }
+
+  undo(): void {
+    this.undos++;
+  }
+
+  redo(): void {
+    this.redos++;
   }
 }
 
@@ -156,10 +195,13 @@ export class FakeBrowserWindow extends FakeEmitter {
   maximized = false;
   destroyed = false;
   focused = 0;
+  menuRemoved = false;
 
   constructor(readonly options: Record<string, unknown>) {
     super();
     this.webContents = new FakeWebContents();
+    const partition = (options.webPreferences as { partition?: string } | undefined)?.partition;
+    this.webContents.session = partition === undefined ? fake.module.session.defaultSession : fake.module.session.fromPartition(partition);
     fake.windows.push(this);
     fake.app.emit('web-contents-created', fakeEvent(), this.webContents);
   }
@@ -195,6 +237,20 @@ export class FakeBrowserWindow extends FakeEmitter {
     return this.destroyed;
   }
 
+  /** Closing: `close` (which may be prevented), then `closed`. */
+  close(): void {
+    if (this.destroyed) return;
+    const event = fakeEvent();
+    this.emit('close', event);
+    if (event.defaultPrevented) return;
+    this.destroyed = true;
+    this.emit('closed');
+  }
+
+  removeMenu(): void {
+    this.menuRemoved = true;
+  }
+
   getNormalBounds(): { x: number; y: number; width: number; height: number } {
     return { x: 10, y: 20, width: (this.options.width as number) ?? 1280, height: (this.options.height as number) ?? 820 };
   }
@@ -213,6 +269,7 @@ function createFake() {
     protocolHandlers: new Map<string, (request: { url: string; method: string }) => Promise<Response>>(),
     privilegedSchemes: [] as unknown[],
     menu: undefined as undefined | { template: Array<Record<string, unknown>> },
+    partitions: new Map<string, FakeSession>(),
     exposed: {} as Record<string, unknown>,
     lock: true,
     backend: 'gnome_libsecret',
@@ -310,6 +367,14 @@ function createFake() {
           state.permissionCheck = handler;
         },
       },
+      /** One session per partition name, as Electron keeps them. */
+      fromPartition(partition: string): FakeSession {
+        const existing = state.partitions.get(partition);
+        if (existing !== undefined) return existing;
+        const made = new FakeSession(partition);
+        state.partitions.set(partition, made);
+        return made;
+      },
     },
     Menu: {
       buildFromTemplate: (template: Array<Record<string, unknown>>) => ({ template }),
@@ -363,6 +428,7 @@ function createFake() {
       state.permissionRequest = undefined;
       state.permissionCheck = undefined;
       state.menu = undefined;
+      state.partitions.clear();
       state.exposed = {};
       state.lock = true;
       state.backend = 'gnome_libsecret';
