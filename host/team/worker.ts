@@ -18,7 +18,7 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrations.ts';
 import { DECISIONS_CHANNEL, readDecision } from './decisions.ts';
 import { createPgJournalStore } from './pg-journal.ts';
-import { openPgInbox, requeueOrphans } from './pg-inbox.ts';
+import { openPgInbox, requeueOrphans, requeueStranded } from './pg-inbox.ts';
 import { openRunQueue } from './run-queue.ts';
 import { swappable } from './swappable.ts';
 import { createWorkspaceMirror, WORKSPACE_CHANNEL } from './workspace-mirror.ts';
@@ -116,7 +116,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         if (changed.includes('lab.json') && lab !== undefined) lab.swap((await readLabAccess(dir, connectors)) ?? lab.current());
         await publish.reload();
       }).catch((err: unknown) => log(`worker: reading the workspace back failed: ${oneLineMessage(err)}`)));
-    cleanups.push(await db.listen(WORKSPACE_CHANNEL, () => void refresh()));
+    // After the LISTEN connection came back, a push may have gone unheard: read the workspace back anyway.
+    cleanups.push(await db.listen(WORKSPACE_CHANNEL, () => void refresh(), { onReconnect: () => void refresh() }));
 
     const queue = await openRunQueue(options.database);
     cleanups.push(() => queue.close());
@@ -154,25 +155,36 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     const dispatcher: Dispatcher = createDispatcher({ inbox, runs: counted, journal, publish: publishView, log, roles: { queue: false, run: true } });
     cleanups.push(() => dispatcher.close());
 
-    // Decisions made on the server for runs executing here.
-    cleanups.push(
-      await db.listen(DECISIONS_CHANNEL, (payload) => {
-        void readDecision(db, payload)
-          .then((decision) => {
-            if (decision === undefined || !runs.liveRunIds().includes(decision.runId)) return;
-            runs.decide({ runId: decision.runId, nodeId: decision.nodeId, decision: decision.decision, ...(decision.comment ? { comment: decision.comment } : {}) }, decision.by);
-          })
-          .catch((err: unknown) => log(`worker: applying a decision failed: ${oneLineMessage(err)}`));
-      }),
-    );
+    // Decisions made on the server for runs executing here; after the LISTEN connection came back, every
+    // decision recorded for them is applied again (one for an approval already decided changes nothing).
+    const applyDecision = (id: string): void => {
+      void readDecision(db, id)
+        .then((decision) => {
+          if (decision === undefined || !runs.liveRunIds().includes(decision.runId)) return;
+          runs.decide({ runId: decision.runId, nodeId: decision.nodeId, decision: decision.decision, ...(decision.comment ? { comment: decision.comment } : {}) }, decision.by);
+        })
+        .catch((err: unknown) => log(`worker: applying a decision failed: ${oneLineMessage(err)}`));
+    };
+    const decisionsOfLiveRuns = (): void => {
+      const live = runs.liveRunIds();
+      if (live.length === 0) return;
+      void db
+        .query<{ id: string }>('SELECT id FROM sb_decisions WHERE run_id = ANY($1) ORDER BY id', [live])
+        .then((rows) => rows.forEach((row) => applyDecision(String(row.id))))
+        .catch((err: unknown) => log(`worker: reading decisions failed: ${oneLineMessage(err)}`));
+    };
+    cleanups.push(await db.listen(DECISIONS_CHANNEL, applyDecision, { onReconnect: decisionsOfLiveRuns }));
 
-    // The reaper: runs whose worker vanished go back on the queue (every worker runs one; SKIP LOCKED keeps them apart).
+    // The reaper: runs whose worker vanished go back on the queue, and queued events whose job pg-boss
+    // gave up on get a new one (every worker runs one; SKIP LOCKED keeps them apart).
     let reaping = false;
     const reaper = setInterval(() => {
       if (reaping) return;
       reaping = true;
       requeueOrphans(db, queue, { graceMs: leaseMs })
         .then((n) => (n > 0 ? log(`worker: ${n} run(s) of vanished workers put back on the queue`) : undefined))
+        .then(() => requeueStranded(db, queue, { graceMs: leaseMs }))
+        .then((n) => (n > 0 ? log(`worker: ${n} queued event(s) without a job sent to the queue again`) : undefined))
         .catch((err: unknown) => log(`worker: reaper: ${oneLineMessage(err)}`))
         .finally(() => (reaping = false));
     }, Math.max(250, Math.floor(leaseMs / 3)));

@@ -1,8 +1,9 @@
+import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { RunEvent } from '../../../engine/run/events.ts';
 import { openDatabase, type Database } from '../../../host/team/db/database.ts';
 import { startWorker, type Worker } from '../../../host/team/worker.ts';
-import { describeWithPostgres, useTestDatabase } from '../../support/postgres.ts';
+import { ADMIN_URL, describeWithPostgres, useTestDatabase } from '../../support/postgres.ts';
 import { startTeamHost, TEAM_APPROVAL_PLAYBOOK, TEAM_LAB_PLAYBOOK, type TeamHost } from '../../support/team-fixture.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
 import { waitFor } from '../../support/wait-for.ts';
@@ -28,6 +29,19 @@ describeWithPostgres('team mode: a server and its workers', () => {
     workers.push(started);
     return started;
   };
+  /** Runs `sql` as the test's administrator (outside the test database). */
+  const admin = async (sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: ADMIN_URL });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  /** An event's status, read through the test's own connection (open already, so it works while no new one is allowed). */
+  const statusOf = async (eventId: string) => (await db.query<{ status: string }>('SELECT status FROM sb_inbox_events WHERE id = $1', [eventId]))[0]?.status;
   const jiraIssues = () => Object.keys((team.lab.twins.find((t) => t.id === 'jira')!.state() as { issues: Record<string, unknown> }).issues).length;
 
   it('two workers drain 200 queued lab runs: every run starts once, finishes once, and writes once', async () => {
@@ -84,5 +98,46 @@ describeWithPostgres('team mode: a server and its workers', () => {
     expect(decided!.status).toBe('done');
     const { events } = await team.host.context.runs.get(runId);
     expect(events.find((e) => e.type === 'approval.decided')).toMatchObject({ nodeId: 'ask', decision: 'approved', by: 'abe' });
+  });
+
+  it('a worker that could not hear while an event was queued (its LISTEN connection down) catches up once it reconnects, and runs it', async () => {
+    const one = await worker(2);
+    const name = new URL(url()).pathname.slice(1);
+    let eventId: string;
+    // The server keeps the connections it has open: enough for accepting and queueing while no new one is allowed.
+    await Promise.all(Array.from({ length: 8 }, () => team.host.context.triggers.inbox.list({ limit: 1 })));
+    // PostgreSQL refuses new connections to the database for a while, and the worker's LISTEN connection is cut.
+    await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    try {
+      const cut = await db.query(
+        "WITH p AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'switchboard-worker-listen') SELECT pid FROM p WHERE pg_terminate_backend(pid)",
+        [name],
+      );
+      expect(cut).toHaveLength(1);
+      const [event] = await team.accept('team-lab', [{ ip: '198.51.100.40', recheck: '198.51.100.40' }]);
+      eventId = event!.id;
+      await waitFor(async () => ((await statusOf(eventId)) === 'queued' ? true : undefined));
+    } finally {
+      await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    }
+    const [ended] = await team.settled([eventId]);
+    expect(ended!.status).toBe('done');
+    expect(one.stats().started).toBe(1);
+  });
+
+  it("a queued event whose job pg-boss gave up on is sent again by a worker's reaper, and runs once", async () => {
+    const [event] = await team.accept('team-lab', [{ ip: '198.51.100.41', recheck: '198.51.100.41' }]);
+    await waitFor(async () => ((await statusOf(event!.id)) === 'queued' ? true : undefined));
+    // As pg-boss leaves a job after its last retry expired (its workers died between fetch and commit).
+    const failed = await db.query("UPDATE pgboss.job SET state = 'failed', completed_on = now() WHERE name = 'sb-runs' AND data->>'eventId' = $1 RETURNING id", [event!.id]);
+    expect(failed).toHaveLength(1);
+    const before = jiraIssues();
+    const one = await worker(2);
+    const [ended] = await team.settled([event!.id]);
+    expect(ended!.status).toBe('done');
+    expect(one.stats().started).toBe(1);
+    expect(jiraIssues() - before).toBe(1);
+    const jobs = await db.query<{ state: string }>("SELECT state FROM pgboss.job WHERE name = 'sb-runs' AND data->>'eventId' = $1 ORDER BY created_on", [event!.id]);
+    expect(jobs.map((j) => j.state)).toEqual(['failed', 'completed']);
   });
 });
