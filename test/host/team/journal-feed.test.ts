@@ -118,7 +118,7 @@ describeWithPostgres('journal feed', () => {
     for (const event of quietEvents) await db.query(insert, ['quiet', event.seq, encodeEvent(event)]);
 
     const name = new URL(url()).pathname.slice(1);
-    const dropped = await db.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE '%-listen' AND pg_terminate_backend(pid)", [name]);
+    const dropped = await db.query("WITH p AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE '%-listen') SELECT pid FROM p WHERE pg_terminate_backend(pid)", [name]);
     expect(dropped).toHaveLength(1);
     expect(await heardAll('followed', 5)).toEqual(all);
     expect(await heardAll('quiet', 2)).toEqual(quietEvents);

@@ -61,7 +61,7 @@ describeWithPostgres('the PostgreSQL inbox (openPgInbox)', () => {
   /** Ends the LISTEN connections on the test database from outside, as a restart or a network blip does. */
   const dropListenConnections = async (db: Database): Promise<number> =>
     (
-      await db.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE '%-listen' AND pg_terminate_backend(pid)", [
+      await db.query("WITH p AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE '%-listen') SELECT pid FROM p WHERE pg_terminate_backend(pid)", [
         new URL(url()).pathname.slice(1),
       ])
     ).length;

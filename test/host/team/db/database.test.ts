@@ -35,7 +35,7 @@ describeWithPostgres('the LISTEN connection', () => {
   const dropListenConnection = async (): Promise<number> => {
     const name = new URL(url()).pathname.slice(1);
     const rows = await db!.query<{ pid: number }>(
-      "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE '%-listen' AND pg_terminate_backend(pid)",
+      "WITH p AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE '%-listen') SELECT pid FROM p WHERE pg_terminate_backend(pid)",
       [name],
     );
     return rows.length;
