@@ -25,6 +25,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'trigger-end-to-end', group: 'triggers', load: async () => (await import('./triggers.ts')).triggerEndToEnd },
   { name: 'team-runs-1-worker', group: 'team', load: async () => (await import('./team.ts')).teamRuns1Worker },
   { name: 'team-runs-2-workers', group: 'team', load: async () => (await import('./team.ts')).teamRuns2Workers },
+  { name: 'team-runs-2-workers-instant', group: 'team', load: async () => (await import('./team.ts')).teamRuns2WorkersInstant },
   { name: 'team-journal-append', group: 'team', load: async () => (await import('./team-journal.ts')).teamJournalAppend },
 ];
 

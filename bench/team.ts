@@ -10,7 +10,7 @@ import { openDatabase } from '../host/team/db/database.ts';
 import type { EventInbox } from '../host/triggers/contract.ts';
 import { environmentKeyProvider } from '../host/vault/key-provider.ts';
 import { saveWorkspaceSettings } from '../host/workspace/settings.ts';
-import { startLab } from '../lab/lab.ts';
+import { startLab, type Lab } from '../lab/lab.ts';
 import { labVendors } from '../lab/vendors.ts';
 import { createTestDatabase, postgresReachable } from '../test/support/postgres.ts';
 import { startTeamHost, TEAM_LAB_PLAYBOOK } from '../test/support/team-fixture.ts';
@@ -20,8 +20,9 @@ import { benchResult, formatFigure } from './stats.ts';
 /**
  * The `team` group (issue 13): runs per second of the 5-node lab playbook (two VirusTotal reads,
  * a Jira create, a summary) drained by `switchboard worker` processes from a queue of 2,000 on a
- * team server. The queue is filled before the workers start and the server only queues, so during
- * the drain the CPU goes to the workers, PostgreSQL and the lab's twins. Baselines: the desktop
+ * team server, each twin answering 50 ms late (a fast vendor API). The queue is filled before the
+ * workers start and the server only queues (it reads no journal back while no editor watches), so
+ * during the drain the CPU goes to the workers, PostgreSQL and the twins. Baselines: the desktop
  * host (embedded inbox, one process) draining the same 2,000 events, and one worker for two.
  */
 
@@ -96,12 +97,13 @@ async function allEnded(inbox: Pick<EventInbox, 'list'>, count: (status: 'done' 
 }
 
 /** Runs/s of `workers` worker processes draining 2,000 queued events, timed from when all of them take runs. */
-async function drain(workers: number): Promise<number> {
+async function drain(workers: number, latencyMs: number): Promise<number> {
   const database = await createTestDatabase();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-team-'));
   const children: ChildProcess[] = [];
   const team = await startTeamHost(database.url, dir);
   try {
+    await slowTwins(team.lab, latencyMs);
     const events = await team.accept('team-lab', payloads());
     const inbox = team.host.context.triggers.inbox;
     const db = await openDatabase(database.url, { max: 1 });
@@ -116,7 +118,7 @@ async function drain(workers: number): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuShares(children);
     const rate = (EVENTS - doneAtStart) / seconds;
-    progress(`${workers} worker(s) × ${CONCURRENCY}: ${EVENTS - doneAtStart} runs in ${seconds.toFixed(2)} s after all took runs (${doneAtStart} before) = ${formatFigure(rate)} runs/s`);
+    progress(`${workers} worker(s) × ${CONCURRENCY}, twins answering in ${latencyMs} ms: ${EVENTS - doneAtStart} runs in ${seconds.toFixed(2)} s after all took runs (${doneAtStart} before) = ${formatFigure(rate)} runs/s`);
     const share = (used: number) => `${((100 * used) / seconds).toFixed(0)} %`;
     progress(
       `  CPU of the drain (of 200 %): workers ${share(cpu.workers - cpuBefore.workers)}, PostgreSQL ${share(cpu.postgres - cpuBefore.postgres)}, server + lab twins + this loop ${share(cpu.bench - cpuBefore.bench)}`,
@@ -131,12 +133,13 @@ async function drain(workers: number): Promise<number> {
 }
 
 /** Runs/s of the desktop host draining the same 2,000 events from its embedded inbox, 8 at once. */
-async function desktopDrain(): Promise<number> {
+async function desktopDrain(latencyMs: number): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-desk-'));
   const shipped = path.join(dir, 'shipped');
   fs.mkdirSync(shipped);
   fs.writeFileSync(path.join(shipped, 'team-lab.playbook.json'), JSON.stringify(TEAM_LAB_PLAYBOOK));
   const lab = await startLab(labVendors);
+  await slowTwins(lab, latencyMs);
   const host = await createHost({
     workspaceDir: path.join(dir, 'ws'),
     lab,
@@ -154,7 +157,7 @@ async function desktopDrain(): Promise<number> {
     await Promise.all(payloads().map((payload) => inbox.accept({ playbookId: 'team-lab', revision, triggerNodeId: 'start', source: 'manual', receivedAt: Date.now(), payload })));
     await allEnded(inbox, async (status) => (await inbox.list({ status, limit: EVENTS })).length);
     const rate = EVENTS / ((performance.now() - started) / 1000);
-    progress(`desktop host, ${CONCURRENCY} at once: ${formatFigure(rate)} runs/s`);
+    progress(`desktop host, ${CONCURRENCY} at once, twins answering in ${latencyMs} ms: ${formatFigure(rate)} runs/s`);
     return rate;
   } finally {
     await host.close();
@@ -163,21 +166,48 @@ async function desktopDrain(): Promise<number> {
   }
 }
 
+/**
+ * Every twin answers `latencyMs` late (a lab fault with no status: the request is then served as
+ * usual). Real vendor APIs take tens to hundreds of milliseconds, so a worker waits far more than it
+ * computes; twins answering at once make the drain a measure of this machine's two cores instead.
+ */
+async function slowTwins(lab: Lab, latencyMs: number): Promise<void> {
+  if (latencyMs === 0) return;
+  for (const twin of lab.twins) {
+    const response = await fetch(`${twin.url}/_lab/faults`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${lab.controlToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '.', delayMs: latencyMs }),
+    });
+    if (!response.ok) throw new Error(`${twin.id}: /_lab/faults answered ${response.status}`);
+  }
+}
+
+/** The vendor latency the team lines are measured at. */
+const LATENCY_MS = 50;
+
 let oneWorker: number | undefined;
 
 /** `team-runs-1-worker`: one worker process; baseline the desktop host on the same events. */
 export async function teamRuns1Worker(): Promise<BenchResult> {
   if (!postgresReachable) return unreachable('team-runs-1-worker');
-  const baseline = await desktopDrain();
-  oneWorker = await drain(1);
+  const baseline = await desktopDrain(LATENCY_MS);
+  oneWorker = await drain(1, LATENCY_MS);
   return benchResult('team-runs-1-worker', oneWorker, baseline);
 }
 
 /** `team-runs-2-workers`: two worker processes; baseline one worker (ratio: the scale-out, target ≥ 1.7). */
 export async function teamRuns2Workers(): Promise<BenchResult> {
   if (!postgresReachable) return unreachable('team-runs-2-workers');
-  const baseline = oneWorker ?? (await drain(1));
-  return benchResult('team-runs-2-workers', await drain(2), baseline);
+  const baseline = oneWorker ?? (await drain(1, LATENCY_MS));
+  return benchResult('team-runs-2-workers', await drain(2, LATENCY_MS), baseline);
+}
+
+/** `team-runs-2-workers-instant`: the same with twins answering at once: what two cores allow when no run waits (informational). */
+export async function teamRuns2WorkersInstant(): Promise<BenchResult> {
+  if (!postgresReachable) return unreachable('team-runs-2-workers-instant');
+  const baseline = await drain(1, 0);
+  return benchResult('team-runs-2-workers-instant', await drain(2, 0), baseline);
 }
 
 function unreachable(name: string): BenchResult {

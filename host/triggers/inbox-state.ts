@@ -151,6 +151,11 @@ const NEXT: Record<EventStatus, readonly EventStatus[]> = {
   failed: [],
 };
 
+/** The statuses an event may move to `status` from (a store that moves it in one statement checks them there). */
+export function statusesBefore(status: EventStatus): EventStatus[] {
+  return (Object.keys(NEXT) as EventStatus[]).filter((from) => NEXT[from].includes(status));
+}
+
 /** Throws when event `id` (with status `current`, undefined when unknown) may not move to `status`. */
 export function checkMove(id: string, current: EventStatus | undefined, status: EventStatus): void {
   if (current === undefined) throw new InboxError('EVENT_NOT_FOUND', `no event ${id} in the inbox`);
