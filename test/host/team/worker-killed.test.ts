@@ -61,6 +61,9 @@ describeWithPostgres('a worker killed mid-run', () => {
     const issuesBefore = requestsTo('jira', /\/issue$/);
     const [event] = await team.accept('team-lab', [{ ip: '198.51.100.50', recheck: '203.0.113.9' }]);
     await waitFor(() => (requestsTo('virustotal', /203\.0\.113\.9/) === 1 ? true : undefined), { timeoutMs: 30_000 });
+    // The ticket's answer is journalled (its success may trail the next node's request by one write).
+    const ticketDone = "SELECT 1 FROM sb_journal WHERE line LIKE '%\"type\":\"node.succeeded\"%' AND line LIKE '%\"nodeId\":\"ticket\"%'";
+    await waitFor(async () => ((await db.query(ticketDone)).length > 0 ? true : undefined), { timeoutMs: 30_000 });
     child.kill('SIGKILL');
 
     rescuer = await startWorker({ database: url(), concurrency: 2, keyProvider: team.keyProvider, leaseMs: 2_000 });
