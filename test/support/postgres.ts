@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
+import { openDatabase, type Database } from '../../host/team/db/database.ts';
+import { migrate } from '../../host/team/db/migrations.ts';
 
 /**
  * A real PostgreSQL for the team-mode tests. `.ci/run` starts the cluster and creates the
@@ -87,5 +89,31 @@ export function useTestDatabase(scope: 'each' | 'file' = 'each'): () => string {
   return () => {
     if (current === undefined) throw new Error('the test database exists only inside a test or its hooks');
     return current.url;
+  };
+}
+
+/**
+ * A fresh database per test (or file), migrated and open for it: the accessors of its `Database`
+ * (closed after it, before the database is dropped) and of its URL.
+ */
+export function useMigratedDatabase(scope: 'each' | 'file' = 'each'): { db: () => Database; url: () => string } {
+  const url = useTestDatabase(scope);
+  let db: Database | undefined;
+  const before = scope === 'each' ? beforeEach : beforeAll;
+  const after = scope === 'each' ? afterEach : afterAll;
+  before(async () => {
+    db = await openDatabase(url());
+    await migrate(db);
+  });
+  after(async () => {
+    await db?.close();
+    db = undefined;
+  });
+  return {
+    url,
+    db: () => {
+      if (db === undefined) throw new Error('the test database is open only inside a test or its hooks');
+      return db;
+    },
   };
 }

@@ -1,12 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { encodeEvent } from '../../../engine/journal/journal-format.ts';
 import type { RunEvent } from '../../../engine/run/events.ts';
-import { openDatabase, type Database } from '../../../host/team/db/database.ts';
-import { migrate } from '../../../host/team/db/migrations.ts';
+import type { Database } from '../../../host/team/db/database.ts';
 import { parseAnnouncement, announcement } from '../../../host/team/journal-channel.ts';
 import { followJournals, wantMore, type JournalFeed } from '../../../host/team/journal-feed.ts';
 import { createPgJournalStore, type PgJournalStore } from '../../../host/team/pg-journal.ts';
-import { describeWithPostgres, useTestDatabase } from '../../support/postgres.ts';
+import { describeWithPostgres, useMigratedDatabase } from '../../support/postgres.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { finished, ok, runEvents, started } from '../journal/journal-store-contract.ts';
 
@@ -23,7 +22,8 @@ it('reads a run from where the feed left off, or from its first announced row, u
 });
 
 describeWithPostgres('journal feed', () => {
-  const url = useTestDatabase('file');
+  const database = useMigratedDatabase('file');
+  const url = database.url;
   let db: Database;
   let store: PgJournalStore;
   let feed: JournalFeed | undefined;
@@ -42,12 +42,8 @@ describeWithPostgres('journal feed', () => {
   /** Waits until the feed has delivered `count` events of `runId`. */
   const heardAll = (runId: string, count: number) => waitFor(() => ((heard.get(runId)?.length ?? 0) >= count ? heard.get(runId) : undefined));
 
-  beforeAll(async () => {
-    db = await openDatabase(url());
-    await migrate(db);
-  });
-  afterAll(async () => {
-    await db.close();
+  beforeAll(() => {
+    db = database.db();
   });
   beforeEach(async () => {
     await db.query('TRUNCATE sb_journal, sb_runs');

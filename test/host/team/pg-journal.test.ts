@@ -1,14 +1,13 @@
 import fs from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REDACTED } from '../../../engine/journal/redact.ts';
 import { startRun } from '../../../engine/run/executor.ts';
 import { createJournalStore, type JournalStore } from '../../../host/journal/journal-store.ts';
-import { openDatabase, type Database } from '../../../host/team/db/database.ts';
-import { migrate } from '../../../host/team/db/migrations.ts';
+import type { Database } from '../../../host/team/db/database.ts';
 import { createPgJournalStore, renewalInterval, type PgJournalStore, type PgJournalStoreOptions } from '../../../host/team/pg-journal.ts';
 import { createBuiltinRegistry } from '../../../nodes/registry.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { describeWithPostgres, useTestDatabase } from '../../support/postgres.ts';
+import { describeWithPostgres, useMigratedDatabase } from '../../support/postgres.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
 import { playbook } from '../../support/test-nodes.ts';
 import { waitFor } from '../../support/wait-for.ts';
@@ -41,7 +40,7 @@ it('renews a third of the lease unless told, and never for Infinity', () => {
 });
 
 describeWithPostgres('journal store in PostgreSQL', () => {
-  const url = useTestDatabase('file');
+  const database = useMigratedDatabase('file');
   const dir = useTempDir('switchboard-pg-journal-');
   let db: Database;
   let store: PgJournalStore;
@@ -57,12 +56,8 @@ describeWithPostgres('journal store in PostgreSQL', () => {
   const lease = async (runId: string) =>
     (await db.query<{ lease_owner: string | null; lease_until: Date | null }>('SELECT lease_owner, lease_until FROM sb_runs WHERE run_id = $1', [runId]))[0];
 
-  beforeAll(async () => {
-    db = await openDatabase(url());
-    await migrate(db);
-  });
-  afterAll(async () => {
-    await db.close();
+  beforeAll(() => {
+    db = database.db();
   });
   beforeEach(async () => {
     await db.query('TRUNCATE sb_journal, sb_runs');

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../../host/team/db/database.ts';
-import { migrate } from '../../../host/team/db/migrations.ts';
+import { beforeEach, expect, it } from 'vitest';
+import type { Database } from '../../../host/team/db/database.ts';
 import { createWorkspaceMirror, isMirroredPath } from '../../../host/team/workspace-mirror.ts';
-import { describeWithPostgres, useTestDatabase } from '../../support/postgres.ts';
+import { describeWithPostgres, useMigratedDatabase } from '../../support/postgres.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
 
 it('carries playbooks, published revisions, the sealed vault and settings — never the key, journals or the inbox', () => {
@@ -15,14 +14,12 @@ it('carries playbooks, published revisions, the sealed vault and settings — ne
 });
 
 describeWithPostgres('the workspace mirror', () => {
-  const url = useTestDatabase();
+  const database = useMigratedDatabase();
   const temp = useTempDir('sb-mirror-');
   let db: Database;
-  beforeEach(async () => {
-    db = await openDatabase(url());
-    await migrate(db);
+  beforeEach(() => {
+    db = database.db();
   });
-  afterEach(() => db.close());
 
   const write = (dir: string, relative: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });

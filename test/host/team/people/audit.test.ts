@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../../host/team/db/database.ts';
 import { openDatabase } from '../../../../host/team/db/database.ts';
-import { migrate } from '../../../../host/team/db/migrations.ts';
 import type { AuditRow, AuditTrail } from '../../../../host/team/people/audit.ts';
 import { auditHash, canonicalJson, createAuditTrail, GENESIS_HASH, headProblem, rowProblem } from '../../../../host/team/people/audit.ts';
-import { describeWithPostgres, useTestDatabase } from '../../../support/postgres.ts';
+import { describeWithPostgres, useMigratedDatabase } from '../../../support/postgres.ts';
 
 const START = Date.UTC(2030, 0, 1, 9);
 
@@ -66,18 +65,15 @@ describe('the audit chain, row by row', () => {
 });
 
 describeWithPostgres('the audit trail', () => {
-  const url = useTestDatabase();
+  const database = useMigratedDatabase();
+  const url = database.url;
   let db: Database;
   let audit: AuditTrail;
   let clock: number;
-  beforeEach(async () => {
-    db = await openDatabase(url());
-    await migrate(db);
+  beforeEach(() => {
+    db = database.db();
     clock = START;
     audit = createAuditTrail(db, { now: () => (clock += 1000) });
-  });
-  afterEach(async () => {
-    await db.close();
   });
 
   async function record(count: number): Promise<void> {

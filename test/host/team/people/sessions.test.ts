@@ -1,26 +1,20 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { Database } from '../../../../host/team/db/database.ts';
-import { openDatabase } from '../../../../host/team/db/database.ts';
-import { migrate } from '../../../../host/team/db/migrations.ts';
 import { createPeople, tokenHash } from '../../../../host/team/people/sessions.ts';
 import { addUser } from '../../../../host/team/people/users.ts';
-import { describeWithPostgres, useTestDatabase } from '../../../support/postgres.ts';
+import { describeWithPostgres, useMigratedDatabase } from '../../../support/postgres.ts';
 
 const PASSWORD = 'a long enough password';
 const HOUR = 60 * 60 * 1000;
 
 describeWithPostgres('sessions', () => {
-  const url = useTestDatabase();
+  const database = useMigratedDatabase();
   let db: Database;
   let clock: number;
   beforeEach(async () => {
-    db = await openDatabase(url());
-    await migrate(db);
+    db = database.db();
     await addUser(db, 'ana', PASSWORD, 'analyst');
     clock = Date.UTC(2030, 0, 1, 9);
-  });
-  afterEach(async () => {
-    await db.close();
   });
   const people = () => createPeople(db, { now: () => clock });
 

@@ -1,24 +1,18 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { Database } from '../../../../host/team/db/database.ts';
-import { openDatabase } from '../../../../host/team/db/database.ts';
-import { migrate } from '../../../../host/team/db/migrations.ts';
 import { createAuditTrail } from '../../../../host/team/people/audit.ts';
 import type { Role } from '../../../../host/team/people/roles.ts';
 import { createPeople } from '../../../../host/team/people/sessions.ts';
 import { addUser, listUsers, setRole } from '../../../../host/team/people/users.ts';
-import { describeWithPostgres, useTestDatabase } from '../../../support/postgres.ts';
+import { describeWithPostgres, useMigratedDatabase } from '../../../support/postgres.ts';
 
 const PASSWORD = 'a long enough password';
 
 describeWithPostgres('user accounts', () => {
-  const url = useTestDatabase();
+  const database = useMigratedDatabase();
   let db: Database;
-  beforeEach(async () => {
-    db = await openDatabase(url());
-    await migrate(db);
-  });
-  afterEach(async () => {
-    await db.close();
+  beforeEach(() => {
+    db = database.db();
   });
 
   it('lists the accounts added, by name, without their password hashes', async () => {
