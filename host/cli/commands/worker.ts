@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkDatabaseUrl } from '../../team/db/database.ts';
 import { DEFAULT_LEASE_MS, startWorker } from '../../team/worker.ts';
 import { environmentKeyProvider, keyFileProvider, VAULT_KEY_ENV, type KeyProvider } from '../../vault/key-provider.ts';
 import { parseCommandArgs } from '../args.ts';
+import { resolveDatabaseUrl } from '../team-database.ts';
 import { CliError, EXIT_OK } from '../io.ts';
 import type { CliIo } from '../io.ts';
 import { untilStopped } from './serve.ts';
@@ -52,9 +52,7 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
     'worker',
   );
   if (positionals.length > 0) throw new CliError('worker: takes no file (see switchboard help worker)');
-  const given = values.database ?? io.env.SWITCHBOARD_DATABASE;
-  if (given === undefined || given === '') throw new CliError('worker: give --database postgres://… or set SWITCHBOARD_DATABASE');
-  const database = checkDatabaseUrl(given);
+  const database = resolveDatabaseUrl(values.database, io, 'worker');
   const concurrency = wholeNumber(values.concurrency, '--concurrency', 8, 1, 1000);
   const graceMs = wholeNumber(values['grace-seconds'], '--grace-seconds', 30, 0, 3600) * 1000;
   const leaseMs = wholeNumber(values['lease-seconds'], '--lease-seconds', DEFAULT_LEASE_MS / 1000, 1, 3600) * 1000;
