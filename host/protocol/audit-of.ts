@@ -40,3 +40,21 @@ export function auditOf<M extends MethodName>(method: M, params: ParsedParamsOf<
   const describe = AUDITED[method] as Describe<M> | undefined;
   return describe === undefined ? undefined : { action: method, ...describe(params, result) };
 }
+
+/** A value of a refused call's raw params that may name what it aimed at: a short string. */
+function idLike(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= 200 ? value : undefined;
+}
+
+/**
+ * The audit record of an audited call refused for the caller's role (an analyst answering an
+ * approval, a viewer publishing): the attempt is what an auditor looks for. Its params were not
+ * checked, so only short ids are taken from them.
+ */
+export function refusedAuditOf(method: MethodName, rawParams: unknown, why: string): AuditedCall | undefined {
+  if (AUDITED[method] === undefined) return undefined;
+  const p = typeof rawParams === 'object' && rawParams !== null ? (rawParams as Record<string, unknown>) : {};
+  const target = idLike(p['runId']) ?? idLike(p['playbookId']) ?? idLike(p['eventId']) ?? idLike(p['id']) ?? '-';
+  const nodeId = idLike(p['nodeId']);
+  return { action: method, target, detail: { refused: why, ...(nodeId === undefined ? {} : { nodeId }) } };
+}

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { mayCall, refusalOf } from '../team/people/roles.ts';
-import { auditOf } from './audit-of.ts';
+import { auditOf, refusedAuditOf } from './audit-of.ts';
 import { methods, RequestFrame, type MethodName, type ResponseFrame } from './contract.ts';
 import { handlers } from './handlers.ts';
 import type { SignedIn } from '../team/people/sessions.ts';
@@ -44,7 +44,7 @@ export function callRefusal(team: boolean, method: MethodName, caller: SignedIn 
  * with a code and one line; nothing a client sends can crash the host or see a stack trace.
  *
  * In team mode (`ctx.team`) a call the caller's role does not allow is refused FORBIDDEN before
- * its params are read, and an audited call (audit-of.ts) is recorded in the audit trail after it
+ * its params are read (the refused attempt of an audited call is recorded too), and an audited call (audit-of.ts) is recorded in the audit trail after it
  * succeeded, in the caller's name. Recording after, not before, keeps the trail free of actions
  * that were then refused (a run that could not start, a publish of a broken playbook); should the
  * record itself fail, the action has happened but the answer is FAILED saying it is not in the
@@ -65,7 +65,11 @@ export async function dispatch(text: string, ctx: HostContext, onInternalError?:
   const { id, method } = frame.data;
   if (!isMethod(method)) return failure(id, 'UNKNOWN_METHOD', `unknown method ${JSON.stringify(method)}`);
   const refused = callRefusal(ctx.team !== undefined, method, caller);
-  if (refused !== undefined) return failure(id, 'FORBIDDEN', refused);
+  if (refused !== undefined) {
+    const attempt = ctx.team !== undefined && caller !== undefined ? refusedAuditOf(method, frame.data.params, refused) : undefined;
+    if (attempt !== undefined) await ctx.team!.audit.record({ actor: caller!.name, ...attempt }).catch((err: unknown) => onInternalError?.(`${method} (audit trail)`, err));
+    return failure(id, 'FORBIDDEN', refused);
+  }
   const params = methods[method].params.safeParse(frame.data.params ?? {});
   if (!params.success) return failure(id, 'INVALID_PARAMS', issueLine(params.error.issues, 'params'));
   const handler = handlers[method] as (params: unknown, ctx: HostContext, caller?: SignedIn) => Promise<unknown>;

@@ -106,12 +106,15 @@ describe('dispatch on a team host', () => {
     expect(JSON.stringify(team.entries)).not.toContain('a-very-secret-api-key-123');
   });
 
-  it('records nothing for a refused or failed call', async () => {
+  it('records the refused attempt of an audited call, and nothing for a failed one or a refused read', async () => {
     const team = memoryTeam({});
     const host = await openHost(team);
     await call(host, 'credentials.delete', { id: 'nope' }, analyst);
+    await call(host, 'runs.list', {}, undefined);
     expect(await call(host, 'credentials.delete', { id: 'nope' }, admin)).toMatchObject({ error: { code: 'NOT_FOUND' } });
-    expect(team.entries).toEqual([]);
+    expect(team.entries).toEqual([
+      { actor: 'ann', action: 'credentials.delete', target: 'nope', detail: { refused: 'credentials.delete needs the admin role; you are analyst' } },
+    ]);
   });
 
   it('answers FAILED, naming the audit trail, when the action could not be recorded, and logs why', async () => {

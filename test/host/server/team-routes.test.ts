@@ -150,7 +150,7 @@ describe('the WebSocket of a team server', () => {
     await expect(viewer.call('runs.start', { playbookId: 'approve' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'runs.start needs the analyst role; you are viewer' });
   });
 
-  it("refuses an analyst's approval, takes an approver's and journals it by name; both acts are audited", async () => {
+  it("refuses an analyst's approval, takes an approver's and journals it by name; all three acts are audited", async () => {
     const analyst = await as('ann');
     const approver = await as('al');
     const { runId } = await analyst.call('runs.start', { playbookId: 'approve' });
@@ -166,6 +166,7 @@ describe('the WebSocket of a team server', () => {
     const acts = team().entries.filter((entry) => entry.target === runId);
     expect(acts).toEqual([
       { actor: 'ann', action: 'runs.start', target: runId, detail: { playbookId: 'approve', mode: 'run', dryRun: false, lab: false } },
+      { actor: 'ann', action: 'runs.decide', target: runId, detail: { refused: 'runs.decide needs the approver role; you are analyst', nodeId: 'ask' } },
       { actor: 'al', action: 'runs.decide', target: runId, detail: { nodeId: 'ask', decision: 'approved', ok: true } },
     ]);
   });
@@ -233,10 +234,11 @@ describeWithPostgres('a team server over PostgreSQL', () => {
     await expect(client.call('runs.start', { playbookId: 'approve' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'runs.start needs the analyst role; you are viewer' });
     await client.close();
     const trail = createAuditTrail(db!);
-    expect((await trail.list()).map(({ actor, action, detail }) => ({ actor, action, ok: detail['ok'] }))).toEqual([
-      { actor: 'vera', action: 'sign-in', ok: true },
-      { actor: 'vera', action: 'sign-in', ok: false },
+    expect((await trail.list()).map(({ actor, action, detail }) => ({ actor, action, ok: detail['ok'], refused: detail['refused'] }))).toEqual([
+      { actor: 'vera', action: 'runs.start', ok: undefined, refused: 'runs.start needs the analyst role; you are viewer' },
+      { actor: 'vera', action: 'sign-in', ok: true, refused: undefined },
+      { actor: 'vera', action: 'sign-in', ok: false, refused: undefined },
     ]);
-    expect(await trail.verify()).toMatchObject({ ok: true, rows: 2 });
+    expect(await trail.verify()).toMatchObject({ ok: true, rows: 3 });
   });
 });
