@@ -85,6 +85,23 @@ WITH moved AS (
 )
 SELECT pg_notify($5, CASE WHEN octet_length(text) < $6 THEN text ELSE id END) FROM notice`;
 
+/** Events matching `filter`, newest first: the inbox's `list`, which `switchboard events --database` reads without a queue. */
+export async function listPgEvents(db: Database, filter: EventFilter = {}): Promise<InboxEvent[]> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown): void => {
+    params.push(value);
+    conditions.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.playbookId !== undefined) add('playbook_id = ?', filter.playbookId);
+  if (filter.status !== undefined) add('status = ?', filter.status);
+  if (filter.source !== undefined) add('source = ?', filter.source);
+  if (filter.before !== undefined) add('seq < (SELECT seq FROM sb_inbox_events WHERE id = ?)', filter.before);
+  params.push(Math.max(0, Math.ceil(filter.limit ?? 100)));
+  const sql = `SELECT ${COLUMNS} FROM sb_inbox_events ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`;
+  return (await db.query<EventRow>(sql, params)).map(eventOf);
+}
+
 /** What NOTIFY carries for `event`: its JSON when small enough, else its id (the listener reads it). */
 function notice(event: InboxEvent): string {
   const text = JSON.stringify(event);
@@ -340,22 +357,7 @@ export async function openPgInbox(db: Database, queue: RunQueue, options: PgInbo
         (await db.query<EventRow>(`SELECT ${COLUMNS} FROM sb_inbox_events WHERE status IN ('queued', 'running') ORDER BY seq`)).map(eventOf),
       ),
     get,
-    list: (filter: EventFilter = {}) =>
-      guard('listing events', async () => {
-        const conditions: string[] = [];
-        const params: unknown[] = [];
-        const add = (sql: string, value: unknown): void => {
-          params.push(value);
-          conditions.push(sql.replace('?', `$${params.length}`));
-        };
-        if (filter.playbookId !== undefined) add('playbook_id = ?', filter.playbookId);
-        if (filter.status !== undefined) add('status = ?', filter.status);
-        if (filter.source !== undefined) add('source = ?', filter.source);
-        if (filter.before !== undefined) add('seq < (SELECT seq FROM sb_inbox_events WHERE id = ?)', filter.before);
-        params.push(Math.max(0, Math.ceil(filter.limit ?? 100)));
-        const sql = `SELECT ${COLUMNS} FROM sb_inbox_events ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`;
-        return (await db.query<EventRow>(sql, params)).map(eventOf);
-      }),
+    list: (filter: EventFilter = {}) => guard('listing events', () => listPgEvents(db, filter)),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import type { Playbook } from '../../../engine/format/playbook.ts';
 import type { NodeRegistry } from '../../../engine/node-type.ts';
 import { createBuiltinRegistry } from '../../../nodes/registry.ts';
-import { replayEvent, type EventStatus, type InboxEvent } from '../../triggers/contract.ts';
+import { replayEvent, type EventFilter, type EventStatus, type InboxEvent } from '../../triggers/contract.ts';
+import { listPgEvents } from '../../team/pg-inbox.ts';
 import { InboxBusyError, openInboxStore } from '../../triggers/inbox-store.ts';
 import { openPublishState, publishSummary, type PublishState } from '../../triggers/publish-state.ts';
 import { describeSchedule, parseSchedule } from '../../triggers/schedules/plan.ts';
@@ -11,6 +12,7 @@ import { parseCommandArgs, resolveWorkspace } from '../args.ts';
 import { formatTimestamp, table } from '../format-run.ts';
 import { CliError, EXIT_OK, prettyJson } from '../io.ts';
 import type { CliIo } from '../io.ts';
+import { resolveDatabaseUrl, withTeamDatabase } from '../team-database.ts';
 
 const WORKSPACE_HELP = '  --workspace DIR   the workspace (default: $SWITCHBOARD_WORKSPACE or ./.switchboard)';
 
@@ -50,7 +52,7 @@ ${WORKSPACE_HELP}
 const STATUSES: readonly EventStatus[] = ['accepted', 'duplicate', 'rejected', 'queued', 'running', 'done', 'failed'];
 
 /** What `switchboard help events` prints. */
-export const eventsUsage = `Usage: switchboard events [--playbook ID] [--status S] [--limit N] [--workspace DIR] [--json]
+export const eventsUsage = `Usage: switchboard events [--playbook ID] [--status S] [--limit N] [--workspace DIR | --database URL] [--json]
 
 Lists the event inbox, newest first: each event's id, playbook, source, status, when it
 arrived, its run and how many duplicates it absorbed.
@@ -58,6 +60,7 @@ arrived, its run and how many duplicates it absorbed.
   --status S        only events in status S (${STATUSES.join(', ')})
   --limit N         at most N events (default 50, most 1000)
 ${WORKSPACE_HELP}
+  --database URL    a team server's inbox instead, in PostgreSQL (postgres://…)
   --json            print the events (with payloads) as JSON
 `;
 
@@ -154,21 +157,27 @@ export async function triggersCommand(argv: readonly string[], io: CliIo, regist
 export async function eventsCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
-    { workspace: { type: 'string' }, json: { type: 'boolean' }, playbook: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
+    { workspace: { type: 'string' }, database: { type: 'string' }, json: { type: 'boolean' }, playbook: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
     'events',
   );
   const status = values.status as EventStatus | undefined;
   if (status !== undefined && !STATUSES.includes(status)) throw new CliError(`events: --status must be one of ${STATUSES.join(', ')}, not ${JSON.stringify(status)}`);
   const limit = values.limit === undefined ? 50 : /^[0-9]{1,4}$/.test(values.limit) ? Number(values.limit) : NaN;
   if (!(limit >= 1 && limit <= 1000)) throw new CliError(`events: --limit must be a whole number from 1 to 1000, not ${JSON.stringify(values.limit)}`);
-  const inbox = await openInboxStore(existingWorkspace('events', values.workspace, io), { readOnly: true });
+  const filter = { limit, ...(values.playbook !== undefined ? { playbookId: values.playbook } : {}), ...(status !== undefined ? { status } : {}) };
+  const events = values.database !== undefined ? await withTeamDatabase(resolveDatabaseUrl(values.database, io, 'events'), (db) => listPgEvents(db, filter)) : await embeddedEvents(filter, values.workspace, io);
+  io.stdout.write(values.json === true ? `${prettyJson(events)}\n` : formatEvents(events));
+  return EXIT_OK;
+}
+
+/** The embedded inbox's events, read without taking it from a running host. */
+async function embeddedEvents(filter: EventFilter, workspace: string | undefined, io: CliIo): Promise<InboxEvent[]> {
+  const inbox = await openInboxStore(existingWorkspace('events', workspace, io), { readOnly: true });
   try {
-    const events = await inbox.list({ limit, ...(values.playbook !== undefined ? { playbookId: values.playbook } : {}), ...(status !== undefined ? { status } : {}) });
-    io.stdout.write(values.json === true ? `${prettyJson(events)}\n` : formatEvents(events));
+    return await inbox.list(filter);
   } finally {
     await inbox.close();
   }
-  return EXIT_OK;
 }
 
 /** The events as a table, newest first. */

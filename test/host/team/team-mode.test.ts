@@ -7,6 +7,7 @@ import { ADMIN_URL, describeWithPostgres, useTestDatabase } from '../../support/
 import { startTeamHost, TEAM_APPROVAL_PLAYBOOK, TEAM_LAB_PLAYBOOK, type TeamHost } from '../../support/team-fixture.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { cli } from '../cli/harness.ts';
 
 /** Issue 13: a team server queues events in PostgreSQL; workers take them through pg-boss and run each exactly once. */
 describeWithPostgres('team mode: a server and its workers', () => {
@@ -77,6 +78,12 @@ describeWithPostgres('team mode: a server and its workers', () => {
     const { state } = await team.host.context.runs.get(runId);
     expect(state.status).toBe('succeeded');
     expect((await team.host.context.runs.list('team-lab')).map((r) => r.runId)).toContain(runId);
+
+    const runs = await cli(['runs', '--database', url(), '--json'], { cwd: process.cwd() });
+    expect(runs.code).toBe(0);
+    expect(JSON.parse(runs.stdout)).toEqual([expect.objectContaining({ runId, playbookId: 'team-lab', status: 'succeeded' })]);
+    const events = await cli(['events', '--database', url()], { cwd: process.cwd() });
+    expect(events.stdout).toMatch(new RegExp(`^${event!.id}\\s+team-lab\\s+manual\\s+done\\s+\\S+ \\S+\\s+${runId}\\s+0$`, 'm'));
   });
 
   it('a run waiting for an approval holds no worker slot; the approver decides on the server and the worker carries on', async () => {
