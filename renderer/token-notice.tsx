@@ -1,3 +1,4 @@
+import './overlay.css';
 import './token-notice.css';
 
 /** Why the page cannot reach the host: opened without the token, or the host turned its token down. */
@@ -9,8 +10,8 @@ export type TokenProblem = 'missing' | 'refused';
  */
 export function TokenNotice({ problem, host }: { problem: TokenProblem; host: string }) {
   return (
-    <div className="sb-token-notice" role="alert" aria-labelledby="sb-token-notice-title">
-      <div className="sb-token-notice-box">
+    <div className="sb-overlay sb-token-notice" role="alert" aria-labelledby="sb-token-notice-title">
+      <div className="sb-overlay-box sb-token-notice-box">
         <h2 id="sb-token-notice-title">{problem === 'missing' ? 'This page was opened without its token' : 'The host refused this page’s token'}</h2>
         <p>
           Open the URL that <code>switchboard serve</code> printed: <code>http://{host}/?token=…</code>

@@ -1,5 +1,6 @@
 import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { TeamSession } from '../rpc/team-session.ts';
+import '../overlay.css';
 import './sign-in.css';
 
 /**
@@ -27,8 +28,8 @@ export function SignInForm({ notice, onSubmit }: { notice?: string; onSubmit(use
   };
 
   return (
-    <div className="sb-sign-in" role="dialog" aria-modal="true" aria-labelledby="sb-sign-in-title">
-      <form className="sb-sign-in-box" onSubmit={(event) => void submit(event)} aria-busy={busy}>
+    <div className="sb-overlay sb-sign-in" role="dialog" aria-modal="true" aria-labelledby="sb-sign-in-title">
+      <form className="sb-overlay-box sb-sign-in-box" onSubmit={(event) => void submit(event)} aria-busy={busy}>
         <h2 id="sb-sign-in-title">Sign in to Switchboard</h2>
         {notice === undefined ? null : (
           <p className="sb-sign-in-notice" role="status">
