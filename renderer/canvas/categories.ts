@@ -1,6 +1,7 @@
 import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
 import { isTriggerType } from '../store/catalogue-slice.ts';
 import type { CatalogueItem } from '../store/types.ts';
+import { searchCatalogue } from './palette-search.ts';
 
 /** A node's look: triggers stand apart from their connector's category. */
 export type NodeKind = CatalogueEntry['category'] | 'trigger' | 'unknown';
@@ -39,25 +40,20 @@ export interface PaletteGroup {
 }
 
 /**
- * The palette's sections for a search: every word of `query` must appear in the action's title,
- * its description, the connector's name or the node type. (Connector descriptions are left out:
- * they would match every action of the connector.)
+ * The palette's sections for a search (see `searchCatalogue` for what matches). With no query,
+ * every action in palette order; with one, the best matches first: sections ordered by their
+ * best match, items within a section best first.
  */
 export function paletteGroups(catalogue: readonly CatalogueEntry[], query: string): PaletteGroup[] {
-  const words = query.toLowerCase().split(/\s+/).filter((word) => word !== '');
-  const groups = new Map<NodeKind, CatalogueItem[]>();
-  for (const connector of catalogue) {
-    for (const action of connector.actions) {
-      const item = { connector, action };
-      if (words.length > 0) {
-        const text = `${action.title} ${connector.name} ${action.description} ${action.type}`.toLowerCase();
-        if (!words.every((word) => text.includes(word))) continue;
-      }
-      const kind = kindOf(item, action.type);
-      const list = groups.get(kind) ?? [];
-      list.push(item);
-      groups.set(kind, list);
-    }
+  const groups = new Map<NodeKind, { best: number; items: CatalogueItem[] }>();
+  for (const { item, rank } of searchCatalogue(catalogue, query)) {
+    const kind = kindOf(item, item.action.type);
+    const group = groups.get(kind) ?? { best: rank, items: [] };
+    group.items.push(item);
+    groups.set(kind, group);
   }
-  return ORDER.filter((kind) => groups.has(kind)).map((kind) => ({ kind, label: KINDS[kind].label, items: groups.get(kind) ?? [] }));
+  const order = (kind: NodeKind) => ORDER.indexOf(kind);
+  return [...groups.entries()]
+    .sort(([a, first], [b, second]) => first.best - second.best || order(a) - order(b))
+    .map(([kind, group]) => ({ kind, label: KINDS[kind].label, items: group.items }));
 }

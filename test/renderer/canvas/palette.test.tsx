@@ -39,7 +39,7 @@ describe('palette', () => {
     expect(within(intel).getAllByRole('button')).toHaveLength(2);
   });
 
-  it('filters by title, vendor and description as you type', () => {
+  it('filters by title, vendor, category and description as you type', () => {
     const search = screen.getByRole('searchbox', { name: 'Search nodes' });
     fireEvent.change(search, { target: { value: 'virustotal' } });
     expect(itemNames()).toEqual(['Add VirusTotal: IP address report', 'Add VirusTotal: URL report']);
@@ -48,6 +48,8 @@ describe('palette', () => {
     fireEvent.change(search, { target: { value: 'account' } });
     expect(itemNames()).toEqual(['Add Okta: Suspend user']);
     expect(screen.getAllByRole('heading').map((heading) => heading.textContent)).toEqual(['Identity']);
+    fireEvent.change(search, { target: { value: 'threat' } });
+    expect(itemNames()).toEqual(['Add VirusTotal: IP address report', 'Add VirusTotal: URL report']);
     fireEvent.change(search, { target: { value: 'nothing like this' } });
     expect(itemNames()).toEqual([]);
     expect(screen.getByText('No node matches “nothing like this”.')).toBeTruthy();
