@@ -3,6 +3,7 @@ import type { Connection, IsValidConnection, NodeMouseHandler, NodeTypes, OnConn
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, RefObject } from 'react';
 import { useStore } from '../store/index.ts';
+import { panelAfterPick } from '../store/panel-after-pick.ts';
 import type { CanvasEdge, CanvasNode } from '../store/types.ts';
 import { autoLayout } from './auto-layout.ts';
 import { NoteNode } from './note-node.tsx';
@@ -25,6 +26,15 @@ const isValidConnection: IsValidConnection<CanvasEdge> = (connection) => useStor
 
 const onConnect: OnConnect = (connection: Connection) => {
   useStore.getState().connect(connection);
+};
+
+/**
+ * A click on the node already selected changes no selection, so the store does not see it as
+ * a pick: bring the node back into view in the side panel here (React Flow selects before this runs).
+ */
+const onNodeClick: NodeMouseHandler<CanvasNode> = (_event, node) => {
+  const state = useStore.getState();
+  if (node.type === 'playbook' && state.selectedNodeId === node.id) state.setPanel(panelAfterPick(state.panel, 'clicked'));
 };
 
 const onNodeDoubleClick: NodeMouseHandler<CanvasNode> = (_event, node) => {
@@ -116,6 +126,7 @@ export function FlowCanvas() {
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
+          onNodeClick={onNodeClick}
           onNodeDoubleClick={onNodeDoubleClick}
           zoomOnDoubleClick={false}
           isValidConnection={isValidConnection}

@@ -6,6 +6,8 @@ import type { Problem } from '../../engine/validate/problems.ts';
 import { rpc } from '../rpc/index.ts';
 import { credentialConnectorOf, isTriggerType, portsOf } from './catalogue-slice.ts';
 import { makeFragment, parseFragment, placeFragment } from './fragment.ts';
+import { panelAfterPick } from './panel-after-pick.ts';
+import type { NodePick } from './panel-after-pick.ts';
 import { edgeIdAllocator, fromPlaybook, slugify, toCanvasEdge, toPlaybook, uniqueId } from './playbook-to-canvas.ts';
 import type { AppState, CanvasEdge, CanvasNode, CatalogueItem, GraphSlice } from './types.ts';
 
@@ -95,6 +97,12 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
     seq = ++counter;
     set({ ...next, dirty: seq !== savedSeq, ...historyFlags() });
     scheduleValidate();
+  };
+
+  /** Brings the picked node into view in the side panel (see `panelAfterPick`). */
+  const showPicked = (pick: NodePick): void => {
+    const { panel, setPanel } = get();
+    setPanel(panelAfterPick(panel, pick));
   };
 
   const restore = (step: Snapshot): void => {
@@ -257,6 +265,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
       if (slot !== undefined) node.credential = slot;
       const added: PlaybookCanvasNode = { id, type: 'playbook', position: rounded(position), data: { node }, selected: true };
       commit({ playbook, nodes: [...deselected(state.nodes), added], edges: deselected(state.edges), selectedNodeId: id });
+      showPicked('added');
       return id;
     },
 
@@ -321,6 +330,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
         edges = edges.filter((edge) => ids.has(edge.source) && ids.has(edge.target));
       }
       const selectedNodeId = selection || structural ? nextSelectedId(state.selectedNodeId, changes, nodes) : state.selectedNodeId;
+      const picked = selection && changes.some((change) => change.type === 'select' && change.selected && change.id === selectedNodeId);
       if (structural || gestureEnd) {
         const before = gestureStart ?? snapshot();
         gestureStart = undefined;
@@ -328,6 +338,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
       } else {
         set({ nodes, selectedNodeId });
       }
+      if (picked) showPicked('clicked');
     },
 
     applyEdgeChanges(changes) {

@@ -108,6 +108,8 @@ export function createTestStore() {
         nodeStatus: {},
         pins: {},
         theme: 'light',
+        panel: 'inspector',
+        setPanel: (panel: AppState['panel']) => a[0]({ panel }),
         notify: () => undefined,
       }) as unknown as AppState,
   );
