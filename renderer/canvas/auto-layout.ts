@@ -1,12 +1,19 @@
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import { portsOf } from '../store/catalogue-slice.ts';
 import type { CanvasEdge, CanvasNode, CatalogueItem } from '../store/types.ts';
-import { NEW_NODE_SIZE } from './use-viewport-centre.ts';
+import { boxSize } from './box-size.ts';
+
+/** The least space ELK leaves between two boxes of one layer, and between layers. */
+export const LAYOUT_SPACING = { nodeNode: 40, betweenLayers: 90 };
 
 /**
- * Left-to-right layered positions for the playbook nodes (notes follow their nearest node), computed by ELK's
- * bundled build on the main thread — no worker file to serve. ELK is loaded on first use so it
- * costs nothing at startup. Ports keep their order down the node's right side.
+ * Left-to-right layered positions for the playbook nodes and the notes, computed by ELK's bundled
+ * build on the main thread — no worker file to serve. ELK is loaded on first use so it costs
+ * nothing at startup. Ports keep their order down the node's right side. Notes are boxes of their
+ * own size in the same layout, so no note ever covers a node; the file does not say what a note
+ * explains, so each is tied by an unseen edge to the node nearest it before the layout
+ * (`noteAnchors`) and lands in the layer just before that node, beside it.
+ * Boxes not yet rendered take their size from the CSS (`boxSize`).
  */
 export async function autoLayout(
   nodes: readonly CanvasNode[],
@@ -16,15 +23,26 @@ export async function autoLayout(
   // A CommonJS module: its exports object (or, after bundler interop, the class itself) carries `default`.
   const { default: elk } = await import('elkjs/lib/elk.bundled.js');
   const ELK = elk.default;
+  const result = await new ELK().layout(layoutGraph(nodes, edges, actionsByType));
+  const positions: Record<string, { x: number; y: number }> = {};
+  for (const child of result.children ?? []) positions[child.id] = { x: Math.round(child.x ?? 0), y: Math.round(child.y ?? 0) };
+  return positions;
+}
+
+/** The ELK graph of the canvas: every node and note as a box of its size, the playbook's edges, and one unseen edge per anchored note. */
+export function layoutGraph(nodes: readonly CanvasNode[], edges: readonly CanvasEdge[], actionsByType: Record<string, CatalogueItem>): ElkNode {
   const children: ElkNode[] = [];
   const portIds = new Set<string>();
   for (const node of nodes) {
-    if (node.type !== 'playbook') continue;
+    const size = boxSize(node, actionsByType);
+    if (node.type !== 'playbook') {
+      children.push({ id: node.id, ...size });
+      continue;
+    }
     const ports = portsOf(actionsByType[node.data.node.type]?.action, node.data.node.params);
     children.push({
       id: node.id,
-      width: node.measured?.width ?? NEW_NODE_SIZE.width,
-      height: node.measured?.height ?? NEW_NODE_SIZE.height,
+      ...size,
       layoutOptions: { 'elk.portConstraints': 'FIXED_ORDER' },
       ports: ports.map((port, index) => {
         const id = portId(node.id, port);
@@ -40,43 +58,49 @@ export async function autoLayout(
     const from = portId(edge.source, edge.sourceHandle ?? 'out');
     links.push({ id: edge.id, sources: [portIds.has(from) ? from : edge.source], targets: [edge.target] });
   }
-  const graph: ElkNode = {
+  for (const [note, anchor] of Object.entries(noteAnchors(nodes, actionsByType))) {
+    links.push({ id: `${note}\u0000note`, sources: [note], targets: [anchor] });
+  }
+  return {
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.spacing.nodeNode': '40',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '90',
+      'elk.spacing.nodeNode': String(LAYOUT_SPACING.nodeNode),
+      'elk.layered.spacing.nodeNodeBetweenLayers': String(LAYOUT_SPACING.betweenLayers),
+      'elk.spacing.componentComponent': String(LAYOUT_SPACING.nodeNode),
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.separateConnectedComponents': 'true',
     },
     children,
     edges: links,
   };
-  const result = await new ELK().layout(graph);
-  const positions: Record<string, { x: number; y: number }> = {};
-  for (const child of result.children ?? []) positions[child.id] = { x: child.x ?? 0, y: child.y ?? 0 };
-  return { ...positions, ...followNearest(nodes, positions) };
 }
 
-/** Notes move with the playbook node nearest to them, keeping their offset, so each stays beside what it explains. */
-function followNearest(nodes: readonly CanvasNode[], moved: Record<string, { x: number; y: number }>): Record<string, { x: number; y: number }> {
-  const anchors = nodes.filter((node) => node.type === 'playbook' && moved[node.id] !== undefined);
-  const out: Record<string, { x: number; y: number }> = {};
+/**
+ * The playbook node each note explains, by note id: the node whose box centre is nearest the
+ * note's, as the analyst placed it. A note with no node to go with is left out (it lays out free).
+ */
+export function noteAnchors(nodes: readonly CanvasNode[], actionsByType: Record<string, CatalogueItem>): Record<string, string> {
+  const centre = (node: CanvasNode) => {
+    const size = boxSize(node, actionsByType);
+    return { x: node.position.x + size.width / 2, y: node.position.y + size.height / 2 };
+  };
+  const anchors = nodes.filter((node) => node.type === 'playbook').map((node) => ({ id: node.id, ...centre(node) }));
+  const out: Record<string, string> = {};
   for (const note of nodes) {
     if (note.type !== 'note') continue;
-    let best: CanvasNode | undefined;
+    const at = centre(note);
+    let best: string | undefined;
     let bestDistance = Number.POSITIVE_INFINITY;
     for (const anchor of anchors) {
-      const distance = Math.hypot(anchor.position.x - note.position.x, anchor.position.y - note.position.y);
+      const distance = Math.hypot(anchor.x - at.x, anchor.y - at.y);
       if (distance < bestDistance) {
-        best = anchor;
+        best = anchor.id;
         bestDistance = distance;
       }
     }
-    const target = best === undefined ? undefined : moved[best.id];
-    if (best === undefined || target === undefined) continue;
-    out[note.id] = { x: target.x + note.position.x - best.position.x, y: target.y + note.position.y - best.position.y };
+    if (best !== undefined) out[note.id] = best;
   }
   return out;
 }
