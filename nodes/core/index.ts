@@ -8,6 +8,7 @@ import { httpGetNode } from './http-get.ts';
 import { httpPollTrigger } from './http-poll-trigger.ts';
 import { httpNode } from './http.ts';
 import { playbookNode } from './playbook.ts';
+import { reportNode } from './report.ts';
 import { setNode } from './set.ts';
 import { switchNode } from './switch.ts';
 import { manualTrigger } from './trigger-manual.ts';
@@ -29,6 +30,7 @@ export const coreConnector = defineConnector({
     conditionNode,
     switchNode,
     setNode,
+    reportNode,
     filterNode,
     delayNode,
     approvalNode,

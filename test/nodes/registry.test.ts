@@ -15,6 +15,7 @@ describe('builtin registry', () => {
       'core.http_get@1',
       'core.http_poll_trigger@1',
       'core.playbook@1',
+      'core.report@1',
       'core.set@1',
       'core.switch@1',
       'trigger.manual@1',
