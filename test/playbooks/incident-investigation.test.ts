@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../engine/format/markdown.ts';
 import { scenario } from '../../lab/scenario.ts';
 import type { SlackTwinState } from '../../lab/twins/slack.ts';
 import type { SplunkTwinState } from '../../lab/twins/splunk.ts';
@@ -104,6 +105,16 @@ describe('incident-investigation playbook', () => {
     expect(splunk.reviews).toHaveLength(1);
     expect(splunk.reviews[0]).toMatchObject({ rule_id: MALWARE_NOTABLE_ID, status: '2', comment: expect.stringContaining(`TheHive case #${String(theCase['number'])}`) });
     expect(socAlerts(lab)).toEqual([]);
+
+    const report = state.nodes['report']!.output as { title: string; markdown: string };
+    expect(state.nodes['report']!.status).toBe('succeeded');
+    expect(report.title).toBe(`Investigation: Malware detected on ${host.hostname}: ${host.detection.fileName}`);
+    expect(report.markdown).toContain(`- **${host.hostname}** (`);
+    expect(report.markdown).toContain(`- **${host.user}**`);
+    expect(report.markdown).toContain(`[TheHive case #${String(theCase['number'])}](https://thehive.corp.example/cases/${theCase._id}/details), and the Splunk notable is In Progress.`);
+    expect(report.markdown).toContain('| **malicious** | url | `hxxp://paypa1-secure[.]com/login/verify` |');
+    expect(report.markdown).toMatch(/\| splunk:auth \| [^\n]*success from /);
+    expect(renderMarkdown(report.markdown)).toContain(`<a href="https://thehive.corp.example/cases/${theCase._id}/details"`);
   });
 
   it('for a host without detections and only clean indicators records a benign verdict: an unflagged case and no IOC', async () => {
@@ -187,6 +198,7 @@ describe('incident-investigation playbook', () => {
     expect(alerts[0]).toContain('Could not open a TheHive case');
     expect(alerts[0]).toContain('hxxp://paypa1-secure[.]com/login/verify');
     expect(alerts[0]).toContain(MALWARE_NOTABLE_ID);
+    expect((state.nodes['report']!.output as { markdown: string }).markdown).toContain('No case was opened: TheHive refused it (');
   });
 
   it('when the observables cannot be added, still sets the notable In Progress and tells #soc-alerts what is left', async () => {
