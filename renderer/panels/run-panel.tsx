@@ -8,6 +8,7 @@ import { isLive } from '../store/run-slice.ts';
 import type { CanvasNode } from '../store/types.ts';
 import { formatClock, formatDateTime, formatDuration, parseJsonText, toJsonText } from './format.ts';
 import { JsonViewer } from './json-viewer.tsx';
+import { isReportOutput, REPORT_TYPE, ReportView } from './report-view.tsx';
 import { LabBadge } from './lab-badge.tsx';
 
 /** The shown run: status, waiting approvals, the paused node, the selected node's data and the timeline. */
@@ -284,6 +285,7 @@ function SelectedNodeRun({ run }: { run: RunState }) {
   const startRun = useStore((state) => state.startRun);
   const pin = useStore((state) => state.pin);
   const pinned = useStore((state) => (nodeId === undefined ? false : state.pins[nodeId] !== undefined));
+  const nodeType = usePlaybookNode(nodeId ?? '')?.type;
   if (nodeId === undefined) return <p className="muted">Select a node to see its input and output in this run.</p>;
   const node: NodeRunState | undefined = run.nodes[nodeId];
   const name = nodeName(nodeId);
@@ -345,6 +347,7 @@ function SelectedNodeRun({ run }: { run: RunState }) {
         <p className="muted">No output yet.</p>
       ) : (
         <>
+          {nodeType === REPORT_TYPE && isReportOutput(node.output) ? <ReportView report={node.output} /> : null}
           <p className="help">Click a key to copy its path as an expression.</p>
           <JsonViewer value={node.output} label={`Output of ${name}`} basePath={`nodes.${nodeId}.output`} openDepth={2} />
         </>

@@ -23,9 +23,9 @@ interface ImportResult {
   existingRevision?: number;
 }
 
-/** Starts a browser download of `text` as `fileName`. */
-export function downloadText(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+/** Starts a browser download of `text` as `fileName` (JSON unless `type` says otherwise). */
+export function downloadText(fileName: string, text: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
