@@ -88,6 +88,11 @@ export interface NodeTypeSpec<I = unknown, O = unknown> {
   input: z.ZodType<I>;
   /** Declared example output: documents the shape, drives completion and the dry run. */
   example: O;
+  /**
+   * Schema of the output (a trigger's: of its event), when declared: validation checks the fields
+   * that `nodes.<id>.output.…` and `trigger.…` read against it. Not enforced at run time.
+   */
+  output?: z.ZodType;
   /** The connector whose credentials this node needs, if any. */
   credentials?: { connector: string; required: boolean; schema?: z.ZodType };
   /** Output ports, from the node's raw params (a switch's ports are its case names). */

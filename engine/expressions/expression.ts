@@ -16,7 +16,7 @@ export interface ParsedExpression {
   readonly program: jsonata.Expression;
   /** The keys of a pure dotted path, walked without JSONata (see fast-path.ts). */
   readonly plainPath: readonly string[] | undefined;
-  readonly references: { readonly roots: ReadonlySet<string>; readonly nodes: ReadonlySet<string> };
+  readonly references: { readonly roots: ReadonlySet<string>; readonly nodes: ReadonlySet<string>; readonly paths: readonly (readonly string[])[] };
 }
 
 /** One use of a parsed expression at a param path, ready to evaluate many times. */
@@ -75,7 +75,7 @@ function parseUncached(source: string, path: string): ParsedExpression {
   installGuards(program);
   const ast = program.ast() as unknown as AstNode;
   refuseBacktrackingRegexes(ast, source, path);
-  const references = { roots: new Set<string>(), nodes: new Set<string>() } satisfies References;
+  const references = { roots: new Set<string>(), nodes: new Set<string>(), paths: [] } satisfies References;
   collectReferences(ast, references);
   return { source, program, plainPath: plainPathOf(ast), references };
 }

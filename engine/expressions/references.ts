@@ -5,6 +5,11 @@ import type { AstNode } from './ast.ts';
 export interface References {
   roots: Set<string>;
   nodes: Set<string>;
+  /**
+   * The dotted names each path from a root reads, up to the first step that is not a plain name
+   * or that filters (`nodes.a.output.items[0].name` → `['nodes', 'a', 'output', 'items']`).
+   */
+  paths: Array<readonly string[]>;
 }
 
 /** Whether names at this point of the AST are looked up on the scope or on some derived value. */
@@ -60,9 +65,22 @@ function recordRoot(steps: readonly AstNode[], index: number, into: References):
   const root = steps[index];
   if (root?.type !== 'name' || typeof root.value !== 'string') return;
   into.roots.add(root.value);
+  into.paths.push(namesFrom(steps, index));
   if (root.value !== 'nodes' || hasFilter(root)) return;
   const id = steps[index + 1];
   if (id?.type === 'name' && typeof id.value === 'string') into.nodes.add(id.value);
+}
+
+/** The plain names of a path from `index`, through the first step that filters. */
+function namesFrom(steps: readonly AstNode[], index: number): string[] {
+  const names: string[] = [];
+  for (let at = index; at < steps.length; at++) {
+    const step = steps[at] as AstNode;
+    if (step.type !== 'name' || typeof step.value !== 'string') break;
+    names.push(step.value);
+    if (hasFilter(step) || step.focus !== undefined || step.tuple !== undefined) break;
+  }
+  return names;
 }
 
 function hasFilter(step: AstNode): boolean {

@@ -1,5 +1,6 @@
 import { compileExpression, evaluateCompiled } from './expression.ts';
 import type { CompiledExpression } from './expression.ts';
+import type { References } from './references.ts';
 import { setOwn, stringifyForTemplate } from './plain-value.ts';
 import { mayHoldTemplate, scanTemplate, TemplateScanError } from './scan.ts';
 import type { ScannedTemplate } from './scan.ts';
@@ -45,11 +46,12 @@ export function isStaticValue(compiled: CompiledValue): boolean {
  * The scope roots and upstream node ids the value's templates read, from JSONata's AST: the
  * executor and validator use them for ordering and "unknown node" errors.
  */
-export function referencesOf(compiled: CompiledValue): { roots: Set<string>; nodes: Set<string> } {
-  const found = { roots: new Set<string>(), nodes: new Set<string>() };
+export function referencesOf(compiled: CompiledValue): References {
+  const found: References = { roots: new Set<string>(), nodes: new Set<string>(), paths: [] };
   for (const expression of expressionsOf(compiled)) {
     for (const root of expression.parsed.references.roots) found.roots.add(root);
     for (const node of expression.parsed.references.nodes) found.nodes.add(node);
+    found.paths.push(...expression.parsed.references.paths);
   }
   return found;
 }

@@ -1,6 +1,7 @@
 import { mayHoldTemplate, scanTemplate } from '../expressions/scan.ts';
 import { checkValue, compileValue, isStaticValue, referencesOf } from '../expressions/template.ts';
 import { areAncestors, condense, findCycles, indexGraph, reachableFrom } from '../graph/graph.ts';
+import { missingField, shapeOfSchema, shapeOfValue } from './field-shapes.ts';
 import { describeIssue, valueAt } from './issue-message.ts';
 import { formatPath, nearest } from './problems.ts';
 import { ExpressionError } from '../expressions/types.ts';
@@ -9,6 +10,7 @@ import type { CompiledValue } from '../expressions/template.ts';
 import type { Playbook, PlaybookEdge, PlaybookNode } from '../format/playbook.ts';
 import type { Condensation, GraphIndex } from '../graph/graph.ts';
 import type { NodeRegistry, NodeTypeSpec } from '../node-type.ts';
+import type { Shape } from './field-shapes.ts';
 import type { PathSegment, Problem } from './problems.ts';
 
 /** The roots an expression may read (DESIGN.md §4). */
@@ -60,7 +62,7 @@ export function validatePlaybook(playbook: Playbook, registry?: NodeRegistry): P
   const triggers = checkTriggers(context);
   checkCycles(context);
   checkReachability(context, triggers);
-  checkExpressions(context);
+  checkExpressions(context, triggers);
   checkParams(context);
   checkCredentials(context);
   return context.problems;
@@ -287,18 +289,32 @@ interface Reference {
   field: string;
   path: string;
   target: string;
+  /** The field as the Inspector labels it (`ipAddress`, or its title), for messages. */
+  label: string;
+  /** The names each plain path reads after `nodes.<target>` (`['output', 'score']`); none for JSONata-parsed ones. */
+  reads: string[][];
+}
+
+/** A plain path a template reads from `trigger`: the names after the root. */
+interface TriggerRead {
+  nodeIndex: number;
+  label: string;
+  path: string;
+  steps: string[];
 }
 
 /**
  * Parses every template (so a typo shows before anything runs), then checks that each
  * `nodes.<id>` it reads exists and runs before the reading node.
  */
-function checkExpressions(context: Context): void {
+function checkExpressions(context: Context, triggers: readonly string[]): void {
   const references: Reference[] = [];
+  const triggerReads: TriggerRead[] = [];
   context.playbook.nodes.forEach((node, nodeIndex) => {
     for (const template of context.templates[nodeIndex] ?? []) {
       const field = formatPath(template.path);
       const path = `nodes[${nodeIndex}].${field}`;
+      const label = labelOfTemplate(context.specs[nodeIndex], template.path);
       const found = plainReferences(template.text) ?? compiledReferences(context, node, template, path);
       if (found === undefined) continue;
       template.dynamic = found.dynamic;
@@ -313,16 +329,37 @@ function checkExpressions(context: Context): void {
           path,
         });
       }
-      for (const target of nodes) references.push({ nodeIndex, field, path, target });
+      const plain = distinctPaths(found.paths);
+      for (const target of nodes) {
+        const reads = plain.filter((names) => names[0] === 'nodes' && names[1] === target).map((names) => names.slice(2));
+        references.push({ nodeIndex, field, path, target, label, reads });
+      }
+      for (const names of plain) {
+        if (names[0] === 'trigger' && names.length > 1) triggerReads.push({ nodeIndex, label, path, steps: names.slice(1) });
+      }
     }
   });
   checkReferences(context, references);
+  checkTriggerReads(context, triggers, triggerReads);
+}
+
+/** Paths without repeats, so a field read twice in one template is reported once. */
+function distinctPaths(paths: ReadonlyArray<readonly string[]>): Array<readonly string[]> {
+  const seen = new Set<string>();
+  return paths.filter((names) => {
+    const key = names.join('.');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 interface FoundReferences {
   roots: ReadonlySet<string>;
   nodes: ReadonlySet<string>;
   dynamic: boolean;
+  /** The dotted names each path from a root reads (`['nodes', 'fetch', 'output', 'url']`). */
+  paths: Array<readonly string[]>;
 }
 
 /** A dotted path of plain names (`nodes.fetch.output.url`, `$$.trigger.ip`); JSONata keywords excluded. */
@@ -342,6 +379,7 @@ function plainReferences(text: string): FoundReferences | undefined {
   }
   const roots = new Set<string>();
   const nodes = new Set<string>();
+  const paths: string[][] = [];
   for (const part of parts) {
     if (part.kind === 'text') continue;
     const names = PLAIN_PATH.exec(part.source)?.[1]?.split('.');
@@ -349,8 +387,9 @@ function plainReferences(text: string): FoundReferences | undefined {
     const [root, second] = names;
     roots.add(root as string);
     if (root === 'nodes' && second !== undefined) nodes.add(second);
+    paths.push(names);
   }
-  return { roots, nodes, dynamic: roots.size > 0 };
+  return { roots, nodes, dynamic: roots.size > 0, paths };
 }
 
 /** References through the real compiler; on a syntax error, reports every error and returns undefined. */
@@ -400,7 +439,107 @@ function checkReferences(context: Context, references: readonly Reference[]): vo
         nodeId: node.id,
         path: reference.path,
       });
+    } else {
+      checkOutputRead(context, node, reference);
     }
+  }
+}
+
+/** The label of a template's field: its param's label, or `forEach`. */
+function labelOfTemplate(spec: NodeTypeSpec | undefined, path: readonly PathSegment[]): string {
+  if (path[0] !== 'params') return formatPath(path);
+  return spec === undefined ? formatPath(path.slice(1)) || 'params' : fieldLabel(spec.input, path.slice(1));
+}
+
+/** A node's name as the canvas shows it, for messages. */
+function nameOf(node: PlaybookNode): string {
+  return node.name.trim() === '' ? node.id : node.name;
+}
+
+/** The shape of a node's output from its type's declared output schema (a list of them under `forEach`); undefined when unknown. */
+function outputShape(context: Context, id: string): Shape | undefined {
+  const index = context.nodeIndex.get(id);
+  const schema = index === undefined ? undefined : context.specs[index]?.output;
+  if (index === undefined || schema === undefined) return undefined;
+  let shape: Shape;
+  try {
+    shape = shapeOfSchema(schema);
+  } catch {
+    return undefined;
+  }
+  return context.playbook.nodes[index]?.forEach === undefined ? shape : { kind: 'array', item: shape };
+}
+
+/** Warns when `nodes.<id>.output.<field…>` names a field the upstream type's output schema does not have. */
+function checkOutputRead(context: Context, node: PlaybookNode, reference: Reference): void {
+  const reads = reference.reads.filter((steps) => steps[0] === 'output' && steps.length > 1);
+  const shape = reads.length === 0 ? undefined : outputShape(context, reference.target);
+  if (shape === undefined) return;
+  for (const steps of reads) checkOutputPath(context, node, reference, shape, steps);
+}
+
+function checkOutputPath(context: Context, node: PlaybookNode, reference: Reference, shape: Shape, steps: readonly string[]): void {
+  const missing = missingField(shape, steps.slice(1));
+  if (missing === undefined) return;
+  const upstream = context.playbook.nodes[context.nodeIndex.get(reference.target) as number] as PlaybookNode;
+  const where = ['output', ...missing.before].join('.');
+  const read = `nodes.${reference.target}.${steps.join('.')}`;
+  report(context, {
+    severity: 'warning',
+    code: 'EXPRESSION_UNKNOWN_FIELD',
+    message: `${nameOf(node)}: ${reference.label} reads ${read}, but ${nameOf(upstream)} (${upstream.type}) has no field ${missing.field} in its ${where}${fieldHint(missing.field, missing.known)}`,
+    nodeId: node.id,
+    path: reference.path,
+  });
+}
+
+function fieldHint(field: string, known: readonly string[]): string {
+  const near = nearest(field, known);
+  if (near !== undefined) return ` (did you mean ${near}?)`;
+  if (known.length === 0) return '';
+  const listed = known.length > 8 ? `${known.slice(0, 8).join(', ')}…` : known.join(', ');
+  return `; it has ${listed}`;
+}
+
+/** The fields the trigger's sample event and declared output schema promise, each when there is one. */
+function triggerShapes(context: Context, id: string): Array<{ what: string; shape: Shape }> {
+  const index = context.nodeIndex.get(id) as number;
+  const node = context.playbook.nodes[index] as PlaybookNode;
+  const shapes: Array<{ what: string; shape: Shape }> = [];
+  const sample = node.params['sample'];
+  if (sample !== undefined && sample !== null && typeof sample === 'object') shapes.push({ what: 'sample event', shape: shapeOfValue(sample) });
+  const schema = context.specs[index]?.output;
+  if (schema !== undefined) {
+    try {
+      shapes.push({ what: 'event schema', shape: shapeOfSchema(schema) });
+    } catch {
+      return [];
+    }
+  }
+  return shapes;
+}
+
+/** Warns when `trigger.<field…>` names a field that neither the trigger's sample nor its declared schema has. */
+function checkTriggerReads(context: Context, triggers: readonly string[], reads: readonly TriggerRead[]): void {
+  if (triggers.length !== 1 || reads.length === 0) return;
+  const trigger = context.playbook.nodes[context.nodeIndex.get(triggers[0] as string) as number] as PlaybookNode;
+  const shapes = triggerShapes(context, trigger.id);
+  if (shapes.length === 0) return;
+  for (const read of reads) {
+    const misses = shapes.map(({ shape }) => missingField(shape, read.steps));
+    if (misses.some((miss) => miss === undefined)) continue;
+    const missing = misses[0] as NonNullable<(typeof misses)[number]>;
+    const node = context.playbook.nodes[read.nodeIndex] as PlaybookNode;
+    const where = missing.before.length === 0 ? '' : ` in ${missing.before.join('.')}`;
+    const sources = shapes.map(({ what }) => what).join(' nor its ');
+    const neither = shapes.length > 1 ? 'neither' : 'not';
+    report(context, {
+      severity: 'warning',
+      code: 'EXPRESSION_UNKNOWN_TRIGGER_FIELD',
+      message: `${nameOf(node)}: ${read.label} reads trigger.${read.steps.join('.')}, but field ${missing.field}${where} is ${neither} in ${nameOf(trigger)}'s ${sources}${fieldHint(missing.field, missing.known)}`,
+      nodeId: node.id,
+      path: read.path,
+    });
   }
 }
 
@@ -430,21 +569,53 @@ function checkParams(context: Context): void {
         const value = valueAt(node.params, relative);
         const field = formatPath(['params', ...relative]);
         const missing = issue.code === 'invalid_type' && value === undefined;
+        const empty = issue.code === 'too_small' && value === '';
         const message =
           issue.code === 'unrecognized_keys'
-            ? `${field} is not a parameter of ${node.type}`
-            : missing
-              ? `${field} is required by ${node.type}`
-              : describeIssue(issue, field, value);
+            ? `node ${node.id}: ${field} is not a parameter of ${node.type}`
+            : missing || empty
+              ? `${nameOf(node)}: ${fieldLabel(spec.input, relative)} is required`
+              : `node ${node.id}: ${describeIssue(issue, field, value)}`;
         report(context, {
           code: missing ? 'PARAM_REQUIRED' : 'PARAM_INVALID',
-          message: `node ${node.id}: ${message}`,
+          message,
           nodeId: node.id,
           path: `nodes[${index}].${field}`,
         });
       }
     }
   });
+}
+
+/**
+ * A param's label as the Inspector shows it: the schema's `title` (zod `.meta({ title })`) when it
+ * has one, else its key (`ipAddress`, or `body.query` inside an object).
+ */
+function fieldLabel(input: z.ZodType, relative: readonly PathSegment[]): string {
+  const title = titleAt(input, relative);
+  return title ?? (formatPath(relative) || 'params');
+}
+
+function titleAt(schema: z.ZodType, relative: readonly PathSegment[]): string | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (const segment of relative) {
+    current = current === undefined ? undefined : childSchema(current, segment);
+  }
+  for (let depth = 0; current !== undefined && depth < 8; depth++) {
+    const title = (current.meta() as { title?: unknown } | undefined)?.title;
+    if (typeof title === 'string' && title !== '') return title;
+    current = (current as unknown as { _zod: { def: { innerType?: z.ZodType } } })._zod.def.innerType;
+  }
+  return undefined;
+}
+
+/** The schema of one key of an object schema (through optional/default/nullable wrappers); undefined otherwise. */
+function childSchema(schema: z.ZodType, segment: PathSegment): z.ZodType | undefined {
+  let def = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType> } } })._zod.def;
+  for (let depth = 0; def.innerType !== undefined && depth < 8; depth++) {
+    def = (def.innerType as unknown as { _zod: { def: typeof def } })._zod.def;
+  }
+  return def.type === 'object' && typeof segment === 'string' && def.shape !== undefined && Object.hasOwn(def.shape, segment) ? def.shape[segment] : undefined;
 }
 
 /** Whether one path is a prefix of the other (the same field, inside it, or around it). */

@@ -89,6 +89,28 @@ export function duplicateReport(error: unknown): NodeError | undefined {
   return new NodeError('BAD_REQUEST', error.message, { status: 429, vendor: error.vendor, details: error.details });
 }
 
+/** What Check IP outputs: the check's `data`, plus `malicious` (score ≥ threshold) and the AbuseIPDB page. */
+const checkIpOutput = z.object({
+  ipAddress: z.string(),
+  isPublic: z.boolean(),
+  ipVersion: z.number(),
+  isWhitelisted: z.boolean().nullable(),
+  abuseConfidenceScore: z.number().describe('0–100: how sure AbuseIPDB is that the address is abusive.'),
+  countryCode: z.string().nullable(),
+  countryName: z.string().nullable().optional(),
+  usageType: z.string().nullable(),
+  isp: z.string().nullable(),
+  domain: z.string().nullable(),
+  hostnames: z.array(z.string()),
+  isTor: z.boolean(),
+  totalReports: z.number(),
+  numDistinctUsers: z.number(),
+  lastReportedAt: z.string().nullable(),
+  reports: z.array(z.unknown()).optional().describe('The individual reports; only with verbose.'),
+  malicious: z.boolean().describe('abuseConfidenceScore is at or above the threshold.'),
+  permalink: z.string(),
+});
+
 const CHECK_EXAMPLE: CheckData & { malicious: boolean; permalink: string } = {
   ipAddress: '118.25.6.39',
   isPublic: true,
@@ -113,6 +135,7 @@ const checkIp: RunAction<typeof checkIpInput> = {
   title: 'Check IP',
   description: 'Looks up an IP address on AbuseIPDB: abuse confidence score (0–100), report counts, ISP, usage type and Tor exit status.',
   input: checkIpInput,
+  output: checkIpOutput,
   effect: 'read',
   example: CHECK_EXAMPLE,
   run: async (ctx, input) => {

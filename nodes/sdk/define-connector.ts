@@ -256,6 +256,7 @@ function actionSpec(
     effect: action.effect,
     input: action.input,
     example: action.example,
+    ...(action.output === undefined ? {} : { output: action.output }),
     credentials: binding.credentials,
     ports: () => [...ACTION_PORTS],
     idempotent,

@@ -69,8 +69,44 @@ export const switchNode = spec({
 /** An action with no params at all. */
 export const noop = spec({ type: 'core.noop@1', kind: 'action', input: z.object({}), ports: () => [...ACTION_PORTS] });
 
+/** An IP check with a titled required field and a declared output: closed fields, nested, a list, and open parts. */
+export const checkIpAction = spec({
+  type: 'acme.check_ip@1',
+  kind: 'action',
+  input: z.strictObject({ ipAddress: z.string().min(1).meta({ title: 'IP address' }), maxAge: z.number().optional() }),
+  output: z.object({
+    malicious: z.boolean(),
+    score: z.number(),
+    network: z.object({ isp: z.string(), asn: z.number().nullable() }).optional(),
+    reports: z.array(z.object({ category: z.string(), reportedAt: z.string() })),
+    raw: z.record(z.string(), z.unknown()),
+    extra: z.looseObject({ note: z.string() }),
+    anything: z.unknown(),
+  }),
+  ports: () => [...ACTION_PORTS],
+});
+
+/** A trigger whose event schema is declared (an alert with an id and an indicator). */
+export const alertTrigger = spec({
+  type: 'acme.alert@1',
+  kind: 'trigger',
+  input: z.object({ sample: z.record(z.string(), z.unknown()).optional() }),
+  output: z.object({ alert: z.object({ id: z.string(), indicator: z.string(), severity: z.enum(['low', 'high']) }) }),
+  ports: () => ['out'],
+});
+
 /** The registry every format and validation test uses. */
-export const registry: NodeRegistry = createRegistry([manualTrigger, webhookTrigger, fetchAction, lookupAction, condition, switchNode, noop]);
+export const registry: NodeRegistry = createRegistry([
+  manualTrigger,
+  webhookTrigger,
+  alertTrigger,
+  fetchAction,
+  lookupAction,
+  checkIpAction,
+  condition,
+  switchNode,
+  noop,
+]);
 
 type NodeInit = Partial<PlaybookNode> & Pick<PlaybookNode, 'id' | 'type'>;
 type EdgeInit = [from: string, port: string, to: string] | PlaybookEdge;

@@ -260,7 +260,22 @@ describe('validatePlaybook: params', () => {
   it('reports a missing required param', () => {
     const playbook = makePlaybook({ nodes: [start, fetch('a', { count: 2 })], edges: [['start', 'out', 'a']] });
     expect(validatePlaybook(playbook, registry)).toEqual([
-      { severity: 'error', code: 'PARAM_REQUIRED', message: 'node a: params.url is required by acme.fetch@1', nodeId: 'a', path: 'nodes[1].params.url' },
+      { severity: 'error', code: 'PARAM_REQUIRED', message: 'a: url is required', nodeId: 'a', path: 'nodes[1].params.url' },
+    ]);
+  });
+
+  it("names a missing or empty required field by the node's name and the field's title", () => {
+    const playbook = makePlaybook({
+      nodes: [
+        start,
+        { id: 'check_ip', name: 'Check IP', type: 'acme.check_ip@1', params: {} },
+        { id: 'check_again', name: 'Check again', type: 'acme.check_ip@1', params: { ipAddress: '' } },
+      ],
+      edges: [['start', 'out', 'check_ip'], ['check_ip', 'out', 'check_again']],
+    });
+    expect(validatePlaybook(playbook, registry)).toEqual([
+      { severity: 'error', code: 'PARAM_REQUIRED', message: 'Check IP: IP address is required', nodeId: 'check_ip', path: 'nodes[1].params.ipAddress' },
+      { severity: 'error', code: 'PARAM_INVALID', message: 'Check again: IP address is required', nodeId: 'check_again', path: 'nodes[2].params.ipAddress' },
     ]);
   });
 
@@ -393,5 +408,120 @@ describe('validatePlaybook: scale', () => {
     const playbook = chain(20_000, () => 'start');
     playbook.edges.push({ id: 'back', from: 'n19999', port: 'out', to: 'n1' });
     expect(codes(validatePlaybook(playbook, registry))).toEqual(['PLAYBOOK_CYCLE']);
+  });
+});
+
+describe('validatePlaybook: fields read from upstream outputs', () => {
+  const check = { id: 'check_ip', name: 'Check IP', type: 'acme.check_ip@1', params: { ipAddress: '203.0.113.7' } };
+  const reader = (url: string) => ({ id: 'block', name: 'Block IP', type: 'acme.fetch@1', params: { url } });
+  const problemsOf = (url: string, upstream: Record<string, unknown> = check) =>
+    validatePlaybook(makePlaybook({ nodes: [start, upstream as typeof check, reader(url)], edges: [['start', 'out', 'check_ip'], ['check_ip', 'out', 'block']] }), registry);
+
+  it("warns about a misspelt output field, naming both nodes, the field and the closest existing one", () => {
+    expect(problemsOf('{{ nodes.check_ip.output.maliciuos }}')).toEqual([
+      {
+        severity: 'warning',
+        code: 'EXPRESSION_UNKNOWN_FIELD',
+        message: 'Block IP: url reads nodes.check_ip.output.maliciuos, but Check IP (acme.check_ip@1) has no field maliciuos in its output (did you mean malicious?)',
+        nodeId: 'block',
+        path: 'nodes[2].params.url',
+      },
+    ]);
+  });
+
+  it('follows nested objects and lists, and lists the fields when none is close', () => {
+    expect(problemsOf('{{ nodes.check_ip.output.network.ips }}').map((problem) => problem.message)).toEqual([
+      'Block IP: url reads nodes.check_ip.output.network.ips, but Check IP (acme.check_ip@1) has no field ips in its output.network; it has isp, asn',
+    ]);
+    expect(problemsOf('{{ nodes.check_ip.output.reports.categroy }} {{ nodes.check_ip.output.verdict }}').map((problem) => problem.message)).toEqual([
+      'Block IP: url reads nodes.check_ip.output.reports.categroy, but Check IP (acme.check_ip@1) has no field categroy in its output.reports (did you mean category?)',
+      'Block IP: url reads nodes.check_ip.output.verdict, but Check IP (acme.check_ip@1) has no field verdict in its output; it has malicious, score, network, reports, raw, extra, anything',
+    ]);
+  });
+
+  it('accepts declared fields, and anything under records, passthrough objects, unknown values, status and error', () => {
+    const reads = [
+      'nodes.check_ip.output.malicious',
+      'nodes.check_ip.output.network.asn',
+      'nodes.check_ip.output.reports.reportedAt',
+      'nodes.check_ip.output.raw.whatever.deep',
+      'nodes.check_ip.output.extra.other',
+      'nodes.check_ip.output.anything.at.all',
+      'nodes.check_ip.output',
+      'nodes.check_ip.status',
+      'nodes.check_ip.error.message',
+    ];
+    expect(problemsOf(reads.map((read) => `{{ ${read} }}`).join(' '))).toEqual([]);
+  });
+
+  it('reads a forEach node\'s output as a list of its results', () => {
+    const each = { ...check, params: { ipAddress: '{{ item }}' }, forEach: '{{ trigger.ips }}' };
+    expect(problemsOf('{{ nodes.check_ip.output.score }}', each)).toEqual([]);
+    expect(problemsOf('{{ nodes.check_ip.output.scroe }}', each).map((problem) => problem.code)).toEqual(['EXPRESSION_UNKNOWN_FIELD']);
+  });
+
+  it('does not check outputs of types without a declared output schema', () => {
+    const playbook = makePlaybook({
+      nodes: [start, { id: 'a', type: 'acme.fetch@1', params: { url: 'u' } }, reader('{{ nodes.a.output.anything }}')],
+      edges: [['start', 'out', 'a'], ['a', 'out', 'block']],
+    });
+    expect(validatePlaybook(playbook, registry)).toEqual([]);
+  });
+
+  it('checks the paths inside JSONata expressions, up to a filter, and not names inside predicates', () => {
+    const fields = (url: string) => problemsOf(url).map((problem) => problem.message.replace(/.* has no field (\S+) in its (\S+).*/, '$2.$1'));
+    expect(fields('{{ $string(nodes.check_ip.output.maliciuos) }}')).toEqual(['output.maliciuos']);
+    expect(fields('{{ nodes.check_ip.output.score > 50 ? $$.nodes.check_ip.output.network.isq : "" }}')).toEqual(['output.network.isq']);
+    expect(fields('{{ nodes.check_ip.output.reports[category = "ssh"].reportedAt }}')).toEqual([]);
+    expect(fields('{{ nodes.check_ip.output.reprots[0].category }}')).toEqual(['output.reprots']);
+  });
+
+  it('still reports a node that does not exist or is not upstream, without checking its fields', () => {
+    expect(problemsOf('{{ nodes.check_ipp.output.maliciuos }}').map((problem) => problem.code)).toEqual(['EXPRESSION_UNKNOWN_NODE']);
+    const playbook = makePlaybook({
+      nodes: [start, check, reader('{{ nodes.check_ip.output.maliciuos }}')],
+      edges: [['start', 'out', 'block'], ['start', 'out', 'check_ip']],
+    });
+    expect(validatePlaybook(playbook, registry).map((problem) => problem.code)).toEqual(['EXPRESSION_NOT_UPSTREAM']);
+  });
+});
+
+describe('validatePlaybook: fields read from the trigger', () => {
+  const reader = (url: string) => ({ id: 'fetch_page', name: 'Fetch page', type: 'acme.fetch@1', params: { url } });
+  const problemsOf = (trigger: Record<string, unknown>, url: string) =>
+    validatePlaybook(makePlaybook({ nodes: [trigger as typeof start, reader(url)], edges: [[trigger['id'] as string, 'out', 'fetch_page']] }), registry);
+
+  it("warns about a field the trigger's sample does not have", () => {
+    const manual = { id: 'start', name: 'Start', type: 'core.manual@1', params: { sample: { alert: { id: 'A-1', indicator: '203.0.113.7' } } } };
+    expect(problemsOf(manual, '{{ trigger.alert.indicator }}')).toEqual([]);
+    expect(problemsOf(manual, '{{ trigger.alert.indicatr }}')).toEqual([
+      {
+        severity: 'warning',
+        code: 'EXPRESSION_UNKNOWN_TRIGGER_FIELD',
+        message: "Fetch page: url reads trigger.alert.indicatr, but field indicatr in alert is not in Start's sample event (did you mean indicator?)",
+        nodeId: 'fetch_page',
+        path: 'nodes[1].params.url',
+      },
+    ]);
+    expect(problemsOf({ ...manual, params: { sample: {} } }, '{{ trigger.alert.indicator }}').map((problem) => problem.message)).toEqual([
+      "Fetch page: url reads trigger.alert.indicator, but field alert is not in Start's sample event",
+    ]);
+  });
+
+  it("checks against the trigger's declared event schema, and warns only when neither it nor the sample has the field", () => {
+    const alert = { id: 'alert', name: 'Alert', type: 'acme.alert@1', params: {} };
+    expect(problemsOf(alert, '{{ trigger.alert.severity }}')).toEqual([]);
+    expect(problemsOf(alert, '{{ trigger.alert.severty }}').map((problem) => problem.message)).toEqual([
+      "Fetch page: url reads trigger.alert.severty, but field severty in alert is not in Alert's event schema (did you mean severity?)",
+    ]);
+    const sampled = { ...alert, params: { sample: { alert: { id: 'A-1' }, source: 'splunk' } } };
+    expect(problemsOf(sampled, '{{ trigger.source }} {{ trigger.alert.indicator }}')).toEqual([]);
+    expect(problemsOf(sampled, '{{ trigger.sourse }}').map((problem) => problem.message)).toEqual([
+      "Fetch page: url reads trigger.sourse, but field sourse is neither in Alert's sample event nor its event schema (did you mean source?)",
+    ]);
+  });
+
+  it('does not check a trigger with neither a sample nor a schema', () => {
+    expect(problemsOf(start, '{{ trigger.anything.at.all }}')).toEqual([]);
   });
 });

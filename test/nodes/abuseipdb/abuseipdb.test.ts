@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { scenario } from '../../../lab/scenario.ts';
 import { abuseipdbLabCredentials, abuseipdbTwin, LAB_REPORTER_ID } from '../../../lab/twins/abuseipdb.ts';
 import { abuseipdbConnector } from '../../../nodes/abuseipdb/index.ts';
@@ -35,6 +36,17 @@ describe('abuseipdb connector against its twin', () => {
     expect(out.lastReportedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
     expect(out).not.toHaveProperty('reports');
     expect(out).not.toHaveProperty('countryName');
+  });
+
+  it("declares check_ip's output schema, which its example and the twin's answers (plain and verbose) match field for field", async () => {
+    const spec = abuseipdbConnector.specs.find((s) => s.action === 'check_ip');
+    const schema = spec?.output as z.ZodObject;
+    const plain = (await run('check_ip', { ipAddress: scenario.login.maliciousIp })).node.output;
+    const verbose = (await run('check_ip', { ipAddress: scenario.login.maliciousIp, verbose: true })).node.output;
+    for (const output of [spec?.example, plain, verbose]) {
+      expect(schema.safeParse(output).success).toBe(true);
+      expect(Object.keys(output as object).filter((key) => !Object.hasOwn(schema.shape, key))).toEqual([]);
+    }
   });
 
   it('sends verbose and maxAgeInDays, returning the individual reports', async () => {

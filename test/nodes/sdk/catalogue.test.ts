@@ -48,6 +48,10 @@ describe('describeConnector', () => {
     expect(action?.output).toMatchObject({ properties: { status: { type: 'string' } } });
   });
 
+  it("hands the action's output schema to its node spec, for validation to check the fields read from it", () => {
+    expect(okta.specs[0]?.output).toBe(okta.actions['suspend_user']?.output);
+  });
+
   it('describes every core node, with the http credential schema on core.http', () => {
     const entry = describeConnector(coreConnector);
     expect(JSON.parse(JSON.stringify(entry)).actions).toHaveLength(entry.actions.length);
