@@ -69,6 +69,9 @@ export function layoutGraph(nodes: readonly CanvasNode[], edges: readonly Canvas
       'elk.spacing.nodeNode': String(LAYOUT_SPACING.nodeNode),
       'elk.layered.spacing.nodeNodeBetweenLayers': String(LAYOUT_SPACING.betweenLayers),
       'elk.spacing.componentComponent': String(LAYOUT_SPACING.nodeNode),
+      // Edges leave from ports down the node's side; at ELK's default 10 px a node below one with
+      // such an edge came as close as 21 px. The same space as between nodes keeps boxes 40 px apart.
+      'elk.spacing.edgeNode': String(LAYOUT_SPACING.nodeNode),
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.separateConnectedComponents': 'true',
     },

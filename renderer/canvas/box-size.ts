@@ -14,8 +14,12 @@ export interface BoxSize {
 }
 
 const NODE_WIDTH = 220;
-/** Everything but the name, action and port rows: paddings, the vendor line, margins and borders. */
-const NODE_CHROME = 47;
+/**
+ * Everything but the name, action and port rows: paddings, the vendor line, margins and borders.
+ * Chromium draws a node with a one-line name, a one-line action and two ports 121 px tall; this
+ * makes it 123.
+ */
+const NODE_CHROME = 50;
 const NAME_LINE = 19.6;
 const ACTION_LINE = 16.8;
 const PORT_ROW = 18;
