@@ -177,11 +177,7 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new JournalStoreError('RUN_NOT_FOUND', `no run ${runId} in ${runsDir}`);
       throw err;
     }
-    const { events, torn, corrupt } = decodeJournal(text);
-    const live = await writerAlive(dir, journalPath, file(runId, '.lock'));
-    const replayed = replayRun(events);
-    const state = replayed === undefined ? undefined : recoverRun(replayed, live);
-    return { runId, events, state, torn, corrupt, live };
+    return storedRun(runId, text, await writerAlive(dir, journalPath, file(runId, '.lock')));
   };
 
   const runIds = async (): Promise<string[]> => {
@@ -206,14 +202,7 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
     }
   };
 
-  const listRuns = async (): Promise<RunSummary[]> => {
-    const runs = await Promise.all((await runIds()).map((id) => readRun(id).catch(() => undefined)));
-    const summaries: RunSummary[] = [];
-    for (const run of runs) {
-      if (run?.state !== undefined) summaries.push(summarizeRun(run.state, run.events.at(-1)?.at));
-    }
-    return summaries.sort(byNewest);
-  };
+  const listRuns = async (): Promise<RunSummary[]> => summariesOf(await Promise.all((await runIds()).map((id) => readRun(id).catch(() => undefined))));
 
   const saveRunInfo = async (runId: string, info: unknown): Promise<void> => {
     await fs.promises.mkdir(runsDir, { recursive: true });
@@ -235,6 +224,21 @@ export function createJournalStore(dir: string, options: JournalStoreOptions = {
   };
 
   return { open, listRuns, runIds, stamp, journalPath: pathOf, readRun, saveRunInfo, readRunInfo };
+}
+
+/** A run as read from its journal text (JSON Lines): decoded, replayed and, without a live writer, recovered. Both stores build runs so. */
+export function storedRun(runId: string, text: string, live: boolean): StoredRun {
+  const { events, torn, corrupt } = decodeJournal(text);
+  const replayed = replayRun(events);
+  const state = replayed === undefined ? undefined : recoverRun(replayed, live);
+  return { runId, events, state, torn, corrupt, live };
+}
+
+/** The summaries of the runs read (unreadable ones and runs without `run.started` left out), newest first. */
+export function summariesOf(runs: ReadonlyArray<StoredRun | undefined>): RunSummary[] {
+  const summaries: RunSummary[] = [];
+  for (const run of runs) if (run?.state !== undefined) summaries.push(summarizeRun(run.state, run.events.at(-1)?.at));
+  return summaries.sort(byNewest);
 }
 
 /** Newest first; run ids break ties, as they sort by start time too. */

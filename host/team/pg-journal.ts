@@ -1,14 +1,13 @@
-import { decodeJournal } from '../../engine/journal/journal-format.ts';
-import { recoverRun, summarizeRun, type RunSummary } from '../../engine/journal/recovery.ts';
-import { replayRun } from '../../engine/run/reducer.ts';
+import type { RunSummary } from '../../engine/journal/recovery.ts';
 import {
-  byNewest,
   checkRunId,
   createEncoder,
   JournalStoreError,
   type JournalStore,
   type OpenOptions,
   type RunJournal,
+  storedRun,
+  summariesOf,
   type StoredRun,
 } from '../journal/journal-store.ts';
 import type { Database } from './db/database.ts';
@@ -58,12 +57,9 @@ const STAMP = `
 SELECT (SELECT coalesce(max(j.seq), 0) FROM sb_journal j WHERE j.run_id = r.run_id) AS seq, ${LIVE} AS live
 FROM sb_runs r WHERE r.run_id = $1 AND r.opened_at IS NOT NULL`;
 
-/** Builds a run as read: the lines decoded, the state replayed and, without a live writer, recovered. */
-export function storedRun(runId: string, text: string | null, live: boolean): StoredRun {
-  const { events, torn, corrupt } = decodeJournal(text === null ? '' : `${text}\n`);
-  const replayed = replayRun(events);
-  const state = replayed === undefined ? undefined : recoverRun(replayed, live);
-  return { runId, events, state, torn, corrupt, live };
+/** A run as read from its rows: their lines, ended by `\n` as in a file. */
+function runOfRows(runId: string, text: string | null, live: boolean): StoredRun {
+  return storedRun(runId, text === null ? '' : `${text}\n`, live);
 }
 
 /** How often to renew: a third of the lease unless told; never for `Infinity` or past a timer's range. */
@@ -128,7 +124,7 @@ export function createPgJournalStore(db: Database, options: PgJournalStoreOption
       checkRunId(runId);
       const row = (await db.query<{ live: boolean; text: string | null }>(READ_RUN, [runId]))[0];
       if (row === undefined) throw new JournalStoreError('RUN_NOT_FOUND', `no run ${runId} in ${db.where}`);
-      return storedRun(runId, row.text, row.live);
+      return runOfRows(runId, row.text, row.live);
     },
 
     async runIds(): Promise<string[]> {
@@ -136,12 +132,7 @@ export function createPgJournalStore(db: Database, options: PgJournalStoreOption
     },
 
     async listRuns(): Promise<RunSummary[]> {
-      const summaries: RunSummary[] = [];
-      for (const row of await db.query<{ run_id: string; live: boolean; text: string | null }>(READ_ALL)) {
-        const run = storedRun(row.run_id, row.text, row.live);
-        if (run.state !== undefined) summaries.push(summarizeRun(run.state, run.events.at(-1)?.at));
-      }
-      return summaries.sort(byNewest);
+      return summariesOf((await db.query<{ run_id: string; live: boolean; text: string | null }>(READ_ALL)).map((row) => runOfRows(row.run_id, row.text, row.live)));
     },
 
     async stamp(runId: string): Promise<string | undefined> {
