@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunEvent } from '../../engine/run/events.ts';
 import type { Lab } from '../../lab/lab.ts';
+import { labInfoOf } from '../cli/lab-info.ts';
 import type { JournalStore } from '../journal/journal-store.ts';
 import type { TeamContext } from '../protocol/host-context.ts';
 import { oneLineMessage } from '../protocol/host-error.ts';
@@ -86,7 +87,10 @@ export async function openTeamServer(url: string, dir: string, log: (line: strin
         // Workers on this machine reach the lab's twins through the printout (never its control token).
         const labFile = path.join(dir, 'lab.json');
         if (lab === undefined) await fs.promises.rm(labFile, { force: true });
-        else await writeFileInside(dir, labFile, `${JSON.stringify({ twins: lab.twins.map((t) => ({ id: t.id, name: t.name, url: t.url })), credentials: lab.credentials }, null, 2)}\n`, 0o600);
+        else {
+          const { controlToken: _withheld, ...printout } = labInfoOf(lab);
+          await writeFileInside(dir, labFile, `${JSON.stringify(printout, null, 2)}\n`, 0o600);
+        }
         await push();
         const timer = setInterval(() => void push(), PUSH_EVERY_MS);
         timer.unref();

@@ -6,6 +6,7 @@ import type { NodeRegistry } from '../../engine/node-type.ts';
 import { labAccessOf, type LabAccess } from '../../lab/lab.ts';
 import { builtinConnectors, createBuiltinRegistry } from '../../nodes/registry.ts';
 import type { Connector } from '../../nodes/sdk/define-connector.ts';
+import { parseLabInfo } from '../cli/lab-info.ts';
 import { oneLineMessage } from '../protocol/host-error.ts';
 import { createRunManager, type RunManager } from '../runs/run-manager.ts';
 import { createDispatcher, type Dispatcher } from '../triggers/dispatcher.ts';
@@ -61,11 +62,11 @@ export interface Worker {
 
 /** A lab printout as the team server leaves it in the workspace (`lab.json`), when it runs a lab. */
 async function readLabAccess(dir: string, connectors: readonly Connector[]): Promise<LabAccess | undefined> {
-  const text = await fs.promises.readFile(path.join(dir, 'lab.json'), 'utf8').catch(() => undefined);
+  const file = path.join(dir, 'lab.json');
+  const text = await fs.promises.readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   try {
-    const info = JSON.parse(text) as Parameters<typeof labAccessOf>[0];
-    return Array.isArray(info.twins) ? labAccessOf(info, connectors) : undefined;
+    return labAccessOf(parseLabInfo(JSON.parse(text), file), connectors);
   } catch {
     return undefined;
   }
