@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { readBody } from './read-body.ts';
 import { z } from 'zod';
 import { issueLine } from '../protocol/dispatch.ts';
 import type { TeamContext } from '../protocol/host-context.ts';
@@ -51,7 +52,7 @@ export function createTeamRoutes(options: TeamRoutesOptions): (req: http.Incomin
 async function signIn(req: http.IncomingMessage, res: http.ServerResponse, options: TeamRoutesOptions, now: () => number): Promise<void> {
   const { team, throttle } = options;
   if (!isJson(req.headers['content-type'])) return json(res, 415, { error: 'Content-Type must be application/json' });
-  const text = await readBody(req, MAX_SIGN_IN_BYTES);
+  const text = await readText(req, MAX_SIGN_IN_BYTES);
   if (text === undefined) {
     res.setHeader('Connection', 'close');
     return json(res, 413, { error: `the body is larger than ${MAX_SIGN_IN_BYTES / 1024} KiB` });
@@ -124,24 +125,16 @@ export function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
 
-/** The body as text, or undefined when it is longer than `limit` bytes (reading stops there). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
+/** The body as text, or undefined when it is longer than `limit` bytes (a declared length says so before any is read). */
+async function readText(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        return resolve(undefined);
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(undefined));
-  });
+  if (Number.isFinite(declared) && declared > limit) return undefined;
+  const body = await readBody(req, limit);
+  if (typeof body === 'string') {
+    req.pause();
+    return undefined;
+  }
+  return body.toString('utf8');
 }
 
 function methodNotAllowed(res: http.ServerResponse, allow: string): true {

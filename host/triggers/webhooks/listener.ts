@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { evaluateExpression } from '../../../engine/expressions/expression.ts';
 import { InboxUnavailableError } from '../contract.ts';
 import type { EventInbox, LiveTrigger, TriggerHealth, TriggerSource } from '../contract.ts';
+import { readBody } from '../../server/read-body.ts';
 import { takeToken } from './rate-limit.ts';
 import type { Bucket } from './rate-limit.ts';
 import { bodyKind, parseBody, queryObject, storedHeaders } from './request-payload.ts';
@@ -94,29 +95,6 @@ function sendAndClose(req: http.IncomingMessage, res: http.ServerResponse, answe
   send(res, answer, { connection: 'close' });
 }
 
-/** Reads the body up to `max` bytes; 'too-large' as soon as it would pass the limit (the rest is never read). */
-function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | 'too-large' | 'aborted'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (result: Buffer | 'too-large' | 'aborted') => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) return done('too-large');
-      chunks.push(chunk);
-    };
-    const onEnd = () => done(Buffer.concat(chunks, size));
-    const onError = () => done('aborted');
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
-}
 
 function stringKey(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
