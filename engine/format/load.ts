@@ -2,7 +2,7 @@ import { migratePlaybook } from './migrate.ts';
 import { PLAYBOOK_FORMAT_VERSION, PlaybookSchema } from './playbook.ts';
 import { parseJsonSafely } from './safe-json.ts';
 import { describeIssue, valueAt } from '../validate/issue-message.ts';
-import { formatPath, nearest, parsePath } from '../validate/problems.ts';
+import { didYouMean, formatPath, parsePath } from '../validate/problems.ts';
 import { validatePlaybook } from '../validate/validate-playbook.ts';
 import type { z } from 'zod';
 import type { Playbook } from './playbook.ts';
@@ -105,8 +105,7 @@ function settingMessage(issue: z.core.$ZodIssue, segments: readonly PathSegment[
 function unknownFieldMessage(segments: readonly PathSegment[], key: string): string {
   const container = containerName(segments);
   const known = knownFields(segments.slice(0, -1));
-  const near = known === undefined ? undefined : nearest(key, known);
-  const hint = near === undefined ? '' : ` (did you mean ${near}?)`;
+  const hint = known === undefined ? '' : didYouMean(key, known);
   return `${formatPath(segments)} is not a ${container} field${hint}; unknown fields are refused, not kept`;
 }
 

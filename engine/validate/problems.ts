@@ -77,6 +77,12 @@ export function hasErrors(problems: readonly Problem[]): boolean {
   return problems.some((problem) => problem.severity === 'error');
 }
 
+/** ` (did you mean <nearest>?)` for a misspelt `word`, or '' when no candidate is near: the hint every message appends. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const near = nearest(word, candidates);
+  return near === undefined ? '' : ` (did you mean ${near}?)`;
+}
+
 /** The known name closest to a misspelt `word` (edit distance 1, or 2 for longer words), for "did you mean" hints. */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;

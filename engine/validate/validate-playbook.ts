@@ -3,7 +3,7 @@ import { checkValue, compileValue, isStaticValue, referencesOf } from '../expres
 import { areAncestors, condense, findCycles, indexGraph, reachableFrom } from '../graph/graph.ts';
 import { missingField, shapeOfSchema, shapeOfValue } from './field-shapes.ts';
 import { describeIssue, valueAt } from './issue-message.ts';
-import { formatPath, nearest } from './problems.ts';
+import { didYouMean, formatPath } from './problems.ts';
 import { ExpressionError } from '../expressions/types.ts';
 import type { z } from 'zod';
 import type { CompiledValue } from '../expressions/template.ts';
@@ -75,8 +75,7 @@ function report(context: Context, problem: Omit<Problem, 'severity'> & { severit
 function hint(context: Context, word: string, candidates: () => readonly string[]): string {
   if (context.hints >= MAX_HINTS) return '';
   context.hints++;
-  const near = nearest(word, candidates());
-  return near === undefined ? '' : ` (did you mean ${near}?)`;
+  return didYouMean(word, candidates());
 }
 
 function firstIndexById(nodes: readonly PlaybookNode[]): Map<string, number> {
@@ -494,8 +493,8 @@ function checkOutputPath(context: Context, node: PlaybookNode, reference: Refere
 }
 
 function fieldHint(field: string, known: readonly string[]): string {
-  const near = nearest(field, known);
-  if (near !== undefined) return ` (did you mean ${near}?)`;
+  const near = didYouMean(field, known);
+  if (near !== '') return near;
   if (known.length === 0) return '';
   const listed = known.length > 8 ? `${known.slice(0, 8).join(', ')}…` : known.join(', ');
   return `; it has ${listed}`;
