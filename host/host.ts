@@ -10,8 +10,8 @@ import { SHIPPED_PLAYBOOKS } from './cli/playbook-files.ts';
 import { createJournalStore } from './journal/journal-store.ts';
 import type { EventFrame, EventName, EventPayload } from './protocol/contract.ts';
 import type { HostContext } from './protocol/host-context.ts';
-import { createRunManager, type RunManager } from './runs/run-manager.ts';
-import { openTeamServer, type TeamServer } from './team/team-server.ts';
+import { createRunManager } from './runs/run-manager.ts';
+import { openTeamServer } from './team/team-server.ts';
 import type { EventInbox, TriggerSource } from './triggers/contract.ts';
 import { createDispatcher } from './triggers/dispatcher.ts';
 import { openInboxStore } from './triggers/inbox-store.ts';
@@ -19,7 +19,7 @@ import { createHostPollSource } from './triggers/pollers/host-pollers.ts';
 import { openPublishState } from './triggers/publish-state.ts';
 import { startEventTally } from './triggers/event-tally.ts';
 import { createScheduleSource } from './triggers/schedules/schedule-source.ts';
-import { startTriggerService, type TriggerService } from './triggers/trigger-service.ts';
+import { startTriggerService } from './triggers/trigger-service.ts';
 import { credentialKinds } from './vault/credential-kinds.ts';
 import { defaultKeyProvider, type KeyProvider } from './vault/key-provider.ts';
 import { openVault, type Vault } from './vault/vault.ts';
@@ -85,26 +85,6 @@ export interface Host {
   ownPorts: Set<number>;
 }
 
-/** Run control where decisions of runs executing on workers go through the database (team mode). */
-function withDecisionsElsewhere(runs: RunManager, team: TeamServer): RunManager {
-  return {
-    ...runs,
-    decide: (params, by) => (runs.liveRunIds().includes(params.runId) ? runs.decide(params, by) : team.decideElsewhere(params, by ?? 'unknown')),
-  };
-}
-
-/** The trigger service of a team server: what goes live is written through before the call answers, so workers find it. */
-function pushingChanges(service: TriggerService, team: TeamServer): TriggerService {
-  const then =
-    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      const result = await call(...args);
-      await team.push();
-      return result;
-    };
-  return { ...service, enable: then(service.enable), disable: then(service.disable), publish: then(service.publish), playbookChanged: then(service.playbookChanged) };
-}
-
 /** The app's version, from package.json. */
 export function appVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -141,7 +121,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const kinds = credentialKinds(connectors, registry);
   const ownPorts = new Set<number>();
   const journal = team?.journal ?? createJournalStore(dir);
-  const localRuns = createRunManager({
+  const runs = createRunManager({
     workspace,
     vault,
     kinds,
@@ -151,11 +131,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     onEvent: (event) => emit('run.event', event),
     ...(maxLiveRuns === undefined ? {} : { maxLiveRuns }),
     ownPorts,
+    ...(team ? { decideElsewhere: team.decideElsewhere } : {}),
   });
-  const runs = team === undefined ? localRuns : withDecisionsElsewhere(localRuns, team);
   const inbox = team?.inbox ?? (await openInboxStore(dir));
   const publish = await openPublishState(workspace, registry);
-  const service = await startTriggerService({
+  const triggers = await startTriggerService({
     workspace,
     registry,
     inbox,
@@ -168,8 +148,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
       ...((await options.triggerSources?.({ inbox, workspace, vault, log })) ?? []),
     ],
     log,
+    // What goes live on a team server is written through before the call answers, so workers find it.
+    ...(team ? { afterChange: team.push } : {}),
   });
-  const triggers = team === undefined ? service : pushingChanges(service, team);
   inbox.subscribe((event) => emit('inbox.event', event));
   const stopTally = options.log === undefined ? () => undefined : startEventTally(inbox, log);
   const context: HostContext = {

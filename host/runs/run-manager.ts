@@ -48,6 +48,8 @@ export interface RunManagerOptions {
    * concurrency: a run paused for a person holds no slot). Default: no cap beyond `maxLiveRuns`.
    */
   maxActiveRuns?: number;
+  /** Where the decision on a run not live here goes (a team server: the worker running it, through the database). Default: NOT_FOUND. */
+  decideElsewhere?: (params: ParsedParamsOf<'runs.decide'>, by: string) => Promise<{ ok: boolean }>;
   /** Ports this host listens on (the editor's server, once it listens): runs may never reach them. */
   ownPorts?: ReadonlySet<number>;
 }
@@ -340,6 +342,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       }
     },
     decide(params, by) {
+      if (options.decideElsewhere !== undefined && !live.has(params.runId)) return options.decideElsewhere(params, by ?? approver ?? 'unknown');
       const { debug } = liveHandle(params.runId);
       return { ok: debug.decide(params.nodeId, params.decision, by ?? approver, params.comment) };
     },

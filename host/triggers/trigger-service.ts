@@ -57,6 +57,8 @@ export interface TriggerServiceOptions {
   log?: (line: string) => void;
   /** How often `triggers.json` is checked for changes made by another process (the CLI); default 1 s, 0: never. */
   reloadEveryMs?: number;
+  /** Called after each change that can alter the live set, before the change answers (a team server writes its workspace through so workers find what went live). */
+  afterChange?: () => Promise<void>;
 }
 
 /** Starts the dispatcher and the sources with the live set; resolves once both have it. */
@@ -105,6 +107,7 @@ export async function startTriggerService(options: TriggerServiceOptions): Promi
   const changed = async <T>(step: Promise<T>): Promise<T> => {
     const result = await step;
     await sync();
+    await options.afterChange?.();
     return result;
   };
 
