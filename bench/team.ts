@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createHost } from '../host/host.ts';
 import { openDatabase } from '../host/team/db/database.ts';
@@ -14,6 +13,8 @@ import { startLab, type Lab } from '../lab/lab.ts';
 import { labVendors } from '../lab/vendors.ts';
 import { createTestDatabase, postgresReachable } from '../test/support/postgres.ts';
 import { startTeamHost, TEAM_LAB_PLAYBOOK } from '../test/support/team-fixture.ts';
+import { labControl } from '../test/support/lab-control.ts';
+import { spawnWorkerChild } from '../test/support/worker-child.ts';
 import type { BenchResult } from './stats.ts';
 import { benchResult, formatFigure } from './stats.ts';
 
@@ -29,30 +30,12 @@ import { benchResult, formatFigure } from './stats.ts';
 const EVENTS = 2_000;
 /** Runs each worker executes at once. */
 const CONCURRENCY = 8;
-const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 function progress(line: string): void {
   process.stderr.write(`  team: ${line}\n`);
 }
 
 const payloads = () => Array.from({ length: EVENTS }, (_, i) => ({ ip: `198.51.100.${i % 250}`, recheck: `198.51.100.${(i + 7) % 250}` }));
-
-/** `switchboard worker` as a child process, resolved once it takes runs. */
-function spawnWorker(url: string, vaultKey: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/switchboard.js', 'worker', '--database', url, '--concurrency', String(CONCURRENCY)], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SWITCHBOARD_VAULT_KEY: vaultKey },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('taking runs')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited ${code}`)));
-  });
-}
 
 /** CPU seconds (user + system) a process has used, from /proc (Linux); 0 when it cannot be read. */
 function cpuSecondsOf(pid: number): number {
@@ -109,7 +92,7 @@ async function drain(workers: number, latencyMs: number): Promise<number> {
     const db = await openDatabase(database.url, { max: 1 });
     const count = async (status: 'queued' | 'done' | 'failed') => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM sb_inbox_events WHERE status = $1', [status]))[0]!.n);
     while ((await count('queued')) < events.length) await new Promise((r) => setTimeout(r, 100));
-    for (let i = 0; i < workers; i++) children.push(await spawnWorker(database.url, team.vaultKey));
+    for (let i = 0; i < workers; i++) children.push(await spawnWorkerChild(database.url, team.vaultKey, ['--concurrency', String(CONCURRENCY)]));
     const started = performance.now();
     const cpuBefore = cpuShares(children);
     const doneAtStart = await count('done');
@@ -174,11 +157,7 @@ async function desktopDrain(latencyMs: number): Promise<number> {
 async function slowTwins(lab: Lab, latencyMs: number): Promise<void> {
   if (latencyMs === 0) return;
   for (const twin of lab.twins) {
-    const response = await fetch(`${twin.url}/_lab/faults`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${lab.controlToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ path: '.', delayMs: latencyMs }),
-    });
+    const response = await labControl({ url: twin.url, controlToken: lab.controlToken }, '/_lab/faults', { path: '.', delayMs: latencyMs });
     if (!response.ok) throw new Error(`${twin.id}: /_lab/faults answered ${response.status}`);
   }
 }

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../host/team/db/database.ts';
 import { startWorker, type Worker } from '../../../host/team/worker.ts';
@@ -8,8 +7,7 @@ import { describeWithPostgres, useTestDatabase } from '../../support/postgres.ts
 import { startTeamHost, type TeamHost } from '../../support/team-fixture.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
 import { waitFor } from '../../support/wait-for.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { spawnWorkerChild } from '../../support/worker-child.ts';
 
 /**
  * Issue 13: a worker killed with SIGKILL mid-run (a slow lab call in flight) loses its lease; another
@@ -37,23 +35,8 @@ describeWithPostgres('a worker killed mid-run', () => {
   const control = (id: string) => ({ url: twin(id).url, controlToken: team.lab.controlToken });
   const requestsTo = (id: string, pattern: RegExp) => twin(id).requests.filter((r) => pattern.test(r.path)).length;
 
-  /** `switchboard worker` as a child process with a 2 s lease, resolved once it takes runs. */
-  const spawnWorker = (): Promise<ChildProcess> =>
-    new Promise((resolve, reject) => {
-      const started = spawn(process.execPath, ['bin/switchboard.js', 'worker', '--database', url(), '--concurrency', '2', '--lease-seconds', '2'], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, SWITCHBOARD_VAULT_KEY: team.vaultKey },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      started.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        if (out.includes('taking runs')) resolve(started);
-      });
-      started.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-      started.once('exit', (code) => reject(new Error(`worker exited ${code}: ${err}`)));
-    });
+  /** `switchboard worker` as a child process with a 2 s lease. */
+  const spawnWorker = (): Promise<ChildProcess> => spawnWorkerChild(url(), team.vaultKey, ['--concurrency', '2', '--lease-seconds', '2']);
 
   it('resumes the run on another worker: the ticket created before the kill is reused, not created again', async () => {
     await labControl(control('virustotal'), '/_lab/faults', { path: '203\\.0\\.113\\.9', delayMs: 120_000, times: 1 });
