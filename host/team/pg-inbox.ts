@@ -1,4 +1,4 @@
-import type { Database } from './db/database.ts';
+import { firstLine, type Database } from './db/database.ts';
 import { RUN_QUEUE, type RunQueue, type SqlClient } from './run-queue.ts';
 import type { Accepted, EventFilter, EventInbox, EventStatus, InboxEvent, NewEvent } from '../triggers/contract.ts';
 import { InboxUnavailableError } from '../triggers/contract.ts';
@@ -112,10 +112,6 @@ function notice(event: InboxEvent): string {
 async function announce(client: SqlClient, events: readonly InboxEvent[]): Promise<void> {
   if (events.length === 0) return;
   await client.query('SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n', [CHANNEL, events.map(notice)]);
-}
-
-function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 }
 
 /** Passes the inbox's own refusals through; anything else (unreachable, a failed write) becomes INBOX_UNAVAILABLE. */

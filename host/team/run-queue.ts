@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
-import { redactDatabaseUrl } from './db/database.ts';
+import { firstLine, redactDatabaseUrl } from './db/database.ts';
 
 /**
  * The team-mode run queue (DESIGN.md §11): one pg-boss 10 queue, `sb-runs`, of jobs that each name an
@@ -57,10 +57,6 @@ export class RunQueueError extends Error {
 /** pg-boss's `db` option over a transaction's client, so its statement joins that transaction. */
 function inTransaction(client: SqlClient): PgBoss.Db {
   return { executeSql: async (text, values) => ({ rows: (await client.query(text, values)).rows }) };
-}
-
-function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 }
 
 /**

@@ -31,6 +31,11 @@ export class DatabaseError extends Error {
   readonly code = 'DATABASE';
 }
 
+/** The first line of an error's message: PostgreSQL and pg-boss put detail on the lines after. */
+export function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+}
+
 /** Checks a `--database` value: a postgres:// or postgresql:// URL; one line naming the option otherwise. */
 export function checkDatabaseUrl(text: string | undefined, option = '--database'): string {
   const value = text?.trim() ?? '';
@@ -87,7 +92,7 @@ export async function openDatabase(url: string, options: { max?: number; applica
     await pool.query('SELECT 1');
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw new DatabaseError(`cannot reach ${where}: ${(err as Error).message.split('\n')[0]}`);
+    throw new DatabaseError(`cannot reach ${where}: ${firstLine(err)}`);
   }
 
   // The LISTEN connection: one for every channel, replaced (after a capped backoff) whenever it drops.
