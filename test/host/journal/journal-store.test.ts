@@ -2,29 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REDACTED } from '../../../engine/journal/redact.ts';
-import type { RunEvent, RunEventBody } from '../../../engine/run/events.ts';
 import { createEncoder, createJournalStore, isSafeRunId, JournalStoreError } from '../../../host/journal/journal-store.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
-import { journalStoreContract } from './journal-store-contract.ts';
+import { finished, journalStoreContract, ok, runEvents, started } from './journal-store-contract.ts';
 
 const dir = useTempDir('switchboard-journal-');
 
-function events(runId: string, bodies: RunEventBody[], at = 1_000): RunEvent[] {
-  return bodies.map((body, i) => ({ ...body, seq: i + 1, runId, at: at + i * 10 }) as RunEvent);
-}
-
-const started = (name = 'Triage'): RunEventBody => ({
-  type: 'run.started',
-  playbookId: name.toLowerCase(),
-  playbookName: name,
-  revision: 1,
-  mode: 'run',
-  dryRun: false,
-  trigger: { ip: '10.0.0.1' },
-  nodeIds: ['start', 'a', 'b'],
-});
-const ok = (nodeId: string): RunEventBody => ({ type: 'node.succeeded', nodeId, attempt: 1, output: { nodeId }, port: 'out', durationMs: 5 });
-const finished: RunEventBody = { type: 'run.finished', status: 'succeeded', durationMs: 30 };
+const events = runEvents;
 
 describe('journal store: what every store does, in files', () => {
   journalStoreContract(() => createJournalStore(dir()));
