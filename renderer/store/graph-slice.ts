@@ -3,12 +3,14 @@ import type { NodeChange } from '@xyflow/react';
 import type { StateCreator } from 'zustand';
 import type { Playbook, PlaybookNode } from '../../engine/format/playbook.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
+import { connectionRefusal } from '../canvas/connection-rules.ts';
 import { rpc } from '../rpc/index.ts';
-import { credentialConnectorOf, isTriggerType, portsOf } from './catalogue-slice.ts';
+import { credentialConnectorOf } from './catalogue-slice.ts';
 import { makeFragment, parseFragment, placeFragment } from './fragment.ts';
 import { panelAfterPick } from './panel-after-pick.ts';
 import type { NodePick } from './panel-after-pick.ts';
 import { edgeIdAllocator, fromPlaybook, slugify, toCanvasEdge, toPlaybook, uniqueId } from './playbook-to-canvas.ts';
+import { restoreSelection } from './restore-selection.ts';
 import type { AppState, CanvasEdge, CanvasNode, CatalogueItem, GraphSlice } from './types.ts';
 
 /** Runs `flush` once, soon; tests inject one that runs at once. */
@@ -110,13 +112,13 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
     const state = get();
     seq = step.seq;
     const measured = new Map(state.nodes.map((node) => [node.id, node.measured]));
-    const nodes = step.nodes.map((node) => {
+    const measuredNodes = step.nodes.map((node) => {
       const size = measured.get(node.id);
       return node.measured === undefined && size !== undefined ? { ...node, measured: size } : node;
     });
     const playbook = step.playbook === undefined || state.playbook === undefined ? step.playbook : { ...step.playbook, revision: state.playbook.revision };
-    const selected = nodes.find((node) => node.type === 'playbook' && node.id === state.selectedNodeId);
-    set({ playbook, nodes, edges: step.edges, selectedNodeId: selected?.id, dirty: seq !== savedSeq, ...historyFlags() });
+    const { nodes, selectedNodeId } = restoreSelection(state.nodes, measuredNodes, state.selectedNodeId);
+    set({ playbook, nodes, edges: step.edges, selectedNodeId, dirty: seq !== savedSeq, ...historyFlags() });
     scheduleValidate();
   };
 
@@ -348,23 +350,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
     },
 
     connectionProblem(connection) {
-      const { nodes, edges, actionsByType } = get();
-      const source = nodes.find((node) => node.id === connection.source);
-      const target = nodes.find((node) => node.id === connection.target);
-      if (source?.type !== 'playbook' || target?.type !== 'playbook') return 'Connections join two playbook nodes.';
-      if (source.id === target.id) return 'A node cannot connect to itself.';
-      const port = connection.sourceHandle ?? '';
-      const sourceItem = actionsByType[source.data.node.type];
-      if (!portsOf(sourceItem?.action, source.data.node.params).includes(port)) {
-        return `${source.data.node.name} has no output port "${port}".`;
-      }
-      if (isTriggerType(target.data.node.type, actionsByType[target.data.node.type]?.action)) {
-        return `${target.data.node.name} is a trigger: runs start there, nothing connects into it.`;
-      }
-      if (edges.some((edge) => edge.source === source.id && edge.target === target.id && (edge.sourceHandle ?? edge.data?.port) === port)) {
-        return `${source.data.node.name} already connects to ${target.data.node.name} from "${port}".`;
-      }
-      return undefined;
+      return connectionRefusal(get(), connection);
     },
 
     connect(connection) {

@@ -244,3 +244,46 @@ describe('graph slice', () => {
     expect(changed.problemsByNode['start']).toBeUndefined();
   });
 });
+
+describe('undo and redo keep the selection and the Inspector in step', () => {
+  function selectedFlags(): string[] {
+    return store.getState().nodes.filter((node) => node.selected === true).map((node) => node.id);
+  }
+
+  it('undoing a rename selects the renamed node, even after clicking away, and the Inspector shows it', () => {
+    store.getState().select('ip_report');
+    store.getState().updateNode('ip_report', { name: 'Reputation' });
+    store.getState().select(undefined);
+    store.getState().undo();
+    expect(store.getState().toPlaybook()?.nodes[1]?.name).toBe('IP report');
+    expect(selectedFlags()).toEqual(['ip_report']);
+    expect(store.getState().selectedNodeId).toBe('ip_report');
+    store.getState().redo();
+    expect(store.getState().toPlaybook()?.nodes[1]?.name).toBe('Reputation');
+    expect(selectedFlags()).toEqual(['ip_report']);
+    expect(store.getState().selectedNodeId).toBe('ip_report');
+  });
+
+  it('undoing a delete selects the node it brings back; redoing it leaves nothing selected', () => {
+    store.getState().select('route');
+    store.getState().deleteSelection();
+    expect(store.getState().selectedNodeId).toBeUndefined();
+    store.getState().undo();
+    expect(selectedFlags()).toEqual(['route']);
+    expect(store.getState().selectedNodeId).toBe('route');
+    store.getState().redo();
+    expect(ids(store)).not.toContain('route');
+    expect(selectedFlags()).toEqual([]);
+    expect(store.getState().selectedNodeId).toBeUndefined();
+  });
+
+  it('undoing a move or a new edge keeps the current selection', () => {
+    store.getState().select('start');
+    drag(store, 'route', [{ x: 600, y: 40 }]);
+    store.getState().select('start');
+    store.getState().undo();
+    expect(positionOf(store, 'route')).toEqual({ x: 520.5, y: 10 });
+    expect(selectedFlags()).toEqual(['start']);
+    expect(store.getState().selectedNodeId).toBe('start');
+  });
+});
