@@ -4,7 +4,6 @@ import type { StateCreator } from 'zustand';
 import type { Playbook, PlaybookNode } from '../../engine/format/playbook.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import { connectionRefusal } from '../canvas/connection-rules.ts';
-import { connectionRefusal } from '../canvas/connection-rules.ts';
 import { rpc } from '../rpc/index.ts';
 import { credentialConnectorOf } from './catalogue-slice.ts';
 import { makeFragment, parseFragment, placeFragment } from './fragment.ts';
