@@ -1,8 +1,17 @@
 import type { z } from 'zod';
 import type { Clock } from './ports.ts';
+import type { EvidenceItem } from './run/approval-evidence.ts';
 
 export type Effect = 'read' | 'write';
 export type Decision = 'approved' | 'rejected' | 'expired';
+
+/** What an approval asks a person: the prompt, its deadline, and what to show beside it. */
+export interface DecisionRequest {
+  prompt: string;
+  expiresAt: number;
+  details?: unknown;
+  evidence?: EvidenceItem[];
+}
 
 /**
  * A minimal abort signal, for libraries that take a generic one (axios does): the same
@@ -62,7 +71,7 @@ export interface NodeContext {
   /** Evaluates a template (a param kept raw, see `rawParams`) with optional `item`/`index`. */
   evaluate(template: unknown, extra?: { item?: unknown; index?: number }): Promise<unknown>;
   /** Pauses until a human decides, or the deadline passes. */
-  requestDecision(request: { prompt: string; expiresAt: number; details?: unknown }): Promise<Decision>;
+  requestDecision(request: DecisionRequest): Promise<Decision>;
   /**
    * Runs another playbook as a child of this run and resolves with its output. The child uses its
    * own credential bindings, except the slots `pass` maps to one of this playbook's slots.

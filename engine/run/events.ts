@@ -1,5 +1,6 @@
 import type { NodeErrorInfo } from '../errors.ts';
 import type { Decision } from '../node-type.ts';
+import type { EvidenceItem } from './approval-evidence.ts';
 
 export type RunMode = 'run' | 'step';
 export type RunStatus = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
@@ -107,7 +108,15 @@ export type RunEvent =
       /** Who chose an unknown-outcome action: the analyst, or the run's `--unknown` policy. */
       by?: 'analyst' | 'policy';
     })
-  | (Base & { type: 'approval.requested'; nodeId: string; prompt: string; expiresAt: number; details?: unknown })
+  | (Base & {
+      type: 'approval.requested';
+      nodeId: string;
+      prompt: string;
+      expiresAt: number;
+      details?: unknown;
+      /** What the approver is shown beside the prompt; absent in journals written before evidence existed. */
+      evidence?: EvidenceItem[];
+    })
   | (Base & { type: 'approval.decided'; nodeId: string; decision: Decision; by?: string; comment?: string })
   | (Base & {
       type: 'run.finished';

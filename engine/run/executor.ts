@@ -2,7 +2,7 @@ import { NodeError, toErrorInfo, type NodeErrorInfo } from '../errors.ts';
 import { DEFAULT_EXPRESSION_LIMITS, type ExpressionScope } from '../expressions/types.ts';
 import { compileValue, evaluateValue } from '../expressions/template.ts';
 import { createRedactor } from '../journal/redact.ts';
-import type { Cancellation, Decision, EgressPolicy, NodeContext, NodeTypeSpec } from '../node-type.ts';
+import type { Cancellation, Decision, DecisionRequest, EgressPolicy, NodeContext, NodeTypeSpec } from '../node-type.ts';
 import { systemClock, type Clock, type CredentialsPort } from '../ports.ts';
 import { DebugGate } from './debug-gate.ts';
 import { EventPipeline } from './event-pipeline.ts';
@@ -539,9 +539,10 @@ class Run {
     this.emit({ type: 'node.log', nodeId, level, message });
   }
 
-  requestDecision(nodeId: string, request: { prompt: string; expiresAt: number; details?: unknown }, signal: AbortSignal): Promise<Decision> {
+  requestDecision(nodeId: string, request: DecisionRequest, signal: AbortSignal): Promise<Decision> {
     if (this.approvals.has(nodeId)) return Promise.reject(new NodeError('FAILED', `node ${nodeId} already waits for a decision`));
-    this.emit({ type: 'approval.requested', nodeId, prompt: request.prompt, expiresAt: request.expiresAt, details: request.details });
+    const { prompt, expiresAt, details, evidence } = request;
+    this.emit({ type: 'approval.requested', nodeId, prompt, expiresAt, details, ...(evidence && evidence.length > 0 ? { evidence } : {}) });
     return new Promise<Decision>((resolve, reject) => {
       const expiry = new AbortController();
       const onAbort = () => {
@@ -734,7 +735,7 @@ class RunNodeContext implements NodeContext {
     return this.run.evaluateRaw(template, this.extra || more ? { ...this.extra, ...more } : undefined);
   }
 
-  requestDecision(request: { prompt: string; expiresAt: number; details?: unknown }): Promise<Decision> {
+  requestDecision(request: DecisionRequest): Promise<Decision> {
     return this.run.requestDecision(this.nodeId, request, this.signal);
   }
 

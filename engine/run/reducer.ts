@@ -144,11 +144,11 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       break;
     }
     case 'approval.requested':
-      state.approvals[event.nodeId] = { prompt: event.prompt, expiresAt: event.expiresAt };
+      state.approvals[event.nodeId] = { prompt: event.prompt, expiresAt: event.expiresAt, ...(event.evidence ? { evidence: event.evidence } : {}) };
       break;
     case 'approval.decided': {
       const approval = state.approvals[event.nodeId];
-      if (approval) approval.decision = event.decision;
+      if (approval) Object.assign(approval, { decision: event.decision }, event.by ? { by: event.by } : {}, event.comment ? { comment: event.comment } : {});
       break;
     }
     case 'run.finished':

@@ -3,6 +3,7 @@ import type { Playbook } from '../format/playbook.ts';
 import type { Decision, EgressPolicy, NodeRegistry } from '../node-type.ts';
 import type { Clock, CredentialsPort, JournalPort, PlaybookResolver } from '../ports.ts';
 import type { ExpressionLimits } from '../expressions/types.ts';
+import type { EvidenceItem } from './approval-evidence.ts';
 import type { ValueLimits } from './value-limits.ts';
 import type { NodeStatus, OutputSource, PauseReason, RunEvent, RunMode, RunStatus, UnknownOutcomeChoice } from './events.ts';
 
@@ -42,7 +43,8 @@ export interface RunState {
   durationMs?: number;
   nodes: Record<string, NodeRunState>;
   paused?: { nodeId: string; reason: PauseReason; input: unknown };
-  approvals: Record<string, { prompt: string; expiresAt: number; decision?: Decision }>;
+  /** Each approval asked for: its prompt and evidence, then who decided what, with their comment. */
+  approvals: Record<string, { prompt: string; expiresAt: number; evidence?: EvidenceItem[]; decision?: Decision; by?: string; comment?: string }>;
   error?: NodeErrorInfo & { nodeId?: string };
   output?: unknown;
   /** The last node that finished (succeeded, failed or was skipped), in journal order. */

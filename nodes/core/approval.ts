@@ -1,16 +1,44 @@
 import { z } from 'zod';
-import type { Decision, NodeTypeSpec } from '../../engine/node-type.ts';
+import { evidenceText, MAX_EVIDENCE_ITEMS } from '../../engine/run/approval-evidence.ts';
+import type { EvidenceItem } from '../../engine/run/approval-evidence.ts';
+import type { Decision, NodeContext, NodeTypeSpec } from '../../engine/node-type.ts';
 
 const MAX_MINUTES = 7 * 24 * 60;
+
+const evidenceRow = z.strictObject({
+  label: z.string().trim().min(1).max(100).describe('What the value is, e.g. AbuseIPDB score.'),
+  value: z.unknown().describe('Usually a {{ }} template, e.g. {{ nodes.check_ip.output.abuseConfidenceScore }}.'),
+});
 
 const input = z.strictObject({
   prompt: z.string().min(1).max(5_000).describe('What the approver is asked, e.g. Block {{ trigger.ip }} on the firewall?'),
   expiresInMinutes: z.number().int().min(1).max(MAX_MINUTES).default(60).describe('After this the expired path is taken (at most 7 days).'),
   details: z.unknown().optional().describe('Context shown beside the prompt (resolved templates).'),
+  evidence: z
+    .array(evidenceRow)
+    .max(MAX_EVIDENCE_ITEMS)
+    .optional()
+    .describe('Upstream values the approver sees, in the card, the CLI prompt and the journal: a label and a template each.'),
 });
 
 interface ApprovalOutput {
   decision: Decision;
+}
+
+/**
+ * The evidence rows with their values worked out. A row whose expression fails says why instead
+ * of failing the approval: the person can still decide, and sees what is missing.
+ */
+export async function evaluateEvidence(ctx: Pick<NodeContext, 'evaluate'>, rows: ReadonlyArray<{ label: string; value: unknown }>): Promise<EvidenceItem[]> {
+  const items: EvidenceItem[] = [];
+  for (const { label, value } of rows) {
+    try {
+      items.push({ label, value: evidenceText(await ctx.evaluate(value)) });
+    } catch (error) {
+      items.push({ label, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return items;
 }
 
 /** Pauses for a human decision; the path taken is the decision (approved, rejected or expired). */
@@ -19,7 +47,7 @@ export const approvalNode: NodeTypeSpec<z.output<typeof input>, ApprovalOutput> 
   connector: 'core',
   action: 'approval',
   title: 'Approval',
-  description: 'Asks a person to approve or reject, and takes the approved, rejected or expired path.',
+  description: 'Asks a person to approve or reject, showing the evidence named, and takes the approved, rejected or expired path.',
   category: 'core',
   kind: 'action',
   effect: 'read',
@@ -27,10 +55,13 @@ export const approvalNode: NodeTypeSpec<z.output<typeof input>, ApprovalOutput> 
   example: { decision: 'approved' },
   ports: () => ['approved', 'rejected', 'expired', 'error'],
   route: (output) => output.decision,
+  // Evidence stays raw so one failing row is reported in the card rather than failing the node.
+  rawParams: ['evidence'],
   timing: 'waits',
-  run: async (ctx, { prompt, expiresInMinutes, details }) => {
+  run: async (ctx, { prompt, expiresInMinutes, details, evidence }) => {
     const expiresAt = ctx.clock.now() + expiresInMinutes * 60_000;
-    const request = details === undefined ? { prompt, expiresAt } : { prompt, expiresAt, details };
+    const shown = evidence === undefined ? [] : await evaluateEvidence(ctx, evidence);
+    const request = { prompt, expiresAt, ...(details === undefined ? {} : { details }), ...(shown.length > 0 ? { evidence: shown } : {}) };
     return { decision: await ctx.requestDecision(request) };
   },
 };

@@ -1,4 +1,4 @@
-import type { Decision, NodeContext } from '../../engine/node-type.ts';
+import type { Decision, DecisionRequest, NodeContext } from '../../engine/node-type.ts';
 import { FakeClock } from './fake-clock.ts';
 
 /** A hand-built NodeContext plus the handles a test needs to drive and inspect it. */
@@ -9,7 +9,7 @@ export interface FakeContext {
   /** Aborting it is what stopping the run does. */
   controller: AbortController;
   logs: Array<{ level: string; message: string }>;
-  decisions: Array<{ prompt: string; expiresAt: number; details?: unknown }>;
+  decisions: DecisionRequest[];
   playbooks: Array<{ ref: string; event: unknown }>;
 }
 
