@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { ControlError, controlErrorProps } from './control-error.tsx';
+import { lengthNotice } from './length-limit.ts';
 import { useDraft } from './use-draft.ts';
 
 /** Keys that commit a draft without leaving the field: Enter on one line, and the save shortcut. */
@@ -70,27 +71,41 @@ interface TextInputProps {
   required?: boolean;
   placeholder?: string;
   type?: 'text' | 'password' | 'url';
+  /** The most characters the format accepts: longer text cannot be typed, and a counter shows near it. */
+  maxLength?: number;
+  /** What the text is, for the limit sentence ("A node name"). */
+  what?: string;
 }
 
 /** A text input committed on blur, so typing is one change, not one per key. */
-export function TextInput({ id, value, onCommit, describedBy: described, required, placeholder, type = 'text' }: TextInputProps) {
+export function TextInput({ id, value, onCommit, describedBy: described, required, placeholder, type = 'text', maxLength, what = 'This text' }: TextInputProps) {
   const [draft, setDraft, remember] = useDraft(value ?? '');
   const finish = () => {
     if (draft === (value ?? '')) return;
     remember(draft);
     onCommit(draft === '' ? undefined : draft);
   };
+  const notice = maxLength === undefined ? undefined : lengthNotice(draft.length, maxLength, what);
+  const noticeId = `${id}-length`;
   return (
-    <input
-      id={id}
-      type={type}
-      value={draft}
-      placeholder={placeholder}
-      aria-required={required}
-      aria-describedby={described}
-      onChange={(event) => setDraft(event.target.value)}
-      {...commitOn(finish, false)}
-    />
+    <>
+      <input
+        id={id}
+        type={type}
+        value={draft}
+        placeholder={placeholder}
+        maxLength={maxLength}
+        aria-required={required}
+        aria-describedby={[described, notice === undefined ? undefined : noticeId].filter(Boolean).join(' ') || undefined}
+        onChange={(event) => setDraft(event.target.value)}
+        {...commitOn(finish, false)}
+      />
+      {maxLength === undefined ? null : (
+        <p id={noticeId} className="help length-notice" aria-live="polite">
+          {notice}
+        </p>
+      )}
+    </>
   );
 }
 

@@ -12,6 +12,7 @@ import { ExpressionInput } from './expression-input.tsx';
 import { RETRY_RULES, retrySummary, writeSummary } from './failure-policy.ts';
 import { Field, NumberInput, TextInput, describedBy } from './form-controls.tsx';
 import { JsonField } from './json-field.tsx';
+import { NODE_NAME_MAX, PLAYBOOK_NAME_MAX } from './length-limit.ts';
 import { ProblemsList } from './problems-list.tsx';
 import { SCHEDULE_TRIGGER_TYPE, SchedulePreview } from './schedule-preview.tsx';
 import { fieldsOf, connectorName } from './schema-fields.ts';
@@ -330,7 +331,15 @@ function SettingsSection({ node, item, problems, getSuggestions }: SectionProps 
     <section className="inspector-section" aria-labelledby={`${base}-title`}>
       <h3 id={`${base}-title`}>Run settings</h3>
       <Field id={`${base}-name`} label="Name" required errors={errorsOf('name')} help="Shown on the canvas; the id stays as it is, so references survive a rename.">
-        <TextInput id={`${base}-name`} value={node.name} required describedBy={describedBy(`${base}-name`, true, errorsOf('name'))} onCommit={(name) => name !== undefined && updateNode(node.id, { name })} />
+        <TextInput
+          id={`${base}-name`}
+          value={node.name}
+          required
+          maxLength={NODE_NAME_MAX}
+          what="A node name"
+          describedBy={describedBy(`${base}-name`, true, errorsOf('name'))}
+          onCommit={(name) => name !== undefined && updateNode(node.id, { name })}
+        />
       </Field>
       <Field id={`${base}-forEach`} label="forEach" errors={errorsOf('forEach')} help="A template yielding a list: the node runs once per item, with item and index.">
         <ExpressionInput
@@ -480,7 +489,7 @@ function PlaybookOverview() {
       <section className="inspector-section" aria-labelledby="playbook-title">
         <h2 id="playbook-title">Playbook</h2>
         <Field id="playbook-name" label="Name" required>
-          <TextInput id="playbook-name" value={playbook.name} required onCommit={(name) => name !== undefined && updatePlaybook({ name })} />
+          <TextInput id="playbook-name" value={playbook.name} required maxLength={PLAYBOOK_NAME_MAX} what="A playbook name" onCommit={(name) => name !== undefined && updatePlaybook({ name })} />
         </Field>
         <Field id="playbook-description" label="Description">
           <TextInput id="playbook-description" value={playbook.description} onCommit={(description) => updatePlaybook({ description: description ?? '' })} />
