@@ -185,6 +185,8 @@ export const methods = {
   'runs.list': { params: z.strictObject({ playbookId: id.optional() }), result: {} as { runs: RunSummary[] } },
   /** A run's whole journal: opening a past run replays these events on the canvas. */
   'runs.get': { params: z.strictObject({ runId: id }), result: {} as { state: RunState; events: RunEvent[] } },
+  /** Runs still going in this host (running or paused), newest first: a reloaded editor re-attaches to one. */
+  'runs.active': { params: z.strictObject({ playbookId: id.optional() }), result: {} as { runs: RunSummary[] } },
 
   /**
    * A schedule trigger's params (the draft's, as edited) described and planned: the editor shows

@@ -237,6 +237,7 @@ export const handlers: Handlers = {
   'runs.decide': async (params, ctx, caller) => ctx.runs.decide(params, caller?.name),
   'runs.list': async ({ playbookId }, ctx) => ({ runs: await ctx.runs.list(playbookId) }),
   'runs.get': async ({ runId }, ctx) => ctx.runs.get(runId),
+  'runs.active': async ({ playbookId }, ctx) => ({ runs: ctx.runs.active(playbookId) }),
 
   'triggers.schedulePreview': async ({ params, count }) => {
     let schedule: Schedule;

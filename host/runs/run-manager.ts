@@ -82,6 +82,8 @@ export interface RunManager {
   decide(params: ParsedParamsOf<'runs.decide'>, by?: string): { ok: boolean } | Promise<{ ok: boolean }>;
   list(playbookId?: string): Promise<RunSummary[]>;
   get(runId: string): Promise<{ state: RunState; events: RunEvent[] }>;
+  /** Runs of this host still going (running or paused), newest first, of one playbook when given. */
+  active(playbookId?: string): RunSummary[];
   /** Run ids that are running in this host. */
   liveRunIds(): string[];
   /** Stops every live run and waits (a little) for their journals to close. */
@@ -360,6 +362,11 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       });
       if (stored.state === undefined) throw new HostError('NOT_FOUND', `run ${runId} has no run.started event`);
       return { state: stored.state, events: stored.events };
+    },
+    active(playbookId) {
+      const states = [...live.values()].map((run) => run.handle.state());
+      const going = states.filter((state) => isOpenStatus(state.status) && (playbookId === undefined || state.playbookId === playbookId));
+      return going.map(runSummaryOf).sort(byNewest);
     },
     liveRunIds: () => [...live.keys()],
     async close() {

@@ -27,6 +27,7 @@ export const METHOD_ROLES: Record<MethodName, Role> = {
   'settings.get': 'viewer',
   'runs.list': 'viewer',
   'runs.get': 'viewer',
+  'runs.active': 'viewer',
   'triggers.schedulePreview': 'viewer',
   'triggers.list': 'viewer',
   'events.list': 'viewer',

@@ -9,6 +9,7 @@ import { openWorkspace } from '../../../host/workspace/workspace.ts';
 import { createBuiltinRegistry } from '../../../nodes/registry.ts';
 import { TINY } from '../../support/chain-playbook.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const dir = useTempDir('switchboard-run-manager-');
 const testKey: KeyProvider = { kind: 'environment', detail: 'a test key', getKey: async () => Buffer.alloc(32, 7) };
@@ -64,6 +65,35 @@ describe('run manager', () => {
       onEvent: () => undefined,
     });
     await expect(runs.start({ ...startParams, lab: true })).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/^lab: the lab is not running/) });
+    await runs.close();
+  });
+
+  it('lists the runs still going, paused ones included, of the playbook asked for, until they finish', async () => {
+    const registry = createBuiltinRegistry();
+    const workspace = await openWorkspace(dir(), registry);
+    await workspace.savePlaybook(TINY);
+    const finished = new Set<string>();
+    const runs = createRunManager({
+      workspace,
+      vault: await openVault(path.join(dir(), 'vault.json'), testKey),
+      kinds: new Map(),
+      registry,
+      journal: createJournalStore(dir()),
+      lab: undefined,
+      onEvent: (event: RunEvent) => void (event.type === 'run.finished' && finished.add(event.runId)),
+    });
+    const done = await runs.start({ ...startParams, trigger: { ip: '198.51.100.1' } });
+    await waitFor(() => (finished.has(done.runId) ? true : undefined));
+    const paused = await runs.start({ ...startParams, breakpoints: ['second'], trigger: { ip: '198.51.100.2' } });
+    await waitFor(() => (runs.active('tiny')[0]?.status === 'paused' ? true : undefined));
+
+    expect(runs.active('tiny').map((run) => run.runId)).toEqual([paused.runId]);
+    expect(runs.active()).toHaveLength(1);
+    expect(runs.active('another-playbook')).toEqual([]);
+
+    runs.control({ runId: paused.runId, action: 'continue' });
+    await waitFor(() => (finished.has(paused.runId) ? true : undefined));
+    expect(runs.active('tiny')).toEqual([]);
     await runs.close();
   });
 });
