@@ -10,6 +10,7 @@ import { formatClock, formatDateTime, formatDuration, parseJsonText, toJsonText 
 import { JsonViewer } from './json-viewer.tsx';
 import { isReportOutput, REPORT_TYPE, ReportView } from './report-view.tsx';
 import { LabBadge } from './lab-badge.tsx';
+import { runFromHere } from './run-from-here.ts';
 
 /** The shown run: status, waiting approvals, the paused node, the selected node's data and the timeline. */
 export function RunPanel() {
@@ -282,7 +283,6 @@ function OutputEditor({ id, label, submit, choices, onSubmit }: { id: string; la
 function SelectedNodeRun({ run }: { run: RunState }) {
   const nodeId = useStore((state) => state.selectedNodeId);
   const sameDocument = useStore((state) => state.playbook?.id === run.playbookId);
-  const startRun = useStore((state) => state.startRun);
   const pin = useStore((state) => state.pin);
   const pinned = useStore((state) => (nodeId === undefined ? false : state.pins[nodeId] !== undefined));
   const nodeType = usePlaybookNode(nodeId ?? '')?.type;
@@ -332,7 +332,7 @@ function SelectedNodeRun({ run }: { run: RunState }) {
           type="button"
           disabled={!sameDocument || isLive(run.status)}
           title="Run this node and everything after it again, reusing this run's outputs upstream"
-          onClick={() => void startRun({ mode: 'run', dryRun: run.dryRun, trigger: run.trigger, from: { runId: run.runId, nodeId } })}
+          onClick={() => void runFromHere(run, nodeId)}
         >
           Run from here
         </button>
