@@ -18,6 +18,9 @@ import { MAX_PLAYBOOK_BYTES } from './limits.ts';
  */
 
 const id = z.string().min(1).max(200);
+
+/** Longest display name ("Your name", recorded on approvals). */
+export const MAX_DISPLAY_NAME = 100;
 /** A playbook arrives as plain JSON: the host validates it with the playbook schema itself. */
 const playbookJson = z.record(z.string(), z.unknown());
 
@@ -81,6 +84,8 @@ export interface WorkspaceSettings {
    * addresses, host names or `*.domain`, each optionally with `:port`. Absent: none.
    */
   egress?: { allow: string[] };
+  /** "Your name": who approvals are recorded as when nobody is signed in (instead of the OS account). */
+  displayName?: string;
 }
 
 export interface HostInfo {
@@ -138,7 +143,12 @@ export const methods = {
   'settings.get': { params: z.strictObject({}), result: {} as { settings: WorkspaceSettings } },
   /** Changes the settings given and keeps the others. */
   'settings.save': {
-    params: z.strictObject({ labMode: z.boolean().optional(), egress: z.strictObject({ allow: z.array(z.string().max(300)).max(500) }).optional() }),
+    params: z.strictObject({
+      labMode: z.boolean().optional(),
+      egress: z.strictObject({ allow: z.array(z.string().max(300)).max(500) }).optional(),
+      /** Empty clears it. */
+      displayName: z.string().trim().max(MAX_DISPLAY_NAME).optional(),
+    }),
     result: {} as { settings: WorkspaceSettings },
   },
 

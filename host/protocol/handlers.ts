@@ -220,10 +220,11 @@ export const handlers: Handlers = {
   },
 
   'settings.get': async (_params, ctx) => ({ settings: await readWorkspaceSettings(ctx.workspace.dir) }),
-  'settings.save': async ({ labMode, egress }, ctx) => {
+  'settings.save': async ({ labMode, egress, displayName }, ctx) => {
     const problem = egressProblem(egress);
     if (problem !== undefined) throw new HostError('INVALID_PARAMS', problem);
-    return { settings: await saveWorkspaceSettings(ctx.workspace.dir, { ...(labMode === undefined ? {} : { labMode }), ...(egress === undefined ? {} : { egress }) }) };
+    const patch = { ...(labMode === undefined ? {} : { labMode }), ...(egress === undefined ? {} : { egress }), ...(displayName === undefined ? {} : { displayName }) };
+    return { settings: await saveWorkspaceSettings(ctx.workspace.dir, patch) };
   },
 
   'lab.reset': async (_params, ctx) => {

@@ -77,8 +77,11 @@ export interface RunManager {
   /** How many more runs may start now under the live-run cap. */
   freeSlots(): number;
   control(params: ParsedParamsOf<'runs.control'>): { ok: boolean };
-  /** Answers a waiting approval; `by` (the signed-in person on a team server) is journalled as the approver, else the OS user. */
-  /** Answers an approval as `by`; a team server's answer for a run on a worker goes through the database. */
+  /**
+   * Answers an approval as `by` (the signed-in person on a team server); with nobody signed in, as
+   * the display name set in the settings, else the OS user. A team server's answer for a run on a
+   * worker goes through the database.
+   */
   decide(params: ParsedParamsOf<'runs.decide'>, by?: string): { ok: boolean } | Promise<{ ok: boolean }>;
   list(playbookId?: string): Promise<RunSummary[]>;
   get(runId: string): Promise<{ state: RunState; events: RunEvent[] }>;
@@ -344,9 +347,14 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       }
     },
     decide(params, by) {
-      if (options.decideElsewhere !== undefined && !live.has(params.runId)) return options.decideElsewhere(params, by ?? approver ?? 'unknown');
-      const { debug } = liveHandle(params.runId);
-      return { ok: debug.decide(params.nodeId, params.decision, by ?? approver, params.comment) };
+      const decideAs = (who: string | undefined) => {
+        if (options.decideElsewhere !== undefined && !live.has(params.runId)) return options.decideElsewhere(params, who ?? 'unknown');
+        const { debug } = liveHandle(params.runId);
+        return { ok: debug.decide(params.nodeId, params.decision, who, params.comment) };
+      };
+      if (by !== undefined) return decideAs(by);
+      // Nobody signed in: the name the person set in the settings, else the OS account.
+      return displayNameOf(workspace.dir).then((name) => decideAs(name ?? approver));
     },
     async list(playbookId) {
       const ids = new Set(await journal.runIds().catch(() => [] as string[]));
@@ -378,6 +386,12 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       clearTimeout(timer);
     },
   };
+}
+
+/** The display name set in the workspace settings; a settings file that cannot be read leaves it unset rather than blocking the decision. */
+async function displayNameOf(dir: string): Promise<string | undefined> {
+  const settings = await readWorkspaceSettings(dir).catch(() => undefined);
+  return settings?.displayName;
 }
 
 /** Whether a run waits for an approval nobody has answered yet. */

@@ -1,4 +1,5 @@
 import { allowEntryProblem } from '../../nodes/sdk/egress.ts';
+import { MAX_DISPLAY_NAME } from '../protocol/contract.ts';
 import type { WorkspaceSettings } from '../protocol/contract.ts';
 import { createSerialQueue, writeFileInside } from './atomic-file.ts';
 import { readJsonObjectNoFollow } from './no-follow.ts';
@@ -36,7 +37,15 @@ function settingsOf(data: Record<string, unknown>): WorkspaceSettings {
   const problem = egressProblem(data['egress']);
   if (problem !== undefined) throw new Error(`settings.json: ${problem}`);
   const egress = data['egress'] as WorkspaceSettings['egress'];
-  return egress === undefined ? { labMode } : { labMode, egress: { allow: [...egress.allow] } };
+  const displayName = displayNameOf(data['displayName']);
+  return { labMode, ...(egress === undefined ? {} : { egress: { allow: [...egress.allow] } }), ...(displayName === undefined ? {} : { displayName }) };
+}
+
+/** The `displayName` setting, trimmed; absent or empty is unset, anything but a short string is refused naming the field. */
+function displayNameOf(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim().length > MAX_DISPLAY_NAME) throw new Error(`settings.json: displayName must be a name of at most ${MAX_DISPLAY_NAME} characters`);
+  return value.trim() === '' ? undefined : value.trim();
 }
 
 /**
