@@ -26,6 +26,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'team-runs-1-worker', group: 'team', load: async () => (await import('./team.ts')).teamRuns1Worker },
   { name: 'team-runs-2-workers', group: 'team', load: async () => (await import('./team.ts')).teamRuns2Workers },
   { name: 'team-runs-2-workers-instant', group: 'team', load: async () => (await import('./team.ts')).teamRuns2WorkersInstant },
+  { name: 'cli-cold-start', load: async () => (await import('./cli-cold-start.ts')).cliColdStart },
   { name: 'team-journal-append', group: 'team', load: async () => (await import('./team-journal.ts')).teamJournalAppend },
 ];
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { REQUIRE_BANNER, sourceRelativeImportMeta } from '../build/source-relative-import-meta.ts';
 
 /**
  * Builds the desktop shell's three bundles with esbuild (Electron runs JavaScript, not our
@@ -28,30 +29,6 @@ export function pinnedElectronVersion(root: string = ROOT): string {
 /** Electron 45 runs Node 22 in main and in utility processes. */
 const NODE_TARGET = ['node22', 'es2020'];
 
-/** Lets bundled ESM code use `require` for the CommonJS packages esbuild inlines. */
-const REQUIRE_BANNER = "import { createRequire as __switchboardCreateRequire } from 'node:module'; const require = __switchboardCreateRequire(import.meta.url);";
-
-/**
- * Host modules find files beside their source (`new URL('../package.json', import.meta.url)`,
- * the shipped playbooks). In the bundle each module's `import.meta.url` is rewritten to the URL
- * its source file would have in the app (the bundle sits two folders below the root), so those
- * paths resolve the same from the repository, dist/ and app.asar.
- */
-export function sourceRelativeImportMeta(root: string = ROOT): esbuild.Plugin {
-  return {
-    name: 'source-relative-import-meta',
-    setup(build) {
-      build.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
-        const relative = path.relative(root, args.path).split(path.sep).join('/');
-        const source = await fs.promises.readFile(args.path, 'utf8');
-        if (relative.startsWith('..') || relative.startsWith('electron/') || relative.startsWith('node_modules/') || !source.includes('import.meta.url')) return undefined;
-        const url = `new URL(${JSON.stringify(relative)}, new URL('../../', import.meta.url)).href`;
-        return { contents: source.replaceAll('import.meta.url', url), loader: 'ts' };
-      });
-    },
-  };
-}
-
 /** The esbuild options of each bundle. */
 export function bundleOptions(outDir: string = OUT_DIR, production = true): esbuild.BuildOptions[] {
   const common: esbuild.BuildOptions = {
@@ -77,7 +54,7 @@ export function bundleOptions(outDir: string = OUT_DIR, production = true): esbu
       banner: { js: REQUIRE_BANNER },
       // ws's optional native speed-ups; it falls back to JavaScript without them.
       external: ['electron', 'bufferutil', 'utf-8-validate'],
-      plugins: [sourceRelativeImportMeta()],
+      plugins: [sourceRelativeImportMeta(ROOT, ['electron/'])],
     },
   ];
 }

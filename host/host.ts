@@ -7,6 +7,7 @@ import { builtinConnectors, createBuiltinRegistry } from '../nodes/registry.ts';
 import { describeConnector } from '../nodes/sdk/catalogue.ts';
 import type { Connector } from '../nodes/sdk/define-connector.ts';
 import { SHIPPED_PLAYBOOKS } from './cli/playbook-files.ts';
+import { appVersion } from './app-version.ts';
 import { createJournalStore } from './journal/journal-store.ts';
 import type { EventFrame, EventName, EventPayload } from './protocol/contract.ts';
 import type { HostContext } from './protocol/host-context.ts';
@@ -83,12 +84,6 @@ export interface Host {
   close(): Promise<void>;
   /** Ports this host listens on (the server adds the editor's): the egress policy keeps runs off them. */
   ownPorts: Set<number>;
-}
-
-/** The app's version, from package.json. */
-export function appVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
 }
 
 /**

@@ -1,29 +1,4 @@
-import { appVersion } from '../host.ts';
-import { auditCommand, auditUsage } from './commands/audit.ts';
-import { connectorsCommand, connectorsUsage } from './commands/connectors.ts';
-import { labCommand, labUsage } from './commands/lab.ts';
-import { resumeCommand, resumeUsage } from './commands/resume.ts';
-import { runCommand, runUsage } from './commands/run.ts';
-import { runsCommand, runsUsage } from './commands/runs.ts';
-import { serveCommand, serveUsage } from './commands/serve.ts';
-import { startCommand, startUsage } from './commands/start.ts';
-import { usersCommand, usersUsage } from './commands/users.ts';
-import { workerCommand, workerUsage } from './commands/worker.ts';
-import { validateCommand, validateUsage } from './commands/validate.ts';
-import {
-  disableCommand,
-  disableUsage,
-  enableCommand,
-  enableUsage,
-  eventsCommand,
-  eventsUsage,
-  publishCommand,
-  publishUsage,
-  replayCommand,
-  replayUsage,
-  triggersCommand,
-  triggersUsage,
-} from './commands/triggers.ts';
+import { appVersion } from '../app-version.ts';
 import { CliError, EXIT_INVALID, EXIT_OK } from './io.ts';
 import type { CliIo } from './io.ts';
 import { oneLine } from './playbook-files.ts';
@@ -66,24 +41,33 @@ Exit codes: 0 success, 1 the run failed or was stopped (or audit verify found a 
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  validate: { run: (argv, io) => validateCommand(argv, io), usage: validateUsage },
-  run: { run: (argv, io) => runCommand(argv, io), usage: runUsage },
-  runs: { run: runsCommand, usage: runsUsage },
-  resume: { run: (argv, io) => resumeCommand(argv, io), usage: resumeUsage },
-  connectors: { run: connectorsCommand, usage: connectorsUsage },
-  lab: { run: labCommand, usage: labUsage },
-  serve: { run: (argv, io) => serveCommand(argv, io), usage: serveUsage },
-  start: { run: startCommand, usage: startUsage },
-  enable: { run: (argv, io) => enableCommand(argv, io), usage: enableUsage },
-  disable: { run: (argv, io) => disableCommand(argv, io), usage: disableUsage },
-  publish: { run: (argv, io) => publishCommand(argv, io), usage: publishUsage },
-  triggers: { run: (argv, io) => triggersCommand(argv, io), usage: triggersUsage },
-  events: { run: eventsCommand, usage: eventsUsage },
-  replay: { run: replayCommand, usage: replayUsage },
-  worker: { run: workerCommand, usage: workerUsage },
-  users: { run: usersCommand, usage: usersUsage },
-  audit: { run: auditCommand, usage: auditUsage },
+interface CommandModule {
+  run: Command;
+  usage: string;
+}
+
+/**
+ * Each command's module, loaded only when that command runs: `validate` must not pay for the
+ * team server's PostgreSQL client or the web server (cold start, see bench/cli-cold-start.ts).
+ */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  validate: () => import('./commands/validate.ts').then((m) => ({ run: (argv, io) => m.validateCommand(argv, io), usage: m.validateUsage })),
+  run: () => import('./commands/run.ts').then((m) => ({ run: (argv, io) => m.runCommand(argv, io), usage: m.runUsage })),
+  runs: () => import('./commands/runs.ts').then((m) => ({ run: m.runsCommand, usage: m.runsUsage })),
+  resume: () => import('./commands/resume.ts').then((m) => ({ run: (argv, io) => m.resumeCommand(argv, io), usage: m.resumeUsage })),
+  connectors: () => import('./commands/connectors.ts').then((m) => ({ run: m.connectorsCommand, usage: m.connectorsUsage })),
+  lab: () => import('./commands/lab.ts').then((m) => ({ run: m.labCommand, usage: m.labUsage })),
+  serve: () => import('./commands/serve.ts').then((m) => ({ run: (argv, io) => m.serveCommand(argv, io), usage: m.serveUsage })),
+  start: () => import('./commands/start.ts').then((m) => ({ run: m.startCommand, usage: m.startUsage })),
+  enable: () => import('./commands/triggers.ts').then((m) => ({ run: (argv, io) => m.enableCommand(argv, io), usage: m.enableUsage })),
+  disable: () => import('./commands/triggers.ts').then((m) => ({ run: (argv, io) => m.disableCommand(argv, io), usage: m.disableUsage })),
+  publish: () => import('./commands/triggers.ts').then((m) => ({ run: (argv, io) => m.publishCommand(argv, io), usage: m.publishUsage })),
+  triggers: () => import('./commands/triggers.ts').then((m) => ({ run: (argv, io) => m.triggersCommand(argv, io), usage: m.triggersUsage })),
+  events: () => import('./commands/triggers.ts').then((m) => ({ run: m.eventsCommand, usage: m.eventsUsage })),
+  replay: () => import('./commands/triggers.ts').then((m) => ({ run: m.replayCommand, usage: m.replayUsage })),
+  worker: () => import('./commands/worker.ts').then((m) => ({ run: m.workerCommand, usage: m.workerUsage })),
+  users: () => import('./commands/users.ts').then((m) => ({ run: m.usersCommand, usage: m.usersUsage })),
+  audit: () => import('./commands/audit.ts').then((m) => ({ run: m.auditCommand, usage: m.auditUsage })),
 };
 
 /**
@@ -97,13 +81,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(usage);
       return EXIT_INVALID;
     }
-    if (name === '--help' || name === '-h' || name === 'help') return help(rest[0], io);
+    if (name === '--help' || name === '-h' || name === 'help') return await help(rest[0], io);
     if (name === '--version' || name === '-v' || name === 'version') {
       io.stdout.write(`switchboard ${appVersion()}\n`);
       return EXIT_OK;
     }
-    const command = COMMANDS[name];
-    if (command === undefined) throw new CliError(`unknown command ${JSON.stringify(name)} (see switchboard --help)`);
+    const load = COMMANDS[name];
+    if (load === undefined) throw new CliError(`unknown command ${JSON.stringify(name)} (see switchboard --help)`);
+    const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout.write(command.usage);
       return EXIT_OK;
@@ -116,14 +101,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-function help(topic: string | undefined, io: CliIo): number {
+async function help(topic: string | undefined, io: CliIo): Promise<number> {
   if (topic === undefined) {
     io.stdout.write(usage);
     return EXIT_OK;
   }
-  const command = COMMANDS[topic];
-  if (command === undefined) throw new CliError(`no help for unknown command ${JSON.stringify(topic)}`);
-  io.stdout.write(command.usage);
+  const load = COMMANDS[topic];
+  if (load === undefined) throw new CliError(`no help for unknown command ${JSON.stringify(topic)}`);
+  io.stdout.write((await load()).usage);
   return EXIT_OK;
 }
 

@@ -54,14 +54,19 @@ export interface StartDeps {
   spawnElectron?: (binary: string, args: string[], env: NodeJS.ProcessEnv) => { exit: Promise<number>; kill(): void };
 }
 
-/** Builds what the desktop app loads when it is missing or stale: dist/renderer and dist/electron. */
+/**
+ * Builds what the desktop app loads when it is missing or stale: dist/renderer, and dist/electron
+ * through the shell's own build script in a child process (the host does not import the shell).
+ */
 async function prepareDesktop(io: CliIo): Promise<void> {
   if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html'))) await buildRendererWithVite(io);
-  const { buildElectron, bundlesStale } = await import('../../../electron/build.ts');
-  if (bundlesStale()) {
-    io.stderr.write('switchboard: building the desktop shell…\n');
-    await buildElectron();
-  }
+  const script = path.join(REPO_ROOT, 'electron', 'scripts', 'build.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, '--if-stale'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (exitCode) => resolve(exitCode ?? 1));
+  });
+  if (code !== 0) throw new CliError(`start: building the desktop shell failed (npm run build:electron says why)`);
 }
 
 function spawnElectron(binary: string, args: string[], env: NodeJS.ProcessEnv): { exit: Promise<number>; kill(): void } {

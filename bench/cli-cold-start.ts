@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildIsStale } from '../bin/launch.js';
+import { benchResult, medianPair, timeMs } from './stats.ts';
+import type { BenchResult } from './stats.ts';
+
+/**
+ * `cli-cold-start`: wall-clock ms of a fresh `switchboard validate playbooks/*.playbook.json`
+ * process (the pre-commit hook and CI step), median of 10, against `node -e 0` started the same
+ * way in alternation: the ratio is what our CLI adds to Node's own start. Target ≤ 300 ms.
+ */
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const BIN = path.join(ROOT, 'bin', 'switchboard.js');
+const CLI_DIR = path.join(ROOT, 'dist', 'cli');
+
+function runToEnd(args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.trim()}`))));
+  });
+}
+
+export async function cliColdStart(): Promise<BenchResult> {
+  if (!fs.existsSync(path.join(CLI_DIR, 'main.js')) || buildIsStale(CLI_DIR, ROOT)) {
+    throw new Error('dist/cli is missing or older than its sources: run npm run build:cli first, or the figure would time tsx');
+  }
+  const playbooks = fs
+    .readdirSync(path.join(ROOT, 'playbooks'))
+    .filter((name) => name.endsWith('.playbook.json'))
+    .map((name) => path.join('playbooks', name));
+  const [ours, node] = await medianPair(
+    () => timeMs(() => runToEnd([BIN, 'validate', ...playbooks])),
+    () => timeMs(() => runToEnd(['-e', '0'])),
+    { warmup: 2, runs: 10 },
+  );
+  return benchResult('cli-cold-start', ours, node);
+}

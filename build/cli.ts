@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { REQUIRE_BANNER, sourceRelativeImportMeta } from './source-relative-import-meta.ts';
+
+/**
+ * Builds the `switchboard` command into dist/cli/ with esbuild, so `bin/switchboard.js` runs
+ * JavaScript and never compiles TypeScript at start. npm packages stay external (installed
+ * beside it; bundling them measured slower to start), and each command is its own chunk: `validate` loads neither the web
+ * server nor the PostgreSQL client. dist/cli/inputs.json lists the sources the build read, so
+ * the launcher can tell when a working tree has moved on (bin/launch.js).
+ */
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const CLI_DIR = path.join(ROOT, 'dist', 'cli');
+/** The entry the launcher imports; it exports `runMain`. */
+export const CLI_ENTRY = 'main.js';
+/** Our sources the last build read, relative to the root (node_modules left out). */
+export const CLI_INPUTS = 'inputs.json';
+
+export function cliBuildOptions(outDir: string = CLI_DIR): esbuild.BuildOptions {
+  return {
+    absWorkingDir: ROOT,
+    entryPoints: { main: path.join(ROOT, 'host', 'cli', 'main.ts') },
+    outdir: outDir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: ['node20'],
+    packages: 'external',
+    // Beside main.js: the rewritten import.meta.url assumes every file sits two folders below the root.
+    chunkNames: '[name]-[hash]',
+    banner: { js: REQUIRE_BANNER },
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [sourceRelativeImportMeta(ROOT)],
+  };
+}
+
+/** Builds dist/cli/ afresh and returns how many of our source files went into it. */
+export async function buildCli(outDir: string = CLI_DIR): Promise<number> {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  const result = await esbuild.build(cliBuildOptions(outDir));
+  const inputs = Object.keys(result.metafile?.inputs ?? {}).filter((file) => !file.startsWith('node_modules/'));
+  fs.writeFileSync(path.join(outDir, CLI_INPUTS), `${JSON.stringify(inputs)}\n`);
+  return inputs.length;
+}

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, ROOT } from '../../build/cli.ts';
+
+/**
+ * The built CLI as `bin/switchboard.js` runs it: plain JavaScript from dist/, no tsx loaded,
+ * finding the shipped playbooks and package.json beside its sources.
+ */
+
+/** Two folders below the root, like dist/cli, so the bundle's source-relative paths hold. */
+const OUT = path.join(ROOT, 'dist', `.cli-test-${process.pid}`);
+let inputs = 0;
+
+beforeAll(async () => {
+  inputs = await buildCli(OUT);
+  fs.writeFileSync(path.join(OUT, 'run.mjs'), "const { runMain } = await import('./main.js');\nawait runMain();\n");
+}, 60_000);
+
+afterAll(() => fs.rmSync(OUT, { recursive: true, force: true }));
+
+/** Runs the built entry in plain Node (no --import tsx) with these arguments. */
+function runBuilt(args: string[]) {
+  return spawnSync(process.execPath, [path.join(OUT, 'run.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+}
+
+describe('the built CLI (dist/cli)', () => {
+  it('lists the sources it was built from, for the launcher to tell when they changed', () => {
+    const listed = JSON.parse(fs.readFileSync(path.join(OUT, 'inputs.json'), 'utf8')) as string[];
+    expect(listed).toHaveLength(inputs);
+    expect(listed).toContain('host/cli/main.ts');
+    expect(listed.every((file) => !file.startsWith('node_modules/'))).toBe(true);
+  });
+
+  it('prints the version from package.json', () => {
+    const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const result = runBuilt(['--version']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`switchboard ${version}\n`);
+  });
+
+  it('validates the shipped playbooks, with no TypeScript loader in the process', () => {
+    const files = fs.readdirSync(path.join(ROOT, 'playbooks')).filter((name) => name.endsWith('.playbook.json'));
+    const result = runBuilt(['validate', ...files.map((name) => path.join('playbooks', name))]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    for (const name of files) expect(result.stdout).toContain(`✓ playbooks/${name}`);
+  });
+
+  it('loads a command only when it runs: validate does not pull in the PostgreSQL client', () => {
+    const main = fs.readFileSync(path.join(OUT, 'main.js'), 'utf8');
+    expect(main).not.toMatch(/from ["']pg(-boss)?["']/);
+  });
+});
