@@ -1,5 +1,6 @@
 import { Background, Controls, MiniMap, Panel, ReactFlow, getViewportForBounds, useReactFlow, useStore as useFlowStore, useStoreApi } from '@xyflow/react';
 import type { Connection, IsValidConnection, NodeMouseHandler, NodeTypes, OnConnect } from '@xyflow/react';
+import type { EdgeTypes } from '@xyflow/react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, RefObject } from 'react';
 import { useStore } from '../store/index.ts';
@@ -8,12 +9,15 @@ import type { CanvasEdge, CanvasNode } from '../store/types.ts';
 import { autoLayout } from './auto-layout.ts';
 import { NoteNode } from './note-node.tsx';
 import { NODE_DRAG_TYPE } from './palette.tsx';
+import { RunEdge } from './run-edge.tsx';
 import { FarContext, LOD_MIN_NODES, PlaybookNode, isZoomedFar } from './playbook-node.tsx';
 import { SHORTCUTS, useCanvasShortcuts } from './use-canvas-shortcuts.ts';
 import { NEW_NODE_SIZE, useViewportCentre } from './use-viewport-centre.ts';
 
 /** Defined once: a new object per render would remount every node. */
 const nodeTypes = { playbook: PlaybookNode, note: NoteNode } satisfies NodeTypes;
+/** Edges draw the shown run's path (taken, dead, forEach item counts); with no run, as React Flow's default. */
+const edgeTypes = { default: RunEdge } satisfies EdgeTypes;
 const multiSelectionKeys = ['Meta', 'Control', 'Shift'];
 const MIN_ZOOM = 0.05;
 const fitViewOptions = { padding: 0.15, maxZoom: 1.25 };
@@ -123,6 +127,7 @@ export function FlowCanvas() {
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}

@@ -10,6 +10,7 @@ import { formatClock, formatDateTime, formatDuration, parseJsonText, toJsonText 
 import { JsonViewer } from './json-viewer.tsx';
 import { isReportOutput, REPORT_TYPE, ReportView } from './report-view.tsx';
 import { LabBadge } from './lab-badge.tsx';
+import { ReplayScrubber } from './replay-scrubber.tsx';
 import { runFromHere } from './run-from-here.ts';
 
 /** The shown run: status, waiting approvals, the paused node, the selected node's data and the timeline. */
@@ -21,6 +22,7 @@ export function RunPanel() {
   return (
     <div className="run-panel">
       <RunHeader run={run} />
+      <ReplayScrubber describe={describeEvent} />
       <Approvals run={run} />
       {run.paused === undefined ? null : run.paused.reason === 'unknown-outcome' ? (
         <UnknownOutcome key={`${run.runId}-${run.paused.nodeId}`} run={run} />

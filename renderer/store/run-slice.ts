@@ -4,6 +4,8 @@ import { reduceRunEvents, replayRun } from '../../engine/run/reducer.ts';
 import type { NodeStatus, RunEvent, RunStatus } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import { rpc } from '../rpc/index.ts';
+import { deriveEdgeRun, type EdgeRun } from './replay-edges.ts';
+import { clampCursor, runAt } from './replay.ts';
 import type { AppState, CanvasNode, RunSlice } from './types.ts';
 
 /** How many recent events the timeline keeps: enough to read a run, bounded for a 1,000-node one. */
@@ -100,12 +102,27 @@ function breakpointsOf(nodes: readonly CanvasNode[]): string[] {
   return ids;
 }
 
+/** Edge run states of `run` on the canvas of `state`, reusing `previous` where nothing changed. */
+function edgeRunOn(state: Pick<AppState, 'edges' | 'nodes'>, previous: Record<string, EdgeRun>, run: RunState | undefined): Record<string, EdgeRun> {
+  const disabled = new Set<string>();
+  for (const node of state.nodes) if (node.type === 'playbook' && node.data.node.disabled === true) disabled.add(node.id);
+  return deriveEdgeRun(previous, state.edges, run, (nodeId) => disabled.has(nodeId));
+}
+
 function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.endsWith('.') ? text : `${text}.`;
 }
 
-const IDLE: Pick<RunSlice, 'runId' | 'run' | 'nodeStatus' | 'nodeLab' | 'timeline'> = { runId: undefined, run: undefined, nodeStatus: {}, nodeLab: {}, timeline: [] };
+const IDLE: Pick<RunSlice, 'runId' | 'run' | 'nodeStatus' | 'nodeLab' | 'timeline' | 'edgeRun' | 'replay'> = {
+  runId: undefined,
+  run: undefined,
+  nodeStatus: {},
+  nodeLab: {},
+  timeline: [],
+  edgeRun: {},
+  replay: undefined,
+};
 
 /**
  * The run shown on the canvas. Host events are buffered and applied once per animation frame
@@ -117,6 +134,8 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
   const pending = new Map<string, RunEvent[]>();
   let pendingCount = 0;
   let unsubscribe: (() => void) | undefined;
+  /** Counts `openRun` calls: an answer to an older one (or a re-attach begun before it) is dropped. */
+  let openTicket = 0;
 
   function stash(event: RunEvent): void {
     const list = pending.get(event.runId);
@@ -160,6 +179,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     let timeline = state.timeline;
     let nodeStatus = state.nodeStatus;
     let nodeLab = state.nodeLab;
+    let edgeRun = state.edgeRun;
     const applied: RunEvent[] = [];
     // The shown run's events are reduced a group at a time, each group as late as it can be.
     let group: RunEvent[] = [];
@@ -183,6 +203,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
         timeline = [];
         nodeStatus = {};
         nodeLab = {};
+        edgeRun = {};
         applied.length = 0;
       }
       group.push(event);
@@ -190,8 +211,19 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     settle();
     if (runId === state.runId && applied.length === 0) return;
     const wasLive = isLive(state.run?.status);
-    set({ runId, run, timeline: appendTimeline(timeline, applied), nodeStatus: deriveNodeStatus(nodeStatus, run), nodeLab: deriveNodeLab(nodeLab, run) });
-    if (wasLive && run !== undefined && !isLive(run.status)) get().refreshRuns().catch(() => undefined);
+    set({
+      runId,
+      run,
+      timeline: appendTimeline(timeline, applied),
+      nodeStatus: deriveNodeStatus(nodeStatus, run),
+      nodeLab: deriveNodeLab(nodeLab, run),
+      edgeRun: edgeRunOn(state, edgeRun, run),
+      ...(runId === state.runId ? {} : { replay: undefined }),
+    });
+    if (wasLive && run !== undefined && !isLive(run.status)) {
+      get().refreshRuns().catch(() => undefined);
+      if (runId !== undefined) void loadReplay(runId);
+    }
   }
 
   function schedule(): void {
@@ -210,6 +242,57 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     }
   }
 
+  /**
+   * Reads the whole journal of a run that just finished, so the scrubber can step through it (the
+   * timeline keeps only the last events). Quiet: the run is already shown as it ended.
+   */
+  async function loadReplay(runId: string): Promise<void> {
+    const ticket = openTicket;
+    try {
+      const { state, events } = await rpc.call('runs.get', { runId });
+      if (ticket !== openTicket || get().runId !== runId || get().replay !== undefined || isLive(state.status)) return;
+      const end = get().run;
+      if (end !== undefined) set({ replay: { events, cursor: events.length, end } });
+    } catch {
+      // The scrubber stays hidden; reopening the run from History reads the journal again.
+    }
+  }
+
+  /** Reads a run's journal and shows it: live runs go on from their last event, finished ones can be replayed. */
+  async function showJournal(runId: string, ticket: number): Promise<boolean> {
+    const { state, events } = await rpc.call('runs.get', { runId });
+    if (ticket !== openTicket) return false;
+    if (state.playbookId !== get().playbook?.id) {
+      if (get().dirty && !(await get().confirm('Opening this run opens its playbook and discards your unsaved changes.', 'Discard and open'))) return false;
+      await get().openPlaybook(state.playbookId);
+      if (ticket !== openTicket) return false;
+    }
+    const replayed = replayRun(events) ?? state;
+    const live = applyEvents(replayed, takePending(runId)).run ?? replayed;
+    const run = state.status === 'interrupted' ? recoverRun(live) : live;
+    set({
+      runId,
+      run,
+      nodeStatus: deriveNodeStatus({}, run),
+      nodeLab: deriveNodeLab({}, run),
+      edgeRun: edgeRunOn(get(), {}, run),
+      timeline: appendTimeline([], events),
+      replay: isLive(run.status) ? undefined : { events, cursor: events.length, end: run },
+    });
+    return true;
+  }
+
+  /** After the link to the host came back: events sent meanwhile were lost, so read the shown live run again. */
+  function resync(): void {
+    const { runId, run } = get();
+    if (runId !== undefined && isLive(run?.status)) {
+      openTicket++;
+      showJournal(runId, openTicket).catch(() => undefined);
+    } else {
+      get().reattach().catch(() => undefined);
+    }
+  }
+
   async function send(what: string, call: () => Promise<unknown>): Promise<void> {
     try {
       await call();
@@ -219,11 +302,13 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
   }
 
   // Pins and the shown run belong to one playbook: opening another forgets them.
+  // A playbook opened with a run of it still going (after a reload) shows that run.
   api.subscribe((state, previous) => {
     if (state.playbook?.id === previous.playbook?.id) return;
     const patch: Partial<RunSlice> = { pins: {} };
     if (state.run !== undefined && state.run.playbookId !== state.playbook?.id) Object.assign(patch, IDLE);
     set(patch);
+    if (state.playbook !== undefined) get().reattach().catch(() => undefined);
   });
 
   return {
@@ -234,8 +319,15 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     initRunEvents() {
       if (unsubscribe === undefined) {
         const off = rpc.on('run.event', (event) => get().receive(event));
+        let wasOpen = rpc.state === 'open';
+        const offState = rpc.onState((connection) => {
+          const reopened = connection === 'open' && !wasOpen;
+          wasOpen = connection === 'open';
+          if (reopened) resync();
+        });
         unsubscribe = () => {
           off();
+          offState();
           unsubscribe = undefined;
         };
       }
@@ -333,26 +425,40 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
 
     async openRun(runId) {
       get().initRunEvents();
+      const ticket = ++openTicket;
       try {
-        const { state, events } = await rpc.call('runs.get', { runId });
-        if (state.playbookId !== get().playbook?.id) {
-          if (get().dirty && !(await get().confirm('Opening this run opens its playbook and discards your unsaved changes.', 'Discard and open'))) return;
-          await get().openPlaybook(state.playbookId);
-        }
-        const replayed = replayRun(events) ?? state;
-        const live = applyEvents(replayed, takePending(runId)).run ?? replayed;
-        const run = state.status === 'interrupted' ? recoverRun(live) : live;
-        set({
-          runId,
-          run,
-          nodeStatus: deriveNodeStatus({}, run),
-          nodeLab: deriveNodeLab({}, run),
-          timeline: appendTimeline([], events),
-        });
-        get().setPanel('run');
+        if (await showJournal(runId, ticket)) get().setPanel('run');
       } catch (error) {
         get().notify('error', `The run could not be opened: ${messageOf(error)}`);
       }
+    },
+
+    scrubTo(cursor) {
+      const replay = get().replay;
+      if (replay === undefined) return;
+      const at = clampCursor(cursor, replay.events.length);
+      if (at === replay.cursor) return;
+      const run = runAt(replay, at);
+      const state = get();
+      set({
+        replay: { ...replay, cursor: at },
+        run,
+        nodeStatus: deriveNodeStatus(state.nodeStatus, run),
+        nodeLab: deriveNodeLab(state.nodeLab, run),
+        edgeRun: edgeRunOn(state, state.edgeRun, run),
+        timeline: appendTimeline([], replay.events.slice(0, at)),
+      });
+    },
+
+    async reattach() {
+      const playbookId = get().playbook?.id;
+      if (playbookId === undefined || get().runId !== undefined) return;
+      get().initRunEvents();
+      const ticket = openTicket;
+      const { runs } = await rpc.call('runs.active', { playbookId });
+      const newest = runs[0];
+      if (newest === undefined || ticket !== openTicket || get().playbook?.id !== playbookId || get().runId !== undefined) return;
+      await get().openRun(newest.runId);
     },
 
     clearRun() {

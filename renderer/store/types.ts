@@ -2,6 +2,8 @@ import type { Connection, Edge, EdgeChange, Node, NodeChange } from '@xyflow/rea
 import type { Playbook, PlaybookNode } from '../../engine/format/playbook.ts';
 import type { NodeStatus, RunEvent, UnknownOutcomeChoice } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
+import type { EdgeRun } from './replay-edges.ts';
+import type { Replay } from './replay.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import type { CatalogueAction, CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
 import type { CredentialView, HostInfo, ParamsOf, PlaybookSummary, ResultOf, RunSummary, SlotBinding } from '../../host/protocol/contract.ts';
@@ -99,6 +101,10 @@ export interface RunSlice {
   nodeLab: Record<string, true>;
   /** Recent events of the shown run, for the timeline (bounded). */
   timeline: RunEvent[];
+  /** How the shown run went along each edge (taken or dead), by edge id; absent while not settled. Same object while unchanged. */
+  edgeRun: Record<string, EdgeRun>;
+  /** A finished run's whole journal and the event the canvas shows it at (the scrubber); undefined while live. */
+  replay: Replay | undefined;
   /** Outputs pinned per node id for the next runs. */
   pins: Record<string, { output: unknown; port?: string }>;
   /** True from the click on Run until the host has answered, so the buttons cannot double-start. */
@@ -127,6 +133,10 @@ export interface RunSlice {
   receive(event: RunEvent): void;
   /** Subscribes to `run.event` (idempotent; startRun and openRun call it too). Returns the unsubscribe. */
   initRunEvents(): () => void;
+  /** Shows the replayed run as it stood after `cursor` events (1…n): canvas, statuses and timeline follow. */
+  scrubTo(cursor: number): void;
+  /** When no run is shown, shows the newest live or paused run of the open playbook, if any (after a reload or reconnect). */
+  reattach(): Promise<void>;
 }
 
 /** workspace-slice.ts: playbooks, credentials, run history and host facts. */

@@ -15,6 +15,7 @@ import type { AppState } from '../../../renderer/store/types.ts';
 import { createUiSlice } from '../../../renderer/store/ui-slice.ts';
 import { createWorkspaceSlice } from '../../../renderer/store/workspace-slice.ts';
 import { playbook, testRegistry } from '../../support/test-nodes.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 /** A fresh store per test, made of the real slices. */
 function makeStore() {
@@ -52,6 +53,23 @@ const chain = playbook(
   ],
   ['t->a', 'a->check', 'check:true->flaky', 'check:false->no', 'flaky->block', 'block->broken', 'broken:error->recover'],
 );
+
+/** Runs `chain` on the real executor until it pauses before `block`, and returns the journal so far (the run is then stopped). */
+async function recordPaused(): Promise<RunEvent[]> {
+  const events: RunEvent[] = [];
+  const handle = startRun({ playbook: chain, registry: testRegistry(), trigger: { n: 2 }, runId: 'run-live', breakpoints: ['block'], onEvent: (event) => events.push(event) });
+  await waitFor(() => (events.some((event) => event.type === 'run.paused') ? true : undefined));
+  const paused = [...events];
+  handle.debug.stop('the test has its journal');
+  await handle.done;
+  return paused;
+}
+
+/** A run summary as runs.active and runs.list carry it. */
+function summaryOf(events: RunEvent[]) {
+  const state = replayRun(events)!;
+  return { runId: state.runId, playbookId: 'test', playbookName: state.playbookName, status: state.status, mode: state.mode, dryRun: state.dryRun, startedAt: state.startedAt, trigger: state.trigger };
+}
 
 /** Runs `chain` on the real executor and returns its journal and final state. */
 async function recordRun(options: { dryRun?: boolean } = {}): Promise<{ events: RunEvent[]; handle: RunHandle }> {
@@ -294,6 +312,82 @@ describe('run slice', () => {
     store.setState({ runId: 'r1' });
     await store.getState().control('stop');
     expect(store.getState().toast).toEqual({ kind: 'error', text: 'Could not stop the run: No live run r1.' });
+  });
+
+  it('steps a past run back and forward: node statuses, taken edges and the timeline follow the cursor', async () => {
+    const { events } = await recordRun();
+    connect({ 'runs.get': () => ({ state: replayRun(events)!, events }) });
+    const store = makeStore();
+    store.getState().loadPlaybook(chain, []);
+    await store.getState().openRun('run-1');
+    const edgeOf = (from: string, port = 'out') => store.getState().edges.find((edge) => edge.source === from && (edge.sourceHandle ?? 'out') === port)!.id;
+    expect(store.getState().replay?.cursor).toBe(events.length);
+    expect(store.getState().edgeRun[edgeOf('check', 'true')]?.state).toBe('taken');
+    expect(store.getState().edgeRun[edgeOf('check', 'false')]?.state).toBe('dead');
+
+    const decided = events.findIndex((event) => event.type === 'node.succeeded' && event.nodeId === 'check') + 1;
+    store.getState().scrubTo(decided - 1);
+    expect(store.getState().nodeStatus.check).toBeUndefined();
+    expect(store.getState().nodeStatus.broken).toBeUndefined();
+    expect(store.getState().edgeRun[edgeOf('check', 'true')]).toBeUndefined();
+    expect(store.getState().timeline).toEqual(events.slice(0, decided - 1));
+
+    store.getState().scrubTo(decided);
+    expect(store.getState().nodeStatus.check).toBe('succeeded');
+    expect(store.getState().edgeRun[edgeOf('check', 'true')]?.state).toBe('taken');
+    expect(store.getState().timeline.at(-1)).toBe(events[decided - 1]);
+
+    store.getState().scrubTo(events.length + 5);
+    expect(store.getState().replay?.cursor).toBe(events.length);
+    expect(store.getState().nodeStatus.broken).toBe('failed');
+  });
+
+  it('draws the live run’s edges as its events arrive', async () => {
+    const { events } = await recordRun();
+    const store = makeStore();
+    store.getState().loadPlaybook(chain, []);
+    store.setState({ runId: 'run-1' });
+    const decided = events.findIndex((event) => event.type === 'node.succeeded' && event.nodeId === 'check') + 1;
+    for (const event of events.slice(0, decided)) store.getState().receive(event);
+    frames.runAll();
+    const taken = Object.entries(store.getState().edgeRun).filter(([, edge]) => edge.state === 'taken').length;
+    expect(taken).toBe(3);
+    expect(store.getState().replay).toBeUndefined();
+  });
+
+  it('attaches to the newest live run of a playbook when it opens, as after a reload, so its controls work', async () => {
+    const paused = await recordPaused();
+    connect({ 'runs.active': ({ playbookId }) => ({ runs: playbookId === 'test' ? [summaryOf(paused)] : [] }), 'runs.get': () => ({ state: replayRun(paused)!, events: paused }), 'runs.control': () => ({ ok: true }) });
+    const store = makeStore();
+    const off = store.getState().initRunEvents();
+    store.getState().loadPlaybook(chain, []);
+    await waitFor(() => store.getState().runId);
+    expect(store.getState().run?.status).toBe('paused');
+    expect(store.getState().run?.paused?.nodeId).toBe('block');
+    expect(store.getState().replay).toBeUndefined();
+
+    await store.getState().control('continue');
+    expect(transport.sent.at(-1)).toMatchObject({ method: 'runs.control', params: { runId: 'run-live', action: 'continue' } });
+    off();
+  });
+
+  it('reads the shown live run again when the link to the host comes back', async () => {
+    const paused = await recordPaused();
+    const handlers: FakeHandlers = { 'runs.get': () => ({ state: replayRun(paused)!, events: paused }) };
+    connect(handlers);
+    const store = makeStore();
+    const off = store.getState().initRunEvents();
+    store.getState().loadPlaybook(chain, []);
+    await store.getState().openRun('run-live');
+    const before = paused.length;
+    const resumed: RunEvent = { seq: before + 1, runId: 'run-live', at: Date.now(), type: 'run.resumed', nodeId: 'block', action: 'continue' };
+    paused.push(resumed);
+
+    transport.drop('the server restarted');
+    connect(handlers);
+    await waitFor(() => (store.getState().run?.lastSeq === before + 1 ? true : undefined));
+    expect(store.getState().run?.status).toBe('running');
+    off();
   });
 
   it('forgets the shown run and pins when another playbook is opened', () => {
