@@ -1,5 +1,6 @@
-import { useId, useRef, useState } from 'react';
-import type { KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { CSSProperties, KeyboardEvent } from 'react';
+import { caretBox, listPlacement } from './caret-position.ts';
 import { isCommitKey } from './form-controls.tsx';
 import { filterSuggestions, insertTemplate, openTemplateAt } from './expression-paths.ts';
 import type { OpenTemplate, Suggestion } from './expression-paths.ts';
@@ -16,6 +17,8 @@ interface ExpressionInputProps {
   describedBy?: string;
   required?: boolean;
   placeholder?: string;
+  /** Text typed into another control that opened a `{{`: the field starts with it, focused, its list open. */
+  seed?: { text: string; caret: number };
 }
 
 /**
@@ -23,13 +26,21 @@ interface ExpressionInputProps {
  * can reach (upstream outputs, the trigger, vars), filtered by what follows; Enter or a click
  * inserts the whole template. It follows the ARIA combobox pattern.
  */
-export function ExpressionInput({ id, value, onCommit, getSuggestions, multiline, describedBy, required, placeholder }: ExpressionInputProps) {
+export function ExpressionInput({ id, value, onCommit, getSuggestions, multiline, describedBy, required, placeholder, seed }: ExpressionInputProps) {
   const [text, setText, remember, committed] = useDraft(value);
   const [open, setOpen] = useState<OpenTemplate | undefined>();
   const [active, setActive] = useState(0);
+  const [place, setPlace] = useState<CSSProperties | undefined>();
   const field = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const listId = `${useId()}-suggestions`;
   const suggestions = useRef<readonly Suggestion[]>([]);
+
+  useEffect(() => {
+    if (seed === undefined || field.current === null) return;
+    field.current.focus();
+    field.current.setSelectionRange(seed.caret, seed.caret);
+    track(seed.text, seed.caret);
+  }, []);
 
   const matches = open === undefined ? [] : filterSuggestions(suggestions.current, open.query);
   const expanded = matches.length > 0;
@@ -42,10 +53,21 @@ export function ExpressionInput({ id, value, onCommit, getSuggestions, multiline
 
   function track(next: string, caret: number): void {
     const opened = openTemplateAt(next, caret);
-    if (opened !== undefined && open === undefined) suggestions.current = getSuggestions();
+    if (opened !== undefined && open === undefined) {
+      suggestions.current = getSuggestions();
+      setPlace(placeAt(next, opened.start));
+    }
     setText(next);
     setOpen(opened);
     setActive(0);
+  }
+
+  /** Puts the list under the `{{` at `start`, measured on the field as it is drawn. */
+  function placeAt(next: string, start: number): CSSProperties | undefined {
+    const element = field.current;
+    if (element === null) return undefined;
+    const spot = listPlacement(caretBox(element, next, start), { width: element.offsetWidth, height: element.offsetHeight }, multiline === true);
+    return { top: element.offsetTop + spot.top, left: element.offsetLeft + spot.left };
   }
 
   function take(suggestion: Suggestion): void {
@@ -106,7 +128,7 @@ export function ExpressionInput({ id, value, onCommit, getSuggestions, multiline
       ) : (
         <input {...shared} type="text" onChange={(event) => track(event.target.value, event.target.selectionStart ?? event.target.value.length)} />
       )}
-      <ul id={listId} role="listbox" aria-label="Expression suggestions" className="suggestions" hidden={!expanded}>
+      <ul id={listId} role="listbox" aria-label="Expression suggestions" className="suggestions" style={place} hidden={!expanded}>
         {matches.map((suggestion, index) => (
           <li
             key={suggestion.path}

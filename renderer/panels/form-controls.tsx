@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { ControlError, controlErrorProps } from './control-error.tsx';
+import { openTemplateAt } from './expression-paths.ts';
 import { lengthNotice } from './length-limit.ts';
 import { useDraft } from './use-draft.ts';
 
@@ -121,6 +122,8 @@ interface NumberInputProps {
   describedBy?: string;
   required?: boolean;
   placeholder?: string;
+  /** Called instead of editing when a `{{` is typed, so the field can turn into an expression. */
+  onTemplateTyped?(text: string, caret: number): void;
 }
 
 /** Why `text` is not an acceptable number for the field, as a sentence; undefined when it is. */
@@ -135,7 +138,7 @@ export function numberProblem(text: string, name: string, integer?: boolean, min
 }
 
 /** A number input committed on blur; out-of-range or non-numeric text is refused with a sentence. */
-export function NumberInput({ id, value, onCommit, name, integer, min, max, describedBy: described, required, placeholder }: NumberInputProps) {
+export function NumberInput({ id, value, onCommit, name, integer, min, max, describedBy: described, required, placeholder, onTemplateTyped }: NumberInputProps) {
   const [draft, setDraft, remember] = useDraft(value === undefined ? '' : String(value));
   const [error, setError] = useState<string | undefined>();
   const errorId = `${id}-number-error`;
@@ -158,10 +161,21 @@ export function NumberInput({ id, value, onCommit, name, integer, min, max, desc
         placeholder={placeholder}
         aria-required={required}
         {...controlErrorProps(described, errorId, error)}
-        onChange={(event) => setDraft(event.target.value)}
+        onChange={(event) => typedTemplate(event.target, onTemplateTyped) || setDraft(event.target.value)}
         {...commitOn(finish, false)}
       />
       <ControlError id={errorId} error={error} />
     </>
   );
+}
+
+/**
+ * Hands the text to `onTemplateTyped` when a `{{` has just been opened at the caret of a control
+ * that takes a template; true when it did, so the control leaves its own draft alone.
+ */
+export function typedTemplate(target: HTMLInputElement | HTMLTextAreaElement, onTemplateTyped: ((text: string, caret: number) => void) | undefined): boolean {
+  const caret = target.selectionStart ?? target.value.length;
+  if (onTemplateTyped === undefined || openTemplateAt(target.value, caret) === undefined) return false;
+  onTemplateTyped(target.value, caret);
+  return true;
 }

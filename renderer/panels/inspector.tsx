@@ -174,6 +174,12 @@ function isTemplate(value: unknown): value is string {
 export function ParamField({ nodeId, field, value, errors, getSuggestions, onChange }: ParamFieldProps) {
   const textual = field.kind === 'string' || field.kind === 'text';
   const [expression, setExpression] = useState(!textual && isTemplate(value));
+  const [seed, setSeed] = useState<{ text: string; caret: number } | undefined>();
+  /** A `{{` typed into a number or JSON field turns it into an expression field, its list open. */
+  const toExpression = (text: string, caret: number) => {
+    setSeed({ text, caret });
+    setExpression(true);
+  };
   const id = `param-${nodeId}-${field.key}`;
   const described = describedBy(id, field.description !== undefined, errors);
   const placeholder = field.defaultValue === undefined ? undefined : `Default: ${JSON.stringify(field.defaultValue)}`;
@@ -187,6 +193,7 @@ export function ParamField({ nodeId, field, value, errors, getSuggestions, onCha
       title="Use an expression ({{ … }})"
       onClick={() => {
         if (expression && isTemplate(value)) onChange(undefined);
+        setSeed(undefined);
         setExpression(!expression);
       }}
     >
@@ -206,6 +213,7 @@ export function ParamField({ nodeId, field, value, errors, getSuggestions, onCha
         describedBy={described}
         required={field.required}
         placeholder={expression ? 'Type {{ to pick an upstream output' : (placeholder ?? 'Text, or {{ an expression }}')}
+        seed={seed}
       />
     );
   } else if (field.kind === 'number') {
@@ -221,6 +229,7 @@ export function ParamField({ nodeId, field, value, errors, getSuggestions, onCha
         describedBy={described}
         required={field.required}
         placeholder={placeholder}
+        onTemplateTyped={toExpression}
       />
     );
   } else if (field.kind === 'boolean') {
@@ -253,7 +262,9 @@ export function ParamField({ nodeId, field, value, errors, getSuggestions, onCha
       </select>
     );
   } else {
-    control = <JsonField id={id} value={value} what={`The value of ${field.key}`} onCommit={onChange} describedBy={described} required={field.required} />;
+    control = (
+      <JsonField id={id} value={value} what={`The value of ${field.key}`} onCommit={onChange} describedBy={described} required={field.required} onTemplateTyped={toExpression} />
+    );
   }
 
   return (

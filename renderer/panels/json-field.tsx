@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { ControlError, controlErrorProps } from './control-error.tsx';
-import { commitOn } from './form-controls.tsx';
+import { commitOn, typedTemplate } from './form-controls.tsx';
 import { parseJsonText, toJsonText } from './format.ts';
 import { useDraft } from './use-draft.ts';
 
@@ -14,13 +14,15 @@ interface JsonFieldProps {
   rows?: number;
   describedBy?: string;
   required?: boolean;
+  /** Called instead of editing when a `{{` is typed, so the field can turn into an expression. */
+  onTemplateTyped?(text: string, caret: number): void;
 }
 
 /**
  * A JSON value edited as text. It commits on blur, so a half-typed object never reaches the
  * playbook, and says in a sentence why text that is not JSON was not taken.
  */
-export function JsonField({ id, value, onCommit, what, rows = 4, describedBy, required }: JsonFieldProps) {
+export function JsonField({ id, value, onCommit, what, rows = 4, describedBy, required, onTemplateTyped }: JsonFieldProps) {
   const [error, setError] = useState<string | undefined>();
   const valueText = useMemo(() => toJsonText(value), [value]);
   const [text, setText, remember, shown] = useDraft(valueText, () => setError(undefined));
@@ -48,7 +50,7 @@ export function JsonField({ id, value, onCommit, what, rows = 4, describedBy, re
         value={text}
         aria-required={required}
         {...controlErrorProps(describedBy, errorId, error)}
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => typedTemplate(event.target, onTemplateTyped) || setText(event.target.value)}
         {...commitOn(finish, true)}
       />
       <ControlError id={errorId} error={error} />

@@ -130,6 +130,27 @@ describe('inspector form from the action JSON Schema', () => {
     expect(nodeOf('check').params.url).toBe('host is {{ trigger.alert.host }}');
   });
 
+  it('turns a number or JSON field into an expression when {{ is typed, its list open, no fx needed', () => {
+    render(<Inspector />);
+    const threshold = screen.getByLabelText('threshold');
+    fireEvent.change(threshold, { target: { value: '{{', selectionStart: 2 } });
+    const expression = screen.getByLabelText('threshold');
+    expect(expression.getAttribute('role')).toBe('combobox');
+    expect(expression.getAttribute('aria-expanded')).toBe('true');
+    expect(document.activeElement).toBe(expression);
+    expect(suggestions()).toContain('{{ nodes.lookup.output.verdict }}');
+    fireEvent.keyDown(expression, { key: 'ArrowDown' });
+    fireEvent.keyDown(expression, { key: 'Escape' });
+    expect(suggestions()).toEqual([]);
+    fireEvent.change(expression, { target: { value: '{{ nodes.lookup.output.eng', selectionStart: 26 } });
+    fireEvent.keyDown(expression, { key: 'Tab' });
+    expect(nodeOf('check').params.threshold).toBe('{{ nodes.lookup.output.engines }}');
+
+    const headers = screen.getByLabelText('headers');
+    fireEvent.change(headers, { target: { value: '{{', selectionStart: 2 } });
+    expect(screen.getByLabelText('headers').getAttribute('aria-expanded')).toBe('true');
+  });
+
   it('offers the playbook’s slots of the node’s connector and adds a new one', () => {
     render(<Inspector />);
     const slot = screen.getByLabelText('Credential slot') as HTMLSelectElement;
