@@ -7,8 +7,10 @@ import { useStore } from '../store/index.ts';
 import { panelAfterPick } from '../store/panel-after-pick.ts';
 import type { CanvasEdge, CanvasNode } from '../store/types.ts';
 import { autoLayout } from './auto-layout.ts';
+import { ConnectCommand } from './connect-dialog.tsx';
 import { NoteNode } from './note-node.tsx';
 import { NODE_DRAG_TYPE } from './palette.tsx';
+import { explainRefusedConnection } from './refused-connection.ts';
 import { RunEdge } from './run-edge.tsx';
 import { FarContext, LOD_MIN_NODES, PlaybookNode, isZoomedFar } from './playbook-node.tsx';
 import { SHORTCUTS, useCanvasShortcuts } from './use-canvas-shortcuts.ts';
@@ -131,6 +133,7 @@ export function FlowCanvas() {
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
+          onConnectEnd={explainRefusedConnection}
           onNodeClick={onNodeClick}
           onNodeDoubleClick={onNodeDoubleClick}
           zoomOnDoubleClick={false}
@@ -270,6 +273,7 @@ function CanvasToolbar() {
       <button type="button" onClick={() => addNote(centre(), '')} title="Add a sticky note in the middle of the view">
         Add note
       </button>
+      <ConnectCommand />
       <details className="sb-shortcuts">
         <summary>Keys</summary>
         <dl>

@@ -15,6 +15,7 @@ export const SHORTCUTS = [
   ['Ctrl/⌘ A', 'Select all'],
   ['Ctrl/⌘ S', 'Save'],
   ['F9', 'Toggle a breakpoint on the selected node'],
+  ['C', 'Connect the selected node to another (Connect…)'],
   ['Escape', 'Clear the selection'],
   ['Double-click a node', 'Open it in the inspector'],
   ['Shift + drag', 'Select with a box'],
