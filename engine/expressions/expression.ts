@@ -1,11 +1,11 @@
 import jsonata from 'jsonata';
 import { nodesOfType } from './ast.ts';
 import type { AstNode } from './ast.ts';
-import { NEEDS_JSONATA, plainPathOf, walkPlainPath } from './fast-path.ts';
+import { NEEDS_JSONATA, plainPathOf, plainPathOfText, walkPlainPath } from './fast-path.ts';
 import { builtinsReady, installBoundedBuiltins, SizeLimitError } from './bounded-builtins.ts';
 import { LinearRegExp, linearRegexProblem } from './linear-regex.ts';
 import { toPlainJson } from './plain-value.ts';
-import { collectReferences } from './references.ts';
+import { collectReferences, referencesOfPlainPath } from './references.ts';
 import type { References } from './references.ts';
 import { DEFAULT_EXPRESSION_LIMITS, ExpressionError } from './types.ts';
 import type { ExpressionLimits, ExpressionScope } from './types.ts';
@@ -65,6 +65,8 @@ function parseExpression(source: string, path: string): ParsedExpression {
 
 function parseUncached(source: string, path: string): ParsedExpression {
   if (source === '') throw new ExpressionError('EXPRESSION_SYNTAX', path, withPath(path, 'empty expression in "{{ }}"'), 0);
+  const plainPath = plainPathOfText(source);
+  if (plainPath) return plainPathParsed(source, plainPath);
   let program: jsonata.Expression;
   try {
     program = jsonata(source, JSONATA_OPTIONS);
@@ -78,6 +80,26 @@ function parseUncached(source: string, path: string): ParsedExpression {
   const references = { roots: new Set<string>(), nodes: new Set<string>(), paths: [] } satisfies References;
   collectReferences(ast, references);
   return { source, program, plainPath: plainPathOf(ast), references };
+}
+
+/**
+ * A plain dotted path, known from its text: JSONata parses it only if an evaluation needs it (an
+ * array on the way, see walkPlainPath), which most never do.
+ */
+function plainPathParsed(source: string, plainPath: readonly string[]): ParsedExpression {
+  let program: jsonata.Expression | undefined;
+  return {
+    source,
+    plainPath,
+    references: referencesOfPlainPath(plainPath),
+    get program() {
+      if (program === undefined) {
+        program = jsonata(source, JSONATA_OPTIONS);
+        installGuards(program);
+      }
+      return program;
+    },
+  };
 }
 
 /** Regexes match in linear time (see linear-regex.ts). */

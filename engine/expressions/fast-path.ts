@@ -24,6 +24,24 @@ export function plainPathOf(ast: AstNode): readonly string[] | undefined {
   return keys.length > 0 ? keys : undefined;
 }
 
+/** A dotted path of plain names, optionally from `$` or `$$`: the shape `plainPathOfText` reads. */
+const PLAIN_PATH_TEXT = /^(?:\$\$?\.)?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** Names JSONata reads as operators or literals, so a path holding one needs JSONata's parser. */
+const NOT_PLAIN_NAMES = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+
+/**
+ * The keys `plainPathOf` would find in the AST of `source`, read from the text alone, or
+ * undefined when only JSONata's parser can tell. Most templates are such paths; skipping the
+ * parse for them is what keeps a cold `switchboard validate` quick.
+ */
+export function plainPathOfText(source: string): readonly string[] | undefined {
+  if (!PLAIN_PATH_TEXT.test(source)) return undefined;
+  const names = source.split('.');
+  const keys = names[0] === '$' || names[0] === '$$' ? names.slice(1) : names;
+  return keys.some((key) => NOT_PLAIN_NAMES.has(key)) ? undefined : keys;
+}
+
 /** `$` (the context, which at the top is the scope) or `$$` (the scope). */
 function isRootVariable(step: AstNode): boolean {
   return step.type === 'variable' && (step.value === '' || step.value === '$');

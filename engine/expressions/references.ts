@@ -28,6 +28,16 @@ export function collectReferences(ast: AstNode, into: References): void {
   visit(ast, 'scope', into);
 }
 
+/** What `collectReferences` finds in a plain dotted path from the scope (see plainPathOfText). */
+export function referencesOfPlainPath(keys: readonly string[]): References {
+  const [root, id] = keys;
+  return {
+    roots: new Set(root === undefined ? [] : [root]),
+    nodes: new Set(root === 'nodes' && id !== undefined ? [id] : []),
+    paths: root === undefined ? [] : [keys],
+  };
+}
+
 function visit(value: unknown, context: Context, into: References): void {
   if (Array.isArray(value)) {
     for (const item of value) visit(item, context, into);

@@ -1,12 +1,18 @@
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it, expect, vi } from 'vitest';
 import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { compileExpression, evaluateExpression } from '../../../engine/expressions/expression.ts';
-import { NEEDS_JSONATA, plainPathOf, walkPlainPath } from '../../../engine/expressions/fast-path.ts';
+import { NEEDS_JSONATA, plainPathOf, plainPathOfText, walkPlainPath } from '../../../engine/expressions/fast-path.ts';
+import { collectReferences, referencesOfPlainPath } from '../../../engine/expressions/references.ts';
 import type { AstNode } from '../../../engine/expressions/ast.ts';
 import { toPlainJson } from '../../../engine/expressions/plain-value.ts';
 import type { ExpressionScope } from '../../../engine/expressions/types.ts';
 import { isPlainJson } from './fixtures.ts';
+
+const PLAYBOOKS = fileURLToPath(new URL('../../../playbooks/', import.meta.url));
 
 const KEYS = ['a', 'b', 'c', 'constructor', '__proto__'] as const;
 
@@ -150,5 +156,34 @@ describe('plain results', () => {
   it('returns unchanged values by identity', () => {
     const value = { a: [1, { b: 'c' }], d: null };
     expect(toPlainJson(value)).toBe(value);
+  });
+});
+
+describe('plainPathOfText: a plain path read without JSONata agrees with the parser', () => {
+  const shipped = fs
+    .readdirSync(PLAYBOOKS)
+    .flatMap((name) => [...fs.readFileSync(join(PLAYBOOKS, name), 'utf8').matchAll(/\{\{\s*(.*?)\s*\}\}/g)].map((match) => JSON.parse(`"${match[1]}"`) as string));
+  const edges = ['trigger', '$$.trigger.ip', '$.a', '$$', '$', 'a..b', 'a.b[0]', '$x.a', 'a.and', 'nodes.in.x', 'a.true', '_a.b_2', 'a .b', 'a.`b c`', 'a.null'];
+
+  it.each([...new Set([...shipped, ...edges])])('%s', (source) => {
+    const fromText = plainPathOfText(source);
+    if (fromText === undefined) return;
+    const ast = jsonata(source).ast() as unknown as AstNode;
+    expect(fromText).toEqual(plainPathOf(ast));
+    const references = { roots: new Set<string>(), nodes: new Set<string>(), paths: [] as Array<readonly string[]> };
+    collectReferences(ast, references);
+    expect(referencesOfPlainPath(fromText)).toEqual(references);
+  });
+
+  it('reads most shipped templates from their text, and leaves operators, filters and variables to the parser', () => {
+    expect(shipped.filter((source) => plainPathOfText(source) !== undefined).length).toBeGreaterThan(shipped.length / 2);
+    expect(plainPathOfText('$$.trigger.ip')).toEqual(['trigger', 'ip']);
+    for (const source of ['a.b[0]', '$x.a', 'a.and', 'a.true', '$$', 'a & b']) expect(plainPathOfText(source)).toBeUndefined();
+  });
+
+  it('still evaluates through JSONata when the path meets an array', async () => {
+    const compiled = compileExpression('nodes.list.output.name');
+    const scope = { nodes: { list: { output: [{ name: 'a' }, { name: 'b' }] } } } as unknown as ExpressionScope;
+    await expect(evaluateExpression(compiled, scope)).resolves.toEqual(['a', 'b']);
   });
 });
