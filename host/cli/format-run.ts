@@ -1,4 +1,5 @@
 import type { RunSummary } from '../../engine/journal/recovery.ts';
+import { evidenceLine } from '../../engine/run/approval-evidence.ts';
 import type { RunEvent, SkipReason } from '../../engine/run/events.ts';
 import { labNodes, notRunNodes } from '../../engine/run/node-status.ts';
 import type { RunState } from '../../engine/run/types.ts';
@@ -57,9 +58,11 @@ export function formatEventLine(event: RunEvent): string | undefined {
     case 'node.log':
       return event.level === 'warn' || event.level === 'error' ? `! ${event.nodeId} ${event.level}: ${oneLine(event.message)}` : undefined;
     case 'approval.requested':
-      return `? ${event.nodeId} awaits approval: ${oneLine(event.prompt)}`;
-    case 'approval.decided':
-      return `? ${event.nodeId} ${event.decision}${event.by === undefined ? '' : ` by ${event.by}`}`;
+      return [`? ${event.nodeId} awaits approval: ${oneLine(event.prompt)}`, ...(event.evidence ?? []).map((item) => `    ${oneLine(evidenceLine(item))}`)].join('\n');
+    case 'approval.decided': {
+      const comment = event.comment === undefined ? '' : `: "${oneLine(event.comment)}"`;
+      return `? ${event.nodeId} ${event.decision}${event.by === undefined ? '' : ` by ${event.by}`}${comment}`;
+    }
     case 'run.resumed': {
       const decision = UNKNOWN_DECISIONS[event.action];
       if (decision === undefined) return undefined;

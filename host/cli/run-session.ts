@@ -5,6 +5,7 @@ import type { RunEvent, RunMode } from '../../engine/run/events.ts';
 import { unknownOutcome } from '../../engine/run/reuse.ts';
 import type { RunHandle, RunOptions, RunState } from '../../engine/run/types.ts';
 import { createJournalStore } from '../journal/journal-store.ts';
+import { readWorkspaceSettings } from '../workspace/settings.ts';
 import { startJournalledRun, type SavedRunInfo } from '../runs/journalled-run.ts';
 import { formatEventLine, formatRunSummary } from './format-run.ts';
 import { createLineReader, EXIT_OK, EXIT_RUN_FAILED, prettyJson } from './io.ts';
@@ -35,6 +36,8 @@ export interface SessionOptions {
   approvals?: 'ask' | 'approve' | 'reject';
   /** `--unknown`: what a resume does with a write of unknown outcome; default `fail`. */
   unknownOutcome?: 'ask' | 'resend' | 'fail';
+  /** `--comment`: recorded with every decision; without it a terminal asks for one after y/n. */
+  comment?: string;
 }
 
 /**
@@ -59,6 +62,8 @@ export async function runSession(options: SessionOptions, io: CliIo): Promise<nu
   const info: SavedRunInfo = { playbookFile: options.playbookFile, playbook: options.playbook, dryRun: options.dryRun };
   if (options.reuse !== undefined) info.fromRunId = options.reuse.previous.runId;
   if (options.lab === true) info.lab = true;
+  // Read before the run starts: its events are subscribed to synchronously after the start.
+  const approver = await approverName(options.workspace, io.env);
   const { handle, journal } = await startJournalledRun(createJournalStore(options.workspace), options.secrets, info, {
     playbook: options.playbook,
     registry: options.registry,
@@ -75,7 +80,7 @@ export async function runSession(options: SessionOptions, io: CliIo): Promise<nu
   });
 
   const out: Writer = options.json ? io.stderr : io.stdout;
-  const prompts = createPrompts(handle, options, io, out);
+  const prompts = createPrompts(handle, options, io, out, approver);
   const labNodes = new Set<string>();
   const unsubscribe = handle.subscribe((event) => {
     if (!options.json) {
@@ -103,6 +108,15 @@ export async function runSession(options: SessionOptions, io: CliIo): Promise<nu
 }
 
 /**
+ * Who a terminal's decisions are recorded as: the workspace's display name ("Your name" in the
+ * editor's settings), else the OS account. A settings file that cannot be read is not a reason to stop a run.
+ */
+export async function approverName(workspace: string, env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
+  const settings = await readWorkspaceSettings(workspace).catch(() => undefined);
+  return settings?.displayName ?? env['USER'] ?? env['USERNAME'];
+}
+
+/**
  * Who answers an approval: the person at the terminal, else what the command line said, else a
  * rejection, since nobody can approve a destructive step that no one was asked about.
  */
@@ -125,7 +139,7 @@ function sentEarlier(nodeId: string, keyRoot: string, items: readonly number[] |
  * The interactive side of a run: prompts when it pauses before a node and, in a terminal, when an
  * approval waits. Prompts are answered one at a time, in order, from stdin lines.
  */
-function createPrompts(handle: RunHandle, options: SessionOptions, io: CliIo, out: Writer) {
+function createPrompts(handle: RunHandle, options: SessionOptions, io: CliIo, out: Writer, approver: string | undefined) {
   let reader: LineReader | undefined;
   let queue: Promise<void> = Promise.resolve();
   const { playbook, registry } = options;
@@ -210,13 +224,16 @@ function createPrompts(handle: RunHandle, options: SessionOptions, io: CliIo, ou
     }
   };
 
+  /** y/n, then a comment unless `--comment` gave one; the evidence was printed with the request's line just before. */
   const onApproval = async (nodeId: string) => {
     for (;;) {
-      const answer = await ask(`approve ${nodeId}? [y/n] `);
+      const answer = await ask(`approve ${nodeId}${approver === undefined ? '' : ` as ${approver}`}? [y/n] `);
       if (answer === undefined || io.signal?.aborted) return;
       const choice = answer.trim().toLowerCase();
       if (choice !== 'y' && choice !== 'n' && choice !== 'yes' && choice !== 'no') continue;
-      const decided = handle.debug.decide(nodeId, choice.startsWith('y') ? 'approved' : 'rejected', io.env.USER ?? io.env.USERNAME);
+      const comment = options.comment ?? (await ask('comment (optional, Enter for none): '))?.trim();
+      if (io.signal?.aborted) return;
+      const decided = handle.debug.decide(nodeId, choice.startsWith('y') ? 'approved' : 'rejected', approver, comment || undefined);
       if (!decided) out.write(`approval of ${nodeId} is no longer waiting\n`);
       return;
     }
@@ -233,7 +250,7 @@ function createPrompts(handle: RunHandle, options: SessionOptions, io: CliIo, ou
         if (decision === 'ask') enqueue(() => onApproval(event.nodeId));
         else {
           out.write(`${decision === 'approved' ? 'approving' : 'rejecting'} ${event.nodeId}: ${approvals === 'ask' ? 'no terminal to ask (use --approve to approve)' : `--${approvals === 'approve' ? 'approve' : 'reject'} given`}\n`);
-          handle.debug.decide(event.nodeId, decision, 'switchboard-cli');
+          handle.debug.decide(event.nodeId, decision, 'switchboard-cli', options.comment);
         }
       }
     },

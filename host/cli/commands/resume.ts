@@ -79,6 +79,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo, registry
         json: values.json === true,
         approvals: approvalsFlag(values.approve, values.reject),
         unknownOutcome,
+        ...(values.comment === undefined ? {} : { comment: values.comment }),
         reuse: { previous, rerun: plan.rerun },
       },
       io,

@@ -34,6 +34,8 @@ Runs a playbook, printing a line per node as it settles, then a summary.
                       use and --credentials does not bind refuses the run (exit 2)
   --approve, --reject decide every approval this way; without them a terminal is asked, and
                       with no terminal approvals are rejected
+  --comment TEXT      recorded with every approval decision (else a terminal asks for one);
+                      decisions are recorded as the workspace's display name, else $USER
   --unknown POLICY    what a resumed run does with a write the earlier run sent without
                       recording its outcome: fail (default), resend, ask (see help resume)
   --workspace DIR     where the run journal goes (default: $SWITCHBOARD_WORKSPACE or ./.switchboard)
@@ -54,6 +56,7 @@ export const RUN_OPTIONS = {
   reject: { type: 'boolean' },
   lab: { type: 'boolean' },
   unknown: { type: 'string' },
+  comment: { type: 'string' },
 } as const;
 
 /** `switchboard run FILE`: validate, run with the journal on, report; exit 0/1/2. */
@@ -92,6 +95,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, registry: N
         json: values.json === true,
         approvals: approvalsFlag(values.approve, values.reject),
         unknownOutcome,
+        ...(values.comment === undefined ? {} : { comment: values.comment }),
       },
       io,
     );
