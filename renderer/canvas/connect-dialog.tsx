@@ -1,8 +1,10 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { KeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { Modal } from '../panels/dialogs.tsx';
 import { useStore } from '../store/index.ts';
 import { connectableTargets, outputPortsOf } from './connection-rules.ts';
+import './connect-dialog.css';
 import type { ConnectionGraph } from './connection-rules.ts';
 
 /** The key that opens Connect… on the selected node (listed in the canvas help). */
@@ -26,6 +28,7 @@ export function connectChoices(graph: ConnectionGraph, sourceId: string): Connec
  * Connecting from the keyboard: a "Connect…" button for the selected node, also opened with C
  * while the canvas has focus. The dialog lists the nodes each output port may go to (refused
  * ones left out); arrows pick one and Enter connects it through the graph slice, so undo works.
+ * The dialog is drawn outside the canvas, so the canvas's keys (Delete…) do not reach through it.
  */
 export function ConnectCommand() {
   const selected = useStore((s) => (s.nodes.some((node) => node.id === s.selectedNodeId && node.type === 'playbook') ? s.selectedNodeId : undefined));
@@ -50,7 +53,14 @@ export function ConnectCommand() {
       <button type="button" onClick={() => setSourceId(selected)} disabled={selected === undefined} title="Connect the selected node to another (C)">
         Connect…
       </button>
-      {sourceId === undefined ? null : <ConnectDialog sourceId={sourceId} onClose={() => setSourceId(undefined)} />}
+      {sourceId === undefined
+        ? null
+        : createPortal(
+            <div className="sb-connect-dialog">
+              <ConnectDialog sourceId={sourceId} onClose={() => setSourceId(undefined)} />
+            </div>,
+            document.body,
+          )}
     </>
   );
 }
