@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { evidenceLine } from '../../engine/run/approval-evidence.ts';
 import type { OutputSource, RunEvent } from '../../engine/run/events.ts';
 import { labNodes, nodeStatusLabel, notRunNodes } from '../../engine/run/node-status.ts';
 import type { NodeRunState, RunState } from '../../engine/run/types.ts';
@@ -7,6 +8,7 @@ import { useStore } from '../store/index.ts';
 import { isLive } from '../store/run-slice.ts';
 import type { CanvasNode } from '../store/types.ts';
 import { formatClock, formatDateTime, formatDuration, parseJsonText, toJsonText } from './format.ts';
+import { Approvals } from './approval-card.tsx';
 import { JsonViewer } from './json-viewer.tsx';
 import { isReportOutput, REPORT_TYPE, ReportView } from './report-view.tsx';
 import { LabBadge } from './lab-badge.tsx';
@@ -23,7 +25,7 @@ export function RunPanel() {
     <div className="run-panel">
       <RunHeader run={run} />
       <ReplayScrubber describe={describeEvent} />
-      <Approvals run={run} />
+      <Approvals run={run} nodeName={nodeName} />
       {run.paused === undefined ? null : run.paused.reason === 'unknown-outcome' ? (
         <UnknownOutcome key={`${run.runId}-${run.paused.nodeId}`} run={run} />
       ) : (
@@ -117,33 +119,6 @@ function runLabTitle(run: Pick<RunState, 'lab' | 'nodes'>, name: (nodeId: string
 /** Whether an event says its node (or run) ran on the lab. */
 function isLabEvent(event: RunEvent): boolean {
   return (event.type === 'run.started' || event.type === 'node.started' || event.type === 'node.succeeded' || event.type === 'node.failed') && event.lab === true;
-}
-
-/** The approvals waiting in a live run, with Approve and Reject (disabled, saying why, when the signed-in role may not decide). */
-function Approvals({ run }: { run: RunState }) {
-  const decide = useStore((state) => state.decide);
-  const refused = useStore((state) => state.host?.user?.may.decide === false);
-  const why = refused ? 'Needs the approver role' : undefined;
-  const waiting = Object.entries(run.approvals).filter(([, approval]) => approval.decision === undefined);
-  if (waiting.length === 0 || !isLive(run.status)) return null;
-  return (
-    <section className="approvals" aria-label="Approvals waiting">
-      {waiting.map(([nodeId, approval]) => (
-        <div key={nodeId} className="approval" role="group" aria-label={`Approval for ${nodeName(nodeId)}`}>
-          <p className="approval-prompt">{approval.prompt}</p>
-          <p className="help">Expires {formatDateTime(approval.expiresAt)}; then the expired path is taken.</p>
-          <div className="row">
-            <button type="button" className="primary" disabled={refused} title={why} onClick={() => void decide(nodeId, 'approved')}>
-              Approve
-            </button>
-            <button type="button" className="danger" disabled={refused} title={why} onClick={() => void decide(nodeId, 'rejected')}>
-              Reject
-            </button>
-          </div>
-        </div>
-      ))}
-    </section>
-  );
 }
 
 /** The playbook node a run paused on, as the canvas has it (undefined when it is no longer there). */
@@ -398,10 +373,12 @@ export function describeEvent(event: RunEvent, name: (nodeId: string) => string)
       if (decision === undefined) return `Resumed at ${name(event.nodeId)}: ${event.action}`;
       return `Resumed at ${name(event.nodeId)}: ${decision} (${event.by ?? 'analyst'})`;
     }
-    case 'approval.requested':
-      return `${name(event.nodeId)} asks: ${event.prompt}`;
+    case 'approval.requested': {
+      const evidence = (event.evidence ?? []).map(evidenceLine).join(' · ');
+      return `${name(event.nodeId)} asks: ${event.prompt}${evidence === '' ? '' : ` — ${evidence}`}`;
+    }
     case 'approval.decided':
-      return `${name(event.nodeId)}: ${event.decision}${event.by === undefined ? '' : ` by ${event.by}`}`;
+      return `${name(event.nodeId)}: ${event.decision}${event.by === undefined ? '' : ` by ${event.by}`}${event.comment === undefined ? '' : ` — “${event.comment}”`}`;
     case 'run.finished':
       return `Run ${event.status} in ${formatDuration(event.durationMs)}`;
   }

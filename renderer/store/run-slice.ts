@@ -415,11 +415,11 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       );
     },
 
-    async decide(nodeId, decision) {
+    async decide(nodeId, decision, comment) {
       const runId = get().runId;
       if (runId === undefined) return;
       await send(`record the ${decision === 'approved' ? 'approval' : 'rejection'}`, () =>
-        rpc.call('runs.decide', { runId, nodeId, decision }),
+        rpc.call('runs.decide', { runId, nodeId, decision, ...(comment === undefined ? {} : { comment }) }),
       );
     },
 

@@ -120,7 +120,8 @@ export interface RunSlice {
    * never recorded): send it again with the same idempotency key, mark it done with `output`, or fail it.
    */
   resolveUnknown(choice: UnknownOutcomeChoice, output?: unknown, port?: string): Promise<void>;
-  decide(nodeId: string, decision: 'approved' | 'rejected'): Promise<void>;
+  /** Answers a waiting approval; the comment is journalled with the decision. */
+  decide(nodeId: string, decision: 'approved' | 'rejected', comment?: string): Promise<void>;
   openRun(runId: string): Promise<void>;
   /** Forgets the shown run (another playbook was opened). */
   clearRun(): void;
