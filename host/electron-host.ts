@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { startLab, type Lab } from '../lab/lab.ts';
-import { labVendors } from '../lab/vendors.ts';
+import { startLab, type Lab } from './lab/lab.ts';
+import { labVendors } from './lab/vendors.ts';
 import { createHost, type Host, type HostOptions, type TriggerSourceDeps } from './host.ts';
 import { startHostWebhooks } from './triggers/webhooks/host-webhooks.ts';
 import { DEFAULT_HOOKS_PORT } from './triggers/webhooks/listener.ts';

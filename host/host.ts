@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { NodeRegistry } from '../engine/node-type.ts';
 import type { Clock } from '../engine/ports.ts';
-import type { Lab, LabVendor } from '../lab/lab.ts';
-import { labVendors as allLabVendors } from '../lab/vendors.ts';
+import type { Lab, LabVendor } from './lab/lab.ts';
+import { labVendors as allLabVendors } from './lab/vendors.ts';
 import { builtinConnectors, createBuiltinRegistry } from '../nodes/registry.ts';
 import { describeConnector } from '../nodes/sdk/catalogue.ts';
 import type { Connector } from '../nodes/sdk/define-connector.ts';

@@ -1,86 +1,26 @@
-import type { z } from 'zod';
-import type { CredentialsPort } from '../engine/ports.ts';
-import type { Connector } from '../nodes/sdk/define-connector.ts';
-import { secretValues } from '../nodes/sdk/secrets.ts';
 import { newControlToken } from './control-guard.ts';
 import { startTwin, type RunningTwin, type TwinDefinition } from './twin.ts';
 
-/** One vendor of the lab: its connector, its twin and the credential values the twin accepts. */
-export interface LabVendor {
-  connector: Connector;
-  twin: TwinDefinition<unknown>;
-  credentials: Record<string, unknown>;
-}
-
-export interface Lab {
+/** The twins of a lab, running: each on its own 127.0.0.1 port, all behind one control token. */
+export interface RunningTwins {
   twins: RunningTwin<unknown>[];
-  /** Credential values per connector id, URLs pointing at the twins. */
-  credentials: Record<string, Record<string, unknown>>;
-  /** A credentials port that binds every slot to the lab credential of its connector. */
-  credentialsPort: CredentialsPort;
   /** The bearer token every twin's control API (`/_lab/…`) asks for; one per lab start. */
   controlToken: string;
   reset(): void;
   close(): Promise<void>;
 }
 
-/** Default value of a credential field (e.g. the vendor's real base URL), if it has one. */
-function defaultOf(schema: z.ZodObject, field: string): unknown {
-  const shape = schema.shape[field] as z.ZodType | undefined;
-  const parsed = shape?.safeParse(undefined);
-  return parsed?.success ? parsed.data : undefined;
-}
-
 /**
- * Points a connector's URL fields at its twin, keeping each default URL's path: VirusTotal's
- * `https://www.virustotal.com/api/v3` becomes `http://127.0.0.1:<port>/api/v3`.
+ * Starts every twin on 127.0.0.1 (ports picked by the OS unless `basePort` is given), closing
+ * those already started if one fails. Which connector each twin stands in for is the host's
+ * business (host/lab/): a twin is written from the vendor's reference, never from connector code.
  */
-export function labCredentialsFor(vendor: LabVendor, twinUrl: string): Record<string, unknown> {
-  const values: Record<string, unknown> = { ...vendor.credentials };
-  const schema = vendor.connector.credentials;
-  if (!schema) return values;
-  for (const field of Object.keys(schema.shape)) {
-    if (!/url$/i.test(field) || values[field] !== undefined) continue;
-    const fallback = defaultOf(schema, field);
-    const path = typeof fallback === 'string' && /^https?:\/\//.test(fallback) ? new URL(fallback).pathname.replace(/\/$/, '') : '';
-    values[field] = `${twinUrl}${path}`;
-  }
-  return values;
-}
-
-/**
- * What a run needs of a lab: where its twins listen (the egress policy lets lab runs reach exactly
- * those) and their credentials. A worker of a team server gets it from the server's printout.
- */
-export type LabAccess = Pick<Lab, 'credentials' | 'credentialsPort'> & { twins: readonly { url: string }[] };
-
-/** The credentials port that binds every slot to the lab credential of its connector. */
-export function labCredentialsPort(credentials: Record<string, Record<string, unknown>>, connectors: readonly Connector[]): CredentialsPort {
-  const byId = new Map(connectors.map((c) => [c.id, c]));
-  return {
-    resolve: async (_slot, connector) => {
-      const values = credentials[connector];
-      const owner = byId.get(connector);
-      return values && owner ? { values, secrets: secretValues(values, owner) } : undefined;
-    },
-  };
-}
-
-/** Access to a lab another process runs, from its twins' URLs and credentials (`switchboard lab --json`). */
-export function labAccessOf(info: { twins: readonly { url: string }[]; credentials: Record<string, Record<string, unknown>> }, connectors: readonly Connector[]): LabAccess {
-  return { twins: info.twins.map((t) => ({ url: t.url })), credentials: info.credentials, credentialsPort: labCredentialsPort(info.credentials, connectors) };
-}
-
-/** Starts every twin on 127.0.0.1 (ports picked by the OS unless `basePort` is given). */
-export async function startLab(vendors: readonly LabVendor[], options: { basePort?: number } = {}): Promise<Lab> {
+export async function startTwins(definitions: readonly TwinDefinition<unknown>[], options: { basePort?: number } = {}): Promise<RunningTwins> {
   const twins: RunningTwin<unknown>[] = [];
-  const credentials: Record<string, Record<string, unknown>> = {};
   const controlToken = newControlToken();
   try {
-    for (const [i, vendor] of vendors.entries()) {
-      const twin = await startTwin(vendor.twin, options.basePort ? options.basePort + i : 0, { controlToken });
-      twins.push(twin);
-      credentials[vendor.connector.id] = labCredentialsFor(vendor, twin.url);
+    for (const [i, definition] of definitions.entries()) {
+      twins.push(await startTwin(definition, options.basePort ? options.basePort + i : 0, { controlToken }));
     }
   } catch (err) {
     await Promise.all(twins.map((t) => t.close()));
@@ -88,9 +28,7 @@ export async function startLab(vendors: readonly LabVendor[], options: { basePor
   }
   return {
     twins,
-    credentials,
     controlToken,
-    credentialsPort: labCredentialsPort(credentials, vendors.map((v) => v.connector)),
     reset: () => twins.forEach((t) => t.reset()),
     close: async () => {
       await Promise.all(twins.map((t) => t.close()));

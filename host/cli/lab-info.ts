@@ -1,4 +1,4 @@
-import type { Lab } from '../../lab/lab.ts';
+import type { Lab } from '../lab/lab.ts';
 
 /** One twin as `switchboard lab` prints it. */
 export interface LabTwinInfo {

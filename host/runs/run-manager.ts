@@ -7,7 +7,7 @@ import type { EgressPolicy, NodeRegistry } from '../../engine/node-type.ts';
 import type { PlaybookResolver } from '../../engine/ports.ts';
 import type { RunEvent, RunStatus } from '../../engine/run/events.ts';
 import type { RunHandle, RunOptions, RunState } from '../../engine/run/types.ts';
-import type { LabAccess } from '../../lab/lab.ts';
+import type { LabAccess } from '../lab/lab.ts';
 import { sampleEvent } from '../cli/commands/run.ts';
 import { byNewest, isSafeRunId, JournalStoreError, type JournalStore, type RunJournal } from '../journal/journal-store.ts';
 import type { ParsedParamsOf, RunSummary } from '../protocol/contract.ts';

@@ -3,7 +3,7 @@ import { NodeError } from '../../engine/errors.ts';
 import type { CredentialsPort, ResolvedCredential } from '../../engine/ports.ts';
 import { unboundSlotProblems } from '../../engine/validate/unbound-slots.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
-import type { Lab } from '../../lab/lab.ts';
+import type { Lab } from '../lab/lab.ts';
 import { secretsOfCredential, type CredentialKind } from '../vault/credential-kinds.ts';
 import type { StoredCredential, Vault } from '../vault/vault.ts';
 

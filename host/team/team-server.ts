@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunEvent } from '../../engine/run/events.ts';
-import type { Lab } from '../../lab/lab.ts';
+import type { Lab } from '../lab/lab.ts';
 import { labInfoOf } from '../cli/lab-info.ts';
 import type { JournalStore } from '../journal/journal-store.ts';
 import type { TeamContext } from '../protocol/host-context.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type { NodeRegistry } from '../../engine/node-type.ts';
-import { labAccessOf, type LabAccess } from '../../lab/lab.ts';
+import { labAccessOf, type LabAccess } from '../lab/lab.ts';
 import { builtinConnectors, createBuiltinRegistry } from '../../nodes/registry.ts';
 import type { Connector } from '../../nodes/sdk/define-connector.ts';
 import { parseLabInfo } from '../cli/lab-info.ts';

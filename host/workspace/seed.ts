@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LabVendor } from '../../lab/lab.ts';
+import type { LabVendor } from '../lab/lab.ts';
 import { loadPlaybook } from '../../engine/format/load.ts';
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { StoredCredential, Vault } from '../vault/vault.ts';

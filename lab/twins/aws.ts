@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import aws4 from 'aws4';
-import { escapeXml } from '../../nodes/sdk/xml.ts';
+import { escapeXml } from './xml-wire.ts';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse } from '../twin.ts';
 

@@ -1,5 +1,5 @@
-import { escapeXml, find, findAll, parseXml, textOf, XmlError } from '../../nodes/sdk/xml.ts';
-import type { XmlElement } from '../../nodes/sdk/xml.ts';
+import { escapeXml, find, findAll, parseXml, textOf, WireXmlError } from './xml-wire.ts';
+import type { WireElement } from './xml-wire.ts';
 import { scenario } from '../scenario.ts';
 import type { TwinDefinition, TwinRequest, TwinResponse, TwinRoute } from '../twin.ts';
 
@@ -109,12 +109,12 @@ function paramsOf(req: TwinRequest): Map<string, string> {
   return params;
 }
 
-function parseCmd(cmd: string | undefined): XmlElement | string {
+function parseCmd(cmd: string | undefined): WireElement | string {
   if (cmd === undefined || cmd.trim() === '') return 'Missing parameter: cmd';
   try {
     return parseXml(cmd);
   } catch (err) {
-    return `Malformed command: ${err instanceof XmlError ? err.message : 'unreadable'}`;
+    return `Malformed command: ${err instanceof WireXmlError ? err.message : 'unreadable'}`;
   }
 }
 
@@ -176,7 +176,7 @@ function selectNode(config: PanConfig, target: Target): string | undefined {
   return group.dynamic === undefined ? undefined : `<dynamic><filter>${escapeXml(group.dynamic)}</filter></dynamic>`;
 }
 
-function setAddress(state: PanosTwinState, name: string, element: XmlElement): TwinResponse {
+function setAddress(state: PanosTwinState, name: string, element: WireElement): TwinResponse {
   if (!OBJECT_NAME.test(name)) return error('12', `address -> ${name} is invalid: name may contain letters, digits, space, '.', '_' and '-' only`);
   const current: Address = { ...state.candidate.addresses[name] };
   const ip = find(element, 'ip-netmask');
@@ -215,11 +215,11 @@ function setStaticMembers(state: PanosTwinState, group: string, members: string[
 
 function configSet(state: PanosTwinState, target: Target, elementText: string | undefined): TwinResponse {
   if (elementText === undefined) return error('400', 'Missing parameter: element');
-  let element: XmlElement;
+  let element: WireElement;
   try {
     element = parseXml(`<entry>${elementText}</entry>`);
   } catch (err) {
-    return error('18', `Malformed element: ${err instanceof XmlError ? err.message : 'unreadable'}`);
+    return error('18', `Malformed element: ${err instanceof WireXmlError ? err.message : 'unreadable'}`);
   }
   if (target.name === undefined) return error('12', `the lab twin sets ${target.kind} entries only`);
   if (target.kind === 'address') return setAddress(state, target.name, element);

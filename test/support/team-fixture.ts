@@ -5,8 +5,8 @@ import { createHost, type Host } from '../../host/host.ts';
 import type { InboxEvent } from '../../host/triggers/contract.ts';
 import { environmentKeyProvider } from '../../host/vault/key-provider.ts';
 import { saveWorkspaceSettings } from '../../host/workspace/settings.ts';
-import { startLab, type Lab } from '../../lab/lab.ts';
-import { labVendors } from '../../lab/vendors.ts';
+import { startLab, type Lab } from '../../host/lab/lab.ts';
+import { labVendors } from '../../host/lab/vendors.ts';
 import { chainPlaybook } from './chain-playbook.ts';
 import { waitFor } from './wait-for.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { labCredentialsFor } from '../../lab/lab.ts';
+import { labCredentialsFor } from '../../host/lab/lab.ts';
 import { startTwin } from '../../lab/twin.ts';
 import type { Fault, RunningTwin, TwinDefinition } from '../../lab/twin.ts';
 import type { Connector } from '../../nodes/sdk/define-connector.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { startLab, type Lab } from '../../../lab/lab.ts';
-import { labVendors } from '../../../lab/vendors.ts';
+import { startLab, type Lab } from '../../lab/lab.ts';
+import { labVendors } from '../../lab/vendors.ts';
 import { secretValues } from '../../../nodes/sdk/secrets.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CliError, EXIT_OK, EXIT_RUN_FAILED, prettyJson } from '../io.ts';

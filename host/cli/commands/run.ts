@@ -4,7 +4,7 @@ import type { EgressPolicy, NodeRegistry } from '../../../engine/node-type.ts';
 import type { CredentialsPort } from '../../../engine/ports.ts';
 import { formatProblem, hasErrors } from '../../../engine/validate/problems.ts';
 import { unboundSlotProblems } from '../../../engine/validate/unbound-slots.ts';
-import type { Lab } from '../../../lab/lab.ts';
+import type { Lab } from '../../lab/lab.ts';
 import { builtinConnectors, createBuiltinRegistry } from '../../../nodes/registry.ts';
 import { secretValues } from '../../../nodes/sdk/secrets.ts';
 import { runEgressPolicy } from '../../runs/egress-policy.ts';

@@ -2,7 +2,7 @@ import { NodeError } from '../../../engine/errors.ts';
 import type { NodeContext, NodeRegistry } from '../../../engine/node-type.ts';
 import type { Clock } from '../../../engine/ports.ts';
 import { systemClock } from '../../../engine/ports.ts';
-import type { Lab } from '../../../lab/lab.ts';
+import type { Lab } from '../../lab/lab.ts';
 import { redact } from '../../../nodes/sdk/http-errors.ts';
 import { builtinPollSpecs } from '../../../nodes/pollers.ts';
 import type { PollSpec } from '../../../nodes/sdk/poll-trigger.ts';

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allSecrets, createFileCredentials, parseCredentials, stringValues, valuesFor } from '../../../host/cli/credentials-file.ts';
 import { labInfoOf } from '../../../host/cli/lab-info.ts';
-import { startLab, type Lab } from '../../../lab/lab.ts';
+import { startLab, type Lab } from '../../../host/lab/lab.ts';
 import { oktaLabCredentials } from '../../../lab/twins/okta.ts';
-import { labVendors } from '../../../lab/vendors.ts';
+import { labVendors } from '../../../host/lab/vendors.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
 import { cli, hasStackTrace, writeChain } from './harness.ts';
 

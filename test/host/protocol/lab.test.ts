@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_PLAYBOOKS } from '../../../host/cli/playbook-files.ts';
 import type { RunEvent } from '../../../engine/run/events.ts';
-import { labVendors } from '../../../lab/vendors.ts';
+import { labVendors } from '../../../host/lab/vendors.ts';
 import { useProtocolServer } from './harness.ts';
 
 const shippedIds = fs.existsSync(SHIPPED_PLAYBOOKS)

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createHost } from '../../../host/host.ts';
 import { environmentKeyProvider } from '../../../host/vault/key-provider.ts';
 import { LAB_WEBHOOK_SECRET } from '../../../host/workspace/seed.ts';
-import { labVendors } from '../../../lab/vendors.ts';
+import { labVendors } from '../../../host/lab/vendors.ts';
 import { useTempDir } from '../../support/temp-dir.ts';
 
 const KEY = { SWITCHBOARD_VAULT_KEY: Buffer.alloc(32, 7).toString('base64') };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labCredentialsFor } from '../../../lab/lab.ts';
+import { labCredentialsFor } from '../../../host/lab/lab.ts';
 import { scenario } from '../../../lab/scenario.ts';
 import { awsLabCredentials, awsLabResources, awsLabTemporaryCredentials, awsTwin } from '../../../lab/twins/aws.ts';
 import type { SecurityGroupState } from '../../../lab/twins/aws.ts';

@@ -5,8 +5,8 @@ import type { MethodName, ParamsOf, ResultOf } from '../../../../host/protocol/c
 import { dispatch } from '../../../../host/protocol/dispatch.ts';
 import type { InboxEvent, TriggerHealth } from '../../../../host/triggers/contract.ts';
 import type { KeyProvider } from '../../../../host/vault/key-provider.ts';
-import { startLab, type Lab } from '../../../../lab/lab.ts';
-import { labVendors } from '../../../../lab/vendors.ts';
+import { startLab, type Lab } from '../../../../host/lab/lab.ts';
+import { labVendors } from '../../../../host/lab/vendors.ts';
 import type { FakeClock } from '../../../support/fake-clock.ts';
 import { labControl } from '../../../support/lab-control.ts';
 import { useTempDir } from '../../../support/temp-dir.ts';
