@@ -1,18 +1,23 @@
-import { Background, Controls, MiniMap, Panel, ReactFlow, getViewportForBounds, useReactFlow, useStore as useFlowStore, useStoreApi } from '@xyflow/react';
+import { Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow, useStore as useFlowStore, useStoreApi } from '@xyflow/react';
 import type { Connection, IsValidConnection, NodeMouseHandler, NodeTypes, OnConnect } from '@xyflow/react';
 import type { EdgeTypes } from '@xyflow/react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { DragEvent, RefObject } from 'react';
+import type { CSSProperties, DragEvent, RefObject } from 'react';
 import { useStore } from '../store/index.ts';
+import { isTriggerType } from '../store/catalogue-slice.ts';
 import { panelAfterPick } from '../store/panel-after-pick.ts';
-import type { CanvasEdge, CanvasNode } from '../store/types.ts';
+import type { CanvasEdge, CanvasNode, CatalogueItem } from '../store/types.ts';
 import { autoLayout } from './auto-layout.ts';
 import { ConnectCommand } from './connect-dialog.tsx';
+import { boxSize } from './box-size.ts';
+import { firstView } from './first-view.ts';
+import type { Box } from './first-view.ts';
 import { NoteNode } from './note-node.tsx';
 import { NODE_DRAG_TYPE } from './palette.tsx';
-import { explainRefusedConnection } from './refused-connection.ts';
 import { RunEdge } from './run-edge.tsx';
-import { FarContext, LOD_MIN_NODES, PlaybookNode, isZoomedFar } from './playbook-node.tsx';
+import { explainRefusedConnection } from './refused-connection.ts';
+import { FarContext, PlaybookNode } from './playbook-node.tsx';
+import { isZoomedFar, simplifiedLabelPx } from './semantic-zoom.ts';
 import { SHORTCUTS, useCanvasShortcuts } from './use-canvas-shortcuts.ts';
 import { NEW_NODE_SIZE, useViewportCentre } from './use-viewport-centre.ts';
 
@@ -23,6 +28,8 @@ const edgeTypes = { default: RunEdge } satisfies EdgeTypes;
 const multiSelectionKeys = ['Meta', 'Control', 'Shift'];
 const MIN_ZOOM = 0.05;
 const fitViewOptions = { padding: 0.15, maxZoom: 1.25 };
+/** The simplified node's name size, for the CSS (`.sb-node-far-name`). */
+const canvasStyle = { '--sb-far-label': `${simplifiedLabelPx()}px` } as CSSProperties;
 /** Above this many nodes, when zoomed in, only the visible ones are rendered (React Flow's performance guide). */
 const VISIBLE_ONLY_THRESHOLD = 400;
 const NO_NODES: CanvasNode[] = [];
@@ -73,7 +80,7 @@ function miniMapColour(node: CanvasNode): string {
 const decorations = (
   <>
     <Background gap={24} />
-    <Controls aria-label="Zoom controls" />
+    <Controls aria-label="Zoom controls" fitViewOptions={fitViewOptions} />
     <MiniMap pannable zoomable nodeColor={miniMapColour} ariaLabel="Minimap of the playbook" />
     <Panel position="top-left">
       <CanvasToolbar />
@@ -92,7 +99,7 @@ export function FlowCanvas() {
   const shown = useViewportFirst(wrapper);
   const storeNodes = useStore((s) => s.nodes);
   const storeEdges = useStore((s) => s.edges);
-  const far = useFlowStore(isZoomedFar) && storeNodes.length >= LOD_MIN_NODES;
+  const far = useFlowStore(isZoomedFar);
   const farEdges = useMemo(() => (far ? storeEdges.map(fromOneHandle) : storeEdges), [far, storeEdges]);
   const nodes = shown ? storeNodes : NO_NODES;
   const edges = shown ? farEdges : NO_EDGES;
@@ -102,7 +109,6 @@ export function FlowCanvas() {
   const addNode = useStore((s) => s.addNode);
   const flow = useReactFlow<CanvasNode, CanvasEdge>();
   useCanvasShortcuts(wrapper);
-  useFitOnLoad();
   useReveal();
 
   const onDragOver = useCallback((event: DragEvent) => {
@@ -123,7 +129,7 @@ export function FlowCanvas() {
   );
 
   return (
-    <div className="sb-canvas" ref={wrapper} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="sb-canvas" ref={wrapper} style={canvasStyle} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <FarContext.Provider value={far}>
         <ReactFlow<CanvasNode, CanvasEdge>
           nodes={nodes}
@@ -139,8 +145,6 @@ export function FlowCanvas() {
           zoomOnDoubleClick={false}
           isValidConnection={isValidConnection}
           colorMode={theme}
-          fitView
-          fitViewOptions={fitViewOptions}
           minZoom={MIN_ZOOM}
           maxZoom={2.5}
           selectNodesOnDrag={false}
@@ -158,13 +162,14 @@ export function FlowCanvas() {
 }
 
 /**
- * When a playbook is loaded, sets the viewport to fit its layout before its nodes are first
- * drawn, so a big playbook is drawn once, at the zoom (and level of detail) it will be seen at,
- * rather than in full detail and then zoomed out. Returns false for that one render in between.
+ * When a playbook is loaded (or the canvas mounts on one), sets its first view (first-view.ts:
+ * the whole graph when that stays legible, else the trigger) from the layout, before its nodes
+ * are first drawn, so a big playbook is drawn once, at the zoom (and level of detail) it will be
+ * seen at. Returns false for that one render in between. "Fit view" stays in the zoom controls.
  */
 function useViewportFirst(wrapper: RefObject<HTMLDivElement | null>): boolean {
   const loadSeq = useStore((s) => s.loadSeq);
-  const [shownSeq, setShownSeq] = useState(loadSeq);
+  const [shownSeq, setShownSeq] = useState<number | undefined>(undefined);
   const [retry, setRetry] = useState(0);
   const flowStore = useStoreApi<CanvasNode, CanvasEdge>();
   const { setViewport } = useReactFlow();
@@ -176,46 +181,27 @@ function useViewportFirst(wrapper: RefObject<HTMLDivElement | null>): boolean {
       const frame = requestAnimationFrame(() => setRetry((count) => count + 1));
       return () => cancelAnimationFrame(frame);
     }
-    const width = flow.width > 0 ? flow.width : (wrapper.current?.clientWidth ?? 0);
-    const height = flow.height > 0 ? flow.height : (wrapper.current?.clientHeight ?? 0);
-    const bounds = layoutBounds(useStore.getState().nodes);
-    if (bounds !== undefined && width > 0 && height > 0) {
-      void setViewport(getViewportForBounds(bounds, width, height, MIN_ZOOM, fitViewOptions.maxZoom, fitViewOptions.padding));
-    }
+    const pane = {
+      width: flow.width > 0 ? flow.width : (wrapper.current?.clientWidth ?? 0),
+      height: flow.height > 0 ? flow.height : (wrapper.current?.clientHeight ?? 0),
+    };
+    const { nodes, actionsByType } = useStore.getState();
+    const view = firstView(layoutBoxes(nodes, actionsByType), pane);
+    if (view !== undefined) void setViewport(view.viewport);
     setShownSeq(loadSeq);
     return undefined;
   }, [loadSeq, shownSeq, retry, flowStore, setViewport, wrapper]);
   return shownSeq === loadSeq;
 }
 
-/** The box around the nodes' layout positions, with a new node's size for nodes not measured yet. */
-function layoutBounds(nodes: readonly CanvasNode[]): { x: number; y: number; width: number; height: number } | undefined {
-  if (nodes.length === 0) return undefined;
-  let left = Number.POSITIVE_INFINITY;
-  let top = Number.POSITIVE_INFINITY;
-  let right = Number.NEGATIVE_INFINITY;
-  let bottom = Number.NEGATIVE_INFINITY;
-  for (const node of nodes) {
-    left = Math.min(left, node.position.x);
-    top = Math.min(top, node.position.y);
-    right = Math.max(right, node.position.x + (node.measured?.width ?? node.width ?? NEW_NODE_SIZE.width));
-    bottom = Math.max(bottom, node.position.y + (node.measured?.height ?? node.height ?? NEW_NODE_SIZE.height));
-  }
-  return { x: left, y: top, width: right - left, height: bottom - top };
-}
-
-/** Fits the view whenever a playbook is (re)loaded; React Flow waits until its nodes are measured. */
-function useFitOnLoad(): void {
-  const loadSeq = useStore((s) => s.loadSeq);
-  const { fitView } = useReactFlow();
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    void fitView(fitViewOptions);
-  }, [loadSeq, fitView]);
+/** The nodes' and notes' boxes at their layout positions, sized as measured or as the CSS will draw them. */
+function layoutBoxes(nodes: readonly CanvasNode[], actionsByType: Record<string, CatalogueItem>): Box[] {
+  return nodes.map((node) => ({
+    x: node.position.x,
+    y: node.position.y,
+    ...boxSize(node, actionsByType),
+    trigger: node.type === 'playbook' && isTriggerType(node.data.node.type, actionsByType[node.data.node.type]?.action),
+  }));
 }
 
 /** Centres the node the inspector asked to reveal (a problem clicked, a timeline entry). */

@@ -1,29 +1,20 @@
 import { Handle, Position } from '@xyflow/react';
-import type { Node, NodeProps, ReactFlowState } from '@xyflow/react';
+import type { Node, NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext, useMemo } from 'react';
 import { nodeStatusLabel } from '../../engine/run/node-status.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import { isTriggerType, portsOf } from '../store/catalogue-slice.ts';
-import type { CanvasNodeData } from '../store/types.ts';
+import type { CanvasNodeData, CatalogueItem } from '../store/types.ts';
+import { boxSize } from './box-size.ts';
 import { KINDS, kindOf } from './categories.ts';
 import { useNodeMeta } from './node-meta.ts';
 
 export type PlaybookFlowNode = Node<CanvasNodeData, 'playbook'>;
 
 /**
- * Level of detail for big playbooks: below FAR_ZOOM node text is too small to read anyway, so in
- * a playbook of at least LOD_MIN_NODES nodes each node draws as a named block. Smaller playbooks
- * always show full detail.
- */
-export const FAR_ZOOM = 0.3;
-export const LOD_MIN_NODES = 150;
-
-/** React Flow selector: is the view zoomed out past FAR_ZOOM? */
-export const isZoomedFar = (s: ReactFlowState): boolean => s.transform[2] < FAR_ZOOM;
-
-/**
- * Whether nodes draw far (set once by the canvas, so 1,000 nodes do not each subscribe to the
- * zoom: a context change re-renders them only when the level of detail flips).
+ * Whether nodes draw simplified (semantic-zoom.ts decides; set once by the canvas, so 1,000 nodes
+ * do not each subscribe to the zoom: a context change re-renders them only when the level of
+ * detail flips).
  */
 export const FarContext = createContext(false);
 
@@ -32,12 +23,13 @@ export const FarContext = createContext(false);
  * label is the handle, a large target), and markers. Each value is read with its own narrow
  * selector (status, problems, pin) from the node mirror (`node-meta.ts`), so a run event or a
  * validation result re-renders only the nodes it concerns, and a drag frame runs none of them;
- * `memo` keeps the other nodes still while one is dragged. The markup
- * is kept lean (no positioned or clipped extras) because a 1,000-node playbook renders it 1,000
- * times; zoomed far out in a big playbook it shrinks to a coloured block with the name in large
- * type, one output handle that all its edges leave from (ports are a few pixels apart on screen
- * there; the canvas re-points the edges), and the markers as attributes — a third of the
- * elements and of React Flow's subscriptions, and still readable.
+ * `memo` keeps the other nodes still while one is dragged. The markup is kept lean (no positioned
+ * or clipped extras) because a 1,000-node playbook renders it 1,000 times. Zoomed out past the
+ * point where its text reads under 11 px (semantic-zoom.ts) it shrinks to a block in its kind's
+ * and status's colours with the name in large type (two lines at most, the full name on hover),
+ * one output handle that all its edges leave from (ports are a few pixels apart on screen there;
+ * the canvas re-points the edges), and the markers as attributes: a third of the elements and of
+ * React Flow's subscriptions, and still readable.
  */
 export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<PlaybookFlowNode>) {
   const node = data.node;
@@ -68,7 +60,14 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
   if (far) {
     const severity = problems === undefined ? undefined : problems.some((problem) => problem.severity === 'error') ? 'error' : 'warning';
     return (
-      <div className="sb-node sb-node-far" {...attributes} data-problems={severity} data-breakpoint={node.breakpoint === true ? 'true' : undefined} title={node.name}>
+      <div
+        className="sb-node sb-node-far"
+        {...attributes}
+        style={{ minHeight: detailedHeight(id, data, item) }}
+        data-problems={severity}
+        data-breakpoint={node.breakpoint === true ? 'true' : undefined}
+        title={node.name}
+      >
         {trigger ? null : <Handle type="target" position={Position.Left} className="sb-in" aria-label="port in" />}
         <div className="sb-node-far-name">{node.name}</div>
         {ports.length === 0 ? null : <Handle type="source" position={Position.Right} className="sb-out-far" aria-label="ports out" />}
@@ -103,6 +102,17 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
     </div>
   );
 });
+
+const ORIGIN = { x: 0, y: 0 };
+
+/**
+ * The detailed node's height as box-size.ts estimates it (a little on the tall side): the
+ * simplified block takes at least that room, so auto-layout, which measures what is drawn, leaves
+ * the same gaps whether it runs zoomed in or out.
+ */
+function detailedHeight(id: string, data: CanvasNodeData, item: CatalogueItem | undefined): number {
+  return boxSize({ id, type: 'playbook', position: ORIGIN, data }, item === undefined ? {} : { [data.node.type]: item }).height;
+}
 
 /** Why a node shows "outcome unknown": what happened and what the analyst decides. */
 const UNKNOWN_OUTCOME_TITLE =

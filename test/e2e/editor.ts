@@ -181,9 +181,12 @@ export async function connect(page: Page, from: string, port: string, to: string
   await page.mouse.up();
 }
 
+/** A node's name on the canvas, detailed or (zoomed out) simplified. */
+const NODE_NAME = '.sb-node-name, .sb-node-far-name';
+
 /** Drags a node by its name (the body, not a handle) by `dx`, `dy` screen pixels. */
 export async function dragNode(page: Page, id: string, dx: number, dy: number): Promise<void> {
-  const handle = await box(canvasNode(page, id).locator('.sb-node-name'));
+  const handle = await box(canvasNode(page, id).locator(NODE_NAME));
   const x = handle.x + handle.width / 2;
   const y = handle.y + handle.height / 2;
   await page.mouse.move(x, y);
@@ -194,7 +197,7 @@ export async function dragNode(page: Page, id: string, dx: number, dy: number): 
 
 /** Selects a node by clicking its name on the canvas. */
 export async function selectNode(page: Page, id: string): Promise<void> {
-  await canvasNode(page, id).locator('.sb-node-name').click();
+  await canvasNode(page, id).locator(NODE_NAME).click();
   await expect.poll(() => nodeWrapper(page, id).evaluate((element) => element.classList.contains('selected'))).toBe(true);
 }
 
