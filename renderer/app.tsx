@@ -9,48 +9,80 @@ import { rpc } from './rpc/index.ts';
 import type { ConnectionState } from './rpc/index.ts';
 import { useStore } from './store/index.ts';
 import { useDesktopMenu } from './desktop-menu.ts';
+import { addressFor, playbookInAddress } from './home/address.ts';
+import { HomeView } from './home/home-view.tsx';
+import { goHome, openFromHome } from './home/navigation.ts';
 
 /**
- * The window: a top bar (playbook, save state, run controls, theme), the palette on the left,
- * the canvas in the middle and the panels on the right. One ReactFlowProvider spans them so
- * the palette can place nodes in the visible part of the canvas.
+ * The window: a top bar (where you are, save state, run controls, theme) over either home (the
+ * workspace's playbooks) or the editor: the palette on the left, the canvas in the middle and
+ * the panels on the right. One ReactFlowProvider spans them so the palette can place nodes in
+ * the visible part of the canvas.
  */
 export function App() {
   useDesktopMenu();
-  usePlaybookInAddress();
+  useViewInAddress();
   useUnsavedGuard();
+  const view = useStore((s) => s.view);
   return (
     <ReactFlowProvider>
-      <div className="sb-app">
-        <TopBar />
-        <Palette />
-        <main className="sb-main" aria-label="Playbook editor">
-          <FlowCanvas />
-        </main>
-        <div className="sb-side">
-          <SidePanel />
+      {view === 'home' ? (
+        <div className="sb-app sb-app-home">
+          <TopBar />
+          <HomeView />
         </div>
-      </div>
+      ) : (
+        <div className="sb-app">
+          <TopBar />
+          <Palette />
+          <main className="sb-main" aria-label="Playbook editor">
+            <FlowCanvas />
+          </main>
+          <div className="sb-side">
+            <SidePanel />
+          </div>
+        </div>
+      )}
     </ReactFlowProvider>
   );
 }
 
 function TopBar() {
+  const home = useStore((s) => s.view === 'home');
   return (
     <header className="sb-topbar">
       <span className="sb-brand" aria-hidden="true">
         Switchboard
       </span>
-      <PlaybookTitle />
-      <SaveState />
-      <div className="sb-topbar-run">
-        <RunToolbar />
-      </div>
+      {home ? (
+        <>
+          <HomeTitle />
+          <div className="sb-topbar-fill" />
+        </>
+      ) : (
+        <>
+          <button type="button" className="sb-home-button" onClick={() => void goHome()} title="Back to the list of playbooks">
+            All playbooks
+          </button>
+          <PlaybookTitle />
+          <SaveState />
+          <div className="sb-topbar-run">
+            <RunToolbar />
+          </div>
+        </>
+      )}
       <ConnectionBadge />
       <UserBadge />
       <ThemeToggle />
     </header>
   );
+}
+
+function HomeTitle() {
+  useEffect(() => {
+    document.title = 'Playbooks — Switchboard';
+  }, []);
+  return <h1 className="sb-title">Playbooks</h1>;
 }
 
 function PlaybookTitle() {
@@ -109,40 +141,64 @@ function ThemeToggle() {
 }
 
 /**
- * Loads the catalogue and opens `?playbook=<id>`, or else the workspace's first playbook. Called
- * by main.tsx before the first render, so these requests reach the host ahead of the panels'
- * (the host answers in order, and a workspace listing can take a while).
+ * Loads the catalogue and, for a playbook link (`?playbook=<id>`), opens that playbook; the plain
+ * address shows home. Called by main.tsx before the first render, so these requests reach the
+ * host ahead of the panels' (the host answers in order, and a workspace listing can take a while).
  */
 export function startEditor(): void {
   void useStore.getState().loadCatalogue();
+  const wanted = playbookInAddress(window.location.href);
+  if (wanted === undefined) return;
   void (async () => {
     try {
-      const wanted = new URLSearchParams(window.location.search).get('playbook');
-      const id = wanted ?? (await rpc.call('playbooks.list', {})).playbooks[0]?.id;
-      if (id !== undefined && useStore.getState().playbook === undefined) await useStore.getState().openPlaybook(id);
+      if (useStore.getState().playbook === undefined) await useStore.getState().openPlaybook(wanted);
     } catch (error) {
+      useStore.getState().setView('home');
       useStore.getState().notify('error', `The playbook could not be opened: ${error instanceof Error ? error.message : String(error)}`);
     }
   })();
 }
 
-/** Keeps `?playbook=<id>` in the address, so a reload reopens the playbook being edited. */
-function usePlaybookInAddress(): void {
+/**
+ * Keeps the address in step with the view: `?playbook=<id>` while a playbook is in the editor
+ * (a reload reopens it), the plain address at home. Moving between them adds a history entry,
+ * so the browser's Back and Forward move between home and playbooks too (through the guard).
+ */
+function useViewInAddress(): void {
+  const view = useStore((s) => s.view);
   const id = useStore((s) => s.playbook?.id);
+  const shownId = view === 'editor' ? id : undefined;
   useEffect(() => {
-    if (id === undefined) return;
-    const url = new URL(window.location.href);
-    if (url.searchParams.get('playbook') === id) return;
-    url.searchParams.set('playbook', id);
-    window.history.replaceState(window.history.state, '', url);
-  }, [id]);
+    // In the editor before the playbook has loaded, the address already names it.
+    if (view === 'editor' && id === undefined) return;
+    const next = addressFor(window.location.href, shownId);
+    if (next === window.location.href) return;
+    const wasHome = playbookInAddress(window.location.href) === undefined;
+    if (wasHome !== (shownId === undefined)) window.history.pushState(window.history.state, '', next);
+    else window.history.replaceState(window.history.state, '', next);
+  }, [view, id, shownId]);
+
+  useEffect(() => {
+    const onPopState = () => {
+      const wanted = playbookInAddress(window.location.href);
+      const state = useStore.getState();
+      const shown = state.view === 'editor' ? state.playbook?.id : undefined;
+      if (wanted === shown) return;
+      // Back to where the app still is when the guard keeps it there.
+      const stay = () => window.history.pushState(window.history.state, '', addressFor(window.location.href, shown));
+      void (wanted === undefined ? goHome() : openFromHome(wanted)).then((moved) => moved || stay());
+    };
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+  }, []);
 }
 
-/** Asks before the window closes with unsaved changes. */
+/** Asks before the window closes with unsaved changes in the editor (home holds none). */
 function useUnsavedGuard(): void {
   useEffect(() => {
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      if (!useStore.getState().dirty) return;
+      const state = useStore.getState();
+      if (state.view !== 'editor' || !state.dirty) return;
       event.preventDefault();
     };
     window.addEventListener('beforeunload', onBeforeUnload);

@@ -12,9 +12,13 @@ function editingText(): boolean {
   return active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement || (active instanceof HTMLElement && active.isContentEditable);
 }
 
+/** Commands about the playbook in the editor: at home (no playbook shown) they do nothing. */
+const EDITOR_COMMANDS: ReadonlySet<MenuCommand> = new Set<MenuCommand>(['file.save', 'edit.undo', 'edit.redo', 'run.run', 'run.dry-run', 'run.step', 'run.continue', 'run.stop']);
+
 /** What each desktop menu command does in the page (Import/Export live with the share controls). */
 export async function runMenuCommand(command: MenuCommand): Promise<void> {
   const state = useStore.getState();
+  if (state.view === 'home' && EDITOR_COMMANDS.has(command)) return;
   switch (command) {
     case 'file.new':
       await state.openPlaybook(await state.createPlaybook('Untitled playbook'));

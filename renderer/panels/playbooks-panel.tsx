@@ -23,11 +23,32 @@ export async function openGuarded(id: string): Promise<void> {
   }
 }
 
+/**
+ * Creates an empty playbook named `name` and opens it (after the unsaved-changes guard); true when
+ * it did. The Playbooks panel and the home view share it; every failure is told in a toast.
+ */
+export async function createAndOpen(name: string): Promise<boolean> {
+  const state = useStore.getState();
+  const trimmed = name.trim();
+  if (trimmed === '') {
+    state.notify('error', 'Enter a name for the new playbook.');
+    return false;
+  }
+  if (state.view === 'editor' && !(await guardUnsaved('Creating a playbook'))) return false;
+  try {
+    const id = await state.createPlaybook(trimmed);
+    await useStore.getState().openPlaybook(id);
+    return true;
+  } catch (error) {
+    state.notify('error', `The playbook could not be created: ${sentence(error)}`);
+    return false;
+  }
+}
+
 /** The workspace's playbooks: list, create, rename, duplicate, delete and open. */
 export function PlaybooksPanel() {
   const playbooks = useStore((state) => state.playbooks);
   const refreshPlaybooks = useStore((state) => state.refreshPlaybooks);
-  const createPlaybook = useStore((state) => state.createPlaybook);
   const notify = useStore((state) => state.notify);
   const [name, setName] = useState('');
 
@@ -36,19 +57,7 @@ export function PlaybooksPanel() {
   }, [refreshPlaybooks, notify]);
 
   async function create(): Promise<void> {
-    const trimmed = name.trim();
-    if (trimmed === '') {
-      notify('error', 'Enter a name for the new playbook.');
-      return;
-    }
-    if (!(await guardUnsaved('Creating a playbook'))) return;
-    try {
-      const id = await createPlaybook(trimmed);
-      setName('');
-      await useStore.getState().openPlaybook(id);
-    } catch (error) {
-      notify('error', `The playbook could not be created: ${sentence(error)}`);
-    }
+    if (await createAndOpen(name)) setName('');
   }
 
   return (
@@ -119,8 +128,8 @@ function PlaybookRow({ playbook }: { playbook: PlaybookSummary }) {
     try {
       await deletePlaybook(playbook.id);
       notify('info', `Deleted ${playbook.name}.`);
-      const next = useStore.getState().playbooks[0];
-      if (isOpen && next !== undefined) await useStore.getState().openPlaybook(next.id);
+      // The deleted playbook cannot stay in the editor: back to the list.
+      if (isOpen) useStore.getState().setView('home');
     } catch (error) {
       notify('error', `The playbook could not be deleted: ${sentence(error)}`);
     }

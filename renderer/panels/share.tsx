@@ -49,12 +49,52 @@ function isPlaybookFile(file: File): boolean {
 
 /**
  * Export and Import of playbook files. Export downloads the saved file (credential slots, never
- * secrets). Import, by the button or by dropping a `*.playbook.json` on the window, has the host
- * validate the text first: problems are listed and the open playbook is left alone; a valid file
- * asks for its credential bindings and is saved as a new playbook, then opened.
+ * secrets); Import is `ImportControl`.
  */
 export function ShareControls() {
   const playbookId = useStore((state) => state.playbook?.id);
+  const notify = useStore((state) => state.notify);
+
+  async function exportOpen(): Promise<void> {
+    const state = useStore.getState();
+    if (state.playbook === undefined) return;
+    try {
+      if (state.dirty) await state.save();
+      const { fileName, text } = await rpc.call('playbooks.export', { id: state.playbook.id });
+      const shell = desktopShell();
+      if (shell === undefined) downloadText(fileName, text);
+      else if ((await shell.savePlaybookFile({ suggestedName: fileName, text })) === null) return;
+      notify('info', `Exported ${fileName}: credential slots only, no secrets.`);
+    } catch (error) {
+      notify('error', `The playbook could not be exported: ${sentence(error)}`);
+    }
+  }
+
+  // The desktop menu's Export.
+  useEffect(
+    () =>
+      desktopShell()?.onMenu((event) => {
+        if (event.command === 'file.export') void exportOpen();
+      }),
+  );
+
+  return (
+    <div className="share-controls">
+      <button type="button" disabled={playbookId === undefined} onClick={() => void exportOpen()} title="Download the playbook file to share (no secrets)">
+        Export
+      </button>
+      <ImportControl />
+    </div>
+  );
+}
+
+/**
+ * Import, by the button or by dropping a `*.playbook.json` on the window (the editor's side panel
+ * and the home view both show it): the host validates the text first; problems are listed and the
+ * open playbook is left alone; a valid file asks for its credential bindings and is saved as a new
+ * playbook, then opened.
+ */
+export function ImportControl() {
   const notify = useStore((state) => state.notify);
   const picker = useRef<HTMLInputElement>(null);
   const [result, setResult] = useState<ImportResult | undefined>();
@@ -78,27 +118,11 @@ export function ShareControls() {
     if (file !== null) await importText(file.fileName, () => file.text);
   }
 
-  async function exportOpen(): Promise<void> {
-    const state = useStore.getState();
-    if (state.playbook === undefined) return;
-    try {
-      if (state.dirty) await state.save();
-      const { fileName, text } = await rpc.call('playbooks.export', { id: state.playbook.id });
-      const shell = desktopShell();
-      if (shell === undefined) downloadText(fileName, text);
-      else if ((await shell.savePlaybookFile({ suggestedName: fileName, text })) === null) return;
-      notify('info', `Exported ${fileName}: credential slots only, no secrets.`);
-    } catch (error) {
-      notify('error', `The playbook could not be exported: ${sentence(error)}`);
-    }
-  }
-
-  // The desktop menu's Import/Export, and playbook files opened from outside the app.
+  // The desktop menu's Import, and playbook files opened from outside the app.
   useEffect(
     () =>
       desktopShell()?.onMenu((event) => {
         if (event.command === 'file.import') void pickAndImport();
-        else if (event.command === 'file.export') void exportOpen();
         else if (event.command === 'file.opened') void importText(event.file.fileName, () => event.file.text);
       }),
   );
@@ -129,10 +153,7 @@ export function ShareControls() {
   });
 
   return (
-    <div className="share-controls">
-      <button type="button" disabled={playbookId === undefined} onClick={() => void exportOpen()} title="Download the playbook file to share (no secrets)">
-        Export
-      </button>
+    <>
       <button type="button" onClick={() => void pickAndImport()} title="Open a shared *.playbook.json file (or drop one on the window)">
         Import
       </button>
@@ -153,7 +174,7 @@ export function ShareControls() {
       ) : (
         <ImportBindings result={result} playbook={result.playbook} onClose={() => setResult(undefined)} />
       )}
-    </div>
+    </>
   );
 }
 

@@ -200,9 +200,11 @@ export interface TriggersSlice {
   initInboxEvents(): () => void;
 }
 
-/** UI preferences: theme and which side panel is open. */
+/** UI preferences: theme, the view shown and which side panel is open. */
 export interface UiSlice {
   theme: 'light' | 'dark';
+  /** Home (the workspace's playbooks) or the editor; loading a playbook switches to the editor. */
+  view: 'home' | 'editor';
   panel: 'inspector' | 'run' | 'history' | 'triggers' | 'credentials' | 'playbooks';
   toast: { kind: 'info' | 'error'; text: string } | undefined;
   /** The question an in-app confirmation dialog is asking, if any (see `confirm`). */
@@ -210,6 +212,8 @@ export interface UiSlice {
   setTheme(theme: 'light' | 'dark'): void;
   toggleTheme(): void;
   setPanel(panel: UiSlice['panel']): void;
+  /** Shows home or the editor as it is (leaving the editor with unsaved changes is guarded by the caller). */
+  setView(view: UiSlice['view']): void;
   notify(kind: 'info' | 'error', text: string): void;
   dismissToast(): void;
   /** Asks in an accessible dialog (not window.confirm, which headless browsers dismiss); true when confirmed. */

@@ -27,15 +27,26 @@ function applyTheme(theme: UiSlice['theme']): void {
   if (typeof document !== 'undefined') document.documentElement.dataset.theme = theme;
 }
 
-/** UI preferences and the app-wide toast and confirmation dialog. */
-export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => {
+/** The view a page load starts on: the editor for a playbook link (`?playbook=<id>`), else home. */
+export function initialView(search: string | undefined = typeof location === 'undefined' ? undefined : location.search): UiSlice['view'] {
+  return search !== undefined && new URLSearchParams(search).has('playbook') ? 'editor' : 'home';
+}
+
+/** UI preferences, which view is shown, and the app-wide toast and confirmation dialog. */
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get, api) => {
   const theme = initialTheme();
   applyTheme(theme);
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
   let answer: ((confirmed: boolean) => void) | undefined;
 
+  // Every flow that loads a playbook (open, create, import, a run from history) shows it in the editor.
+  api.subscribe((state, previous) => {
+    if (state.loadSeq !== previous.loadSeq && state.view !== 'editor') set({ view: 'editor' });
+  });
+
   return {
     theme,
+    view: initialView(),
     panel: 'inspector',
     toast: undefined,
     dialog: undefined,
@@ -52,6 +63,10 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
 
     setPanel(panel) {
       set({ panel });
+    },
+
+    setView(view) {
+      set({ view });
     },
 
     notify(kind, text) {

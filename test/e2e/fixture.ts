@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import WebSocket from 'ws';
 import { socketProtocols } from '../../host/protocol/socket-token.ts';
 import { CHROMIUM_ARGS, ServeNotStarted, spawnServe, stopChild, type ServeChild } from '../support/serve-child.ts';
@@ -116,7 +116,7 @@ export interface E2E {
   readonly server: Served;
   readonly browser: Browser;
   readonly context: BrowserContext;
-  /** A fresh page per test, the editor loaded with a playbook open. */
+  /** A fresh page per test, the editor loaded with a playbook open (or home, see `useEditor`). */
   readonly page: Page;
 }
 
@@ -130,10 +130,11 @@ function fileSlug(text: string): string {
 
 /**
  * Registers the hooks of one test file: server and browser for the file, a context and page per
- * test. A failing test leaves a screenshot in /tmp/e2e-shots; an uncaught error in the page
- * fails the test that caused it.
+ * test, each page in the editor with the first playbook open (or left on home with `startAt: 'home'`).
+ * A failing test leaves a screenshot in /tmp/e2e-shots; an uncaught error in the page fails the
+ * test that caused it.
  */
-export function useEditor(): E2E {
+export function useEditor(options: { startAt?: 'editor' | 'home' } = {}): E2E {
   let server: Served | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
@@ -159,7 +160,8 @@ export function useEditor(): E2E {
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
     await page.goto(server.url);
-    await waitForEditor(page);
+    if (options.startAt === 'home') await waitForHome(page);
+    else await waitForEditor(page);
   });
 
   afterEach(async ({ task }) => {
@@ -198,14 +200,26 @@ export function useEditor(): E2E {
   };
 }
 
-/** Waits until the editor has connected, loaded the catalogue and opened a playbook. */
+/** In the page: `editor` once a playbook is open (its title, a canvas node, the palette), `home` once the playbook list shows, else ''. */
+function shownView(): string {
+  const title = document.querySelector('h1')?.textContent;
+  const editor = title !== undefined && title !== null && title !== 'No playbook open' && document.querySelector('.react-flow__node') !== null && document.querySelector('.sb-palette-item') !== null;
+  if (editor) return 'editor';
+  return document.querySelector('table[aria-label="Playbooks"] tbody tr a') === null ? '' : 'home';
+}
+
+/**
+ * Waits until the editor has connected, loaded the catalogue and opened a playbook. The app opens
+ * on home (the playbook list) unless the address names a playbook: from home this opens the first
+ * listed playbook by its name, as a user would, so every test starts in the editor as before.
+ */
 export async function waitForEditor(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const title = document.querySelector('h1')?.textContent;
-      return title !== undefined && title !== null && title !== 'No playbook open' && document.querySelector('.react-flow__node') !== null && document.querySelector('.sb-palette-item') !== null;
-    },
-    null,
-    { timeout: ACTION_TIMEOUT_MS },
-  );
+  await page.waitForFunction(shownView, null, { timeout: ACTION_TIMEOUT_MS });
+  if ((await page.evaluate(shownView)) === 'home') await page.getByRole('table', { name: 'Playbooks' }).getByRole('row').nth(1).getByRole('link').click();
+  await expect.poll(() => page.evaluate(shownView), { timeout: ACTION_TIMEOUT_MS }).toBe('editor');
+}
+
+/** Waits until the app shows home with its playbook list (the plain address). */
+export async function waitForHome(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate(shownView), { timeout: ACTION_TIMEOUT_MS }).toBe('home');
 }

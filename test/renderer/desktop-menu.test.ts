@@ -16,7 +16,7 @@ function spyActions() {
     createPlaybook: vi.fn(async () => 'untitled_playbook'),
     openPlaybook: vi.fn(async () => undefined),
   };
-  useStore.setState({ ...actions, run: undefined });
+  useStore.setState({ ...actions, run: undefined, view: 'editor' });
   return actions;
 }
 
@@ -57,6 +57,19 @@ describe('desktop menu commands', () => {
     expect(actions.control).toHaveBeenCalledWith('step');
     await runMenuCommand('run.stop');
     expect(actions.control).toHaveBeenLastCalledWith('stop');
+  });
+
+  it('at home, where no playbook is shown, leaves saving, undo and runs alone but still creates a playbook', async () => {
+    const actions = spyActions();
+    useStore.setState({ view: 'home' });
+    for (const command of ['file.save', 'edit.undo', 'edit.redo', 'run.run', 'run.dry-run', 'run.step', 'run.stop'] as const) await runMenuCommand(command);
+    expect(actions.save).not.toHaveBeenCalled();
+    expect(actions.undo).not.toHaveBeenCalled();
+    expect(actions.redo).not.toHaveBeenCalled();
+    expect(actions.startRun).not.toHaveBeenCalled();
+    expect(actions.control).not.toHaveBeenCalled();
+    await runMenuCommand('file.new');
+    expect(actions.openPlaybook).toHaveBeenCalledWith('untitled_playbook');
   });
 
   it('creates and opens a new playbook, saves, and switches theme', async () => {
