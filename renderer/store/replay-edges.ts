@@ -82,3 +82,47 @@ export function deriveEdgeRun(
   if (!changed && count === Object.keys(previous).length) return previous as Record<string, EdgeRun>;
   return next;
 }
+
+/** Each edges array's edges by source node, built once per array (the graph slice replaces it on every edit). */
+const bySourceCache = new WeakMap<readonly RunEdgeShape[], Map<string, RunEdgeShape[]>>();
+
+function edgesBySource(edges: readonly RunEdgeShape[]): Map<string, RunEdgeShape[]> {
+  let index = bySourceCache.get(edges);
+  if (index === undefined) {
+    index = new Map();
+    for (const edge of edges) {
+      const list = index.get(edge.source);
+      if (list === undefined) index.set(edge.source, [edge]);
+      else list.push(edge);
+    }
+    bySourceCache.set(edges, index);
+  }
+  return index;
+}
+
+/**
+ * `deriveEdgeRun` for the edges leaving `nodeIds` only: a live frame's events touch a few nodes
+ * of a graph that may have thousands, so the rest of `previous` is kept as it is (and `previous`
+ * itself when none of those edges changed).
+ */
+export function updateEdgeRun(
+  previous: Readonly<Record<string, EdgeRun>>,
+  edges: readonly RunEdgeShape[],
+  run: RunState,
+  disabled: (nodeId: string) => boolean,
+  nodeIds: Iterable<string>,
+): Record<string, EdgeRun> {
+  const index = edgesBySource(edges);
+  let next: Record<string, EdgeRun> | undefined;
+  for (const nodeId of nodeIds) {
+    for (const edge of index.get(nodeId) ?? []) {
+      const state = edgeRunOf(edge, run, disabled(nodeId));
+      const before = previous[edge.id];
+      if (state === undefined ? before === undefined : sameEdgeRun(before, state)) continue;
+      next ??= { ...previous };
+      if (state === undefined) delete next[edge.id];
+      else next[edge.id] = state;
+    }
+  }
+  return next ?? (previous as Record<string, EdgeRun>);
+}

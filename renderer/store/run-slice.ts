@@ -4,9 +4,9 @@ import { reduceRunEvents, replayRun } from '../../engine/run/reducer.ts';
 import type { NodeStatus, RunEvent, RunStatus } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import { rpc } from '../rpc/index.ts';
-import { deriveEdgeRun, type EdgeRun } from './replay-edges.ts';
+import { deriveEdgeRun, updateEdgeRun, type EdgeRun } from './replay-edges.ts';
 import { clampCursor, runAt } from './replay.ts';
-import type { AppState, CanvasNode, RunSlice } from './types.ts';
+import type { AppState, CanvasEdge, CanvasNode, RunSlice } from './types.ts';
 
 /** How many recent events the timeline keeps: enough to read a run, bounded for a 1,000-node one. */
 export const TIMELINE_LIMIT = 500;
@@ -102,11 +102,30 @@ function breakpointsOf(nodes: readonly CanvasNode[]): string[] {
   return ids;
 }
 
+/** The switched-off nodes of each canvas node array, found once per array. */
+const disabledCache = new WeakMap<readonly CanvasNode[], Set<string>>();
+
+function disabledOf(nodes: readonly CanvasNode[]): (nodeId: string) => boolean {
+  let disabled = disabledCache.get(nodes);
+  if (disabled === undefined) {
+    disabled = new Set();
+    for (const node of nodes) if (node.type === 'playbook' && node.data.node.disabled === true) disabled.add(node.id);
+    disabledCache.set(nodes, disabled);
+  }
+  const set = disabled;
+  return (nodeId) => set.has(nodeId);
+}
+
 /** Edge run states of `run` on the canvas of `state`, reusing `previous` where nothing changed. */
 function edgeRunOn(state: Pick<AppState, 'edges' | 'nodes'>, previous: Record<string, EdgeRun>, run: RunState | undefined): Record<string, EdgeRun> {
-  const disabled = new Set<string>();
-  for (const node of state.nodes) if (node.type === 'playbook' && node.data.node.disabled === true) disabled.add(node.id);
-  return deriveEdgeRun(previous, state.edges, run, (nodeId) => disabled.has(nodeId));
+  return deriveEdgeRun(previous, state.edges, run, disabledOf(state.nodes));
+}
+
+/** The nodes `events` concern, whose outgoing edges may have changed state. */
+function nodesOf(events: readonly RunEvent[]): Set<string> {
+  const ids = new Set<string>();
+  for (const event of events) if ('nodeId' in event) ids.add(event.nodeId);
+  return ids;
 }
 
 function messageOf(error: unknown): string {
@@ -136,6 +155,8 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
   let unsubscribe: (() => void) | undefined;
   /** Counts `openRun` calls: an answer to an older one (or a re-attach begun before it) is dropped. */
   let openTicket = 0;
+  /** The edges the live run's `edgeRun` was last derived over in full; while they stay, frames update only touched nodes' edges. */
+  let edgesDerived: readonly CanvasEdge[] | undefined;
 
   function stash(event: RunEvent): void {
     const list = pending.get(event.runId);
@@ -217,13 +238,25 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       timeline: appendTimeline(timeline, applied),
       nodeStatus: deriveNodeStatus(nodeStatus, run),
       nodeLab: deriveNodeLab(nodeLab, run),
-      edgeRun: edgeRunOn(state, edgeRun, run),
+      edgeRun: liveEdgeRun(state, edgeRun, run, runId === state.runId ? applied : undefined),
       ...(runId === state.runId ? {} : { replay: undefined }),
     });
     if (wasLive && run !== undefined && !isLive(run.status)) {
       get().refreshRuns().catch(() => undefined);
       if (runId !== undefined) void loadReplay(runId);
     }
+  }
+
+  /**
+   * The live run's edge states after a frame: only the edges leaving the nodes of `applied` when
+   * the canvas edges are the ones last derived over, else all of them (`applied` undefined: a new run).
+   */
+  function liveEdgeRun(state: AppState, previous: Record<string, EdgeRun>, run: RunState | undefined, applied: RunEvent[] | undefined): Record<string, EdgeRun> {
+    if (run === undefined || applied === undefined || edgesDerived !== state.edges) {
+      edgesDerived = state.edges;
+      return edgeRunOn(state, previous, run);
+    }
+    return updateEdgeRun(previous, state.edges, run, disabledOf(state.nodes), nodesOf(applied));
   }
 
   function schedule(): void {

@@ -5,7 +5,7 @@ import type { Playbook } from '../../../engine/format/playbook.ts';
 import { replayRun } from '../../../engine/run/reducer.ts';
 import type { RunState } from '../../../engine/run/types.ts';
 import { toCanvasEdge } from '../../../renderer/store/playbook-to-canvas.ts';
-import { deriveEdgeRun, settlementOf } from '../../../renderer/store/replay-edges.ts';
+import { deriveEdgeRun, settlementOf, updateEdgeRun } from '../../../renderer/store/replay-edges.ts';
 import { clampCursor, runAt, type Replay } from '../../../renderer/store/replay.ts';
 import { playbook, testRegistry } from '../../support/test-nodes.ts';
 
@@ -97,6 +97,21 @@ describe('edge run states of a recorded run', () => {
     expect(later).not.toBe(first);
     expect(later.e2).toBe(first.e2);
     expect(deriveEdgeRun(later, canvasEdges, undefined, isDisabled)).toEqual({});
+  });
+});
+
+describe('edge run states of a live run, a frame at a time', () => {
+  it('updates only the edges leaving the nodes a frame’s events touch, and agrees with a full derive after every event', async () => {
+    const events = await record(paths, { n: 2, list: [1, 2] });
+    let live: Record<string, ReturnType<typeof edgesOf>[string]> = {};
+    for (let at = 1; at <= events.length; at++) {
+      const run = replayRun(events.slice(0, at))!;
+      const event = events[at - 1]!;
+      const before = live;
+      live = updateEdgeRun(live, canvasEdges, run, isDisabled, 'nodeId' in event ? [event.nodeId] : []);
+      expect(live).toEqual(edgesOf(run));
+      if (event.type === 'node.log' || event.type === 'node.started') expect(live).toBe(before);
+    }
   });
 });
 

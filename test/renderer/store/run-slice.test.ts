@@ -342,6 +342,25 @@ describe('run slice', () => {
     expect(store.getState().nodeStatus.broken).toBe('failed');
   });
 
+  it('reads the whole journal when the shown live run finishes, so the scrubber can step through it', async () => {
+    const { events } = await recordRun();
+    connect({ 'runs.get': () => ({ state: replayRun(events)!, events }), 'runs.list': () => ({ runs: [] }) });
+    const store = makeStore();
+    store.getState().loadPlaybook(chain, []);
+    store.setState({ runId: 'run-1' });
+    for (const event of events.slice(0, -1)) store.getState().receive(event);
+    frames.runAll();
+    expect(store.getState().replay).toBeUndefined();
+
+    store.getState().receive(events.at(-1)!);
+    frames.runAll();
+    await waitFor(() => store.getState().replay);
+    expect(store.getState().replay?.cursor).toBe(events.length);
+    expect(store.getState().replay?.end).toBe(store.getState().run);
+    store.getState().scrubTo(1);
+    expect(store.getState().nodeStatus).toEqual({});
+  });
+
   it('draws the live run’s edges as its events arrive', async () => {
     const { events } = await recordRun();
     const store = makeStore();
