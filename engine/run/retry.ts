@@ -4,20 +4,6 @@ import type { RetryPolicy } from '../format/playbook.ts';
 /** Retry defaults for nodes whose playbook entry sets none. */
 export const DEFAULT_RETRY: Required<RetryPolicy> = { maxAttempts: 3, delayMs: 500, maxDelayMs: 30_000 };
 
-/**
- * Parses a `Retry-After` header: delta-seconds or an HTTP date. Returns milliseconds from `nowMs`
- * (never negative), or undefined when the header is absent or unreadable.
- */
-export function parseRetryAfter(header: string | null | undefined, nowMs: number): number | undefined {
-  if (header === undefined || header === null) return undefined;
-  const text = String(header).trim();
-  if (text === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
-}
-
 /** Whether an error class is worth another attempt (never 4xx other than 408/429, never unknown outcomes). */
 export function isRetryable(code: NodeErrorCode): boolean {
   return code === 'RATE_LIMITED' || code === 'VENDOR' || code === 'TIMEOUT' || code === 'NETWORK';

@@ -1,8 +1,7 @@
 import { isAxiosError } from 'axios';
 import { NodeError } from '../../engine/errors.ts';
 import type { NodeErrorCode } from '../../engine/errors.ts';
-import { classifyStatus, classifyTransportError } from '../../engine/run/classify.ts';
-import { parseRetryAfter } from '../../engine/run/retry.ts';
+import { classifyStatus, classifyTransportError, parseRetryAfter } from '../../engine/http-failures.ts';
 import type { Cancellation } from '../../engine/node-type.ts';
 import type { Clock } from '../../engine/ports.ts';
 

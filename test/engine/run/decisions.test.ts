@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isEdgeTaken, joinDecision, pauseReason } from '../../../engine/run/readiness.ts';
-import { DEFAULT_RETRY, isRetryable, nextRetry, parseRetryAfter, retryDelay } from '../../../engine/run/retry.ts';
+import { DEFAULT_RETRY, isRetryable, nextRetry, retryDelay } from '../../../engine/run/retry.ts';
 import { reserveToken } from '../../../engine/run/rate-limit.ts';
-import { classifyStatus, classifyTransportError } from '../../../engine/run/classify.ts';
 
 describe('readiness', () => {
   it('takes the edge on the port a node succeeded on, and error edges of handled failures', () => {
@@ -31,15 +30,6 @@ describe('readiness', () => {
 });
 
 describe('retry', () => {
-  const now = Date.UTC(2026, 10, 28, 12, 0, 0);
-  it('parses Retry-After as seconds or as an HTTP date', () => {
-    expect(parseRetryAfter('120', now)).toBe(120_000);
-    expect(parseRetryAfter('Sat, 28 Nov 2026 12:00:30 GMT', now)).toBe(30_000);
-    expect(parseRetryAfter('Sat, 28 Nov 2026 11:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(undefined, now)).toBeUndefined();
-  });
-
   it('draws full-jitter backoff below an exponentially growing cap', () => {
     const policy = { maxAttempts: 5, delayMs: 100, maxDelayMs: 1000 };
     expect(retryDelay(1, policy, undefined, () => 0.999)).toBe(99);
@@ -65,18 +55,6 @@ describe('retry', () => {
     expect(['AUTH', 'NOT_FOUND', 'BAD_REQUEST', 'UNKNOWN_OUTCOME', 'CANCELLED', 'INVALID_INPUT'].some((c) => isRetryable(c as never))).toBe(false);
     expect(nextRetry(3, 'VENDOR', { ...DEFAULT_RETRY, maxAttempts: 3 }, undefined)).toEqual({ retry: false });
     expect(nextRetry(1, 'RATE_LIMITED', DEFAULT_RETRY, 1500)).toEqual({ retry: true, delayMs: 1500 });
-  });
-});
-
-describe('error classification', () => {
-  it('maps statuses onto classes', () => {
-    expect([401, 403, 404, 408, 429, 400, 422, 500, 503].map(classifyStatus)).toEqual(['AUTH', 'AUTH', 'NOT_FOUND', 'TIMEOUT', 'RATE_LIMITED', 'BAD_REQUEST', 'BAD_REQUEST', 'VENDOR', 'VENDOR']);
-  });
-
-  it('treats a lost connection after a write as an unknown outcome, before sending as retryable', () => {
-    expect(classifyTransportError('ECONNRESET', false)).toBe('UNKNOWN_OUTCOME');
-    expect(classifyTransportError('ECONNRESET', true)).toBe('NETWORK');
-    expect(classifyTransportError('ECONNREFUSED', false)).toBe('NETWORK');
   });
 });
 

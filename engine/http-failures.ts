@@ -1,4 +1,10 @@
-import type { NodeErrorCode } from '../errors.ts';
+import type { NodeErrorCode } from './errors.ts';
+
+/*
+ * How a failed HTTP call maps onto the run's error classes and retry timing: the part of the run
+ * semantics (DESIGN.md §5) connectors apply themselves, through nodes/sdk/http-errors.ts. It lives
+ * outside engine/run/ because connectors may import the engine's contracts, never its executor.
+ */
 
 /** Maps an HTTP status of a failed call onto an error class. */
 export function classifyStatus(status: number): NodeErrorCode {
@@ -21,4 +27,18 @@ export function classifyTransportError(systemCode: string | undefined, idempoten
   if (systemCode === 'ETIMEDOUT' || systemCode === 'ECONNABORTED') return idempotent ? 'TIMEOUT' : 'UNKNOWN_OUTCOME';
   if (systemCode !== undefined && BEFORE_SEND.has(systemCode)) return 'NETWORK';
   return idempotent ? 'NETWORK' : 'UNKNOWN_OUTCOME';
+}
+
+/**
+ * Parses a `Retry-After` header: delta-seconds or an HTTP date. Returns milliseconds from `nowMs`
+ * (never negative), or undefined when the header is absent or unreadable.
+ */
+export function parseRetryAfter(header: string | null | undefined, nowMs: number): number | undefined {
+  if (header === undefined || header === null) return undefined;
+  const text = String(header).trim();
+  if (text === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
 }
