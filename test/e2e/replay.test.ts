@@ -5,6 +5,7 @@ import { useEditor } from './fixture.ts';
 
 const e2e = useEditor();
 const suspiciousLogin = shippedPlaybook('suspicious-login');
+const investigation = shippedPlaybook('incident-investigation');
 
 /** The edge with playbook id `id` as the shown run draws it: `taken`, `dead`, or null while not settled. */
 function edgeRun(page: Page, id: string): Promise<string | null> {
@@ -75,6 +76,19 @@ describe('replaying a run', () => {
     // One step back, the run has not finished yet.
     await replay.getByRole('button', { name: 'Back one event' }).click();
     await expectRunStatus(page, 'running');
+  });
+
+  it('labels the edges out of forEach nodes with their item counts as the live run goes', async () => {
+    const { page } = e2e;
+    await openPlaybook(page, investigation.name);
+    await runButton(page, 'Run').click();
+    await waitForSettled(page);
+    await expectRunStatus(page, 'succeeded');
+    const fromLookups = investigation.edges.find((edge) => edge.from === 'vt_ips' && edge.port === 'out');
+    if (fromLookups === undefined) throw new Error('incident-investigation has no edge out of vt_ips');
+    const label = page.getByTestId('canvas').locator(`[data-edge-id="${fromLookups.id}"]`);
+    await expect.poll(() => label.getAttribute('data-run')).toBe('taken');
+    expect(await label.textContent()).toMatch(/^\d+ items?$/);
   });
 
   it('re-attaches to a paused run after a reload: Continue is enabled and runs it to the end', async () => {
