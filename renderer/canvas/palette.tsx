@@ -88,15 +88,14 @@ const PaletteItem = memo(function PaletteItem({ item, kind, kindTag, onAdd }: { 
         onClick={() => onAdd(action.type)}
         onKeyDown={onKeyDown}
       >
-        <span className="sb-node-icon" aria-hidden="true">
-          {kindTag}
-        </span>
+        {/* The tag and the write mark are drawn by the CSS, and the vendor comes first in the markup (shown second), so the
+            visible text reads as part of the label, "Add Okta: Suspend user" (WCAG 2.5.3, axe's label-content-name-mismatch). */}
+        <span className="sb-node-icon" data-tag={kindTag} aria-hidden="true" />
         <span className="sb-palette-text">
-          <span className="sb-palette-title">{action.title}</span>
-          <span className="sb-palette-vendor">
+          <span className="sb-palette-vendor" data-write={action.effect === 'write' ? 'true' : undefined}>
             {connector.name}
-            {action.effect === 'write' ? ' · write action' : ''}
-          </span>
+          </span>{' '}
+          <span className="sb-palette-title">{action.title}</span>
         </span>
       </div>
     </li>

@@ -68,16 +68,16 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
         data-breakpoint={node.breakpoint === true ? 'true' : undefined}
         title={node.name}
       >
-        {trigger ? null : <Handle type="target" position={Position.Left} className="sb-in" aria-label="port in" />}
+        {trigger ? null : <Handle type="target" position={Position.Left} className="sb-in" role="img" aria-label="port in" />}
         <div className="sb-node-far-name">{node.name}</div>
-        {ports.length === 0 ? null : <Handle type="source" position={Position.Right} className="sb-out-far" aria-label="ports out" />}
+        {ports.length === 0 ? null : <Handle type="source" position={Position.Right} className="sb-out-far" role="img" aria-label="ports out" />}
       </div>
     );
   }
 
   return (
     <div className="sb-node" {...attributes}>
-      {trigger ? null : <Handle type="target" position={Position.Left} className="sb-in" aria-label="port in" />}
+      {trigger ? null : <Handle type="target" position={Position.Left} className="sb-in" role="img" aria-label="port in" />}
       <div className="sb-node-head">
         <span className="sb-node-icon" aria-hidden="true">
           {KINDS[kind].tag}
@@ -95,7 +95,7 @@ export const PlaybookNode = memo(function PlaybookNode({ id, data }: NodeProps<P
       <div className="sb-node-name">{node.name}</div>
       <div className="sb-node-action">{action}</div>
       {ports.map((port) => (
-        <Handle key={port} type="source" id={port} position={Position.Right} className="sb-port" data-port={port} aria-label={`port ${port}`}>
+        <Handle key={port} type="source" id={port} position={Position.Right} className="sb-port" data-port={port} role="img" aria-label={`port ${port}`}>
           {port}
         </Handle>
       ))}
