@@ -24,7 +24,7 @@ export async function openFromHome(id: string): Promise<boolean> {
     state.setView('editor');
     return true;
   }
-  if (state.view === 'editor' && !(await guardUnsaved('Opening another playbook'))) return false;
+  if (!(await guardUnsaved('Opening another playbook'))) return false;
   try {
     await state.openPlaybook(id);
     return true;

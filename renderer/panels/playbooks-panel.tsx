@@ -3,10 +3,10 @@ import type { PlaybookSummary } from '../../host/protocol/contract.ts';
 import { useStore } from '../store/index.ts';
 import { formatDateTime, sentence } from './format.ts';
 
-/** Asks before unsaved changes are dropped; true when it is fine to go on. */
+/** Asks before unsaved changes are dropped; true when it is fine to go on. Home holds none: leaving the editor for it asked already. */
 export async function guardUnsaved(what: string): Promise<boolean> {
   const state = useStore.getState();
-  if (!state.dirty) return true;
+  if (!state.dirty || state.view === 'home') return true;
   const name = state.playbook?.name ?? 'the open playbook';
   return state.confirm(`${name} has unsaved changes. ${what} discards them.`, 'Discard changes');
 }
@@ -34,7 +34,7 @@ export async function createAndOpen(name: string): Promise<boolean> {
     state.notify('error', 'Enter a name for the new playbook.');
     return false;
   }
-  if (state.view === 'editor' && !(await guardUnsaved('Creating a playbook'))) return false;
+  if (!(await guardUnsaved('Creating a playbook'))) return false;
   try {
     const id = await state.createPlaybook(trimmed);
     await useStore.getState().openPlaybook(id);

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HostInfo, PlaybookSummary, RunSummary } from '../../../host/protocol/contract.ts';
 import { HomeView } from '../../../renderer/home/home-view.tsx';
 import { goHome } from '../../../renderer/home/navigation.ts';
+import { guardUnsaved } from '../../../renderer/panels/playbooks-panel.tsx';
 import { rpc } from '../../../renderer/rpc/index.ts';
 import type { FakeTransport } from '../../../renderer/rpc/fake-transport.ts';
 import { useStore } from '../../../renderer/store/index.ts';
@@ -132,6 +133,9 @@ describe('going home', () => {
     useStore.getState().answerDialog(true);
     expect(await again).toBe(true);
     expect(useStore.getState().view).toBe('home');
+    // The changes were given up on the way home: creating or importing from there asks nothing more.
+    expect(await guardUnsaved('Creating a playbook')).toBe(true);
+    expect(useStore.getState().dialog).toBeUndefined();
   });
 
   it('reopens the saved file when the discarded playbook is opened again from home', async () => {
