@@ -109,3 +109,24 @@ export function missingField(shape: Shape, path: readonly string[]): MissingFiel
   }
   return undefined;
 }
+
+/**
+ * The fields of `value` that `shape` does not list (`hits[0].score`), so a declared output schema
+ * can be checked against what an action really returned; open parts, nulls and scalars pass.
+ */
+export function fieldsOutside(shape: Shape, value: unknown, path = ''): string[] {
+  if (shape.kind === 'open' || value === null || typeof value !== 'object') return [];
+  if (shape.kind === 'array') {
+    if (!Array.isArray(value)) return [];
+    return value.flatMap((item, index) => fieldsOutside(shape.item, item, `${path}[${index}]`));
+  }
+  if (Array.isArray(value)) return [];
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const field = shape.fields.get(key);
+    const at = path === '' ? key : `${path}.${key}`;
+    if (field === undefined) out.push(at);
+    else out.push(...fieldsOutside(field, child, at));
+  }
+  return out;
+}

@@ -130,6 +130,12 @@ const CHECK_EXAMPLE: CheckData & { malicious: boolean; permalink: string } = {
   permalink: 'https://www.abuseipdb.com/check/118.25.6.39',
 };
 
+/** What Report IP outputs: AbuseIPDB's answer, the IP and its updated score (empty when AbuseIPDB sends no data). */
+const reportIpOutput = z.object({
+  ipAddress: z.string().optional(),
+  abuseConfidenceScore: z.number().optional().describe('The score of the IP after the report.'),
+});
+
 /** GET /check: the IP's abuse confidence score and report counts, plus `malicious` against the threshold. */
 const checkIp: RunAction<typeof checkIpInput> = {
   title: 'Check IP',
@@ -157,6 +163,7 @@ const reportIp: RunAction<typeof reportIpInput> = {
   description: 'Reports an abusive IP address to AbuseIPDB under one or more categories. Public and attributed to your account; the same IP can be reported once per 15 minutes.',
   input: reportIpInput,
   effect: 'write',
+  output: reportIpOutput,
   example: { ipAddress: '127.0.0.1', abuseConfidenceScore: 52 },
   run: async (ctx, input) => {
     const form = new URLSearchParams({ ip: input.ip, categories: Array.isArray(input.categories) ? input.categories.join(',') : input.categories });

@@ -8,6 +8,7 @@ import { ec2Body, ec2Response, filterParams, ipPermissionOf, ipPermissionParams,
 import type { IpPermission, SecurityGroup } from './ec2-wire.ts';
 import { AWS_VENDOR } from './errors.ts';
 import { toCidr } from './ip.ts';
+import { describeSecurityGroupsOutput, revokeIngressOutput } from './outputs.ts';
 
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' };
 
@@ -114,6 +115,7 @@ export const revokeSecurityGroupIngress: RunAction<typeof revokeInput> = {
     'Removes inbound rules from a VPC security group (EC2 RevokeSecurityGroupIngress), e.g. SSH from an attacker address. The values must match an existing rule exactly; otherwise EC2 answers InvalidPermission.NotFound and nothing is revoked.',
   effect: 'write',
   input: revokeInput,
+  output: revokeIngressOutput,
   example: {
     GroupId: 'sg-0a1b2c3d4e5f60718',
     Return: true,
@@ -188,6 +190,7 @@ export const describeSecurityGroups: RunAction<typeof describeInput> = {
     'Reads security groups and their inbound and outbound rules (EC2 DescribeSecurityGroups), by id, name or filter; `ingress` lists one inbound rule per source, `truncated` says more groups exist than `limit`.',
   effect: 'read',
   input: describeInput,
+  output: describeSecurityGroupsOutput,
   example: {
     SecurityGroups: [
       {

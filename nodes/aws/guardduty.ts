@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { awsJson } from './client.ts';
+import { listFindingsOutput } from './outputs.ts';
 
 /** GetFindings takes at most 50 ids; ListFindings pages hold 1–50 (botocore guardduty 2017-11-28). */
 const GET_FINDINGS_MAX = 50;
@@ -144,6 +145,7 @@ export const listGuarddutyFindings: RunAction<typeof listInput> = {
     'Lists GuardDuty findings of a detector matching findingCriteria (ListFindings, following nextToken up to `limit`) and reads their details (GetFindings): type, severity, title, the resource and the action with its remote IP.',
   effect: 'read',
   input: listInput,
+  output: listFindingsOutput,
   example: {
     findings: [
       {

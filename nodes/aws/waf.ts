@@ -4,6 +4,7 @@ import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { awsJson } from './client.ts';
 import { awsErrorCode } from './errors.ts';
 import { cidrContains, toCidr } from './ip.ts';
+import { addIpToIpSetOutput, getIpSetOutput } from './outputs.ts';
 
 /** WAFV2 speaks JSON 1.1: POST / with `X-Amz-Target: AWSWAF_20190729.<Operation>`. */
 const TARGET_PREFIX = 'AWSWAF_20190729';
@@ -67,6 +68,7 @@ export const getWafIpSet: RunAction<typeof getInput> = {
   description: 'Reads a WAFV2 IP set (GetIPSet): its CIDR addresses, version and lock token; with `contains`, whether an address is covered (i.e. blocked, for a block list).',
   effect: 'read',
   input: getInput,
+  output: getIpSetOutput,
   example: {
     IPSet: EXAMPLE_IP_SET,
     LockToken: '0d2f3e4a-5b6c-4d7e-8f90-a1b2c3d4e5f6',
@@ -111,6 +113,7 @@ export const addIpToWafIpSet: RunAction<typeof addInput> = {
   effect: 'write',
   idempotent: true,
   input: addInput,
+  output: addIpToIpSetOutput,
   example: {
     IPSet: EXAMPLE_IP_SET,
     added: ['185.220.101.45/32'],

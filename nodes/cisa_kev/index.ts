@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineConnector } from '../sdk/define-connector.ts';
 import type { RunAction } from '../sdk/define-connector.ts';
 import { loadCatalog } from './catalog.ts';
+import { checkCveOutput } from './outputs.ts';
 
 /*
  * The catalog is one public JSON file (github.com/cisagov/kev-data mirrors it with its JSON schema): no
@@ -55,6 +56,7 @@ const checkCve: RunAction<typeof checkCveInput> = {
     "Tells whether a CVE is in CISA's Known Exploited Vulnerabilities catalog and returns its entry (date added, due date, required action, known ransomware use). The catalog is cached for a few minutes, so a forEach downloads it once.",
   input: checkCveInput,
   effect: 'read',
+  output: checkCveOutput,
   example: CHECK_EXAMPLE,
   run: async (ctx, input) => {
     const catalog = await loadCatalog(ctx);

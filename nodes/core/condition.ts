@@ -24,6 +24,7 @@ export const conditionNode: NodeTypeSpec<z.output<typeof input>, ConditionOutput
   kind: 'action',
   effect: 'read',
   input,
+  output: z.object({ result: z.boolean().describe('The condition, as a boolean.') }),
   example: { result: true },
   ports: () => ['true', 'false', 'error'],
   route: (output) => (output.result ? 'true' : 'false'),

@@ -22,6 +22,7 @@ export const delayNode: NodeTypeSpec<z.output<typeof input>, DelayOutput> = {
   kind: 'action',
   effect: 'read',
   input,
+  output: z.object({ waitedMs: z.number() }),
   example: { waitedMs: 5000 },
   ports: () => [...ACTION_PORTS],
   timing: 'waits',

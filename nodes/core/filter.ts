@@ -27,6 +27,7 @@ export const filterNode: NodeTypeSpec<z.output<typeof input>, FilterOutput> = {
   kind: 'action',
   effect: 'read',
   input,
+  output: z.object({ items: z.array(z.unknown()).describe('The items kept.'), count: z.number() }),
   example: { items: [{ ip: '203.0.113.7', score: 87 }], count: 1 },
   ports: () => [...ACTION_PORTS],
   rawParams: ['where'],

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
-import { HTTP_CREDENTIAL_BINDING, HTTP_EXAMPLE, httpGetInput, runHttp } from './http.ts';
+import { HTTP_CREDENTIAL_BINDING, HTTP_EXAMPLE, httpGetInput, httpOutput, runHttp } from './http.ts';
 import type { HttpOutput } from './http.ts';
 
 /** The read-only twin of core.http (GET/HEAD): runs in dry runs and is retried freely. */
@@ -15,6 +15,7 @@ export const httpGetNode: NodeTypeSpec<z.output<typeof httpGetInput>, HttpOutput
   kind: 'action',
   effect: 'read',
   input: httpGetInput,
+  output: httpOutput,
   example: HTTP_EXAMPLE,
   credentials: HTTP_CREDENTIAL_BINDING,
   ports: () => [...ACTION_PORTS],

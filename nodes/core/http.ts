@@ -83,6 +83,13 @@ export interface HttpOutput {
   body: unknown;
 }
 
+/** The output schema of both HTTP nodes: status and headers known, the body whatever the server sent. */
+export const httpOutput = z.object({
+  status: z.number().describe('HTTP status code.'),
+  headers: z.record(z.string(), z.string()).describe('Response headers, lower-cased.'),
+  body: z.unknown().describe('The response body: parsed JSON, or text.'),
+});
+
 /** Example output (documentation, and the dry-run stand-in for core.http). */
 export const HTTP_EXAMPLE: HttpOutput = {
   status: 200,
@@ -236,6 +243,7 @@ export const httpNode: NodeTypeSpec<z.output<typeof httpInput>, HttpOutput> = {
   kind: 'action',
   effect: 'write',
   input: httpInput,
+  output: httpOutput,
   example: HTTP_EXAMPLE,
   credentials: HTTP_CREDENTIAL_BINDING,
   ports: () => [...ACTION_PORTS],

@@ -29,6 +29,7 @@ export const reportNode: NodeTypeSpec<ReportOutput, ReportOutput> = {
   kind: 'action',
   effect: 'read',
   input,
+  output: z.object({ title: z.string(), markdown: z.string().describe('The report, templates resolved.') }),
   example: {
     title: 'Investigation of WS-ALICE-01',
     markdown: '# Investigation of WS-ALICE-01\n\n**Verdict: malicious**\n\n| Indicator | Verdict |\n|---|---|\n| `203.0.113.7` | malicious |\n\n[TheHive case](https://thehive.example/cases/~123456/details)',

@@ -41,6 +41,7 @@ export const switchNode: NodeTypeSpec<z.output<typeof input>, SwitchOutput> = {
   kind: 'action',
   effect: 'read',
   input,
+  output: z.object({ value: z.unknown().describe('The value that was matched.'), case: z.string().describe('The case taken, or default.') }),
   example: { value: 'malicious', case: 'malicious' },
   ports: switchPorts,
   route: (output) => output.case,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { batches, falconRequest, queryIds } from './client.ts';
 import type { FalconEnvelope } from './client.ts';
+import { hostDetectionsOutput } from './outputs.ts';
 
 /**
  * An alert of the Alerts API (`POST /alerts/entities/alerts/v2`), the successor of the legacy
@@ -132,6 +133,7 @@ export const hostDetections: RunAction<typeof hostDetectionsInput> = {
   description: 'Lists the endpoint alerts (detections) of a host, newest first, with a summary: detected, worst severity, tactics, files.',
   input: hostDetectionsInput,
   effect: 'read',
+  output: hostDetectionsOutput,
   example: { filter: "device.device_id:'4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a'", total: 1, resources: [EXAMPLE_ALERT], ...alertSummary([EXAMPLE_ALERT]) },
   run: async (ctx, input) => {
     const filter = hostAlertFilter(input);

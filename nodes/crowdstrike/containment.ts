@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { falconRequest, idList } from './client.ts';
 import type { FalconEnvelope } from './client.ts';
+import { containmentOutput } from './outputs.ts';
 
 type HostAction = 'contain' | 'lift_containment';
 
@@ -54,6 +55,7 @@ export const containHost: RunAction<typeof containmentInput> = {
   input: containmentInput,
   effect: 'write',
   idempotent: true,
+  output: containmentOutput,
   example: example('contain'),
   run: (ctx, input) => performAction(ctx, 'contain', idList(input.ids)),
 };
@@ -65,6 +67,7 @@ export const liftContainment: RunAction<typeof containmentInput> = {
   input: containmentInput,
   effect: 'write',
   idempotent: true,
+  output: containmentOutput,
   example: example('lift_containment'),
   run: (ctx, input) => performAction(ctx, 'lift_containment', idList(input.ids)),
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { batches, falconRequest, idList, queryIds } from './client.ts';
 import type { FalconEnvelope } from './client.ts';
+import { findHostsOutput, hostDetailsOutput } from './outputs.ts';
 
 /** A host record of `GET /devices/entities/devices/v2` (the fields a playbook uses most; the rest pass through). */
 export interface FalconDevice {
@@ -66,6 +67,7 @@ export const findHosts: RunAction<typeof findHostsInput> = {
   description: 'Finds device ids (AIDs) whose host matches an FQL filter (hostname, local_ip, external_ip, platform_name, status, …).',
   input: findHostsInput,
   effect: 'read',
+  output: findHostsOutput,
   example: { resources: ['4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a'], device_id: '4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a', total: 1, found: true },
   run: async (ctx, input) => {
     const { ids, total } = await queryIds(ctx, '/devices/queries/devices/v1', { filter: input.filter, sort: input.sort }, input.limit, QUERY_PAGE);
@@ -96,6 +98,7 @@ export const hostDetails: RunAction<typeof hostDetailsInput> = {
   description: 'Gets the host record (hostname, IPs, OS, sensor version, last seen, containment status) of one or more device ids.',
   input: hostDetailsInput,
   effect: 'read',
+  output: hostDetailsOutput,
   example: { resources: [EXAMPLE_DEVICE], host: EXAMPLE_DEVICE, notFound: [], contained: false },
   run: async (ctx, input) => {
     const ids = idList(input.ids);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunAction } from '../sdk/define-connector.ts';
 import { unexpectedResponse } from '../sdk/http-errors.ts';
 import { COUNT_EXAMPLE, SEARCH_EXAMPLE } from './examples.ts';
+import { countOutput, searchOutput } from './outputs.ts';
 
 /** One hit as the search API returns it (`hits.hits[]`), `sort` present when the request sorted. */
 export interface ElasticHit {
@@ -137,6 +138,7 @@ export const search: RunAction<typeof searchInput> = {
     'Runs a Query DSL search on an index or pattern and returns the hits (`_index`, `_id`, `_source`), the total and the time taken, paging up to `limit`.',
   input: searchInput,
   effect: 'read',
+  output: searchOutput,
   example: SEARCH_EXAMPLE,
   run: async (ctx, input) => {
     const path = `/${indexPath(input.index)}/_search`;
@@ -176,6 +178,7 @@ export const count: RunAction<typeof countInput> = {
   description: 'Counts the documents of an index or pattern that match a Query DSL query (all of them without one).',
   input: countInput,
   effect: 'read',
+  output: countOutput,
   example: COUNT_EXAMPLE,
   run: async (ctx, input) => {
     const response = await ctx.http.post<unknown>(`/${indexPath(input.index)}/_count`, { query: input.query ?? { match_all: {} } });

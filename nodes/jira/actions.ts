@@ -4,6 +4,7 @@ import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { unexpectedResponse } from '../sdk/http-errors.ts';
 import { adfDocSchema, adfToText, toAdf } from './adf.ts';
 import { ADD_COMMENT_EXAMPLE, CREATE_ISSUE_EXAMPLE, GET_ISSUE_EXAMPLE, TRANSITION_ISSUE_EXAMPLE } from './examples.ts';
+import { addCommentOutput, createIssueOutput, getIssueOutput, transitionIssueOutput } from './outputs.ts';
 
 const API = '/rest/api/3';
 
@@ -85,6 +86,7 @@ export const createIssue: RunAction<typeof createIssueInput> = {
   description: 'Opens a Jira issue (ticket) in a project. The description may be plain or markdown-ish text (converted to ADF) or raw ADF.',
   input: createIssueInput,
   effect: 'write',
+  output: createIssueOutput,
   example: CREATE_ISSUE_EXAMPLE,
   run: async (ctx, input) => {
     const response = await ctx.http.post<unknown>(`${API}/issue`, { fields: issueFields(input) });
@@ -115,6 +117,7 @@ export const addComment: RunAction<typeof addCommentInput> = {
   description: 'Adds a comment to a Jira issue: plain or markdown-ish text (converted to ADF) or raw ADF, optionally restricted to a role or group.',
   input: addCommentInput,
   effect: 'write',
+  output: addCommentOutput,
   example: ADD_COMMENT_EXAMPLE,
   run: async (ctx, input) => {
     const body: Record<string, unknown> = { body: toAdf(input.body, { autolink: input.autolink }) };
@@ -136,6 +139,7 @@ export const transitionIssue: RunAction<typeof transitionIssueInput> = {
   description: 'Moves a Jira issue through its workflow by transition name (e.g. "In Progress", "Done"), optionally with a comment.',
   input: transitionIssueInput,
   effect: 'write',
+  output: transitionIssueOutput,
   example: TRANSITION_ISSUE_EXAMPLE,
   run: async (ctx, input) => {
     const path = `${issuePath(input.issueIdOrKey)}/transitions`;
@@ -162,6 +166,7 @@ export const getIssue: RunAction<typeof getIssueInput> = {
   description: 'Reads a Jira issue: its fields as Jira returns them, plus summary, status name, browse URL and the description as plain text.',
   input: getIssueInput,
   effect: 'read',
+  output: getIssueOutput,
   example: GET_ISSUE_EXAMPLE,
   run: async (ctx, input) => {
     const params = input.fields === undefined ? undefined : { fields: input.fields.join(',') };

@@ -3,6 +3,7 @@ import { NodeError } from '../../engine/errors.ts';
 import type { RunAction } from '../sdk/define-connector.ts';
 import { unexpectedResponse } from '../sdk/http-errors.ts';
 import type { MispAttribute } from './search-attributes.ts';
+import { addAttributeOutput } from './outputs.ts';
 
 export const addAttributeInput = z.strictObject({
   eventId: z
@@ -60,6 +61,7 @@ export const addAttributeAction: RunAction<typeof addAttributeInput> = {
   description: 'Adds an indicator (IP, domain, URL, hash…) to a MISP event so partners and detections pick it up. The event becomes unpublished until someone publishes it.',
   input: addAttributeInput,
   effect: 'write',
+  output: addAttributeOutput,
   example: EXAMPLE,
   run: async (ctx, input) => {
     const { eventId, ...attribute } = input;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunAction } from '../sdk/define-connector.ts';
 import type { ConnectorHttp } from '../sdk/http-client.ts';
 import { unexpectedResponse } from '../sdk/http-errors.ts';
+import { searchAttributesOutput } from './outputs.ts';
 
 /** Attributes fetched per request while following pages (MISP's `limit` is a page size). */
 export const PAGE_SIZE = 500;
@@ -125,6 +126,7 @@ export const searchAttributesAction: RunAction<typeof searchAttributesInput> = {
   description: 'Finds MISP attributes (indicators) matching a value, type, category, event, tags or period, following pages up to `limit`. `found` says whether MISP knows the indicator.',
   input: searchAttributesInput,
   effect: 'read',
+  output: searchAttributesOutput,
   example: { Attribute: [EXAMPLE_ATTRIBUTE], count: 1, total: 1, found: true, event_ids: ['2'] } satisfies SearchOutput,
   run: (ctx, input) => searchAttributes(ctx.http, input),
 };

@@ -5,6 +5,7 @@ import { credentialsOf } from './credentials.ts';
 import { extractUrls, summariseAttachment } from './message-content.ts';
 import type { AttachmentSummary, GraphAttachment } from './message-content.ts';
 import { odataQuery, userPath } from './paging.ts';
+import { getMessageOutput } from './outputs.ts';
 
 interface GraphMessage {
   body?: { contentType?: string; content?: string };
@@ -45,6 +46,7 @@ export const getMessage: RunAction<typeof getMessageInput> = {
     'Reads one message with $expand=attachments and returns its headers and body, the http(s) URLs found in the body, and each attachment with name, type, size and sha256/sha1/md5 of its bytes.',
   effect: 'read',
   input: getMessageInput,
+  output: getMessageOutput,
   example: {
     mailbox: 'alice@corp.example',
     '@odata.etag': 'W/"CQAAABYAAADHcgC8Hl9tRZ/hc1wEUs1TAAAwR4Hg"',

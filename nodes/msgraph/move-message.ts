@@ -3,6 +3,7 @@ import type { RunAction } from '../sdk/define-connector.ts';
 import { graphRequest } from './auth.ts';
 import { credentialsOf } from './credentials.ts';
 import { userPath } from './paging.ts';
+import { moveMessageOutput } from './outputs.ts';
 
 /** Params of move_message: which copy, and the destination folder (Deleted Items unless told). */
 export const moveMessageInput = z.object({
@@ -37,6 +38,7 @@ export const moveMessage: RunAction<typeof moveMessageInput> = {
     "Moves a message to another folder of the same mailbox (deleteditems or junkemail to quarantine it). Graph creates the moved copy with a new id, returned as id; previousId no longer exists.",
   effect: 'write',
   input: moveMessageInput,
+  output: moveMessageOutput,
   example: {
     mailbox: 'alice@corp.example',
     previousId: 'AAMkAGI2TG93AAA=',

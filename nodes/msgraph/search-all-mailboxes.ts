@@ -6,6 +6,7 @@ import { credentialsOf } from './credentials.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import { collectPages, odataQuery } from './paging.ts';
 import { messageQueryFields, searchConflict, searchMailbox, SEARCH_CONFLICT_MESSAGE } from './search-messages.ts';
+import { searchAllMailboxesOutput } from './outputs.ts';
 
 /** Graph allows four concurrent requests per mailbox per app; one search per mailbox at a time, four mailboxes at once. */
 export const MAX_MAILBOX_CONCURRENCY = 4;
@@ -73,6 +74,7 @@ export const searchAllMailboxes: RunAction<typeof searchAllMailboxesInput> = {
     'Runs the same $filter or $search in every listed mailbox (or every mailbox of the tenant), four at a time, and returns each match with its mailbox — for finding every copy of a phishing email.',
   effect: 'read',
   input: searchAllMailboxesInput,
+  output: searchAllMailboxesOutput,
   example: {
     mailboxesSearched: 3,
     mailboxesWithMatches: ['alice@corp.example', 'bob@corp.example'],

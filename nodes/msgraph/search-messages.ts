@@ -3,6 +3,7 @@ import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import type { MsgraphCredentials } from './credentials.ts';
 import { credentialsOf } from './credentials.ts';
 import { collectPages, odataQuery, userPath } from './paging.ts';
+import { searchMessagesOutput } from './outputs.ts';
 
 /** Properties returned when `$select` is not given: enough to triage, without the (large) body. */
 export const DEFAULT_MESSAGE_SELECT =
@@ -115,6 +116,7 @@ export const searchMessages: RunAction<typeof searchMessagesInput> = {
     "Finds messages in one user's mailbox with an OData $filter (e.g. by sender) or a KQL $search (e.g. a URL's domain), following @odata.nextLink up to a limit.",
   effect: 'read',
   input: searchMessagesInput,
+  output: searchMessagesOutput,
   example: {
     userId: 'alice@corp.example',
     count: 1,

@@ -8,6 +8,7 @@ import { plainHeaders, statusError } from '../sdk/http-errors.ts';
 import { secret, secretValues } from '../sdk/secrets.ts';
 import { summarizeCve } from './cve.ts';
 import type { NvdCve } from './cve.ts';
+import { cveDetailsOutput } from './outputs.ts';
 
 /*
  * Checked where the shared reference said unconfirmed (nvd.nist.gov/developers/start-here and the
@@ -113,6 +114,7 @@ const cveDetails: RunAction<typeof cveDetailsInput> = {
     'Looks up a CVE in the NVD: English description, dates, CVSS (v3.1, else v4.0, v3.0 or v2), CWE ids, references, and patchLinks (references tagged Patch or Vendor Advisory). Unknown CVEs fail with NOT_FOUND.',
   input: cveDetailsInput,
   effect: 'read',
+  output: cveDetailsOutput,
   example: CVE_EXAMPLE,
   run: async (ctx, input) => {
     const response = await ctx.http.get<NvdAnswer>('/rest/json/cves/2.0', { params: { cveId: input.cveId }, validateStatus: () => true });

@@ -3,6 +3,7 @@ import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { plainHeaders } from '../sdk/http-errors.ts';
 import { parseLinkHeader } from './link-header.ts';
+import { findUserOutput } from './outputs.ts';
 
 /** Okta's largest page for /api/v1/users. */
 const MAX_PAGE = 200;
@@ -100,6 +101,7 @@ export const findUser: RunAction<typeof findUserInput> = {
     'Looks a user up by exact login, by id, by an Okta search expression or by name/email prefix, and returns the matches with their status (ACTIVE, SUSPENDED, …).',
   effect: 'read',
   input: findUserInput,
+  output: findUserOutput,
   example: {
     found: true,
     count: 1,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RunAction } from '../sdk/define-connector.ts';
+import { clearSessionsOutput, suspensionOutput } from './outputs.ts';
 
 const userIdField = z.string().min(1).max(512).describe('User id, login or login shortname.');
 
@@ -18,6 +19,7 @@ export const suspendUser: RunAction<typeof lifecycleInput> = {
     'Suspends an ACTIVE user (POST …/lifecycle/suspend): sign-in is blocked until unsuspended, group and app assignments are kept. Okta refuses a user who is not ACTIVE.',
   effect: 'write',
   input: lifecycleInput,
+  output: suspensionOutput,
   example: { userId: '00u1a2b3c4d5e6f7g8h9', status: 'SUSPENDED', suspended: true },
   async run(ctx, input) {
     await ctx.http.post(lifecyclePath(input.userId, 'suspend'));
@@ -31,6 +33,7 @@ export const unsuspendUser: RunAction<typeof lifecycleInput> = {
   description: 'Returns a SUSPENDED user to ACTIVE (POST …/lifecycle/unsuspend). Okta refuses a user who is not SUSPENDED.',
   effect: 'write',
   input: lifecycleInput,
+  output: suspensionOutput,
   example: { userId: '00u1a2b3c4d5e6f7g8h9', status: 'ACTIVE', suspended: false },
   async run(ctx, input) {
     await ctx.http.post(lifecyclePath(input.userId, 'unsuspend'));
@@ -52,6 +55,7 @@ export const clearSessions: RunAction<typeof clearSessionsInput> = {
   effect: 'write',
   idempotent: true,
   input: clearSessionsInput,
+  output: clearSessionsOutput,
   example: { userId: '00u1a2b3c4d5e6f7g8h9', sessionsCleared: true, oauthTokensRevoked: true },
   async run(ctx, input) {
     const params: Record<string, boolean> = { oauthTokens: input.oauthTokens };

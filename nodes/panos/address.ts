@@ -3,6 +3,7 @@ import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { escapeXml, findAll, textOf, xmlElement, xmlText } from '../sdk/xml.ts';
 import { credentialsOf, OBJECT_NAME, panRequest, vsysXpath } from './api.ts';
+import { blockIpOutput, isIpBlockedOutput, tagIpOutput } from './outputs.ts';
 
 /** The static address group Switchboard adds blocked addresses to (referenced by a deny rule). */
 export const DEFAULT_BLOCK_GROUP = 'switchboard-blocklist';
@@ -48,6 +49,7 @@ export const blockIp: RunAction<typeof blockInput> = {
   input: blockInput,
   effect: 'write',
   idempotent: true,
+  output: blockIpOutput,
   example: { ip: '185.220.101.45', address: 'sb-185.220.101.45', address_group: DEFAULT_BLOCK_GROUP, status: 'success', pendingCommit: true },
   run: async (ctx, input) => {
     const base = vsysXpath(credentialsOf(ctx));
@@ -82,6 +84,7 @@ export const tagIp: RunAction<typeof tagInput> = {
   input: tagInput,
   effect: 'write',
   idempotent: true,
+  output: tagIpOutput,
   example: { ip: '185.220.101.45', tag: DEFAULT_BLOCK_TAG, registered: true, alreadyRegistered: false, timeout: 0 },
   run: async (ctx, input) => {
     const { vsys } = credentialsOf(ctx);
@@ -132,6 +135,7 @@ export const isIpBlocked: RunAction<typeof checkInput> = {
   description: 'Checks the running config for sb-<ip> in the block group and the User-ID registrations for the block tag.',
   input: checkInput,
   effect: 'read',
+  output: isIpBlockedOutput,
   example: {
     ip: '185.220.101.45',
     address: 'sb-185.220.101.45',

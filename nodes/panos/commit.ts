@@ -4,6 +4,7 @@ import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { escapeXml, find, findAll, textOf, xmlElement } from '../sdk/xml.ts';
 import type { XmlElement } from '../sdk/xml.ts';
 import { panMessage, panRequest } from './api.ts';
+import { commitOutput } from './outputs.ts';
 
 /** A job as `show jobs id N` reports it. */
 export interface PanJob {
@@ -79,6 +80,7 @@ export const commit: RunAction<typeof commitInput> = {
   description: 'Commits the candidate configuration (making address-group blocks effective) and waits for the commit job.',
   input: commitInput,
   effect: 'write',
+  output: commitOutput,
   example: {
     job: '912',
     message: 'Commit job enqueued with jobid 912',

@@ -3,6 +3,7 @@ import { NodeError } from '../../engine/errors.ts';
 import { defineConnector } from '../sdk/define-connector.ts';
 import type { RunAction } from '../sdk/define-connector.ts';
 import { secret } from '../sdk/secrets.ts';
+import { hostInfoOutput } from './outputs.ts';
 
 /*
  * Checked where the shared reference said unconfirmed:
@@ -109,6 +110,7 @@ const hostInfo: RunAction<typeof hostInfoInput> = {
     'What Shodan has seen on an IP: open ports, services (product, version, module), hostnames, org, ISP, OS and CVEs, plus exposed (any open port). An IP Shodan never saw answers found: false, exposed: false unless failIfUnknown is set.',
   input: hostInfoInput,
   effect: 'read',
+  output: hostInfoOutput,
   example: HOST_EXAMPLE,
   run: async (ctx, input) => {
     const params: Record<string, string> = {};

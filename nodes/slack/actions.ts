@@ -3,6 +3,7 @@ import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { checkSlackAnswer } from './errors.ts';
 import type { SlackEnvelope } from './errors.ts';
 import { CONVERSATIONS_HISTORY_EXAMPLE, POST_MESSAGE_EXAMPLE } from './examples.ts';
+import { conversationsHistoryOutput, postMessageOutput } from './outputs.ts';
 
 /** Page size asked of conversations.history (Slack recommends no more than 200). */
 export const HISTORY_PAGE_SIZE = 200;
@@ -59,6 +60,7 @@ export const postMessage: RunAction<typeof postMessageInput> = {
   description: 'Posts a message (text and/or Block Kit blocks) to a Slack channel, or as a thread reply. Returns the channel and the message ts.',
   input: postMessageInput,
   effect: 'write',
+  output: postMessageOutput,
   example: POST_MESSAGE_EXAMPLE,
   run: async (ctx, input) => {
     const response = await ctx.http.post<unknown>('/chat.postMessage', input, { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
@@ -73,6 +75,7 @@ export const conversationsHistory: RunAction<typeof conversationsHistoryInput> =
   description: "Reads a channel's messages, newest first (thread replies excluded), following Slack's cursor up to `limit`.",
   input: conversationsHistoryInput,
   effect: 'read',
+  output: conversationsHistoryOutput,
   example: CONVERSATIONS_HISTORY_EXAMPLE,
   run: async (ctx, input) => {
     const messages: unknown[] = [];

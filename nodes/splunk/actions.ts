@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import type { RunAction } from '../sdk/define-connector.ts';
+import { listNotablesOutput, runSearchOutput, updateNotableOutput } from './outputs.ts';
 import { LIST_NOTABLES_EXAMPLE, RUN_SEARCH_EXAMPLE, UPDATE_NOTABLE_EXAMPLE } from './examples.ts';
 import { runSearchJob } from './search-job.ts';
 import type { SplunkResult } from './search-job.ts';
@@ -109,6 +110,7 @@ export const runSearch: RunAction<typeof runSearchInput> = {
     'Runs an SPL search as a search job, waits for it to finish and returns its result rows (`results`, `count`, `resultCount`, `truncated`, `sid`).',
   input: runSearchInput,
   effect: 'read',
+  output: runSearchOutput,
   example: RUN_SEARCH_EXAMPLE,
   run: (ctx, input) =>
     runSearchJob(ctx, {
@@ -132,6 +134,7 @@ export const listNotableEvents: RunAction<typeof listNotablesInput> = {
     'Lists Enterprise Security notable events in a time range (event_id, rule_name, urgency, status_label, owner, src, dest, user…), with `highest_urgency` and counts per urgency.',
   input: listNotablesInput,
   effect: 'read',
+  output: listNotablesOutput,
   example: LIST_NOTABLES_EXAMPLE,
   run: async (ctx, input) => {
     const outcome = await runSearchJob(ctx, {
@@ -157,6 +160,7 @@ export const updateNotable: RunAction<typeof updateNotableInput> = {
   input: updateNotableInput,
   effect: 'write',
   idempotent: true,
+  output: updateNotableOutput,
   example: UPDATE_NOTABLE_EXAMPLE,
   run: async (ctx, input) => {
     const ruleUIDs = typeof input.ruleUIDs === 'string' ? [input.ruleUIDs] : input.ruleUIDs;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RequestAction } from '../sdk/define-connector.ts';
+import { getAssetOutput } from './outputs.ts';
 
 export const getAssetInput = z.strictObject({
   asset_uuid: z.uuid().describe('The asset UUID, e.g. asset.uuid of a finding from list_vulnerabilities.'),
@@ -39,6 +40,7 @@ export const getAsset: RequestAction<typeof getAssetInput> = {
   description: 'Details of one asset: IPv4/FQDN/hostname lists, operating system, first and last seen, sources, tags, exposure and criticality scores.',
   input: getAssetInput,
   effect: 'read',
+  output: getAssetOutput,
   example: ASSET_EXAMPLE,
   request: (input) => ({ method: 'GET', url: `/assets/${encodeURIComponent(input.asset_uuid)}` }),
 };

@@ -3,6 +3,7 @@ import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { compactFinding, countBySeverity, mentionsCve, pendingChunks, pollDelayMs, SEVERITIES } from './findings.ts';
 import type { TenableFinding } from './findings.ts';
+import { listVulnerabilitiesOutput } from './outputs.ts';
 
 /** `GET /vulns/export/{export_uuid}/status`; `chunks_available` can grow while the job is still PROCESSING. */
 interface ExportStatus {
@@ -176,6 +177,7 @@ export const listVulnerabilities: RunAction<typeof listVulnerabilitiesInput> = {
     'Exports vulnerability findings (POST /vulns/export, status polling, chunk download) with asset, plugin (CVEs, CVSSv3, VPR, patch, solution), severity, state and first/last found dates.',
   input: listVulnerabilitiesInput,
   effect: 'read',
+  output: listVulnerabilitiesOutput,
   example: LIST_EXAMPLE,
   run: async (ctx, input) => {
     const uuid = await requestExport(ctx, exportRequestBody(input));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { unexpectedResponse } from '../sdk/http-errors.ts';
 import { ADD_OBSERVABLE_EXAMPLE, CREATE_ALERT_EXAMPLE, CREATE_CASE_EXAMPLE, GET_CASE_EXAMPLE } from './examples.ts';
+import { addObservableOutput, createAlertOutput, createCaseOutput, getCaseOutput } from './outputs.ts';
 
 /** Largest page asked of the Query API; TheHive's UI pages by 15 to 100. */
 export const QUERY_PAGE_SIZE = 100;
@@ -91,6 +92,7 @@ export const createAlert: RunAction<typeof createAlertInput> = {
   description: 'Raises an alert in TheHive for triage, optionally with its observables. TheHive refuses a duplicate type + source + sourceRef.',
   input: createAlertInput,
   effect: 'write',
+  output: createAlertOutput,
   example: CREATE_ALERT_EXAMPLE,
   run: async (ctx, input) => entity(await ctx.http.post<unknown>('/api/v1/alert', input)),
 };
@@ -101,6 +103,7 @@ export const createCase: RunAction<typeof createCaseInput> = {
   description: 'Opens a case in TheHive with a markdown description, severity, TLP/PAP, tags and optional tasks.',
   input: createCaseInput,
   effect: 'write',
+  output: createCaseOutput,
   example: CREATE_CASE_EXAMPLE,
   run: async (ctx, input) => entity(await ctx.http.post<unknown>('/api/v1/case', input)),
 };
@@ -111,6 +114,7 @@ export const addObservable: RunAction<typeof addObservableInput> = {
   description: 'Adds an observable (IP, domain, URL, hash, mail…) to a case; a list of values adds one observable each.',
   input: addObservableInput,
   effect: 'write',
+  output: addObservableOutput,
   example: ADD_OBSERVABLE_EXAMPLE,
   run: async (ctx, input) => {
     const { caseId: id, ...observable } = input;
@@ -126,6 +130,7 @@ export const getCase: RunAction<typeof getCaseInput> = {
   description: 'Reads a TheHive case and, unless turned off, lists its observables (paged through the Query API up to `limit`).',
   input: getCaseInput,
   effect: 'read',
+  output: getCaseOutput,
   example: GET_CASE_EXAMPLE,
   run: async (ctx, input) => {
     const theCase = entity(await ctx.http.get<unknown>(`/api/v1/case/${encodeURIComponent(input.caseId)}`));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { unexpectedResponse } from '../sdk/http-errors.ts';
+import { reportOutput, submitUrlOutput } from './outputs.ts';
 import { DOMAIN_EXAMPLE, FILE_EXAMPLE, IP_EXAMPLE, SUBMIT_EXAMPLE, URL_EXAMPLE } from './examples.ts';
 import { summarise, unknownSummary, urlId } from './summary.ts';
 import type { ReportSummary } from './summary.ts';
@@ -56,6 +57,7 @@ export const ipReport: RunAction<typeof ipReportInput> = {
   description: `Looks up an IP address on VirusTotal: owner, ASN, country and what the engines say. ${REPORT_NOTE}`,
   input: ipReportInput,
   effect: 'read',
+  output: reportOutput,
   example: IP_EXAMPLE,
   run: (ctx, input) => report(ctx, `/ip_addresses/${encodeURIComponent(input.ip)}`, input.threshold),
 };
@@ -66,6 +68,7 @@ export const domainReport: RunAction<typeof domainReportInput> = {
   description: `Looks up a domain on VirusTotal: categories, registrar, DNS records and engine verdicts. ${REPORT_NOTE}`,
   input: domainReportInput,
   effect: 'read',
+  output: reportOutput,
   example: DOMAIN_EXAMPLE,
   run: (ctx, input) => report(ctx, `/domains/${encodeURIComponent(input.domain.trim().toLowerCase())}`, input.threshold, input.failIfUnknown ? undefined : { id: input.domain.trim().toLowerCase(), type: 'domain' }),
 };
@@ -76,6 +79,7 @@ export const urlReport: RunAction<typeof urlReportInput> = {
   description: `Looks up a URL on VirusTotal (by its base64url identifier): final URL, categories and engine verdicts. ${REPORT_NOTE}`,
   input: urlReportInput,
   effect: 'read',
+  output: reportOutput,
   example: URL_EXAMPLE,
   run: (ctx, input) => report(ctx, `/urls/${urlId(input.url)}`, input.threshold, input.failIfUnknown ? undefined : { id: urlId(input.url), type: 'url' }),
 };
@@ -86,6 +90,7 @@ export const fileReport: RunAction<typeof fileReportInput> = {
   description: `Looks up a file by MD5, SHA-1 or SHA-256 on VirusTotal: names, type, size and engine verdicts. ${REPORT_NOTE}`,
   input: fileReportInput,
   effect: 'read',
+  output: reportOutput,
   example: FILE_EXAMPLE,
   run: (ctx, input) => report(ctx, `/files/${input.id.toLowerCase()}`, input.threshold, input.failIfUnknown ? undefined : { id: input.id.toLowerCase(), type: 'file' }),
 };
@@ -101,6 +106,7 @@ export const submitUrl: RunAction<typeof submitUrlInput> = {
   input: submitUrlInput,
   effect: 'write',
   idempotent: true,
+  output: submitUrlOutput,
   example: SUBMIT_EXAMPLE,
   run: async (ctx, input) => {
     const response = await ctx.http.post<unknown>('/urls', new URLSearchParams({ url: input.url }));

@@ -2,6 +2,7 @@ import { createRegistry } from '../../engine/node-type.ts';
 import { startRun } from '../../engine/run/executor.ts';
 import type { RunEvent } from '../../engine/run/events.ts';
 import type { NodeRunState, RunOptions } from '../../engine/run/types.ts';
+import { fieldsOutside, shapeOfSchema } from '../../engine/validate/field-shapes.ts';
 import type { Connector } from '../../nodes/sdk/define-connector.ts';
 import { secretValues } from '../../nodes/sdk/secrets.ts';
 import { manualTrigger } from '../../nodes/core/trigger-manual.ts';
@@ -53,5 +54,18 @@ export async function runAction(
     ...options,
     clock,
   }).done;
-  return { node: state.nodes.act!, events, elapsedMs: clock.now() - started, sleeps: clock instanceof LoopbackClock ? clock.sleeps : [] };
+  const result = state.nodes.act!;
+  assertOutputFitsSchema(connector, type, result);
+  return { node: result, events, elapsedMs: clock.now() - started, sleeps: clock instanceof LoopbackClock ? clock.sleeps : [] };
+}
+
+/**
+ * Every output a connector test sees must fit the action's declared output schema: a field the
+ * schema lacks would make validation refuse a playbook that reads it, though the run would work.
+ */
+function assertOutputFitsSchema(connector: Connector, type: string, node: NodeRunState): void {
+  const schema = connector.specs.find((spec) => spec.type === type)?.output;
+  if (schema === undefined || node.status !== 'succeeded') return;
+  const outside = fieldsOutside(shapeOfSchema(schema), node.output);
+  if (outside.length > 0) throw new Error(`${type} output has fields its output schema does not declare: ${outside.slice(0, 10).join(', ')}`);
 }
