@@ -13,14 +13,17 @@ import type { BenchResult } from './stats.ts';
  * The canvas benchmarks (issue 4, "Benchmark"), measured in Debian's Chromium on the production
  * builds, against a bare React Flow page with default nodes showing the same graph:
  *
- * - `canvas-load-1000`: ms from the start of the navigation that opens a 1,000-node playbook
+ * - `canvas-load-1000`, `canvas-load-5000` (issue 14: ≤ 3,000 ms): ms from the start of the navigation that opens a 1,000-node playbook
  *   (the editor at `?playbook=<id>`; the baseline page, which fetches the same graph as JSON) to
  *   interactive: the later of the end of the last long task (> 50 ms) and the first frame after
  *   the last DOM change was painted, once the page then stays still (no DOM change, no long task)
- *   for 500 ms with the fitted graph on screen (see canvas-probe.ts).
- * - `canvas-drag-500`, `canvas-drag-1000`: the 95th percentile of the frame times
- *   (`requestAnimationFrame` deltas, in the page) while a node near the middle of the fitted
- *   graph is dragged with real mouse events: press, 120 moves across a third of the canvas,
+ *   for 500 ms with the graph on screen (see canvas-probe.ts). The editor opens a graph too big to
+ *   read whole at its trigger (first-view.ts), so it draws the nodes there, where the baseline
+ *   draws the whole fitted graph: the figure is what a user waits for, not like for like.
+ * - `canvas-drag-500`, `canvas-drag-1000`, `canvas-drag-5000` (issue 14: ≤ 16.7 ms): the 95th
+ *   percentile of the frame times (`requestAnimationFrame` deltas, in the page) while a node near
+ *   the middle of the fitted graph (the editor's Fit View pressed first, so both pages show the
+ *   same nodes, simplified in the editor) is dragged with real mouse events: press, 120 moves across a third of the canvas,
  *   release (the next run drags it back). The editor's history, validation and side panel all
  *   take part, as they do for a user. Each `page.mouse.move` waits for the page to take the
  *   event, so a slow page also gets fewer moves per second (the detail lines give ms per move).
@@ -47,6 +50,8 @@ const DETAIL = process.env['BENCH_CANVAS_DETAIL'] === '1';
 export const canvasLoad1000 = (): Promise<BenchResult> => canvasBenchmark('canvas-load-1000', 1000, loadFigures);
 export const canvasDrag500 = (): Promise<BenchResult> => canvasBenchmark('canvas-drag-500', 500, dragFigures);
 export const canvasDrag1000 = (): Promise<BenchResult> => canvasBenchmark('canvas-drag-1000', 1000, dragFigures);
+export const canvasLoad5000 = (): Promise<BenchResult> => canvasBenchmark('canvas-load-5000', 5000, loadFigures);
+export const canvasDrag5000 = (): Promise<BenchResult> => canvasBenchmark('canvas-drag-5000', 5000, dragFigures);
 
 /** Everything one benchmark runs against: both pages served, one browser. */
 interface Session {
@@ -166,6 +171,7 @@ async function loadFigures(session: Session): Promise<[number, number]> {
 async function dragFigures(session: Session): Promise<[number, number]> {
   const ours = await open(session, 'ours');
   const theirs = await open(session, 'baseline');
+  await fitWholeGraph(ours.page);
   try {
     let direction = 1;
     const sample = (side: 'ours' | 'baseline', opened: Opened) => async () => {
@@ -211,6 +217,12 @@ async function drag(page: Page, id: string, direction: number): Promise<{ frames
   await page.waitForTimeout(SETTLE_MS);
   await page.evaluate(`window.__canvasBench.whenQuiet(${QUIET_MS}, ${TIMEOUT_MS})`);
   return { frames, msPerMove: elapsed / DRAG_STEPS };
+}
+
+/** Presses the editor's Fit View (it opens a big graph at its trigger) and waits for the page to be still. */
+async function fitWholeGraph(page: Page): Promise<void> {
+  await page.locator('.react-flow__controls-fitview').click();
+  await page.evaluate(`window.__canvasBench.whenQuiet(${QUIET_MS}, ${TIMEOUT_MS})`);
 }
 
 interface Grip {
