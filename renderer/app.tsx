@@ -9,6 +9,7 @@ import { rpc } from './rpc/index.ts';
 import type { ConnectionState } from './rpc/index.ts';
 import { useStore } from './store/index.ts';
 import { useDesktopMenu } from './desktop-menu.ts';
+import { SkipLinks } from './skip-links.tsx';
 import { addressFor, playbookInAddress } from './home/address.ts';
 import { HomeView } from './home/home-view.tsx';
 import { goHome, openFromHome } from './home/navigation.ts';
@@ -33,6 +34,7 @@ export function App() {
         </div>
       ) : (
         <div className="sb-app">
+          <SkipLinks />
           <TopBar />
           <Palette />
           <main className="sb-main" aria-label="Playbook editor">

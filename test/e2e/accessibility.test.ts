@@ -42,8 +42,10 @@ async function useTheme(page: Page, theme: (typeof THEMES)[number]): Promise<voi
 }
 
 describe.each(THEMES)('axe-core finds nothing serious (%s theme)', (theme) => {
-  it('on the first screen', async () => {
+  it('on the home view', async () => {
     const { page } = e2e;
+    await page.getByRole('banner').getByRole('button', { name: 'All playbooks', exact: true }).click();
+    await page.getByRole('table', { name: 'Playbooks' }).waitFor();
     await useTheme(page, theme);
     expect(await seriousViolations(page)).toEqual([]);
   });

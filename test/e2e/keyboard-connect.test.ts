@@ -41,6 +41,34 @@ function notice(page: Page, text: string) {
   return page.getByRole('status').filter({ hasText: text });
 }
 
+/** What has focus: a skip link's text, a canvas node's id, or a tab's name. */
+function focused(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    const node = element?.closest('.react-flow__node')?.getAttribute('data-id');
+    return node !== null && node !== undefined ? `node ${node}` : (element?.textContent ?? null);
+  });
+}
+
+describe('skip links', () => {
+  it('are the first stops of Tab, shown when focused, and move focus to the canvas or the panels', async () => {
+    const { page } = e2e;
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('Skip to canvas');
+    const shown = await page.getByRole('button', { name: 'Skip to canvas' }).boundingBox();
+    expect(shown !== null && shown.y >= 0 && shown.height > 0).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toMatch(/^node /);
+
+    await page.getByRole('button', { name: 'Skip to canvas' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('Skip to panels');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('tab');
+  });
+});
+
 describe('connecting from the keyboard, and refused connections', () => {
   it('connects two nodes with Tab, Enter, C, arrows and Enter; undo removes the edge', async () => {
     const { page } = e2e;
