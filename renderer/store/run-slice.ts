@@ -334,14 +334,32 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     }
   }
 
-  // Pins and the shown run belong to one playbook: opening another forgets them.
-  // A playbook opened with a run of it still going (after a reload) shows that run.
+  /** Follows the host's run events and, after a lost link, catches up. Idempotent; true when it just started. */
+  function listen(): boolean {
+    if (unsubscribe !== undefined) return false;
+    const off = rpc.on('run.event', (event) => get().receive(event));
+    let wasOpen = rpc.state === 'open';
+    const offState = rpc.onState((connection) => {
+      const reopened = connection === 'open' && !wasOpen;
+      wasOpen = connection === 'open';
+      if (reopened) resync();
+    });
+    unsubscribe = () => {
+      off();
+      offState();
+      unsubscribe = undefined;
+    };
+    return true;
+  }
+
+  // Pins and the shown run belong to one playbook: opening another forgets them. While the editor
+  // follows run events, a playbook opened with a run of it still going (after a reload) shows that run.
   api.subscribe((state, previous) => {
     if (state.playbook?.id === previous.playbook?.id) return;
     const patch: Partial<RunSlice> = { pins: {} };
     if (state.run !== undefined && state.run.playbookId !== state.playbook?.id) Object.assign(patch, IDLE);
     set(patch);
-    if (state.playbook !== undefined) get().reattach().catch(() => undefined);
+    if (state.playbook !== undefined && unsubscribe !== undefined) get().reattach().catch(() => undefined);
   });
 
   return {
@@ -350,21 +368,9 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     starting: false,
 
     initRunEvents() {
-      if (unsubscribe === undefined) {
-        const off = rpc.on('run.event', (event) => get().receive(event));
-        let wasOpen = rpc.state === 'open';
-        const offState = rpc.onState((connection) => {
-          const reopened = connection === 'open' && !wasOpen;
-          wasOpen = connection === 'open';
-          if (reopened) resync();
-        });
-        unsubscribe = () => {
-          off();
-          offState();
-          unsubscribe = undefined;
-        };
-      }
-      return unsubscribe;
+      // The editor starting (or its panels mounting after the playbook opened): attach to a run still going.
+      if (listen()) get().reattach().catch(() => undefined);
+      return unsubscribe!;
     },
 
     receive(event) {
@@ -374,7 +380,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
 
     async startRun({ mode, dryRun, trigger, from }) {
       if (get().starting) return;
-      get().initRunEvents();
+      listen();
       if (get().playbook === undefined) {
         get().notify('error', 'Open a playbook before running it.');
         return;
@@ -457,7 +463,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     },
 
     async openRun(runId) {
-      get().initRunEvents();
+      listen();
       const ticket = ++openTicket;
       try {
         if (await showJournal(runId, ticket)) get().setPanel('run');
@@ -486,7 +492,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     async reattach() {
       const playbookId = get().playbook?.id;
       if (playbookId === undefined || get().runId !== undefined) return;
-      get().initRunEvents();
+      listen();
       const ticket = openTicket;
       const { runs } = await rpc.call('runs.active', { playbookId });
       const newest = runs[0];

@@ -132,7 +132,7 @@ export interface RunSlice {
   syncBreakpoints(): Promise<void>;
   /** Applies events that arrived from the host (buffered; flushed per animation frame). */
   receive(event: RunEvent): void;
-  /** Subscribes to `run.event` (idempotent; startRun and openRun call it too). Returns the unsubscribe. */
+  /** Subscribes to `run.event` (idempotent; startRun and openRun do too) and, the first time, re-attaches to a run still going. Returns the unsubscribe. */
   initRunEvents(): () => void;
   /** Shows the replayed run as it stood after `cursor` events (1…n): canvas, statuses and timeline follow. */
   scrubTo(cursor: number): void;

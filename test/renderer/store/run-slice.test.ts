@@ -390,6 +390,20 @@ describe('run slice', () => {
     off();
   });
 
+  it('attaches to the open playbook’s live run when the editor starts following run events after it opened', async () => {
+    const paused = await recordPaused();
+    connect({ 'runs.active': () => ({ runs: [summaryOf(paused)] }), 'runs.get': () => ({ state: replayRun(paused)!, events: paused }) });
+    const store = makeStore();
+    store.getState().loadPlaybook(chain, []);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(transport.sent.map((frame) => frame.method)).not.toContain('runs.active');
+
+    const off = store.getState().initRunEvents();
+    await waitFor(() => store.getState().runId);
+    expect(store.getState().run?.paused?.nodeId).toBe('block');
+    off();
+  });
+
   it('reads the shown live run again when the link to the host comes back', async () => {
     const paused = await recordPaused();
     const handlers: FakeHandlers = { 'runs.get': () => ({ state: replayRun(paused)!, events: paused }) };
