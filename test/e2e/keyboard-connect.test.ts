@@ -37,6 +37,12 @@ async function dragPortOnto(page: Page, from: string, port: string, to: string, 
   await page.mouse.up();
 }
 
+/** `#2f5fd0` as getComputedStyle writes it: `rgb(47, 95, 208)`. */
+function hexToRgb(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
 function notice(page: Page, text: string) {
   return page.getByRole('status').filter({ hasText: text });
 }
@@ -113,6 +119,15 @@ describe('connecting from the keyboard, and refused connections', () => {
     expect(await dialog.getByRole('option').allTextContents()).toEqual(['Add IP to WAF IP set']);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+
+    // An edge focused from the keyboard is drawn in the focus colour, thicker.
+    await edge(page, 'start', block).focus();
+    const stroke = await edge(page, 'start', block).locator('.react-flow__edge-path').evaluate((path) => {
+      const style = getComputedStyle(path);
+      return { colour: style.stroke, width: style.strokeWidth, focus: getComputedStyle(document.documentElement).getPropertyValue('--sb-focus').trim() };
+    });
+    expect(stroke.width).toBe('4px');
+    expect(stroke.colour).toBe(hexToRgb(stroke.focus));
   });
 
   it('says why a dragged connection is refused: into a trigger, output onto output', async () => {
