@@ -1,0 +1,160 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { canvasNode, expectRunStatus, openPlaybook, runButton, runStatus, saveState, selectNode, shippedPlaybook, showPanel, waitForSettled } from './editor.ts';
+import { useEditor } from './fixture.ts';
+
+const e2e = useEditor();
+const suspiciousLogin = shippedPlaybook('suspicious-login');
+
+function nodeNamed(id: string): { id: string; type: string; name: string } {
+  const node = suspiciousLogin.nodes.find((candidate) => candidate.id === id);
+  if (node === undefined) throw new Error(`suspicious-login lost its node ${id}`);
+  return node;
+}
+
+/** The Inspector's messages of all the playbook's problems (opened if folded). */
+async function problemMessages(page: Page): Promise<string[]> {
+  const inspector = page.getByRole('tabpanel', { name: 'Inspector' });
+  const fold = inspector.locator('details', { has: page.getByText(/All problems of the playbook/) });
+  if ((await fold.count()) === 0) return [];
+  if ((await fold.getAttribute('open')) === null) await fold.locator('summary').click();
+  return fold.getByRole('list', { name: 'Problems' }).locator('.problem-message').allTextContents();
+}
+
+/** A canvas node's size in CSS pixels (zoom left out) and the line height of its name. */
+function nodeSize(page: Page, id: string): Promise<{ width: number; height: number; nameLine: number }> {
+  return canvasNode(page, id).evaluate((element) => {
+    const name = element.querySelector('.sb-node-name');
+    const line = name === null ? 0 : Number.parseFloat(getComputedStyle(name).lineHeight);
+    return { width: (element as HTMLElement).offsetWidth, height: (element as HTMLElement).offsetHeight, nameLine: Number.isNaN(line) ? 20 : line };
+  });
+}
+
+describe('guided while building', () => {
+  it('opens expression completion on typing {{ in a text field and in a number field, and inserts the picked path', async () => {
+    const { page } = e2e;
+    const ticket = nodeNamed('create_ticket');
+    await openPlaybook(page, suspiciousLogin.name);
+
+    await selectNode(page, ticket.id);
+    const inspector = await showPanel(page, 'Inspector');
+    const summary = inspector.getByRole('combobox', { name: 'summary', exact: true });
+    await summary.fill('');
+    await summary.pressSequentially('Score {{');
+    const list = inspector.getByRole('listbox', { name: 'Expression suggestions' });
+    await list.waitFor();
+    expect(await summary.getAttribute('aria-expanded')).toBe('true');
+    // The list opens under the {{ typed, not at the field's left edge.
+    const [field, opened] = await Promise.all([summary.boundingBox(), list.boundingBox()]);
+    expect((opened?.x ?? 0) - (field?.x ?? 0)).toBeGreaterThan(20);
+    await summary.pressSequentially('abuseConfidenceSc');
+    await expect.poll(() => list.getByRole('option').first().locator('code').textContent()).toBe('{{ nodes.check_abuseipdb.output.abuseConfidenceScore }}');
+    await summary.press('Enter');
+    expect(await summary.inputValue()).toBe('Score {{ nodes.check_abuseipdb.output.abuseConfidenceScore }}');
+    expect(await list.isHidden()).toBe(true);
+
+    // A number field turns into an expression field as soon as {{ is typed: no fx toggle.
+    await selectNode(page, 'check_abuseipdb');
+    const maxAge = inspector.getByLabel('maxAgeInDays', { exact: true });
+    await maxAge.fill('');
+    await maxAge.pressSequentially('{{');
+    const expression = inspector.getByRole('combobox', { name: 'maxAgeInDays', exact: true });
+    await expect.poll(() => expression.getAttribute('aria-expanded')).toBe('true');
+    await expression.pressSequentially('trigger.body.sr');
+    await expression.press('ArrowDown');
+    await expression.press('ArrowUp');
+    await expression.press('Tab');
+    expect(await expression.inputValue()).toBe('{{ trigger.body.src }}');
+  });
+
+  it('refuses a node name longer than the format allows while typing, and keeps the node small on the canvas', async () => {
+    const { page } = e2e;
+    await openPlaybook(page, suspiciousLogin.name);
+    await selectNode(page, 'verdict');
+    const before = await nodeSize(page, 'verdict');
+    const inspector = await showPanel(page, 'Inspector');
+    const name = inspector.getByRole('textbox', { name: 'Name', exact: true });
+    await name.fill('');
+    await name.pressSequentially('A'.repeat(190));
+    await expect.poll(() => inspector.getByText('190 / 200 characters').count()).toBe(1);
+    await name.pressSequentially('B'.repeat(30));
+    expect((await name.inputValue()).length).toBe(200);
+    await expect.poll(() => inspector.getByText('A node name can be at most 200 characters: 200 / 200.').count()).toBe(1);
+    await name.press('Enter');
+    await expect.poll(() => canvasNode(page, 'verdict').locator('.sb-node-name').textContent()).toBe(`${'A'.repeat(190)}${'B'.repeat(10)}`);
+    // Clipped to two lines: the node grows by one line of its name at most, and not at all in width.
+    const after = await nodeSize(page, 'verdict');
+    expect(after.height - before.height).toBeLessThanOrEqual(before.nameLine + 1);
+    expect(after.width).toBe(before.width);
+  });
+
+  it('keeps the Inspector on the node when a rename is undone after clicking away', async () => {
+    const { page } = e2e;
+    const verdict = nodeNamed('verdict');
+    await openPlaybook(page, suspiciousLogin.name);
+    await selectNode(page, verdict.id);
+    const inspector = await showPanel(page, 'Inspector');
+    const name = inspector.getByRole('textbox', { name: 'Name', exact: true });
+    await name.fill('Renamed verdict');
+    await name.press('Enter');
+    await expect.poll(() => canvasNode(page, verdict.id).locator('.sb-node-name').textContent()).toBe('Renamed verdict');
+
+    // Click the empty canvas: nothing is selected.
+    const pane = page.getByTestId('canvas').locator('.react-flow__pane');
+    await pane.click({ position: { x: 8, y: 8 } });
+    await inspector.getByText('Select a node on the canvas to edit it.').waitFor();
+
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => canvasNode(page, verdict.id).locator('.sb-node-name').textContent()).toBe(verdict.name);
+    await expect.poll(() => inspector.getByRole('heading', { level: 2 }).first().textContent()).toBe(verdict.name);
+    expect(await page.getByTestId('canvas').locator(`.react-flow__node[data-id="${verdict.id}"]`).evaluate((element) => element.classList.contains('selected'))).toBe(true);
+
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => inspector.getByRole('heading', { level: 2 }).first().textContent()).toBe('Renamed verdict');
+  });
+
+  it('asks before Run from here on a path with live writes, naming them, and Cancel starts nothing', async () => {
+    const { page } = e2e;
+    const block = nodeNamed('block_ip');
+    const suspend = nodeNamed('suspend_user');
+    await openPlaybook(page, suspiciousLogin.name);
+    await runButton(page, 'Run').click();
+    await waitForSettled(page);
+    await expectRunStatus(page, 'succeeded');
+
+    await selectNode(page, 'is_confirmed');
+    const panel = await showPanel(page, 'Run');
+    const header = page.getByRole('region', { name: 'Run status' });
+    const shown = await header.textContent();
+    await panel.getByRole('button', { name: 'Run from here' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Please confirm' });
+    const question = (await dialog.textContent()) ?? '';
+    expect(question).toMatch(/This will run \d+ live writes: /);
+    expect(question).toContain(`${block.name} (Palo Alto PAN-OS)`);
+    expect(question).toContain(`${suspend.name} (Okta)`);
+    expect(question).not.toContain(nodeNamed('find_user').name);
+
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await runStatus(page).textContent()).toBe('succeeded');
+    expect(await header.textContent()).toBe(shown);
+  });
+
+  it('names a misspelt output field of a VirusTotal report, with the closest field', async () => {
+    const { page } = e2e;
+    const ticket = nodeNamed('create_ticket');
+    const report = nodeNamed('vt_ip_report');
+    await openPlaybook(page, suspiciousLogin.name);
+    await selectNode(page, ticket.id);
+    const inspector = await showPanel(page, 'Inspector');
+    const summary = inspector.getByRole('combobox', { name: 'summary', exact: true });
+    await summary.fill(`VT says {{ nodes.${report.id}.output.verdcit }}`);
+    await summary.press('Enter');
+    await expect.poll(() => saveState(page).textContent()).toBe('Unsaved changes');
+    const misspelt =
+      `${ticket.name}: summary reads nodes.${report.id}.output.verdcit, but ${report.name} (virustotal.ip_report@1) ` +
+      'has no field verdcit in its output (did you mean verdict?)';
+    await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(misspelt);
+    await expect.poll(() => inspector.locator(`#param-${ticket.id}-summary-errors`).textContent()).toBe(misspelt);
+  });
+});
