@@ -9,6 +9,7 @@ import { panelAfterPick } from '../store/panel-after-pick.ts';
 import type { CanvasEdge, CanvasNode, CatalogueItem } from '../store/types.ts';
 import { autoLayout } from './auto-layout.ts';
 import { ConnectCommand } from './connect-dialog.tsx';
+import { ExportPictureButton } from './export-picture-dialog.tsx';
 import { boxSize } from './box-size.ts';
 import { firstView } from './first-view.ts';
 import type { Box } from './first-view.ts';
@@ -260,6 +261,7 @@ function CanvasToolbar() {
         Add note
       </button>
       <ConnectCommand />
+      <ExportPictureButton />
       <details className="sb-shortcuts">
         <summary>Keys</summary>
         <dl>
