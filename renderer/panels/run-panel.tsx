@@ -5,7 +5,7 @@ import { labNodes, nodeStatusLabel, notRunNodes } from '../../engine/run/node-st
 import type { NodeRunState, RunState } from '../../engine/run/types.ts';
 import { portsOf } from '../store/catalogue-slice.ts';
 import { useStore } from '../store/index.ts';
-import { isLive } from '../store/run-slice.ts';
+import { isLive, showsPastMoment } from '../store/run-slice.ts';
 import type { CanvasNode } from '../store/types.ts';
 import { formatClock, formatDateTime, formatDuration, parseJsonText, toJsonText } from './format.ts';
 import { Approvals } from './approval-card.tsx';
@@ -18,6 +18,8 @@ import { runFromHere } from './run-from-here.ts';
 /** The shown run: status, waiting approvals, the paused node, the selected node's data and the timeline. */
 export function RunPanel() {
   const run = useStore((state) => state.run);
+  // A past moment of a replayed run shows no controls: nothing in it can be approved, skipped or overridden.
+  const past = useStore(showsPastMoment);
   if (run === undefined) {
     return <p className="muted">No run yet. Press Run or Step to start one; past runs are under History.</p>;
   }
@@ -25,8 +27,8 @@ export function RunPanel() {
     <div className="run-panel">
       <RunHeader run={run} />
       <ReplayScrubber describe={describeEvent} />
-      <Approvals run={run} nodeName={nodeName} />
-      {run.paused === undefined ? null : run.paused.reason === 'unknown-outcome' ? (
+      {past ? null : <Approvals run={run} nodeName={nodeName} />}
+      {past || run.paused === undefined ? null : run.paused.reason === 'unknown-outcome' ? (
         <UnknownOutcome key={`${run.runId}-${run.paused.nodeId}`} run={run} />
       ) : (
         <PausedNode key={`${run.runId}-${run.paused.nodeId}`} run={run} />
@@ -65,7 +67,8 @@ function nodeNamer(nodes: readonly CanvasNode[]): (nodeId: string) => string {
 }
 
 function RunHeader({ run }: { run: RunState }) {
-  const live = isLive(run.status);
+  const past = useStore(showsPastMoment);
+  const live = isLive(run.status) && !past;
   const elapsed = useElapsed(run.startedAt, live);
   const labTitle = runLabTitle(run, nodeName);
   return (

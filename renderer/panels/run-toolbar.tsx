@@ -3,7 +3,7 @@ import { isTriggerType } from '../store/catalogue-slice.ts';
 import { rpc } from '../rpc/index.ts';
 import { useStore } from '../store/index.ts';
 import type { InboxEventView } from '../store/types.ts';
-import { isLive, unknownOutcomeNode } from '../store/run-slice.ts';
+import { actionableRun, isLive, unknownOutcomeNode } from '../store/run-slice.ts';
 import { triggerValue } from './completion.ts';
 import { formatDateTime, parseJsonText, sentence, toJsonText } from './format.ts';
 import { LabBadge } from './lab-badge.tsx';
@@ -33,9 +33,9 @@ function useSampleText(): string {
  */
 export function RunToolbar() {
   const playbookId = useStore((state) => state.playbook?.id);
-  const status = useStore((state) => (state.run?.playbookId === state.playbook?.id ? state.run?.status : undefined));
-  const pausedAt = useStore((state) => state.run?.paused?.nodeId);
-  const unknown = useStore((state) => state.run?.playbookId === state.playbook?.id && unknownOutcomeNode(state.run) !== undefined);
+  const status = useStore((state) => (actionableRun(state)?.playbookId === state.playbook?.id ? actionableRun(state)?.status : undefined));
+  const pausedAt = useStore((state) => actionableRun(state)?.paused?.nodeId);
+  const unknown = useStore((state) => actionableRun(state)?.playbookId === state.playbook?.id && unknownOutcomeNode(actionableRun(state)) !== undefined);
   const starting = useStore((state) => state.starting);
   const startRun = useStore((state) => state.startRun);
   const control = useStore((state) => state.control);

@@ -34,6 +34,19 @@ export function isLive(status: RunStatus | undefined): boolean {
 }
 
 /**
+ * The run the controls act on: a replayed run as it ended, not as the scrubber shows it (a past
+ * moment of a finished run may read `running` or `paused`, but nothing in it can be acted on).
+ */
+export function actionableRun(state: Pick<AppState, 'run' | 'replay'>): RunState | undefined {
+  return state.replay?.end ?? state.run;
+}
+
+/** Whether the scrubber shows a moment before a finished run's end. */
+export function showsPastMoment(state: Pick<AppState, 'replay'>): boolean {
+  return state.replay !== undefined && state.replay.cursor < state.replay.events.length;
+}
+
+/**
  * The node `run` is paused on as `unknown-outcome`: a write an earlier run sent without recording
  * its answer, which only the analyst's send again / mark done / fail can release.
  */

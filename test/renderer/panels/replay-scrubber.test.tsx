@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../engine/run/events.ts';
 import { replayRun } from '../../../engine/run/reducer.ts';
 import { RunPanel } from '../../../renderer/panels/run-panel.tsx';
+import { RunToolbar } from '../../../renderer/panels/run-toolbar.tsx';
 import { rpc } from '../../../renderer/rpc/index.ts';
 import { useStore } from '../../../renderer/store/index.ts';
 import { fakeHost, resetStore } from './fixture.ts';
@@ -56,6 +57,30 @@ describe('replay scrubber', () => {
     expect(useStore.getState().nodeStatus.lookup).toBe('succeeded');
     fireEvent.click(screen.getByRole('button', { name: 'Last event' }));
     expect(useStore.getState().run?.status).toBe('succeeded');
+  });
+
+  it('offers no controls at a past moment: a pause there cannot be continued, skipped, overridden or stopped', async () => {
+    const paused: RunEvent[] = [
+      ...events.slice(0, 2),
+      { ...base, seq: 3, at: 1_006, type: 'run.paused', nodeId: 'lookup', reason: 'breakpoint', input: {} },
+      { ...base, seq: 4, at: 1_007, type: 'run.resumed', nodeId: 'lookup', action: 'continue' },
+      ...events.slice(2).map((event, index) => ({ ...event, seq: 5 + index })),
+    ];
+    fakeHost({ 'runs.get': () => ({ state: replayRun(paused)!, events: paused }) });
+    await act(() => useStore.getState().openRun('r1'));
+    render(
+      <>
+        <RunToolbar />
+        <RunPanel />
+      </>,
+    );
+    fireEvent.change(screen.getByRole('slider', { name: 'Event shown' }), { target: { value: '3' } });
+    expect(useStore.getState().run?.status).toBe('paused');
+    expect(screen.getByRole('region', { name: 'Run status' }).textContent).toContain('paused');
+    expect(screen.queryByRole('button', { name: 'Override input' })).toBeNull();
+    expect((screen.getByRole('button', { name: 'Continue' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Stop' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Run' }) as HTMLButtonElement).disabled).toBe(false);
   });
 
   it('is not shown for a live run (one started elsewhere is adopted while it runs)', () => {
