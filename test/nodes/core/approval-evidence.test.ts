@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../engine/ports.ts';
 import { startRun } from '../../../engine/run/executor.ts';
 import type { RunEvent } from '../../../engine/run/events.ts';
 import { evaluateEvidence } from '../../../nodes/core/approval.ts';
 import { createBuiltinRegistry } from '../../../nodes/registry.ts';
+import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';
 import { fakeContext } from '../../support/fake-context.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
+import { egressTo, sendJson, startTestServer, type TestServer } from '../../support/http-server.ts';
 import { playbook } from '../../support/test-nodes.ts';
 
 const registry = createBuiltinRegistry();
@@ -107,5 +110,50 @@ describe('approval evidence', () => {
     ]);
     expect(items[0]).toEqual({ label: 'Long', value: `${'x'.repeat(499)}…` });
     expect(items[1]).toEqual({ label: 'Missing', value: '(none)' });
+  });
+});
+
+describe('approval evidence and secrets', () => {
+  const CANARY = 'tok-canary-5d1e9f0a77';
+  let server: TestServer;
+  beforeAll(async () => {
+    // A vendor that echoes the request's headers back, credential included.
+    server = await startTestServer((request, res) => sendJson(res, 200, { headers: request.headers }));
+  });
+  afterAll(async () => {
+    await server.close();
+    destroyAgents();
+  });
+
+  it('redacts a secret an upstream output echoed, as in every other event', async () => {
+    const pb = {
+      ...playbook(
+        [
+          { id: 'start', type: 'trigger.manual@1' },
+          { id: 'call', type: 'core.http_get@1', credential: 'api', params: { url: `${server.url}/whoami`, auth: 'bearer' } },
+          { id: 'ask', type: 'core.approval@1', params: { prompt: 'Go on?', evidence: [{ label: 'Sent as', value: '{{ nodes.call.output.body.headers.authorization }}' }] } },
+        ],
+        ['start->call', 'call->ask'],
+      ),
+      credentials: { api: { connector: 'http' } },
+    };
+    const credentials = { resolve: async () => ({ values: { baseUrl: server.url, token: CANARY }, secrets: [CANARY] }) };
+    const events: RunEvent[] = [];
+    const handle = startRun({
+      playbook: pb,
+      registry,
+      clock: systemClock,
+      egress: egressTo(server),
+      credentials,
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'approval.requested') queueMicrotask(() => handle.debug.decide('ask', 'rejected', 'Dana'));
+      },
+    });
+    await handle.done;
+    expect(server.requests[0]?.headers['authorization']).toBe(`Bearer ${CANARY}`);
+    const request = events.find((event) => event.type === 'approval.requested');
+    expect(request?.type === 'approval.requested' && request.evidence?.[0]).toEqual({ label: 'Sent as', value: expect.stringContaining('[REDACTED]') });
+    expect(JSON.stringify(events)).not.toContain(CANARY);
   });
 });
