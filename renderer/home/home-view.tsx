@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import { ConfirmDialog, Toast } from '../panels/dialogs.tsx';
 import { formatDateTime } from '../panels/format.ts';
@@ -20,18 +20,28 @@ import './home.css';
  * carries the panels' class so buttons, dialogs and the toast look as they do beside the canvas.
  */
 export function HomeView() {
-  useHomeData();
+  const listed = useHomeData();
   const playbooks = useStore((state) => state.playbooks);
   const runs = useStore((state) => state.runs);
   const triggerStates = useStore((state) => state.triggerStates);
   const rows = useMemo(() => homeRows(playbooks, runs, triggerStates), [playbooks, runs, triggerStates]);
+  // Back from the editor, keyboard focus lands on the row of the playbook just left.
+  const [cameFrom] = useState(() => useStore.getState().playbook?.id);
 
   return (
     <main className="sb-home side-panel" aria-label="Playbooks">
       <div className="sb-home-column">
         <GuidedStartCard />
         <HomeActions />
-        {rows.length === 0 ? <p className="muted">No playbooks yet: create one, or import a shared *.playbook.json file.</p> : <PlaybookTable rows={rows} />}
+        {rows.length > 0 ? (
+          <PlaybookTable rows={rows} focusId={cameFrom} />
+        ) : listed ? (
+          <p className="muted">No playbooks yet: create one, or import a shared *.playbook.json file.</p>
+        ) : (
+          <p className="muted" role="status">
+            Reading the playbooks…
+          </p>
+        )}
       </div>
       <Toast />
       <ConfirmDialog />
@@ -84,8 +94,17 @@ function HomeActions() {
   );
 }
 
-function PlaybookTable({ rows }: { rows: readonly HomeRow[] }) {
+function PlaybookTable({ rows, focusId }: { rows: readonly HomeRow[]; focusId: string | undefined }) {
   const now = Date.now();
+  const body = useRef<HTMLTableSectionElement>(null);
+  const focused = useRef(false);
+  useEffect(() => {
+    if (focused.current || focusId === undefined) return;
+    const row = [...(body.current?.querySelectorAll('tr') ?? [])].find((element) => element.dataset.playbookId === focusId);
+    if (row === undefined) return;
+    focused.current = true;
+    row.focus();
+  }, [rows, focusId]);
   return (
     <table className="sb-home-table" aria-label="Playbooks">
       <thead>
@@ -98,7 +117,7 @@ function PlaybookTable({ rows }: { rows: readonly HomeRow[] }) {
           <th scope="col">Triggers</th>
         </tr>
       </thead>
-      <tbody>
+      <tbody ref={body}>
         {rows.map((row) => (
           <PlaybookRow key={row.id} row={row} now={now} />
         ))}

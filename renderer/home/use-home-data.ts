@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { rpc } from '../rpc/index.ts';
 import { useStore } from '../store/index.ts';
 
@@ -8,14 +8,19 @@ const RUN_CHANGES = new Set(['run.started', 'run.paused', 'run.resumed', 'run.fi
 /**
  * Reads what home shows (playbooks, run history, trigger states, credentials and host facts) when
  * it opens, and keeps it fresh: the list on `playbooks.changed`, the runs when a run starts,
- * pauses or ends anywhere (one refresh in flight at a time).
+ * pauses or ends anywhere (one refresh in flight at a time). Returns whether the playbook list
+ * has been read (an empty list before that means "not yet", not "none").
  */
-export function useHomeData(): void {
+export function useHomeData(): boolean {
+  const [listed, setListed] = useState(false);
   useEffect(() => {
     const state = useStore.getState();
     const quiet = () => undefined;
     const offWorkspace = state.initWorkspaceEvents();
-    state.refreshPlaybooks().catch((error: unknown) => state.notify('error', `The playbooks could not be listed: ${error instanceof Error ? error.message : String(error)}`));
+    state
+      .refreshPlaybooks()
+      .catch((error: unknown) => state.notify('error', `The playbooks could not be listed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => setListed(true));
     state.refreshRuns().catch(quiet);
     state.refreshTriggers().catch(quiet);
     state.refreshCredentials().catch(quiet);
@@ -49,4 +54,5 @@ export function useHomeData(): void {
       offRuns();
     };
   }, []);
+  return listed;
 }

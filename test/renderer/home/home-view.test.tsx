@@ -41,6 +41,15 @@ const row = (name: string) => within(table()).getByRole('row', { name });
 const opened = () => transport.sent.filter((frame) => frame.method === 'playbooks.get').map((frame) => (frame.params as { id: string }).id);
 
 describe('the home view', () => {
+  it('says it is reading the playbooks until the host has listed them', async () => {
+    useStore.setState({ playbooks: [] });
+    render(<HomeView />);
+    expect(screen.getByRole('status').textContent).toBe('Reading the playbooks…');
+    await settle();
+    expect(screen.queryByText('Reading the playbooks…')).toBeNull();
+    expect(within(table()).getAllByRole('row')).toHaveLength(3);
+  });
+
   it('lists the playbooks by name with their node count, last run and trigger state', async () => {
     runs = [failedRun];
     render(<HomeView />);
@@ -136,6 +145,12 @@ describe('going home', () => {
     // The changes were given up on the way home: creating or importing from there asks nothing more.
     expect(await guardUnsaved('Creating a playbook')).toBe(true);
     expect(useStore.getState().dialog).toBeUndefined();
+  });
+
+  it('puts keyboard focus on the row of the playbook just left', async () => {
+    render(<HomeView />);
+    await settle();
+    expect(document.activeElement).toBe(row('Triage'));
   });
 
   it('reopens the saved file when the discarded playbook is opened again from home', async () => {
