@@ -23,6 +23,7 @@ everything downstream of them, run again with the original trigger event.
   --credentials FILE  the credential slots, as for run (secrets are never journalled)
   --lab               lab mode, as for run: a fresh lab, every slot bound to its twin
   --dry-run, --step, --breakpoint ID, --json   as for run
+  --approve, --reject, --comment TEXT          approvals, as for run
   --unknown POLICY    a write (not idempotent) that the earlier run sent and never recorded an
                       answer for may or may not have acted. It is never sent again unasked:
                         fail    fail the node, UNKNOWN_OUTCOME (the default, for unattended use)
