@@ -60,6 +60,8 @@ async function drawPicture(flow: Flow, format: PictureFormat, scope: PictureScop
       height: plan.height,
       style: { width: `${plan.width}px`, height: `${plan.height}px`, transform: plan.transform },
       filter: (element: HTMLElement) => keeps(element, contents),
+      // The app uses system fonts only: scanning every stylesheet for web fonts would be wasted time.
+      skipFonts: true,
     };
     return format === 'svg' ? await toSvg(viewport, options) : await toPng(viewport, { ...options, pixelRatio: pngPixelRatio(plan.width, plan.height) });
   } finally {
