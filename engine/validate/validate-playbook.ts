@@ -567,8 +567,9 @@ function checkParams(context: Context): void {
         if (templated.some((path) => overlaps(path, relative))) continue;
         const value = valueAt(node.params, relative);
         const field = formatPath(['params', ...relative]);
-        const missing = issue.code === 'invalid_type' && value === undefined;
-        const empty = issue.code === 'too_small' && value === '';
+        // A required union (`ipv4 | ipv6`) that is absent or empty fails as invalid_union: still "is required".
+        const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_union') && value === undefined;
+        const empty = (issue.code === 'too_small' || issue.code === 'invalid_union') && value === '';
         const message =
           issue.code === 'unrecognized_keys'
             ? `node ${node.id}: ${field} is not a parameter of ${node.type}`

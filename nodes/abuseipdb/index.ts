@@ -23,24 +23,26 @@ export const abuseipdbCredentials = z.object({
 const ip = z.union([z.ipv4(), z.ipv6()]);
 
 export const checkIpInput = z.strictObject({
-  ipAddress: ip.describe('IPv4 or IPv6 address to check.'),
-  maxAgeInDays: z.int().min(1).max(365).optional().describe('Only count reports from the last N days (1–365; AbuseIPDB defaults to 30).'),
-  verbose: z.boolean().default(false).describe('Include the individual reports (`reports[]`) and the country name.'),
+  ipAddress: ip.meta({ title: 'IP address' }).describe('IPv4 or IPv6 address to check.'),
+  maxAgeInDays: z.int().min(1).max(365).optional().meta({ title: 'Reports from the last (days)' }).describe('Only count reports from the last N days (1–365; AbuseIPDB defaults to 30).'),
+  verbose: z.boolean().default(false).meta({ title: 'Include the reports' }).describe('Include the individual reports (`reports[]`) and the country name.'),
   threshold: z
     .int()
     .min(0)
     .max(100)
     .default(75)
+    .meta({ title: 'Malicious from score' })
     .describe('abuseConfidenceScore at or above which `malicious` is true.'),
 });
 
 export const reportIpInput = z.strictObject({
-  ip: ip.describe('IPv4 or IPv6 address to report.'),
+  ip: ip.meta({ title: 'IP address' }).describe('IPv4 or IPv6 address to report.'),
   categories: z
     .union([z.array(z.int().min(1)).min(1).max(30), z.string().regex(/^\d+(,\d+)*$/, 'must be comma-separated category ids, e.g. 18,22')])
+    .meta({ title: 'Categories' })
     .describe('AbuseIPDB category ids (www.abuseipdb.com/categories), e.g. [18, 22] for brute-force over SSH.'),
-  comment: z.string().optional().describe('What was seen (log lines, timestamps). Strip personal data: reports are public; long comments are truncated.'),
-  timestamp: z.iso.datetime({ offset: true }).optional().describe('When the attack happened (ISO 8601); defaults to now.'),
+  comment: z.string().optional().meta({ title: 'Comment' }).describe('What was seen (log lines, timestamps). Strip personal data: reports are public; long comments are truncated.'),
+  timestamp: z.iso.datetime({ offset: true }).optional().meta({ title: 'When it happened' }).describe('When the attack happened (ISO 8601); defaults to now.'),
 });
 
 /** The fields of `data` on a check; `reports` only with `verbose`. */

@@ -189,7 +189,7 @@ export function ParamField({ nodeId, field, value, errors, getSuggestions, onCha
       type="button"
       className="fx"
       aria-pressed={expression}
-      aria-label={`Use an expression for ${field.key}`}
+      aria-label={`Use an expression for ${field.title ?? field.key}`}
       title="Use an expression ({{ … }})"
       onClick={() => {
         if (expression && isTemplate(value)) onChange(undefined);
@@ -220,7 +220,7 @@ export function ParamField({ nodeId, field, value, errors, getSuggestions, onCha
     control = (
       <NumberInput
         id={id}
-        name={field.key}
+        name={field.title ?? field.key}
         value={typeof value === 'number' ? value : undefined}
         onCommit={onChange}
         integer={field.integer}
@@ -263,12 +263,28 @@ export function ParamField({ nodeId, field, value, errors, getSuggestions, onCha
     );
   } else {
     control = (
-      <JsonField id={id} value={value} what={`The value of ${field.key}`} onCommit={onChange} describedBy={described} required={field.required} onTemplateTyped={toExpression} />
+      <JsonField id={id} value={value} what={`The value of ${field.title ?? field.key}`} onCommit={onChange} describedBy={described} required={field.required} onTemplateTyped={toExpression} />
     );
   }
 
   return (
-    <Field id={id} label={field.key} required={field.required} help={field.description} errors={errors} aside={toggle}>
+    <Field
+      id={id}
+      label={field.title ?? field.key}
+      required={field.required}
+      help={field.description}
+      errors={errors}
+      aside={
+        <>
+          {field.title === undefined ? null : (
+            <code className="field-key" title="The parameter's name in the playbook file, as the vendor spells it">
+              {field.key}
+            </code>
+          )}
+          {toggle}
+        </>
+      }
+    >
       {control}
     </Field>
   );

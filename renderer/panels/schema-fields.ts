@@ -1,4 +1,4 @@
-import type { CatalogueEntry, JsonSchema } from '../../nodes/sdk/catalogue.ts';
+import type { CatalogueEntry, JsonSchema } from '../../host/protocol/catalogue.ts';
 
 /**
  * Form fields from the JSON Schemas the catalogue sends (zod's output): enough of JSON Schema
@@ -10,6 +10,8 @@ export type FieldKind = 'string' | 'text' | 'number' | 'boolean' | 'enum' | 'jso
 
 export interface SchemaField {
   key: string;
+  /** The schema's `title` (zod `.meta({ title })`): the label people read; the key stays visible beside it. */
+  title?: string;
   kind: FieldKind;
   required: boolean;
   description?: string;
@@ -71,6 +73,7 @@ export function fieldsOf(schema: JsonSchema | null | undefined): SchemaField[] {
   return Object.entries(properties).map(([key, raw]) => {
     const property = asSchema(raw) ?? {};
     const field: SchemaField = { key, kind: kindOf(property), required: required.has(key), secret: property.secret === true || property.writeOnly === true };
+    if (typeof property.title === 'string' && property.title !== '') field.title = property.title;
     if (typeof property.description === 'string') field.description = property.description;
     const options = enumOf(property);
     if (options !== undefined) field.options = options;

@@ -55,10 +55,12 @@ describe('guided while building', () => {
 
     // A number field turns into an expression field as soon as {{ is typed: no fx toggle.
     await selectNode(page, 'check_abuseipdb');
-    const maxAge = inspector.getByLabel('maxAgeInDays', { exact: true });
+    // Labelled by its title, with the vendor's parameter name beside it.
+    const maxAge = inspector.getByLabel('Reports from the last (days)', { exact: true });
+    expect(await inspector.locator('.field', { hasText: 'Reports from the last (days)' }).locator('code.field-key').textContent()).toBe('maxAgeInDays');
     await maxAge.fill('');
     await maxAge.pressSequentially('{{');
-    const expression = inspector.getByRole('combobox', { name: 'maxAgeInDays', exact: true });
+    const expression = inspector.getByRole('combobox', { name: 'Reports from the last (days)', exact: true });
     await expect.poll(() => expression.getAttribute('aria-expanded')).toBe('true');
     await expression.pressSequentially('trigger.body.sr');
     await expression.press('ArrowDown');
@@ -140,7 +142,7 @@ describe('guided while building', () => {
     expect(await header.textContent()).toBe(shown);
   });
 
-  it('names a misspelt output field of a VirusTotal report, with the closest field', async () => {
+  it('names a misspelt output field of a VirusTotal report, with the closest field, and an emptied field by its title', async () => {
     const { page } = e2e;
     const ticket = nodeNamed('create_ticket');
     const report = nodeNamed('vt_ip_report');
@@ -156,5 +158,13 @@ describe('guided while building', () => {
       'has no field verdcit in its output (did you mean verdict?)';
     await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(misspelt);
     await expect.poll(() => inspector.locator(`#param-${ticket.id}-summary-errors`).textContent()).toBe(misspelt);
+
+    // An emptied required field is named by the node's name and the field's title.
+    const check = nodeNamed('check_abuseipdb');
+    await selectNode(page, check.id);
+    const ip = inspector.getByRole('combobox', { name: 'IP address', exact: true });
+    await ip.fill('');
+    await ip.press('Enter');
+    await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(`${check.name}: IP address is required`);
   });
 });

@@ -73,7 +73,7 @@ export const noop = spec({ type: 'core.noop@1', kind: 'action', input: z.object(
 export const checkIpAction = spec({
   type: 'acme.check_ip@1',
   kind: 'action',
-  input: z.strictObject({ ipAddress: z.string().min(1).meta({ title: 'IP address' }), maxAge: z.number().optional() }),
+  input: z.strictObject({ ipAddress: z.union([z.ipv4(), z.ipv6()]).meta({ title: 'IP address' }), maxAge: z.number().optional() }),
   output: z.object({
     malicious: z.boolean(),
     score: z.number(),
