@@ -6,7 +6,7 @@ import { Modal } from '../panels/dialogs.tsx';
 import { sentence } from '../panels/format.ts';
 import { useStore } from '../store/index.ts';
 import type { CanvasEdge, CanvasNode } from '../store/types.ts';
-import { pictureContents, pictureFileName, picturePlan, pngPixelRatio } from './export-picture.ts';
+import { pictureContents, pictureFileName, picturePlan, pictureRefusal, pngPixelRatio } from './export-picture.ts';
 import type { PictureFormat, PictureScope } from './export-picture.ts';
 
 type Flow = ReactFlowInstance<CanvasNode, CanvasEdge>;
@@ -36,7 +36,8 @@ function download(fileName: string, dataUrl: string): void {
 async function drawPicture(flow: Flow, format: PictureFormat, scope: PictureScope): Promise<string> {
   const nodes = flow.getNodes();
   const contents = pictureContents(nodes, flow.getEdges(), scope);
-  if (contents === undefined) throw new Error('select the nodes to draw first');
+  const refusal = pictureRefusal(contents?.nodeIds.size ?? 0, scope);
+  if (contents === undefined || refusal !== undefined) throw new Error(refusal);
   const root = document.querySelector<HTMLElement>('[data-testid="canvas"] .react-flow');
   const viewport = root?.querySelector<HTMLElement>('.react-flow__viewport');
   if (root === null || root === undefined || viewport === null || viewport === undefined) throw new Error('the canvas is not shown');

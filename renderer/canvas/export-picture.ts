@@ -22,6 +22,19 @@ export const MAX_PICTURE_SIDE = 8_000;
 /** PNGs are drawn at twice the CSS size when that stays under the cap, so text is sharp when pasted. */
 export const PNG_PIXEL_RATIO = 2;
 
+/**
+ * Most nodes one picture draws: html-to-image copies every element's computed style, so a few
+ * hundred nodes take seconds and thousands would stall the editor for minutes.
+ */
+export const MAX_PICTURE_NODES = 500;
+
+/** Why a picture of this many nodes is not drawn, or undefined when it is. */
+export function pictureRefusal(nodeCount: number, scope: PictureScope): string | undefined {
+  if (nodeCount === 0) return scope === 'selection' ? 'select the nodes to draw first' : 'the playbook has no nodes to draw';
+  if (nodeCount > MAX_PICTURE_NODES) return `a picture holds at most ${MAX_PICTURE_NODES} nodes and this one would hold ${nodeCount}: select a part of the playbook`;
+  return undefined;
+}
+
 /** What a picture of `scope` holds: node ids, and the edges whose both ends it holds; undefined when nothing is selected. */
 export function pictureContents(
   nodes: ReadonlyArray<{ id: string; selected?: boolean }>,

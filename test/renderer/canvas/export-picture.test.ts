@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PICTURE_SIDE, pictureContents, pictureFileName, picturePlan, pngPixelRatio } from '../../../renderer/canvas/export-picture.ts';
+import { MAX_PICTURE_NODES, MAX_PICTURE_SIDE, pictureContents, pictureFileName, picturePlan, pictureRefusal, pngPixelRatio } from '../../../renderer/canvas/export-picture.ts';
 
 const nodes = [{ id: 'start' }, { id: 'check_ip', selected: true }, { id: 'ask', selected: true }, { id: 'block' }];
 const edges = [
@@ -23,6 +23,12 @@ describe('what a picture holds', () => {
 
   it('is nothing when nothing is selected', () => {
     expect(pictureContents([{ id: 'start' }], [], 'selection')).toBeUndefined();
+    expect(pictureRefusal(0, 'selection')).toBe('select the nodes to draw first');
+  });
+
+  it('is refused past the node limit, saying to select a part', () => {
+    expect(pictureRefusal(MAX_PICTURE_NODES, 'graph')).toBeUndefined();
+    expect(pictureRefusal(5_000, 'graph')).toBe(`a picture holds at most ${MAX_PICTURE_NODES} nodes and this one would hold 5000: select a part of the playbook`);
   });
 });
 
