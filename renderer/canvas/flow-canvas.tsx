@@ -11,6 +11,7 @@ import { autoLayout } from './auto-layout.ts';
 import { ConnectCommand } from './connect-dialog.tsx';
 import { ExportPictureButton } from './export-picture-dialog.tsx';
 import { boxSize } from './box-size.ts';
+import { withEstimate } from './estimated-handles.ts';
 import { firstView } from './first-view.ts';
 import type { Box } from './first-view.ts';
 import { NoteNode } from './note-node.tsx';
@@ -102,7 +103,11 @@ export function FlowCanvas() {
   const storeEdges = useStore((s) => s.edges);
   const far = useFlowStore(isZoomedFar);
   const farEdges = useMemo(() => (far ? storeEdges.map(fromOneHandle) : storeEdges), [far, storeEdges]);
-  const nodes = shown ? storeNodes : NO_NODES;
+  const cull = storeNodes.length > VISIBLE_ONLY_THRESHOLD && !far;
+  const actionsByType = useStore((s) => s.actionsByType);
+  // Culling: nodes not measured yet go to React Flow with an estimated size and handles, or it would draw them all once.
+  const flowNodes = useMemo(() => (cull ? storeNodes.map((node) => withEstimate(node, actionsByType)) : storeNodes), [cull, storeNodes, actionsByType]);
+  const nodes = shown ? flowNodes : NO_NODES;
   const edges = shown ? farEdges : NO_EDGES;
   const theme = useStore((s) => s.theme);
   const onNodesChange = useStore((s) => s.applyNodeChanges);
@@ -152,7 +157,7 @@ export function FlowCanvas() {
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={multiSelectionKeys}
-          onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_THRESHOLD && !far}
+          onlyRenderVisibleElements={cull}
           aria-label="Playbook canvas"
         >
           {decorations}
