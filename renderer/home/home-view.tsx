@@ -20,7 +20,7 @@ import './home.css';
  * carries the panels' class so buttons, dialogs and the toast look as they do beside the canvas.
  */
 export function HomeView() {
-  const listed = useHomeData();
+  const { playbooksListed, runsListed } = useHomeData();
   const playbooks = useStore((state) => state.playbooks);
   const runs = useStore((state) => state.runs);
   const triggerStates = useStore((state) => state.triggerStates);
@@ -31,11 +31,11 @@ export function HomeView() {
   return (
     <main className="sb-home side-panel" aria-label="Playbooks">
       <div className="sb-home-column">
-        <GuidedStartCard />
+        {runsListed ? <GuidedStartCard /> : null}
         <HomeActions />
         {rows.length > 0 ? (
           <PlaybookTable rows={rows} focusId={cameFrom} />
-        ) : listed ? (
+        ) : playbooksListed ? (
           <p className="muted">No playbooks yet: create one, or import a shared *.playbook.json file.</p>
         ) : (
           <p className="muted" role="status">
@@ -55,7 +55,7 @@ function GuidedStartCard() {
   const credentials = useStore((state) => state.credentials);
   const labMode = useStore((state) => state.labMode);
   const labRunning = useStore((state) => state.host?.lab.running === true);
-  // Until the host has answered, the history looks empty: say nothing rather than guess.
+  // Until the host has said whether the lab runs, say nothing rather than guess.
   const known = useStore((state) => state.host !== undefined);
   const start = known ? guidedStart({ playbooks, runCount, credentials, labMode, labRunning }) : undefined;
   if (start === undefined) return null;

@@ -8,11 +8,12 @@ const RUN_CHANGES = new Set(['run.started', 'run.paused', 'run.resumed', 'run.fi
 /**
  * Reads what home shows (playbooks, run history, trigger states, credentials and host facts) when
  * it opens, and keeps it fresh: the list on `playbooks.changed`, the runs when a run starts,
- * pauses or ends anywhere (one refresh in flight at a time). Returns whether the playbook list
- * has been read (an empty list before that means "not yet", not "none").
+ * pauses or ends anywhere (one refresh in flight at a time). Returns whether the playbook list and
+ * the run history have been read since home opened (empty lists before that mean "not yet").
  */
-export function useHomeData(): boolean {
-  const [listed, setListed] = useState(false);
+export function useHomeData(): { playbooksListed: boolean; runsListed: boolean } {
+  const [playbooksListed, setPlaybooksListed] = useState(false);
+  const [runsListed, setRunsListed] = useState(false);
   useEffect(() => {
     const state = useStore.getState();
     const quiet = () => undefined;
@@ -20,8 +21,11 @@ export function useHomeData(): boolean {
     state
       .refreshPlaybooks()
       .catch((error: unknown) => state.notify('error', `The playbooks could not be listed: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => setListed(true));
-    state.refreshRuns().catch(quiet);
+      .finally(() => setPlaybooksListed(true));
+    state
+      .refreshRuns()
+      .catch(quiet)
+      .finally(() => setRunsListed(true));
     state.refreshTriggers().catch(quiet);
     state.refreshCredentials().catch(quiet);
     state.loadHost().catch(quiet);
@@ -54,5 +58,5 @@ export function useHomeData(): boolean {
       offRuns();
     };
   }, []);
-  return listed;
+  return { playbooksListed, runsListed };
 }

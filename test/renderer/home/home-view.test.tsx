@@ -108,6 +108,26 @@ describe('the home view', () => {
     expect(opened()).toEqual(['suspicious-login']);
   });
 
+  it('shows no guided start before the run history is read, even when the store has none yet', async () => {
+    let answer: (value: { runs: RunSummary[] }) => void = () => undefined;
+    transport = fakeHost({
+      'playbooks.list': () => ({ playbooks }),
+      'runs.list': () => new Promise((resolve) => (answer = resolve)),
+      'triggers.list': () => ({ playbooks: [] }),
+      'credentials.list': () => ({ credentials: [] }),
+      'host.info': () => host,
+      'settings.get': () => ({ settings: { labMode: true } }),
+    });
+    useStore.setState({ host, runs: [] });
+    render(<HomeView />);
+    await settle();
+    expect(screen.queryByRole('region', { name: 'Getting started' })).toBeNull();
+    answer({ runs: [failedRun] });
+    await settle();
+    expect(screen.queryByRole('region', { name: 'Getting started' })).toBeNull();
+    expect(within(row('Triage')).getAllByRole('cell')[2]?.textContent).toMatch(/^Failed/);
+  });
+
   it('has no guided start once the workspace has a run', async () => {
     runs = [failedRun];
     render(<HomeView />);
