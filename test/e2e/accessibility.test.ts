@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectRunStatus, openPlaybook, runButton, shippedPlaybook, showPanel, waitForSettled } from './editor.ts';
+import { canvasNode, expectRunStatus, nodeWrapper, openPlaybook, runButton, shippedPlaybook, showPanel, waitForSettled } from './editor.ts';
 import { useEditor } from './fixture.ts';
 
 const e2e = useEditor();
 /** axe-core's browser build; evaluated through the debugging protocol, as the page's CSP allows no inline script tag. */
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const investigation = shippedPlaybook('incident-investigation');
+const suspiciousLogin = shippedPlaybook('suspicious-login');
 const THEMES = ['light', 'dark'] as const;
 
 /** What the page's axe.run answers, as far as these tests read it. */
@@ -65,6 +66,25 @@ describe.each(THEMES)('axe-core finds nothing serious (%s theme)', (theme) => {
     await waitForSettled(page);
     await expectRunStatus(page, 'succeeded');
     await showPanel(page, 'Run');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('on a run with a skipped node in view', async () => {
+    const { page } = e2e;
+    await openPlaybook(page, suspiciousLogin.name);
+    await useTheme(page, theme);
+    await runButton(page, 'Run').click();
+    const statuses = await waitForSettled(page);
+    const skipped = Object.keys(statuses).find((id) => statuses[id] === 'skipped');
+    if (skipped === undefined) throw new Error('The Suspicious login run skipped no node.');
+    // A node focused from the keyboard is brought into view (React Flow pans to it).
+    await page.keyboard.press('Shift');
+    await nodeWrapper(page, skipped).focus();
+    await expect.poll(() => canvasNode(page, skipped).evaluate((node) => {
+      const box = node.getBoundingClientRect();
+      const canvas = (node.closest('[data-testid="canvas"]') as HTMLElement).getBoundingClientRect();
+      return box.left >= canvas.left && box.right <= canvas.right && box.top >= canvas.top && box.bottom <= canvas.bottom;
+    })).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
   });
 
