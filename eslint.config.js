@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { layeringRule } from './lint/layering.js';
 
 /**
  * Import boundaries (DESIGN.md §2). engine/ is pure TypeScript and nodes/ is the connector
@@ -75,6 +76,11 @@ export default defineConfig(
     },
   },
   {
+    // Which of our folders each folder may import: one allow-list per top-level folder.
+    plugins: { switchboard: { rules: { layering: layeringRule } } },
+    rules: { 'switchboard/layering': 'error' },
+  },
+  {
     files: ['nodes/**'],
     rules: boundary(NODES_GROUPS),
   },
@@ -85,9 +91,8 @@ export default defineConfig(
   },
   {
     // Electron main does windows, menus, dialogs and safeStorage, and forks the host (DESIGN.md §1):
-    // the engine, the connectors and the lab run only in the host process. Build scripts excepted.
+    // the engine, the connectors and the lab run only in the host process.
     files: ['electron/**'],
-    ignores: ['electron/scripts/**', 'electron/build.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -101,7 +106,7 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!electron$|\\./shell-api\\.ts$)', message: 'The sandboxed preload imports only electron and ./shell-api.ts.' }] },
+        { patterns: [{ regex: '^(?!electron$|\\.\\./host/protocol/shell-api\\.ts$)', message: 'The sandboxed preload imports only electron and the shell contract (host/protocol/shell-api.ts).' }] },
       ],
     },
   },

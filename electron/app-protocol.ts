@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Protocol } from 'electron';
-import { cacheControlOf, contentTypeOf, pickStaticFile } from '../host/server/static-files.ts';
+import { cacheControlOf, contentTypeOf, pickStaticFile } from '../host/shell-entry.ts';
 import { APP_HOST, APP_SCHEME } from './security.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { MessagePortMain, UtilityProcess } from 'electron';
-import type { HostReport, InitMessage } from '../host/electron-host.ts';
+import type { HostReport, InitMessage } from '../host/shell-entry.ts';
 
 /**
  * Keeps the host running in an Electron `utilityProcess` (DESIGN.md §1): forks it, sends it the

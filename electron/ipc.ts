@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import { z } from 'zod';
 import { isTrustedSender } from './security.ts';
-import { CHANNELS, MAX_PLAYBOOK_BYTES, type PlaybookFile, type SavePlaybookRequest } from './shell-api.ts';
+import { CHANNELS, MAX_PLAYBOOK_BYTES, type PlaybookFile, type SavePlaybookRequest } from '../host/protocol/shell-api.ts';
 
 /**
  * Main's IPC handlers: exactly the preload's API. Each checks that the message comes from the

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { BaseWindow, MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from './shell-api.ts';
+import type { MenuCommand } from '../host/protocol/shell-api.ts';
 
 /** What the menu acts on: commands go to the page; Recent, theme, the workspace folder and team servers are main's. */
 export interface MenuDeps {

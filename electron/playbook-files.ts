@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserWindow, Dialog } from 'electron';
-import { MAX_PLAYBOOK_BYTES, type PlaybookFile, type SavePlaybookRequest } from './shell-api.ts';
+import { MAX_PLAYBOOK_BYTES, type PlaybookFile, type SavePlaybookRequest } from '../host/protocol/shell-api.ts';
 import { rememberRecent, type Settings } from './settings.ts';
 
 /** The file suffix of a shared playbook (DESIGN.md §3). */

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNELS, PORT_MESSAGE, type PlaybookFile, type SavePlaybookRequest, type ShellEvent, type SwitchboardShell } from './shell-api.ts';
+import { CHANNELS, PORT_MESSAGE, type PlaybookFile, type SavePlaybookRequest, type ShellEvent, type SwitchboardShell } from '../host/protocol/shell-api.ts';
 
 /**
  * The preload (sandboxed, context-isolated): exposes `window.switchboard` with the port handoff,

@@ -1,5 +1,5 @@
 import { BrowserWindow, type Session, type WebContents, type WebFrameMain } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../host/server/static-files.ts';
+import { CONTENT_SECURITY_POLICY } from '../host/shell-entry.ts';
 
 /**
  * The shell's hardening, as small functions main wires in and the tests call directly: window

@@ -14,7 +14,7 @@ import {
   type BrowserWindow,
   type MessagePortMain,
 } from 'electron';
-import type { InitMessage } from '../host/electron-host.ts';
+import type { InitMessage } from '../host/shell-entry.ts';
 import { handleAppScheme, registerAppScheme } from './app-protocol.ts';
 import { HostSupervisor } from './host-process.ts';
 import { registerIpcHandlers } from './ipc.ts';
@@ -31,7 +31,7 @@ import {
   installContentSecurityPolicy,
 } from './security.ts';
 import { openSettings, rememberRecent, workspaceFolder, type Settings } from './settings.ts';
-import { CHANNELS, type MenuCommand, type ShellEvent } from './shell-api.ts';
+import { CHANNELS, type MenuCommand, type ShellEvent } from '../host/protocol/shell-api.ts';
 import { createTeamWindows } from './team-windows.ts';
 import { chooseKeyProvider } from './vault-key.ts';
 

@@ -1,7 +1,7 @@
 import { BrowserWindow, dialog, session, type BaseWindow, type Session, type WebContents } from 'electron';
 import { denyAllPermissions, type LinkAllowlist } from './security.ts';
 import type { Settings } from './settings.ts';
-import type { MenuCommand } from './shell-api.ts';
+import type { MenuCommand } from '../host/protocol/shell-api.ts';
 import { connectDialogUrl, createConnectDialog, readConnectSubmission } from './team-connect-dialog.ts';
 import { checkTeamServerUrl, createTeamWindow, rememberTeamServer, routeMenuCommand, teamNavigation, teamPartition } from './team-server.ts';
 

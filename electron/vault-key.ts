@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { KEY_BYTES, KEY_FILE_NAME, keyFileProvider, type KeyProtection, type KeyProvider } from '../host/vault/key-provider.ts';
+import { KEY_BYTES, KEY_FILE_NAME, keyFileProvider, type KeyProtection, type KeyProvider } from '../host/shell-entry.ts';
 import type { Settings } from './settings.ts';
 
 /** A key provider that also says how well the key is protected, for the UI. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Clock } from './ports.ts';
-import type { EvidenceItem } from './run/approval-evidence.ts';
+import type { EvidenceItem } from './approval-evidence.ts';
 
 export type Effect = 'read' | 'write';
 export type Decision = 'approved' | 'rejected' | 'expired';

@@ -4,7 +4,7 @@ import type { Clock } from '../engine/ports.ts';
 import type { Lab, LabVendor } from './lab/lab.ts';
 import { labVendors as allLabVendors } from './lab/vendors.ts';
 import { builtinConnectors, createBuiltinRegistry } from '../nodes/registry.ts';
-import { describeConnector } from '../nodes/sdk/catalogue.ts';
+import { describeConnector } from './describe-connector.ts';
 import type { Connector } from '../nodes/sdk/define-connector.ts';
 import { SHIPPED_PLAYBOOKS } from './cli/playbook-files.ts';
 import { appVersion } from './app-version.ts';

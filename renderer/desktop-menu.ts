@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { MenuCommand } from '../electron/shell-api.ts';
+import type { MenuCommand } from '../host/protocol/shell-api.ts';
 import { desktopShell } from './rpc/index.ts';
 import { useStore } from './store/index.ts';
 

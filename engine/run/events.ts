@@ -1,6 +1,6 @@
 import type { NodeErrorInfo } from '../errors.ts';
 import type { Decision } from '../node-type.ts';
-import type { EvidenceItem } from './approval-evidence.ts';
+import type { EvidenceItem } from '../approval-evidence.ts';
 
 export type RunMode = 'run' | 'step';
 export type RunStatus = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';

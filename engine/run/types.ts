@@ -3,7 +3,7 @@ import type { Playbook } from '../format/playbook.ts';
 import type { Decision, EgressPolicy, NodeRegistry } from '../node-type.ts';
 import type { Clock, CredentialsPort, JournalPort, PlaybookResolver } from '../ports.ts';
 import type { ExpressionLimits } from '../expressions/types.ts';
-import type { EvidenceItem } from './approval-evidence.ts';
+import type { EvidenceItem } from '../approval-evidence.ts';
 import type { ValueLimits } from './value-limits.ts';
 import type { NodeStatus, OutputSource, PauseReason, RunEvent, RunMode, RunStatus, UnknownOutcomeChoice } from './events.ts';
 

@@ -1,5 +1,5 @@
 import type { RunSummary } from '../../engine/journal/recovery.ts';
-import { evidenceLine } from '../../engine/run/approval-evidence.ts';
+import { evidenceLine } from '../../engine/approval-evidence.ts';
 import type { RunEvent, SkipReason } from '../../engine/run/events.ts';
 import { labNodes, notRunNodes } from '../../engine/run/node-status.ts';
 import type { RunState } from '../../engine/run/types.ts';

@@ -3,7 +3,7 @@ import type { Playbook } from '../../engine/format/playbook.ts';
 import type { RunEvent } from '../../engine/run/events.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
-import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import type { CatalogueEntry } from './catalogue.ts';
 import type { InboxEvent } from '../triggers/contract.ts';
 import type { PlaybookTriggerState } from '../triggers/publish-state.ts';
 import type { PlaybookTriggers } from '../triggers/trigger-service.ts';

@@ -1,6 +1,6 @@
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { Lab } from '../lab/lab.ts';
-import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import type { CatalogueEntry } from './catalogue.ts';
 import type { RunManager } from '../runs/run-manager.ts';
 import type { TriggerService } from '../triggers/trigger-service.ts';
 import type { CredentialKind } from '../vault/credential-kinds.ts';

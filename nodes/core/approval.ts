@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { evidenceText, MAX_EVIDENCE_ITEMS } from '../../engine/run/approval-evidence.ts';
-import type { EvidenceItem } from '../../engine/run/approval-evidence.ts';
+import { evidenceText, MAX_EVIDENCE_ITEMS } from '../../engine/approval-evidence.ts';
+import type { EvidenceItem } from '../../engine/approval-evidence.ts';
 import type { Decision, NodeContext, NodeTypeSpec } from '../../engine/node-type.ts';
 
 const MAX_MINUTES = 7 * 24 * 60;

@@ -1,4 +1,4 @@
-import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import type { CatalogueEntry } from '../../host/protocol/catalogue.ts';
 import { isTriggerType } from '../store/catalogue-slice.ts';
 import type { CatalogueItem } from '../store/types.ts';
 import { searchCatalogue } from './palette-search.ts';

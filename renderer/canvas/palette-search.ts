@@ -1,4 +1,4 @@
-import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import type { CatalogueEntry } from '../../host/protocol/catalogue.ts';
 import type { CatalogueItem } from '../store/types.ts';
 
 /** One catalogue action that matches a palette search; a lower rank is a better match. */

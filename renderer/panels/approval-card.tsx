@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { EvidenceItem } from '../../engine/run/approval-evidence.ts';
+import type { EvidenceItem } from '../../engine/approval-evidence.ts';
 import type { RunState } from '../../engine/run/types.ts';
 import { MAX_DISPLAY_NAME } from '../../host/protocol/contract.ts';
 import { useStore } from '../store/index.ts';

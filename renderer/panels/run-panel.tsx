@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { evidenceLine } from '../../engine/run/approval-evidence.ts';
+import { evidenceLine } from '../../engine/approval-evidence.ts';
 import type { OutputSource, RunEvent } from '../../engine/run/events.ts';
 import { labNodes, nodeStatusLabel, notRunNodes } from '../../engine/run/node-status.ts';
 import type { NodeRunState, RunState } from '../../engine/run/types.ts';

@@ -1,6 +1,6 @@
 import type { Playbook } from '../../engine/format/playbook.ts';
 import type { CredentialView } from '../../host/protocol/contract.ts';
-import type { CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import type { CatalogueEntry } from '../../host/protocol/catalogue.ts';
 
 /** Where a playbook would send one slot's credential, as the import dialog lists it. */
 export interface SlotDestination {

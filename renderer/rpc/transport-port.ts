@@ -1,4 +1,4 @@
-import { PORT_MESSAGE, type SwitchboardShell } from '../../electron/shell-api.ts';
+import { PORT_MESSAGE, type SwitchboardShell } from '../../host/protocol/shell-api.ts';
 import type { RequestFrame } from '../../host/protocol/contract.ts';
 import { parseServerFrame, type Transport, type TransportListener } from './client.ts';
 

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { switchPorts } from '../../engine/graph/switch-ports.ts';
-import type { CatalogueAction, CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import type { CatalogueAction, CatalogueEntry } from '../../host/protocol/catalogue.ts';
 import { rpc } from '../rpc/index.ts';
 import type { AppState, CatalogueItem, CatalogueSlice } from './types.ts';
 

@@ -5,7 +5,7 @@ import type { RunState } from '../../engine/run/types.ts';
 import type { EdgeRun } from './replay-edges.ts';
 import type { Replay } from './replay.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
-import type { CatalogueAction, CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import type { CatalogueAction, CatalogueEntry } from '../../host/protocol/catalogue.ts';
 import type { CredentialView, HostInfo, ParamsOf, PlaybookSummary, ResultOf, RunSummary, SlotBinding } from '../../host/protocol/contract.ts';
 
 /**

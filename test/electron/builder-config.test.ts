@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../electron/build.ts';
+import { ROOT } from '../../build/electron.ts';
 
 /** electron-builder.yml, read and checked by electron-builder's own loader and schema (the packaging itself needs Electron's downloads). */
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildElectron, ROOT } from '../../electron/build.ts';
+import { buildElectron, ROOT } from '../../build/electron.ts';
 import type { HostReport, InitMessage } from '../../host/electron-host.ts';
 import type { ServerFrame } from '../../host/protocol/contract.ts';
 

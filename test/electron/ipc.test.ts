@@ -8,7 +8,7 @@ vi.mock('electron', async () => (await import('./fake-electron.ts')).fake.module
 
 const { startShell } = await import('../../electron/shell.ts');
 const { createSettings } = await import('../../electron/settings.ts');
-const { CHANNELS } = await import('../../electron/shell-api.ts');
+const { CHANNELS } = await import('../../host/protocol/shell-api.ts');
 
 let dir: string;
 let window: FakeBrowserWindow;

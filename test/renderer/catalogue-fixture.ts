@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Playbook } from '../../engine/format/playbook.ts';
-import type { CatalogueAction, CatalogueEntry } from '../../nodes/sdk/catalogue.ts';
+import type { CatalogueAction, CatalogueEntry } from '../../host/protocol/catalogue.ts';
 import { createCatalogueSlice, indexCatalogue } from '../../renderer/store/catalogue-slice.ts';
 import { createGraphSlice } from '../../renderer/store/graph-slice.ts';
 import type { AppState } from '../../renderer/store/types.ts';

@@ -1,5 +1,5 @@
 import { builtinConnectors } from '../../../nodes/registry.ts';
-import { describeConnector } from '../../../nodes/sdk/catalogue.ts';
+import { describeConnector } from '../../describe-connector.ts';
 import { parseCommandArgs } from '../args.ts';
 import { table } from '../format-run.ts';
 import { EXIT_OK, prettyJson } from '../io.ts';

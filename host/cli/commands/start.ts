@@ -60,7 +60,7 @@ export interface StartDeps {
  */
 async function prepareDesktop(io: CliIo): Promise<void> {
   if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'renderer', 'index.html'))) await buildRendererWithVite(io);
-  const script = path.join(REPO_ROOT, 'electron', 'scripts', 'build.ts');
+  const script = path.join(REPO_ROOT, 'build', 'build-electron.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', script, '--if-stale'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const code = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPlaybook } from '../../../engine/format/load.ts';
 import type { Playbook } from '../../../engine/format/playbook.ts';
 import { builtinConnectors, createBuiltinRegistry } from '../../../nodes/registry.ts';
-import { describeConnector } from '../../../nodes/sdk/catalogue.ts';
+import { describeConnector } from '../../../host/describe-connector.ts';
 import { autoLayout, noteAnchors } from '../../../renderer/canvas/auto-layout.ts';
 import { boxSize, wrappedLines } from '../../../renderer/canvas/box-size.ts';
 import { indexCatalogue } from '../../../renderer/store/catalogue-slice.ts';

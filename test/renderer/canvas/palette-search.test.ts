@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtinConnectors } from '../../../nodes/registry.ts';
-import { describeConnector } from '../../../nodes/sdk/catalogue.ts';
+import { describeConnector } from '../../../host/describe-connector.ts';
 import { paletteGroups } from '../../../renderer/canvas/categories.ts';
 import { matchRank, queryWords, searchCatalogue } from '../../../renderer/canvas/palette-search.ts';
 import { catalogue as smallCatalogue } from '../catalogue-fixture.ts';

@@ -1,7 +1,7 @@
 import { cleanup } from '@testing-library/react';
 import type { Playbook } from '../../../engine/format/playbook.ts';
 import type { Problem } from '../../../engine/validate/problems.ts';
-import type { CatalogueEntry } from '../../../nodes/sdk/catalogue.ts';
+import type { CatalogueEntry } from '../../../host/protocol/catalogue.ts';
 import { rpc } from '../../../renderer/rpc/index.ts';
 import { createFakeTransport } from '../../../renderer/rpc/fake-transport.ts';
 import type { FakeHandlers, FakeTransport } from '../../../renderer/rpc/fake-transport.ts';

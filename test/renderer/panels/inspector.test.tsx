@@ -2,7 +2,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlaybookNode } from '../../../engine/format/playbook.ts';
-import type { CatalogueEntry } from '../../../nodes/sdk/catalogue.ts';
+import type { CatalogueEntry } from '../../../host/protocol/catalogue.ts';
 import { Inspector } from '../../../renderer/panels/inspector.tsx';
 import { rpc } from '../../../renderer/rpc/index.ts';
 import { indexCatalogue } from '../../../renderer/store/catalogue-slice.ts';

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { createServer, type InlineConfig, type ViteDevServer } from 'vite';
-import { electronBinary } from '../../host/cli/commands/start.ts';
-import { startServer } from '../../host/server/server.ts';
-import { OUT_DIR, ROOT, watchElectron } from '../build.ts';
+import { electronBinary } from '../host/cli/commands/start.ts';
+import { startServer } from '../host/server/server.ts';
+import { OUT_DIR, ROOT, watchElectron } from './electron.ts';
 
 /**
  * `npm run dev`: the editor from vite's dev server with hot module replacement, and

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { REQUIRE_BANNER, sourceRelativeImportMeta } from '../build/source-relative-import-meta.ts';
+import { REQUIRE_BANNER, sourceRelativeImportMeta } from './source-relative-import-meta.ts';
 
 /**
  * Builds the desktop shell's three bundles with esbuild (Electron runs JavaScript, not our

@@ -1,4 +1,4 @@
-import { BUNDLES, buildElectron, bundlesStale, OUT_DIR } from '../build.ts';
+import { BUNDLES, buildElectron, bundlesStale, OUT_DIR } from './electron.ts';
 
 /**
  * `npm run build:electron`: bundles main, preload and host into dist/electron/. With

@@ -22,7 +22,7 @@ export const CHANNELS = {
 export const PORT_MESSAGE = 'switchboard:port';
 
 /** Largest playbook file the shell reads or writes: the contract's limit on `playbooks.import`. */
-export { MAX_PLAYBOOK_BYTES } from '../host/protocol/limits.ts';
+export { MAX_PLAYBOOK_BYTES } from './limits.ts';
 
 /** A playbook file's name (no folder) and its text, as `playbooks.import` takes them. */
 export interface PlaybookFile {

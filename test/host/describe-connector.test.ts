@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { describeConnector } from '../../../nodes/sdk/catalogue.ts';
-import { defineConnector } from '../../../nodes/sdk/define-connector.ts';
-import { secret } from '../../../nodes/sdk/secrets.ts';
-import { coreConnector } from '../../../nodes/core/index.ts';
+import { describeConnector } from '../../host/describe-connector.ts';
+import { defineConnector } from '../../nodes/sdk/define-connector.ts';
+import { secret } from '../../nodes/sdk/secrets.ts';
+import { coreConnector } from '../../nodes/core/index.ts';
 
 const okta = defineConnector({
   id: 'okta',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { BUNDLES, buildElectron, OUT_DIR, pinnedElectronVersion, ROOT } from '../build.ts';
+import { BUNDLES, buildElectron, OUT_DIR, pinnedElectronVersion, ROOT } from './electron.ts';
 
 /**
  * `npm run audit:electron`: Doyensec's electronegativity over the shell's sources (electron/) and

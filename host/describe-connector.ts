@@ -1,40 +1,7 @@
 import { z } from 'zod';
-import type { NodeTypeSpec } from '../../engine/node-type.ts';
-import type { Connector, ConnectorCategory } from './define-connector.ts';
-
-/** A JSON Schema document as zod emits it. */
-export type JsonSchema = Record<string, unknown>;
-
-/** One node type as the CLI and the editor's palette show it. */
-export interface CatalogueAction {
-  id: string;
-  type: string;
-  kind: 'trigger' | 'action';
-  title: string;
-  description: string;
-  effect: 'read' | 'write';
-  idempotent: boolean;
-  input: JsonSchema;
-  output?: JsonSchema;
-  example: unknown;
-  /** Ports with default params (a switch adds its case names once they are set). */
-  ports: string[];
-  /** Set when the node takes a credential of another connector (core.http takes `http`). */
-  credentials?: { connector: string; required: boolean; schema?: JsonSchema };
-}
-
-/** A connector's catalogue entry: plain JSON, sent over the protocol (the renderer never imports nodes/). */
-export interface CatalogueEntry {
-  id: string;
-  name: string;
-  category: ConnectorCategory;
-  description: string;
-  docsUrl: string;
-  version: number;
-  /** JSON Schema of the credential; secret fields carry `secret: true, writeOnly: true`. */
-  credentials: JsonSchema | null;
-  actions: CatalogueAction[];
-}
+import type { NodeTypeSpec } from '../engine/node-type.ts';
+import type { Connector } from '../nodes/sdk/define-connector.ts';
+import type { CatalogueAction, CatalogueEntry, JsonSchema } from './protocol/catalogue.ts';
 
 /** Describes a connector for the catalogue: JSON Schemas instead of zod, no functions. */
 export function describeConnector(connector: Connector): CatalogueEntry {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pinnedElectronVersion, ROOT } from '../build.ts';
+import { pinnedElectronVersion, ROOT } from './electron.ts';
 
 /**
  * `npm run typings:electron`: makes sure node_modules/electron/electron.d.ts is there for the type
