@@ -75,6 +75,9 @@ export interface RunSummary {
   labNodes?: string[];
 }
 
+/** A playbook's newest run as `runs.latest` tells it: the summary without the trigger event. */
+export type LatestRun = Omit<RunSummary, 'trigger' | 'labNodes'>;
+
 /** Per-workspace editor settings, kept in the workspace's `settings.json`. */
 export interface WorkspaceSettings {
   /** The editor's Lab toggle: its runs start in lab mode. Off by default, so the lab is never used by accident. */
@@ -193,6 +196,8 @@ export const methods = {
     result: {} as { ok: boolean },
   },
   'runs.list': { params: z.strictObject({ playbookId: id.optional() }), result: {} as { runs: RunSummary[] } },
+  /** The newest run of each playbook (home's "last run" column), newest first: one small line per playbook, not the history. */
+  'runs.latest': { params: z.strictObject({}), result: {} as { runs: LatestRun[] } },
   /** A run's whole journal: opening a past run replays these events on the canvas. */
   'runs.get': { params: z.strictObject({ runId: id }), result: {} as { state: RunState; events: RunEvent[] } },
   /** Runs still going in this host (running or paused), newest first: a reloaded editor re-attaches to one. */

@@ -16,6 +16,7 @@ import type { MethodName, ParsedParamsOf, PlaybookSummary, ResultOf, SlotBinding
 import type { SignedIn } from '../team/people/sessions.ts';
 import type { HostContext } from './host-context.ts';
 import { HostError, oneLineMessage } from './host-error.ts';
+import { latestRunPerPlaybook } from '../runs/latest-runs.ts';
 import { webhookPathProblems } from '../triggers/webhooks/path-conflicts.ts';
 import { mayCall } from '../team/people/roles.ts';
 
@@ -237,6 +238,7 @@ export const handlers: Handlers = {
   'runs.control': async (params, ctx) => ctx.runs.control(params),
   'runs.decide': async (params, ctx, caller) => ctx.runs.decide(params, caller?.name),
   'runs.list': async ({ playbookId }, ctx) => ({ runs: await ctx.runs.list(playbookId) }),
+  'runs.latest': async (_params, ctx) => ({ runs: latestRunPerPlaybook(await ctx.runs.list()) }),
   'runs.get': async ({ runId }, ctx) => ctx.runs.get(runId),
   'runs.active': async ({ playbookId }, ctx) => ({ runs: ctx.runs.active(playbookId) }),
 

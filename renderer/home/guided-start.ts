@@ -14,7 +14,7 @@ export interface GuidedStart {
 
 export interface GuidedStartFacts {
   playbooks: readonly PlaybookSummary[];
-  /** How many runs the workspace's history holds (the guided start is for a workspace that never ran anything). */
+  /** Runs the workspace knows of (its playbooks' newest runs will do): the guided start is for a workspace that never ran anything. */
   runCount: number;
   credentials: readonly CredentialView[];
   /** The editor's Lab toggle (runs started from the editor go to the lab's twins). */

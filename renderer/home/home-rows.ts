@@ -1,4 +1,4 @@
-import type { PlaybookSummary, RunSummary } from '../../host/protocol/contract.ts';
+import type { LatestRun, PlaybookSummary, RunSummary } from '../../host/protocol/contract.ts';
 
 /** The last run of a playbook as its home row tells it. */
 export interface LastRunCell {
@@ -38,8 +38,8 @@ export function runStatusText(run: Pick<RunSummary, 'status' | 'dryRun' | 'lab'>
 }
 
 /** The newest run of each playbook, in one pass over the history (whatever its order). */
-export function lastRunByPlaybook(runs: readonly RunSummary[]): Map<string, RunSummary> {
-  const last = new Map<string, RunSummary>();
+export function lastRunByPlaybook(runs: readonly LatestRun[]): Map<string, LatestRun> {
+  const last = new Map<string, LatestRun>();
   for (const run of runs) {
     const seen = last.get(run.playbookId);
     if (seen === undefined || run.startedAt > seen.startedAt) last.set(run.playbookId, run);
@@ -52,8 +52,8 @@ function byName(a: PlaybookSummary, b: PlaybookSummary): number {
   return a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true }) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** The home table: every workspace playbook by name, with its last run and whether its triggers are on. */
-export function homeRows(playbooks: readonly PlaybookSummary[], runs: readonly RunSummary[], triggers: ReadonlyArray<{ playbookId: string; enabled: boolean }>): HomeRow[] {
+/** The home table: every workspace playbook by name, with its last run (from `runs.latest` or any history) and whether its triggers are on. */
+export function homeRows(playbooks: readonly PlaybookSummary[], runs: readonly LatestRun[], triggers: ReadonlyArray<{ playbookId: string; enabled: boolean }>): HomeRow[] {
   const last = lastRunByPlaybook(runs);
   const enabled = new Map(triggers.map((state) => [state.playbookId, state.enabled]));
   return [...playbooks].sort(byName).map((playbook) => {

@@ -22,7 +22,7 @@ import './home.css';
 export function HomeView() {
   const { playbooksListed, runsListed } = useHomeData();
   const playbooks = useStore((state) => state.playbooks);
-  const runs = useStore((state) => state.runs);
+  const runs = useStore((state) => state.lastRuns);
   const triggerStates = useStore((state) => state.triggerStates);
   const rows = useMemo(() => homeRows(playbooks, runs, triggerStates), [playbooks, runs, triggerStates]);
   // Back from the editor, keyboard focus lands on the row of the playbook just left.
@@ -51,7 +51,7 @@ export function HomeView() {
 
 function GuidedStartCard() {
   const playbooks = useStore((state) => state.playbooks);
-  const runCount = useStore((state) => state.runs.length);
+  const runCount = useStore((state) => state.lastRuns.length);
   const credentials = useStore((state) => state.credentials);
   const labMode = useStore((state) => state.labMode);
   const labRunning = useStore((state) => state.host?.lab.running === true);

@@ -6,8 +6,8 @@ import { useStore } from '../store/index.ts';
 const RUN_CHANGES = new Set(['run.started', 'run.paused', 'run.resumed', 'run.finished']);
 
 /**
- * Reads what home shows (playbooks, run history, trigger states, credentials and host facts) when
- * it opens, and keeps it fresh: the list on `playbooks.changed`, the runs when a run starts,
+ * Reads what home shows (playbooks, each one's newest run, trigger states, credentials and host
+ * facts) when it opens, and keeps it fresh: the list on `playbooks.changed`, the runs when a run starts,
  * pauses or ends anywhere (one refresh in flight at a time). Returns whether the playbook list and
  * the run history have been read since home opened (empty lists before that mean "not yet").
  */
@@ -23,7 +23,7 @@ export function useHomeData(): { playbooksListed: boolean; runsListed: boolean }
       .catch((error: unknown) => state.notify('error', `The playbooks could not be listed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => setPlaybooksListed(true));
     state
-      .refreshRuns()
+      .refreshLastRuns()
       .catch(quiet)
       .finally(() => setRunsListed(true));
     state.refreshTriggers().catch(quiet);
@@ -41,7 +41,7 @@ export function useHomeData(): { playbooksListed: boolean; runsListed: boolean }
       refreshing = true;
       void useStore
         .getState()
-        .refreshRuns()
+        .refreshLastRuns()
         .catch(quiet)
         .finally(() => {
           refreshing = false;

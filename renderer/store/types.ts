@@ -6,7 +6,7 @@ import type { EdgeRun } from './replay-edges.ts';
 import type { Replay } from './replay.ts';
 import type { Problem } from '../../engine/validate/problems.ts';
 import type { CatalogueAction, CatalogueEntry } from '../../host/protocol/catalogue.ts';
-import type { CredentialView, HostInfo, ParamsOf, PlaybookSummary, ResultOf, RunSummary, SlotBinding } from '../../host/protocol/contract.ts';
+import type { CredentialView, HostInfo, LatestRun, ParamsOf, PlaybookSummary, ResultOf, RunSummary, SlotBinding } from '../../host/protocol/contract.ts';
 
 /**
  * The renderer's store is one zustand store made of slices, each in its own file. This file is
@@ -146,6 +146,8 @@ export interface WorkspaceSlice {
   playbooks: PlaybookSummary[];
   credentials: CredentialView[];
   runs: RunSummary[];
+  /** The newest run of each playbook (`runs.latest`), for home: small however long the history. */
+  lastRuns: LatestRun[];
   slots: SlotBinding[];
   /** The Lab toggle: runs started from the editor run in lab mode. Kept in the workspace settings. */
   labMode: boolean;
@@ -154,6 +156,7 @@ export interface WorkspaceSlice {
   refreshPlaybooks(): Promise<void>;
   refreshCredentials(): Promise<void>;
   refreshRuns(): Promise<void>;
+  refreshLastRuns(): Promise<void>;
   /** Reads the host facts and the workspace settings (lab mode). */
   loadHost(): Promise<void>;
   /** Keeps the lists fresh on `playbooks.changed` / `credentials.changed` (idempotent). Returns the unsubscribe. */

@@ -28,6 +28,7 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
     playbooks: [],
     credentials: [],
     runs: [],
+    lastRuns: [],
     slots: [],
     labMode: false,
 
@@ -69,6 +70,11 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
     async refreshRuns() {
       const { runs } = await rpc.call('runs.list', {});
       set({ runs });
+    },
+
+    async refreshLastRuns() {
+      const { runs } = await rpc.call('runs.latest', {});
+      set({ lastRuns: runs });
     },
 
     async createPlaybook(name) {

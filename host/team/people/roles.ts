@@ -26,6 +26,7 @@ export const METHOD_ROLES: Record<MethodName, Role> = {
   'credentials.list': 'viewer',
   'settings.get': 'viewer',
   'runs.list': 'viewer',
+  'runs.latest': 'viewer',
   'runs.get': 'viewer',
   'runs.active': 'viewer',
   'triggers.schedulePreview': 'viewer',

@@ -24,7 +24,7 @@ beforeEach(() => {
   transport = fakeHost({
     'playbooks.list': () => ({ playbooks }),
     'playbooks.get': ({ id }) => ({ playbook: { ...samplePlaybook(), id, name: playbooks.find((p) => p.id === id)?.name ?? id }, problems: [], slots: [] }),
-    'runs.list': () => ({ runs }),
+    'runs.latest': () => ({ runs }),
     'triggers.list': () => ({ playbooks: [{ playbookId: 'triage', enabled: true, savedRevision: 1, draft: false, triggers: [] }] }),
     'credentials.list': () => ({ credentials: [] }),
     'host.info': () => host,
@@ -112,7 +112,7 @@ describe('the home view', () => {
     let answer: (value: { runs: RunSummary[] }) => void = () => undefined;
     transport = fakeHost({
       'playbooks.list': () => ({ playbooks }),
-      'runs.list': () => new Promise((resolve) => (answer = resolve)),
+      'runs.latest': () => new Promise((resolve) => (answer = resolve)),
       'triggers.list': () => ({ playbooks: [] }),
       'credentials.list': () => ({ credentials: [] }),
       'host.info': () => host,
