@@ -24,6 +24,7 @@ export const checkCveInput = z.strictObject({
     .trim()
     .regex(/^CVE-\d{4}-\d{4,}$/i, 'must look like CVE-2024-3400')
     .transform((id) => id.toUpperCase())
+    .meta({ title: 'CVE ID' })
     .describe('The CVE to look up, e.g. CVE-2024-3400.'),
 });
 

@@ -79,6 +79,7 @@ export const cveDetailsInput = z.strictObject({
     .trim()
     .regex(/^CVE-\d{4}-\d{4,}$/i, 'must look like CVE-2024-3400')
     .transform((id) => id.toUpperCase())
+    .meta({ title: 'CVE ID' })
     .describe('The CVE id, e.g. CVE-2024-3400.'),
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunAction } from '../sdk/define-connector.ts';
 import { clearSessionsOutput, suspensionOutput } from './outputs.ts';
 
-const userIdField = z.string().min(1).max(512).describe('User id, login or login shortname.');
+const userIdField = z.string().min(1).max(512).meta({ title: 'User' }).describe('User id, login or login shortname.');
 
 /** Params of suspend_user and unsuspend_user: the user. */
 export const lifecycleInput = z.object({ userId: userIdField });

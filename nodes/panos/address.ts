@@ -16,12 +16,14 @@ export const addressGroup = z
   .string()
   .regex(OBJECT_NAME, 'must be a PAN-OS object name')
   .default(DEFAULT_BLOCK_GROUP)
+  .meta({ title: 'Address group' })
   .describe('Static address group referenced by a deny rule.');
 export const blockTag = z
   .string()
   .min(1)
   .max(127)
   .default(DEFAULT_BLOCK_TAG)
+  .meta({ title: 'Block tag' })
   .describe('Tag matched by the dynamic address group of a deny rule.');
 
 /** The address object name for an IP: `sb-<ip>`, with `/` and `:` (not allowed in names) spelled `-` and `_`. */
@@ -34,7 +36,7 @@ function groupXpath(ctx: ConnectorContext, group: string): string {
 }
 
 const blockInput = z.strictObject({
-  ip: ipOrCidr.describe('IPv4/IPv6 address or CIDR to block.'),
+  ip: ipOrCidr.meta({ title: 'IP address or CIDR' }).describe('IPv4/IPv6 address or CIDR to block.'),
   address_group: addressGroup,
   description: z.string().max(1023).optional().describe('Description kept on the address object, e.g. the case and reason.'),
 });
@@ -62,9 +64,9 @@ export const blockIp: RunAction<typeof blockInput> = {
 };
 
 const tagInput = z.strictObject({
-  ip: z.union([z.ipv4(), z.ipv6()]).describe('IP address to tag.'),
+  ip: z.union([z.ipv4(), z.ipv6()]).meta({ title: 'IP address' }).describe('IP address to tag.'),
   tag: blockTag,
-  timeout: z.number().int().min(0).max(2_592_000).optional().describe('Seconds until the tag expires (max 30 days); absent or 0 = never.'),
+  timeout: z.number().int().min(0).max(2_592_000).optional().meta({ title: 'Expires after (seconds)' }).describe('Seconds until the tag expires (max 30 days); absent or 0 = never.'),
 });
 
 /** The User-ID `uid-message` that registers one IP with one tag. */
@@ -120,7 +122,7 @@ async function registeredTags(ctx: ConnectorContext, ip: string): Promise<string
 }
 
 const checkInput = z.strictObject({
-  ip: ipOrCidr.describe('IP address (or the CIDR that was blocked) to check.'),
+  ip: ipOrCidr.meta({ title: 'IP address or CIDR' }).describe('IP address (or the CIDR that was blocked) to check.'),
   address_group: addressGroup,
   tag: blockTag,
 });

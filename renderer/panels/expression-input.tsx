@@ -38,8 +38,9 @@ export function ExpressionInput({ id, value, onCommit, getSuggestions, multiline
   useEffect(() => {
     if (seed === undefined || field.current === null) return;
     field.current.focus();
-    field.current.setSelectionRange(seed.caret, seed.caret);
     track(seed.text, seed.caret);
+    // After the seeded text is drawn: setting a field's value moves its caret to the end.
+    requestAnimationFrame(() => field.current?.setSelectionRange(seed.caret, seed.caret));
   }, []);
 
   const matches = open === undefined ? [] : filterSuggestions(suggestions.current, open.query);
