@@ -61,11 +61,14 @@ export function boundsOf(boxes: readonly Omit<Box, 'trigger'>[]): Omit<Box, 'tri
   return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
-/** The viewport that shows `bounds` whole and centred, with `padding`, at a zoom no higher than `maxZoom`. */
-export function fitViewport(bounds: Omit<Box, 'trigger'>, pane: Size, padding: number, maxZoom: number): Viewport {
+/**
+ * The viewport that shows `bounds` whole and centred, with `padding`, at a zoom between `minZoom`
+ * and `maxZoom` (at `minZoom`, the middle of a graph too big to show whole).
+ */
+export function fitViewport(bounds: Omit<Box, 'trigger'>, pane: Size, padding: number, maxZoom: number, minZoom = 0): Viewport {
   const width = Math.max(bounds.width, 1) * (1 + padding);
   const height = Math.max(bounds.height, 1) * (1 + padding);
-  const zoom = Math.min(pane.width / width, pane.height / height, maxZoom);
+  const zoom = Math.max(minZoom, Math.min(pane.width / width, pane.height / height, maxZoom));
   return {
     x: pane.width / 2 - (bounds.x + bounds.width / 2) * zoom,
     y: pane.height / 2 - (bounds.y + bounds.height / 2) * zoom,

@@ -1,4 +1,4 @@
-import { Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow, useStore as useFlowStore, useStoreApi } from '@xyflow/react';
+import { Background, ControlButton, Controls, MiniMap, Panel, ReactFlow, useReactFlow, useStore as useFlowStore, useStoreApi } from '@xyflow/react';
 import type { Connection, IsValidConnection, NodeMouseHandler, NodeTypes, OnConnect } from '@xyflow/react';
 import type { EdgeTypes } from '@xyflow/react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -12,7 +12,7 @@ import { ConnectCommand } from './connect-dialog.tsx';
 import { ExportPictureButton } from './export-picture-dialog.tsx';
 import { boxSize } from './box-size.ts';
 import { withEstimate } from './estimated-handles.ts';
-import { firstView } from './first-view.ts';
+import { boundsOf, firstView, fitViewport } from './first-view.ts';
 import type { Box } from './first-view.ts';
 import { NoteNode } from './note-node.tsx';
 import { NODE_DRAG_TYPE } from './palette.tsx';
@@ -82,7 +82,9 @@ function miniMapColour(node: CanvasNode): string {
 const decorations = (
   <>
     <Background gap={24} />
-    <Controls aria-label="Zoom controls" fitViewOptions={fitViewOptions} />
+    <Controls aria-label="Zoom controls" showFitView={false}>
+      <FitViewButton />
+    </Controls>
     <MiniMap pannable zoomable nodeColor={miniMapColour} ariaLabel="Minimap of the playbook" />
     <Panel position="top-left">
       <CanvasToolbar />
@@ -210,6 +212,39 @@ function layoutBoxes(nodes: readonly CanvasNode[], actionsByType: Record<string,
   }));
 }
 
+/**
+ * Shows the whole graph. React Flow's own fitView waits until every node has been measured, which
+ * a culled node never is (estimated-handles.ts), so this fits the layout boxes instead: measured
+ * where drawn, estimated from the CSS elsewhere.
+ */
+function useFitWhole(): (duration?: number) => void {
+  const flowStore = useStoreApi<CanvasNode, CanvasEdge>();
+  const { setViewport } = useReactFlow();
+  return useCallback(
+    (duration?: number) => {
+      const { width, height } = flowStore.getState();
+      const { nodes, actionsByType } = useStore.getState();
+      const bounds = boundsOf(layoutBoxes(nodes, actionsByType));
+      if (bounds === undefined || width <= 0 || height <= 0) return;
+      const viewport = fitViewport(bounds, { width, height }, fitViewOptions.padding, fitViewOptions.maxZoom, MIN_ZOOM);
+      void setViewport(viewport, duration === undefined ? undefined : { duration });
+    },
+    [flowStore, setViewport],
+  );
+}
+
+/** The zoom controls' "Fit View", fitting the layout (see useFitWhole). */
+function FitViewButton() {
+  const fitWhole = useFitWhole();
+  return (
+    <ControlButton className="react-flow__controls-fitview" onClick={() => fitWhole()} title="Fit View" aria-label="Fit View">
+      <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30" aria-hidden="true">
+        <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+      </svg>
+    </ControlButton>
+  );
+}
+
 /** Centres the node the inspector asked to reveal (a problem clicked, a timeline entry). */
 function useReveal(): void {
   const reveal = useStore((s) => s.reveal);
@@ -235,7 +270,7 @@ function CanvasToolbar() {
   const applyLayout = useStore((s) => s.applyLayout);
   const notify = useStore((s) => s.notify);
   const centre = useViewportCentre();
-  const { fitView } = useReactFlow();
+  const fitWhole = useFitWhole();
   const [laying, setLaying] = useState(false);
 
   const layout = async () => {
@@ -243,7 +278,7 @@ function CanvasToolbar() {
     try {
       const { nodes, edges, actionsByType } = useStore.getState();
       applyLayout(await autoLayout(nodes, edges, actionsByType));
-      await fitView({ ...fitViewOptions, duration: 300 });
+      fitWhole(300);
     } catch (error) {
       notify('error', `Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {

@@ -35,6 +35,12 @@ describe('fitViewport', () => {
     expect(onScreen(view, { x: 1000, y: 100 })).toEqual({ x: 500, y: 300 });
   });
 
+  it('does not zoom out past minZoom, and then centres the middle of the graph', () => {
+    const view = fitViewport({ x: 0, y: 0, width: 100_000, height: 100_000 }, PANE, 0, 1, 0.05);
+    expect(view.zoom).toBe(0.05);
+    expect(onScreen(view, { x: 50_000, y: 50_000 })).toEqual({ x: 500, y: 300 });
+  });
+
   it('does not zoom in past maxZoom', () => {
     expect(fitViewport({ x: 0, y: 0, width: 100, height: 50 }, PANE, 0.15, 1.25).zoom).toBe(1.25);
   });
