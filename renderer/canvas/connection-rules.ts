@@ -92,10 +92,27 @@ function isTrigger(graph: ConnectionGraph, node: PlaybookCanvasNode): boolean {
   return isTriggerType(node.data.node.type, graph.actionsByType[node.data.node.type]?.action);
 }
 
+/**
+ * Feeders by edges array: React Flow asks isValidConnection on every pointer move near a handle,
+ * and at 5,000 nodes one walk costs about 7 ms. Ancestry depends on the edges alone (a node with
+ * no edge changes nothing), and the graph slice never mutates an edges array, so it is the key.
+ */
+const feedersByEdges = new WeakMap<readonly CanvasEdge[], Map<string, ReadonlySet<string>>>();
+
 /** The nodes from which a path of edges already runs to `nodeId`: an edge from it into any of them closes a loop. */
 function feedersOf(graph: ConnectionGraph, nodeId: string): ReadonlySet<string> {
-  const playbookNodes = graph.nodes.filter((node): node is PlaybookCanvasNode => node.type === 'playbook').map((node) => node.data.node);
-  return ancestorsOf(indexGraph({ nodes: playbookNodes, edges: graph.edges.map(toPlaybookEdge) }), nodeId);
+  let known = feedersByEdges.get(graph.edges);
+  if (known === undefined) {
+    known = new Map();
+    feedersByEdges.set(graph.edges, known);
+  }
+  let feeders = known.get(nodeId);
+  if (feeders === undefined) {
+    const playbookNodes = graph.nodes.filter((node): node is PlaybookCanvasNode => node.type === 'playbook').map((node) => node.data.node);
+    feeders = ancestorsOf(indexGraph({ nodes: playbookNodes, edges: graph.edges.map(toPlaybookEdge) }), nodeId);
+    known.set(nodeId, feeders);
+  }
+  return feeders;
 }
 
 function nameOf(graph: ConnectionGraph, nodeId: string): string {
