@@ -35,6 +35,12 @@ describe('connectionRefusal', () => {
     expect(connectionRefusal(graph, into('route', 'default', 'ip_report'))).toMatch(/would make a loop/);
   });
 
+  it('judges loops on the edges as they are now, after an edit adds one', () => {
+    const withoutLast = { ...graph, edges: graph.edges.filter((edge) => edge.id !== 'e3') };
+    expect(connectionRefusal(withoutLast, into('unplaced', 'true', 'route'))).toBeUndefined();
+    expect(connectionRefusal(graph, into('unplaced', 'true', 'route'))).toMatch(/Route already leads to No layout/);
+  });
+
   it('refuses a second edge from the same port into the same node, but not from another port', () => {
     expect(connectionRefusal(graph, into('start', 'out', 'ip_report'))).toBe('Can\'t connect: Start already connects to IP report from "out".');
     expect(connectionRefusal(graph, into('ip_report', 'error', 'route'))).toBeUndefined();
