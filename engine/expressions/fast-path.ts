@@ -27,8 +27,12 @@ export function plainPathOf(ast: AstNode): readonly string[] | undefined {
 /** A dotted path of plain names, optionally from `$` or `$$`: the shape `plainPathOfText` reads. */
 const PLAIN_PATH_TEXT = /^(?:\$\$?\.)?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
-/** Names JSONata reads as operators or literals, so a path holding one needs JSONata's parser. */
-const NOT_PLAIN_NAMES = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+/**
+ * Words JSONata reserves: operators (`and`, `or`, `in`), literals (`true`, `false`, `null`) and
+ * `function`. A path holding one is left to JSONata's parser, and a key spelled like one is
+ * quoted, since it may not read as a field. The one list of them.
+ */
+export const JSONATA_NAME_KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
 
 /**
  * The keys `plainPathOf` would find in the AST of `source`, read from the text alone, or
@@ -39,7 +43,7 @@ export function plainPathOfText(source: string): readonly string[] | undefined {
   if (!PLAIN_PATH_TEXT.test(source)) return undefined;
   const names = source.split('.');
   const keys = names[0] === '$' || names[0] === '$$' ? names.slice(1) : names;
-  return keys.some((key) => NOT_PLAIN_NAMES.has(key)) ? undefined : keys;
+  return keys.some((key) => JSONATA_NAME_KEYWORDS.has(key)) ? undefined : keys;
 }
 
 /** `$` (the context, which at the top is the scope) or `$$` (the scope). */

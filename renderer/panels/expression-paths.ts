@@ -3,9 +3,9 @@
  * value (`nodes.check_url.output.flagged_by[0].engine_name`) and the `{{ }}` template around it.
  */
 
+import { JSONATA_NAME_KEYWORDS } from '../../engine/expressions/fast-path.ts';
+
 const NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-/** JSONata words that cannot be bare field names. */
-const RESERVED = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
 
 /** A path step: an object key or an array index. */
 export type Segment = string | number;
@@ -15,7 +15,7 @@ export function joinPath(base: string, segments: readonly Segment[]): string {
   let out = base;
   for (const segment of segments) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else if (NAME.test(segment) && !RESERVED.has(segment)) out += out === '' ? segment : `.${segment}`;
+    else if (NAME.test(segment) && !JSONATA_NAME_KEYWORDS.has(segment)) out += out === '' ? segment : `.${segment}`;
     else out += `${out === '' ? '' : '.'}\`${segment.replaceAll('`', '')}\``;
   }
   return out;

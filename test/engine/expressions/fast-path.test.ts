@@ -5,7 +5,7 @@ import { describe, it, expect, vi } from 'vitest';
 import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { compileExpression, evaluateExpression } from '../../../engine/expressions/expression.ts';
-import { NEEDS_JSONATA, plainPathOf, plainPathOfText, walkPlainPath } from '../../../engine/expressions/fast-path.ts';
+import { JSONATA_NAME_KEYWORDS, NEEDS_JSONATA, plainPathOf, plainPathOfText, walkPlainPath } from '../../../engine/expressions/fast-path.ts';
 import { collectReferences, referencesOfPlainPath } from '../../../engine/expressions/references.ts';
 import type { AstNode } from '../../../engine/expressions/ast.ts';
 import { toPlainJson } from '../../../engine/expressions/plain-value.ts';
@@ -179,6 +179,10 @@ describe('plainPathOfText: a plain path read without JSONata agrees with the par
     expect(shipped.filter((source) => plainPathOfText(source) !== undefined).length).toBeGreaterThan(shipped.length / 2);
     expect(plainPathOfText('$$.trigger.ip')).toEqual(['trigger', 'ip']);
     for (const source of ['a.b[0]', '$x.a', 'a.and', 'a.true', '$$', 'a & b']) expect(plainPathOfText(source)).toBeUndefined();
+  });
+
+  it.each([...JSONATA_NAME_KEYWORDS])('leaves a path holding the reserved word %s to the parser', (keyword) => {
+    for (const source of [`a.${keyword}`, `${keyword}.a`, `$$.a.${keyword}`]) expect(plainPathOfText(source)).toBeUndefined();
   });
 
   it('still evaluates through JSONata when the path meets an array', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { filterSuggestions, insertTemplate, openTemplateAt, suggestionsFrom } from '../../../renderer/panels/expression-paths.ts';
+import { JSONATA_NAME_KEYWORDS } from '../../../engine/expressions/fast-path.ts';
+import { filterSuggestions, insertTemplate, joinPath, openTemplateAt, suggestionsFrom } from '../../../renderer/panels/expression-paths.ts';
 
 describe('the template being typed at the caret', () => {
   it('opens right after a typed {{, with an empty query', () => {
@@ -64,5 +65,12 @@ describe('suggestions', () => {
   it('filters by the query, paths starting with it first', () => {
     expect(filterSuggestions(all, ' score').map((suggestion) => suggestion.path)).toEqual(['nodes.check_ip.output.score']);
     expect(filterSuggestions(all, 'trigger.al').map((suggestion) => suggestion.path)).toEqual(['trigger.alert', 'trigger.alert.host']);
+  });
+});
+
+describe('joining a path', () => {
+  it('quotes a key spelled like a JSONata keyword, which would not read as a field, and no other plain name', () => {
+    for (const keyword of JSONATA_NAME_KEYWORDS) expect(joinPath('nodes.x.output', [keyword])).toBe(`nodes.x.output.\`${keyword}\``);
+    expect(joinPath('nodes.x.output', ['android', 'order'])).toBe('nodes.x.output.android.order');
   });
 });
