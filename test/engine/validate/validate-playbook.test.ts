@@ -476,6 +476,13 @@ describe('validatePlaybook: fields read from upstream outputs', () => {
     expect(fields('{{ nodes.check_ip.output.reprots[0].category }}')).toEqual(['output.reprots']);
   });
 
+  it('finds the same problems in a plain path read from its text (spaces, $ or $$ before it) as the parser finds in it', () => {
+    const reads = ['nodes.check_ip.output.maliciuos', '$$.nodes.check_ip.output.network.ips', '$.nodes.check_ipp.output', 'nodes.check_ip.output.score', 'triger.url'];
+    for (const read of reads) expect(problemsOf(`{{ \n ${read}\t}}`)).toEqual(problemsOf(`{{ (${read}) }}`));
+    expect(codes(problemsOf('{{ $$.nodes.check_ip.output.network.ips }}'))).toEqual(['EXPRESSION_UNKNOWN_FIELD']);
+    expect(codes(problemsOf('{{ $.nodes.check_ipp.output }}'))).toEqual(['EXPRESSION_UNKNOWN_NODE']);
+  });
+
   it('still reports a node that does not exist or is not upstream, without checking its fields', () => {
     expect(problemsOf('{{ nodes.check_ipp.output.maliciuos }}').map((problem) => problem.code)).toEqual(['EXPRESSION_UNKNOWN_NODE']);
     const playbook = makePlaybook({
