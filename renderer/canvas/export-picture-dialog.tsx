@@ -8,6 +8,7 @@ import { useStore } from '../store/index.ts';
 import type { CanvasEdge, CanvasNode } from '../store/types.ts';
 import { pictureContents, pictureFileName, picturePlan, pictureRefusal, pngPixelRatio } from './export-picture.ts';
 import type { PictureFormat, PictureScope } from './export-picture.ts';
+import { downloadUrl } from '../download.ts';
 
 type Flow = ReactFlowInstance<CanvasNode, CanvasEdge>;
 
@@ -16,16 +17,6 @@ function settled(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
 }
 
-/** Starts a browser download of a data URL. */
-function download(fileName: string, dataUrl: string): void {
-  const link = document.createElement('a');
-  link.href = dataUrl;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
 
 /**
  * Draws the canvas's nodes and edges as an SVG or PNG data URL, React Flow's documented way
@@ -108,7 +99,7 @@ function ExportPictureDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     try {
       const fileName = pictureFileName(state.playbook?.name ?? 'playbook', scope, format, state.run?.runId);
-      download(fileName, await drawPicture(flow, format, scope));
+      downloadUrl(fileName, await drawPicture(flow, format, scope));
       notify('info', `Saved ${fileName}.`);
       onClose();
     } catch (error) {

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import { ConfirmDialog, Toast } from '../panels/dialogs.tsx';
 import { formatDateTime } from '../panels/format.ts';
-import { createAndOpen } from '../panels/playbooks-panel.tsx';
+import { NewPlaybookForm } from '../panels/playbooks-panel.tsx';
 import { ImportControl } from '../panels/share.tsx';
 import { useStore } from '../store/index.ts';
 import { addressFor } from './address.ts';
@@ -71,22 +71,9 @@ function GuidedStartCard() {
 }
 
 function HomeActions() {
-  const [name, setName] = useState('');
   return (
     <div className="sb-home-actions">
-      <form
-        className="row"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void createAndOpen(name).then((created) => created && setName(''));
-        }}
-      >
-        <label htmlFor="home-new-playbook-name" className="visually-hidden">
-          Name of the new playbook
-        </label>
-        <input id="home-new-playbook-name" value={name} placeholder="Name of a new playbook" onChange={(event) => setName(event.target.value)} />
-        <button type="submit">New playbook</button>
-      </form>
+      <NewPlaybookForm inputId="home-new-playbook-name" placeholder="Name of a new playbook" />
       <div className="row">
         <ImportControl />
       </div>

@@ -45,36 +45,39 @@ export async function createAndOpen(name: string): Promise<boolean> {
   }
 }
 
+/** A name box and "New playbook": creates the playbook and opens it (the side panel and home both show one). */
+export function NewPlaybookForm({ inputId, placeholder }: { inputId: string; placeholder: string }) {
+  const [name, setName] = useState('');
+  return (
+    <form
+      className="row"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void createAndOpen(name).then((created) => created && setName(''));
+      }}
+    >
+      <label htmlFor={inputId} className="visually-hidden">
+        Name of the new playbook
+      </label>
+      <input id={inputId} value={name} placeholder={placeholder} onChange={(event) => setName(event.target.value)} />
+      <button type="submit">New playbook</button>
+    </form>
+  );
+}
+
 /** The workspace's playbooks: list, create, rename, duplicate, delete and open. */
 export function PlaybooksPanel() {
   const playbooks = useStore((state) => state.playbooks);
   const refreshPlaybooks = useStore((state) => state.refreshPlaybooks);
   const notify = useStore((state) => state.notify);
-  const [name, setName] = useState('');
 
   useEffect(() => {
     refreshPlaybooks().catch((error: unknown) => notify('error', `The playbooks could not be listed: ${sentence(error)}`));
   }, [refreshPlaybooks, notify]);
 
-  async function create(): Promise<void> {
-    if (await createAndOpen(name)) setName('');
-  }
-
   return (
     <div className="playbooks-panel">
-      <form
-        className="row"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void create();
-        }}
-      >
-        <label htmlFor="new-playbook-name" className="visually-hidden">
-          Name of the new playbook
-        </label>
-        <input id="new-playbook-name" value={name} placeholder="Phishing triage" onChange={(event) => setName(event.target.value)} />
-        <button type="submit">New playbook</button>
-      </form>
+      <NewPlaybookForm inputId="new-playbook-name" placeholder="Phishing triage" />
       {playbooks.length === 0 ? <p className="muted">No playbooks yet.</p> : null}
       <ul className="item-list" aria-label="Playbooks">
         {playbooks.map((playbook) => (

@@ -1,6 +1,6 @@
 import { renderMarkdown, reportHtmlDocument } from '../../engine/format/markdown.ts';
 import { useStore } from '../store/index.ts';
-import { downloadText } from './share.tsx';
+import { downloadText } from '../download.ts';
 
 /** The report node type whose output the run panel shows rendered. */
 export const REPORT_TYPE = 'core.report@1';

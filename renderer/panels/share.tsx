@@ -12,6 +12,7 @@ import { guardUnsaved } from './playbooks-panel.tsx';
 import { problemPlace } from './problems-list.tsx';
 import { connectorName } from './schema-fields.ts';
 import { slotDestinations } from './slot-hosts.ts';
+import { downloadText } from '../download.ts';
 
 /** A shared file read by the host: the playbook when it is valid, and every problem either way. */
 interface ImportResult {
@@ -23,18 +24,6 @@ interface ImportResult {
   existingRevision?: number;
 }
 
-/** Starts a browser download of `text` as `fileName` (JSON unless `type` says otherwise). */
-export function downloadText(fileName: string, text: string, type = 'application/json'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** A problem as a sentence with its place in the file: "Line 12, column 7: …". */
 export function problemSentence(problem: Problem): string {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { canvasNode, expectRunStatus, openPlaybook, runButton, runStatus, saveState, selectNode, shippedPlaybook, showPanel, waitForSettled } from './editor.ts';
+import { canvasNode, expectRunStatus, openPlaybook, runButton, runStatus, selectNode, shippedPlaybook, showPanel, waitForSettled } from './editor.ts';
 import { useEditor } from './fixture.ts';
 
 const e2e = useEditor();
@@ -10,15 +10,6 @@ function nodeNamed(id: string): { id: string; type: string; name: string } {
   const node = suspiciousLogin.nodes.find((candidate) => candidate.id === id);
   if (node === undefined) throw new Error(`suspicious-login lost its node ${id}`);
   return node;
-}
-
-/** The Inspector's messages of all the playbook's problems (opened if folded). */
-async function problemMessages(page: Page): Promise<string[]> {
-  const inspector = page.getByRole('tabpanel', { name: 'Inspector' });
-  const fold = inspector.locator('details', { has: page.getByText(/All problems of the playbook/) });
-  if ((await fold.count()) === 0) return [];
-  if ((await fold.getAttribute('open')) === null) await fold.locator('summary').click();
-  return fold.getByRole('list', { name: 'Problems' }).locator('.problem-message').allTextContents();
 }
 
 /** A canvas node's size in CSS pixels (zoom left out) and the line height of its name. */
@@ -153,31 +144,5 @@ describe('guided while building', () => {
     await dialog.waitFor({ state: 'detached' });
     expect(await runStatus(page).textContent()).toBe('succeeded');
     expect(await header.textContent()).toBe(shown);
-  });
-
-  it('names a misspelt output field of a VirusTotal report, with the closest field, and an emptied field by its title', async () => {
-    const { page } = e2e;
-    const ticket = nodeNamed('create_ticket');
-    const report = nodeNamed('vt_ip_report');
-    await openPlaybook(page, suspiciousLogin.name);
-    await selectNode(page, ticket.id);
-    const inspector = await showPanel(page, 'Inspector');
-    const summary = inspector.getByRole('combobox', { name: 'summary', exact: true });
-    await summary.fill(`VT says {{ nodes.${report.id}.output.verdcit }}`);
-    await summary.press('Enter');
-    await expect.poll(() => saveState(page).textContent()).toBe('Unsaved changes');
-    const misspelt =
-      `${ticket.name}: summary reads nodes.${report.id}.output.verdcit, but ${report.name} (virustotal.ip_report@1) ` +
-      'has no field verdcit in its output (did you mean verdict?)';
-    await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(misspelt);
-    await expect.poll(() => inspector.locator(`#param-${ticket.id}-summary-errors`).textContent()).toBe(misspelt);
-
-    // An emptied required field is named by the node's name and the field's title.
-    const check = nodeNamed('check_abuseipdb');
-    await selectNode(page, check.id);
-    const ip = inspector.getByRole('combobox', { name: 'IP address', exact: true });
-    await ip.fill('');
-    await ip.press('Enter');
-    await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(`${check.name}: IP address is required`);
   });
 });

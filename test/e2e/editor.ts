@@ -206,6 +206,15 @@ export async function nextFrame(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
 }
 
+/** The messages of the Inspector's list of all the playbook's problems (opened if folded). */
+export async function problemMessages(page: Page): Promise<string[]> {
+  const inspector = page.getByRole('tabpanel', { name: 'Inspector' });
+  const fold = inspector.locator('details', { has: page.getByText(/All problems of the playbook/) });
+  if ((await fold.count()) === 0) return [];
+  if ((await fold.getAttribute('open')) === null) await fold.locator('summary').click();
+  return fold.getByRole('list', { name: 'Problems' }).locator('.problem-message').allTextContents();
+}
+
 /** The save state next to the title: Saved, Unsaved changes, Saving…, Not saved. */
 export function saveState(page: Page): Locator {
   return page.getByRole('banner').locator('.sb-save-state');

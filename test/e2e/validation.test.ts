@@ -1,42 +1,46 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPlaybook, saveState, selectNode, shippedPlaybook, showPanel } from './editor.ts';
+import { openPlaybook, problemMessages, saveState, selectNode, shippedPlaybook, showPanel } from './editor.ts';
 import { useEditor } from './fixture.ts';
 
 const e2e = useEditor();
 const suspiciousLogin = shippedPlaybook('suspicious-login');
 
-/** The messages of the Inspector's list of all the playbook's problems (opened if folded). */
-async function problemMessages(page: Page): Promise<string[]> {
-  const inspector = page.getByRole('tabpanel', { name: 'Inspector' });
-  const fold = inspector.locator('details', { has: page.getByText(/All problems of the playbook/) });
-  if ((await fold.count()) === 0) return [];
-  if ((await fold.getAttribute('open')) === null) await fold.locator('summary').click();
-  return fold.getByRole('list', { name: 'Problems' }).locator('.problem-message').allTextContents();
+function nodeNamed(id: string): { id: string; type: string; name: string } {
+  const node = suspiciousLogin.nodes.find((candidate) => candidate.id === id);
+  if (node === undefined) throw new Error(`suspicious-login lost its node ${id}`);
+  return node;
+}
+
+const ticket = nodeNamed('create_ticket');
+
+/**
+ * Types a reference to `upstream`'s output field `wrong` into the Jira ticket's summary, and
+ * expects the message that names both nodes, the action and the closest field `right`, in the
+ * playbook's problems and under the field. Returns the summary box and the message.
+ */
+async function expectMisspeltFieldNamed(page: Page, upstream: { id: string; type: string; name: string }, wrong: string, right: string): Promise<{ summary: Locator; misspelt: string }> {
+  await openPlaybook(page, suspiciousLogin.name);
+  await selectNode(page, ticket.id);
+  const inspector = await showPanel(page, 'Inspector');
+  const summary = inspector.getByRole('combobox', { name: 'summary', exact: true });
+  await summary.fill(`Upstream says {{ nodes.${upstream.id}.output.${wrong} }}`);
+  await summary.press('Enter');
+  await expect.poll(() => saveState(page).textContent()).toBe('Unsaved changes');
+  const misspelt =
+    `${ticket.name}: summary reads nodes.${upstream.id}.output.${wrong}, but ${upstream.name} (${upstream.type}) ` +
+    `has no field ${wrong} in its output (did you mean ${right}?)`;
+  await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(misspelt);
+  // The field itself shows it too, under the box.
+  await expect.poll(() => inspector.locator(`#param-${ticket.id}-summary-errors`).textContent()).toBe(misspelt);
+  return { summary, misspelt };
 }
 
 describe('validation while building', () => {
-  it("names a misspelt upstream output field, with the closest one, and an emptied required field by the node's name", async () => {
+  it("names a misspelt AbuseIPDB output field, with the closest one, and an emptied required field by the node's name", async () => {
     const { page } = e2e;
-    const check = suspiciousLogin.nodes.find((node) => node.type === 'abuseipdb.check_ip@1');
-    const ticket = suspiciousLogin.nodes.find((node) => node.id === 'create_ticket');
-    if (check === undefined || ticket === undefined) throw new Error('suspicious-login lost its AbuseIPDB check or its Jira ticket');
-
-    await openPlaybook(page, suspiciousLogin.name);
-    await selectNode(page, ticket.id);
-    const inspector = await showPanel(page, 'Inspector');
-    const summary = inspector.getByRole('combobox', { name: 'summary', exact: true });
-
-    // A field read from the AbuseIPDB check that its output does not have.
-    await summary.fill(`Abuse score {{ nodes.${check.id}.output.abuseConfidenceScroe }}`);
-    await summary.press('Enter');
-    await expect.poll(() => saveState(page).textContent()).toBe('Unsaved changes');
-    const misspelt =
-      `${ticket.name}: summary reads nodes.${check.id}.output.abuseConfidenceScroe, but ${check.name} (abuseipdb.check_ip@1) ` +
-      'has no field abuseConfidenceScroe in its output (did you mean abuseConfidenceScore?)';
-    await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(misspelt);
-    // The field itself shows it too, under the box.
-    await expect.poll(() => inspector.locator(`#param-${ticket.id}-summary-errors`).textContent()).toBe(misspelt);
+    const check = nodeNamed('check_abuseipdb');
+    const { summary, misspelt } = await expectMisspeltFieldNamed(page, check, 'abuseConfidenceScroe', 'abuseConfidenceScore');
 
     // Spelt right, the warning goes away.
     await summary.fill(`Abuse score {{ nodes.${check.id}.output.abuseConfidenceScore }}`);
@@ -47,5 +51,17 @@ describe('validation while building', () => {
     await summary.fill('');
     await summary.press('Enter');
     await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(`${ticket.name}: summary is required`);
+  });
+
+  it('names a misspelt VirusTotal output field too, and an emptied field by its title', async () => {
+    const { page } = e2e;
+    await expectMisspeltFieldNamed(page, nodeNamed('vt_ip_report'), 'verdcit', 'verdict');
+
+    const check = nodeNamed('check_abuseipdb');
+    await selectNode(page, check.id);
+    const ip = page.getByRole('tabpanel', { name: 'Inspector' }).getByRole('combobox', { name: 'IP address', exact: true });
+    await ip.fill('');
+    await ip.press('Enter');
+    await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(`${check.name}: IP address is required`);
   });
 });

@@ -26,23 +26,28 @@ function slowClosingStore(store: JournalStore): { store: JournalStore; release: 
   return { store: { ...store, open }, release };
 }
 
+/** A run manager over a fresh workspace holding TINY, with no lab. */
+async function tinyRunManager(options: { journal?: JournalStore; onEvent?: (event: RunEvent) => unknown } = {}) {
+  const registry = createBuiltinRegistry();
+  const workspace = await openWorkspace(dir(), registry);
+  await workspace.savePlaybook(TINY);
+  return createRunManager({
+    workspace,
+    vault: await openVault(path.join(dir(), 'vault.json'), testKey),
+    kinds: new Map(),
+    registry,
+    journal: options.journal ?? createJournalStore(dir()),
+    lab: undefined,
+    onEvent: (event: RunEvent) => void options.onEvent?.(event),
+  });
+}
+
 describe('run manager', () => {
   it('runs from a run whose end the client has heard while its journal is still closing', async () => {
-    const registry = createBuiltinRegistry();
-    const workspace = await openWorkspace(dir(), registry);
-    await workspace.savePlaybook(TINY);
     const { store, release } = slowClosingStore(createJournalStore(dir()));
     let onFinished!: (runId: string) => void;
     const finished = new Promise<string>((resolve) => (onFinished = resolve));
-    const runs = createRunManager({
-      workspace,
-      vault: await openVault(path.join(dir(), 'vault.json'), testKey),
-      kinds: new Map(),
-      registry,
-      journal: store,
-      lab: undefined,
-      onEvent: (event: RunEvent) => event.type === 'run.finished' && onFinished(event.runId),
-    });
+    const runs = await tinyRunManager({ journal: store, onEvent: (event: RunEvent) => event.type === 'run.finished' && onFinished(event.runId) });
     const first = await runs.start({ ...startParams, trigger: { ip: '198.51.100.9' } });
     expect(await finished).toBe(first.runId);
     const again = runs.start({ ...startParams, from: { runId: first.runId, nodeId: 'second' } });
@@ -52,36 +57,14 @@ describe('run manager', () => {
   });
 
   it('refuses lab mode when the host runs no lab (--no-lab), naming the field', async () => {
-    const registry = createBuiltinRegistry();
-    const workspace = await openWorkspace(dir(), registry);
-    await workspace.savePlaybook(TINY);
-    const runs = createRunManager({
-      workspace,
-      vault: await openVault(path.join(dir(), 'vault.json'), testKey),
-      kinds: new Map(),
-      registry,
-      journal: createJournalStore(dir()),
-      lab: undefined,
-      onEvent: () => undefined,
-    });
+    const runs = await tinyRunManager();
     await expect(runs.start({ ...startParams, lab: true })).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/^lab: the lab is not running/) });
     await runs.close();
   });
 
   it('lists the runs still going, paused ones included, of the playbook asked for, until they finish', async () => {
-    const registry = createBuiltinRegistry();
-    const workspace = await openWorkspace(dir(), registry);
-    await workspace.savePlaybook(TINY);
     const finished = new Set<string>();
-    const runs = createRunManager({
-      workspace,
-      vault: await openVault(path.join(dir(), 'vault.json'), testKey),
-      kinds: new Map(),
-      registry,
-      journal: createJournalStore(dir()),
-      lab: undefined,
-      onEvent: (event: RunEvent) => void (event.type === 'run.finished' && finished.add(event.runId)),
-    });
+    const runs = await tinyRunManager({ onEvent: (event: RunEvent) => void (event.type === 'run.finished' && finished.add(event.runId)) });
     const done = await runs.start({ ...startParams, trigger: { ip: '198.51.100.1' } });
     await waitFor(() => (finished.has(done.runId) ? true : undefined));
     const paused = await runs.start({ ...startParams, breakpoints: ['second'], trigger: { ip: '198.51.100.2' } });
