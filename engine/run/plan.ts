@@ -20,9 +20,21 @@ export interface PlannedNode {
   params: Compiled;
   /** The params handed to the node unresolved; undefined when the node type keeps none raw. */
   rawParams?: Record<string, unknown>;
-  /** Set when the params hold no template: they need no evaluation, and are validated once. */
-  staticParams?: { value: unknown; parsed?: { success: true; data: unknown } | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } } };
+  /**
+   * Set when the params hold no template: they need no evaluation, and are validated once, here,
+   * so no run writes into a plan that other runs share (`parsed` is absent only if parsing threw).
+   */
+  staticParams?: { value: unknown; parsed?: ParseResult };
   forEach?: Compiled;
+}
+
+/** The outcome of validating a node's params against its action's input schema. */
+export type ParseResult = { success: true; data: unknown } | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } };
+
+/** The resolved params with the raw ones beside them, as the action's schema describes its input. */
+export function withRawParams(node: PlannedNode, input: unknown): unknown {
+  if (node.rawParams === undefined || typeof input !== 'object' || input === null) return input;
+  return { ...input, ...node.rawParams };
 }
 
 /** A playbook indexed for execution: adjacency by position, templates compiled. */
@@ -53,6 +65,19 @@ function splitParams(node: PlaybookNode, spec: NodeTypeSpec | undefined): { reso
   return { resolved, raw };
 }
 
+/**
+ * Params without templates, validated while planning. A schema that throws is left to throw at run
+ * time, where the node that holds it fails, as it would had it not been planned ahead.
+ */
+function staticParams(planned: PlannedNode, value: unknown): NonNullable<PlannedNode['staticParams']> {
+  if (!planned.spec) return { value };
+  try {
+    return { value, parsed: planned.spec.input.safeParse(withRawParams(planned, value)) as ParseResult };
+  } catch {
+    return { value };
+  }
+}
+
 function planNode(node: PlaybookNode, index: number, registry: NodeRegistry): PlannedNode {
   const spec = registry.get(node.type);
   const { resolved, raw } = splitParams(node, spec);
@@ -69,7 +94,7 @@ function planNode(node: PlaybookNode, index: number, registry: NodeRegistry): Pl
   };
   if (raw !== undefined) planned.rawParams = raw;
   if (node.forEach !== undefined) planned.forEach = compile(node.forEach, 'forEach');
-  if (planned.params.ok && isStaticValue(planned.params.value)) planned.staticParams = { value: resolved };
+  if (planned.params.ok && isStaticValue(planned.params.value)) planned.staticParams = staticParams(planned, resolved);
   return planned;
 }
 
