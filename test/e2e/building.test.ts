@@ -1,16 +1,12 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { canvasNode, expectRunStatus, openPlaybook, runButton, runStatus, selectNode, shippedPlaybook, showPanel, waitForSettled } from './editor.ts';
+import { canvasNode, expectRunStatus, openPlaybook, runButton, runStatus, nodeOf, selectNode, shippedPlaybook, showPanel, waitForSettled } from './editor.ts';
 import { useEditor } from './fixture.ts';
 
 const e2e = useEditor();
 const suspiciousLogin = shippedPlaybook('suspicious-login');
 
-function nodeNamed(id: string): { id: string; type: string; name: string } {
-  const node = suspiciousLogin.nodes.find((candidate) => candidate.id === id);
-  if (node === undefined) throw new Error(`suspicious-login lost its node ${id}`);
-  return node;
-}
+const nodeNamed = (id: string) => nodeOf(suspiciousLogin, id);
 
 /** A canvas node's size in CSS pixels (zoom left out) and the line height of its name. */
 function nodeSize(page: Page, id: string): Promise<{ width: number; height: number; nameLine: number }> {

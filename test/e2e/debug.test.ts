@@ -4,6 +4,7 @@ import {
   expectRunStatus,
   expectSaved,
   expectStatus,
+  nodeOf,
   nodeStatuses,
   openPlaybook,
   pausedNodeId,
@@ -22,9 +23,7 @@ const suspiciousLogin = shippedPlaybook('suspicious-login');
 const phishing = shippedPlaybook('phishing-response');
 
 function nameOf(playbook: ShippedPlaybook, id: string): string {
-  const node = playbook.nodes.find((candidate) => candidate.id === id);
-  if (node === undefined) throw new Error(`${playbook.id} has no node ${id}`);
-  return node.name;
+  return nodeOf(playbook, id).name;
 }
 
 function triggerOf(playbook: ShippedPlaybook): string {

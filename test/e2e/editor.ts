@@ -27,6 +27,13 @@ export function shippedPlaybook(id: string): ShippedPlaybook {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as ShippedPlaybook;
 }
 
+/** A shipped playbook's node by id; throws naming both when the playbook has lost it. */
+export function nodeOf(playbook: ShippedPlaybook, id: string): ShippedPlaybook['nodes'][number] {
+  const node = playbook.nodes.find((candidate) => candidate.id === id);
+  if (node === undefined) throw new Error(`${playbook.id} has no node ${id}`);
+  return node;
+}
+
 /** A short random suffix, so names made by one test never clash with another's. */
 export function unique(prefix: string): string {
   return `${prefix} ${Math.random().toString(36).slice(2, 8)}`;

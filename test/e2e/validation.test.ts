@@ -1,16 +1,12 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPlaybook, problemMessages, saveState, selectNode, shippedPlaybook, showPanel } from './editor.ts';
+import { openPlaybook, problemMessages, saveState, nodeOf, selectNode, shippedPlaybook, showPanel } from './editor.ts';
 import { useEditor } from './fixture.ts';
 
 const e2e = useEditor();
 const suspiciousLogin = shippedPlaybook('suspicious-login');
 
-function nodeNamed(id: string): { id: string; type: string; name: string } {
-  const node = suspiciousLogin.nodes.find((candidate) => candidate.id === id);
-  if (node === undefined) throw new Error(`suspicious-login lost its node ${id}`);
-  return node;
-}
+const nodeNamed = (id: string) => nodeOf(suspiciousLogin, id);
 
 const ticket = nodeNamed('create_ticket');
 

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../host/protocol/contract.ts';
 import { latestRunPerPlaybook } from '../../../host/runs/latest-runs.ts';
+import { runSummary } from '../../support/run-summary.ts';
 
-const run = (runId: string, playbookId: string, startedAt: number, extra: Partial<RunSummary> = {}): RunSummary => ({
-  runId,
-  playbookId,
-  playbookName: playbookId,
-  status: 'succeeded',
-  mode: 'run',
-  dryRun: false,
-  startedAt,
-  trigger: { alert: { raw: 'x'.repeat(1_000) } },
-  ...extra,
-});
+/** A run whose trigger event is large: the latest-run line must leave it out. */
+const run = (runId: string, playbookId: string, startedAt: number, extra: Partial<RunSummary> = {}): RunSummary =>
+  runSummary(runId, playbookId, startedAt, { trigger: { alert: { raw: 'x'.repeat(1_000) } }, ...extra });
 
 describe('the newest run of each playbook', () => {
   it('keeps one run per playbook, the latest started, newest first, whatever the history order', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PlaybookSummary, RunSummary } from '../../../host/protocol/contract.ts';
+import type { PlaybookSummary } from '../../../host/protocol/contract.ts';
+import { runSummary } from '../../support/run-summary.ts';
 import { homeRows, lastRunByPlaybook, runStatusText, timeAgo } from '../../../renderer/home/home-rows.ts';
 
 const playbook = (id: string, name: string, extra: Partial<PlaybookSummary> = {}): PlaybookSummary => ({
@@ -14,17 +15,7 @@ const playbook = (id: string, name: string, extra: Partial<PlaybookSummary> = {}
   ...extra,
 });
 
-const run = (runId: string, playbookId: string, startedAt: number, extra: Partial<RunSummary> = {}): RunSummary => ({
-  runId,
-  playbookId,
-  playbookName: playbookId,
-  status: 'succeeded',
-  mode: 'run',
-  dryRun: false,
-  startedAt,
-  trigger: {},
-  ...extra,
-});
+const run = runSummary;
 
 describe('the home table rows', () => {
   it('lists the playbooks by name as people sort them, whatever the host order and case', () => {
