@@ -32,7 +32,7 @@ const MIN_ZOOM = 0.05;
 const fitViewOptions = { padding: 0.15, maxZoom: 1.25 };
 /** The simplified node's name size, for the CSS (`.sb-node-far-name`). */
 const canvasStyle = { '--sb-far-label': `${simplifiedLabelPx()}px` } as CSSProperties;
-/** Above this many nodes, when zoomed in, only the visible ones are rendered (React Flow's performance guide). */
+/** Above this many nodes only the visible ones are rendered, at any zoom (React Flow's performance guide). */
 const VISIBLE_ONLY_THRESHOLD = 400;
 const NO_NODES: CanvasNode[] = [];
 const NO_EDGES: CanvasEdge[] = [];
@@ -105,7 +105,7 @@ export function FlowCanvas() {
   const storeEdges = useStore((s) => s.edges);
   const far = useFlowStore(isZoomedFar);
   const farEdges = useMemo(() => (far ? storeEdges.map(fromOneHandle) : storeEdges), [far, storeEdges]);
-  const cull = storeNodes.length > VISIBLE_ONLY_THRESHOLD && !far;
+  const cull = storeNodes.length > VISIBLE_ONLY_THRESHOLD;
   const actionsByType = useStore((s) => s.actionsByType);
   // Culling: nodes not measured yet go to React Flow with an estimated size and handles, or it would draw them all once.
   const flowNodes = useMemo(() => (cull ? storeNodes.map((node) => withEstimate(node, actionsByType)) : storeNodes), [cull, storeNodes, actionsByType]);
