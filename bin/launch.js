@@ -16,17 +16,19 @@ export function chooseEntry({ built, stale, tsxInstalled }) {
 }
 
 /**
- * Whether a source the build read (dist/cli/inputs.json) is newer than the build, or gone. A
- * missing or unreadable list counts as stale, so the sources win whenever in doubt.
- * @param {string} cliDir dist/cli
+ * Whether a source a build read (the `inputs.json` it writes last, see build/inputs.ts) is newer
+ * than that list, or gone. A missing or unreadable list counts as stale, so the sources win
+ * whenever in doubt. Serves the CLI (dist/cli) and the desktop bundles (dist/electron).
+ * @param {string} builtDir the bundle's folder
  * @param {string} root the repository root the inputs are relative to
  * @returns {boolean}
  */
-export function buildIsStale(cliDir, root) {
+export function buildIsStale(builtDir, root) {
   try {
-    const builtAt = fs.statSync(path.join(cliDir, 'main.js')).mtimeMs;
+    const list = path.join(builtDir, 'inputs.json');
+    const builtAt = fs.statSync(list).mtimeMs;
     /** @type {string[]} */
-    const inputs = JSON.parse(fs.readFileSync(path.join(cliDir, 'inputs.json'), 'utf8'));
+    const inputs = JSON.parse(fs.readFileSync(list, 'utf8'));
     return inputs.some((input) => {
       const stat = fs.statSync(path.join(root, input), { throwIfNoEntry: false });
       return stat === undefined || stat.mtimeMs > builtAt;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { writeInputs } from './inputs.ts';
 import { REQUIRE_BANNER, sourceRelativeImportMeta } from './source-relative-import-meta.ts';
 
 /**
@@ -9,7 +10,7 @@ import { REQUIRE_BANNER, sourceRelativeImportMeta } from './source-relative-impo
  * JavaScript and never compiles TypeScript at start. npm packages are bundled too (Node then
  * resolves and compiles a few chunks instead of hundreds of package files: 0.40 s against 0.49 s
  * for a cold `validate`), except native add-ons and the build tools. Each command is its own
- * chunk: `validate` loads neither the web server nor the PostgreSQL client. dist/cli/inputs.json lists the sources the build read, so
+ * chunk: `validate` loads neither the web server nor the PostgreSQL client. build/inputs.ts lists the sources the build read, so
  * the launcher can tell when a working tree has moved on (bin/launch.js).
  */
 
@@ -17,8 +18,6 @@ export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const CLI_DIR = path.join(ROOT, 'dist', 'cli');
 /** The entry the launcher imports; it exports `runMain`. */
 export const CLI_ENTRY = 'main.js';
-/** Our sources the last build read, relative to the root (node_modules left out). */
-export const CLI_INPUTS = 'inputs.json';
 
 export function cliBuildOptions(outDir: string = CLI_DIR): esbuild.BuildOptions {
   return {
@@ -44,8 +43,5 @@ export function cliBuildOptions(outDir: string = CLI_DIR): esbuild.BuildOptions 
 /** Builds dist/cli/ afresh and returns how many of our source files went into it. */
 export async function buildCli(outDir: string = CLI_DIR): Promise<number> {
   fs.rmSync(outDir, { recursive: true, force: true });
-  const result = await esbuild.build(cliBuildOptions(outDir));
-  const inputs = Object.keys(result.metafile?.inputs ?? {}).filter((file) => !file.startsWith('node_modules/'));
-  fs.writeFileSync(path.join(outDir, CLI_INPUTS), `${JSON.stringify(inputs)}\n`);
-  return inputs.length;
+  return writeInputs(outDir, [await esbuild.build(cliBuildOptions(outDir))]);
 }

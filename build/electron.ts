@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { buildIsStale } from '../bin/launch.js';
+import { writeInputs } from './inputs.ts';
 import { REQUIRE_BANNER, sourceRelativeImportMeta } from './source-relative-import-meta.ts';
 
 /**
@@ -59,9 +61,10 @@ export function bundleOptions(outDir: string = OUT_DIR, production = true): esbu
   ];
 }
 
-/** Builds all three bundles once. */
+/** Builds all three bundles once, and records the sources they read (for `bundlesStale`). */
 export async function buildElectron(options: { outDir?: string; production?: boolean } = {}): Promise<void> {
-  await Promise.all(bundleOptions(options.outDir, options.production).map((bundle) => esbuild.build(bundle)));
+  const results = await Promise.all(bundleOptions(options.outDir, options.production).map((bundle) => esbuild.build({ ...bundle, metafile: true })));
+  writeInputs(options.outDir ?? OUT_DIR, results);
 }
 
 /** Rebuilds on every change; `onBuilt` hears which bundle finished (`main.mjs`, `preload.cjs`, `host.mjs`). */
@@ -81,19 +84,7 @@ export async function watchElectron(onBuilt: (bundle: string) => void, outDir: s
   return async () => void (await Promise.all(contexts.map((context) => context.dispose())));
 }
 
-/** Whether the bundles are missing or older than any source they are built from. */
+/** Whether a bundle is missing, or a source the last build read has changed since (bin/launch.js). */
 export function bundlesStale(outDir: string = OUT_DIR): boolean {
-  const outputs = BUNDLES.map((name) => path.join(outDir, name));
-  if (!outputs.every((file) => fs.existsSync(file))) return true;
-  const built = Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs));
-  const newest = (dir: string): number => {
-    let latest = 0;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-      const full = path.join(dir, entry.name);
-      latest = Math.max(latest, entry.isDirectory() ? newest(full) : entry.name.endsWith('.ts') ? fs.statSync(full).mtimeMs : 0);
-    }
-    return latest;
-  };
-  return ['electron', 'host', 'engine', 'nodes', 'lab'].some((dir) => newest(path.join(ROOT, dir)) > built);
+  return !BUNDLES.every((name) => fs.existsSync(path.join(outDir, name))) || buildIsStale(outDir, ROOT);
 }
