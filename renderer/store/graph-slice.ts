@@ -22,9 +22,6 @@ import { createRevalidation } from './revalidation.ts';
 import { saveFailureSentence } from './save-failure.ts';
 import type { AppState, GraphSlice } from './types.ts';
 
-export { setMoveScheduler } from './move-batch.ts';
-export { problemState } from './problem-index.ts';
-
 /**
  * The playbook being edited, as React Flow nodes and edges: a thin binding of the pure edits and
  * history in graph-edits/ to the store. Every edit goes through `commit`, which records one undo

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FarContext, PlaybookNode } from '../../../renderer/canvas/playbook-node.tsx';
 import type { PlaybookFlowNode } from '../../../renderer/canvas/playbook-node.tsx';
 import { indexCatalogue } from '../../../renderer/store/catalogue-slice.ts';
-import { setMoveScheduler } from '../../../renderer/store/graph-slice.ts';
+import { setMoveScheduler } from '../../../renderer/store/move-batch.ts';
 import { useStore } from '../../../renderer/store/index.ts';
 import { catalogue, samplePlaybook } from '../catalogue-fixture.ts';
 

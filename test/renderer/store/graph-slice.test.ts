@@ -4,7 +4,8 @@ import { rpc } from '../../../renderer/rpc/index.ts';
 import { createFakeTransport } from '../../../renderer/rpc/fake-transport.ts';
 import type { FakeTransport } from '../../../renderer/rpc/fake-transport.ts';
 import { parseFragment } from '../../../renderer/store/fragment.ts';
-import { problemState, setMoveScheduler } from '../../../renderer/store/graph-slice.ts';
+import { setMoveScheduler } from '../../../renderer/store/move-batch.ts';
+import { problemState } from '../../../renderer/store/problem-index.ts';
 import type { CanvasNode } from '../../../renderer/store/types.ts';
 import { createTestStore, samplePlaybook } from '../catalogue-fixture.ts';
 
