@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent } from 'electron';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTrustedSender } from './security.ts';
 import { CHANNELS, MAX_PLAYBOOK_BYTES, type PlaybookFile, type SavePlaybookRequest } from '../host/protocol/shell-api.ts';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ipcMain } from 'electron';
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkTeamServerUrl, MAX_RECENT_TEAM_SERVERS } from './team-server.ts';
 
 /** Most recent files kept for File › Recent. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Clock } from './ports.ts';
 import type { EvidenceItem } from './approval-evidence.ts';
 

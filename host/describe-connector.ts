@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NodeTypeSpec } from '../engine/node-type.ts';
 import type { Connector } from '../nodes/sdk/define-connector.ts';
 import type { CatalogueAction, CatalogueEntry, JsonSchema } from './protocol/catalogue.ts';

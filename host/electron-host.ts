@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { startLab, type Lab } from './lab/lab.ts';
 import { labVendors } from './lab/vendors.ts';
 import { createHost, type Host, type HostOptions, type TriggerSourceDeps } from './host.ts';

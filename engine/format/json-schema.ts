@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLAYBOOK_FORMAT, PlaybookSchema } from './playbook.ts';
 
 /** Where editors and `"$schema"` references find the playbook schema. */

@@ -4,7 +4,7 @@ import { parseJsonSafely } from './safe-json.ts';
 import { describeIssue, valueAt } from '../validate/issue-message.ts';
 import { didYouMean, formatPath, parsePath } from '../validate/problems.ts';
 import { validatePlaybook } from '../validate/validate-playbook.ts';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Playbook } from './playbook.ts';
 import type { JsonPositions, SafeJsonOptions } from './safe-json.ts';
 import type { NodeRegistry } from '../node-type.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEVICE_NAME_MESSAGE, NOT_A_DEVICE_NAME } from './device-names.ts';
 
 /** The current playbook file format; older ones are migrated by `migrate.ts`, newer ones refused. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { report } from './context.ts';
 import type { CheckContext } from './context.ts';
 import { describeIssue, valueAt } from './issue-message.ts';

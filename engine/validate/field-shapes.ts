@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * What validation knows of a value's fields: a closed object (every field listed), a list (each

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { PlaybookNode } from '../format/playbook.ts';
 import type { NodeTypeSpec } from '../node-type.ts';
 import { didYouMean, formatPath } from './problems.ts';

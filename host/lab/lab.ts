@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CredentialsPort } from '../../engine/ports.ts';
 import type { Connector } from '../../nodes/sdk/define-connector.ts';
 import { secretValues } from '../../nodes/sdk/secrets.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { mayCall, refusalOf } from '../team/people/roles.ts';
 import { auditOf, refusedAuditOf } from './audit-of.ts';
 import { methods, RequestFrame, type MethodName, type ResponseFrame } from './contract.ts';

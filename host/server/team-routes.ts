@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { readBody } from './read-body.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueLine } from '../protocol/dispatch.ts';
 import type { TeamContext } from '../protocol/host-context.ts';
 import { oneLineMessage } from '../protocol/host-error.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NodeRegistry } from '../../engine/node-type.ts';
 import type { Connector } from '../../nodes/sdk/define-connector.ts';
 import { secretFieldsOf, secretValues } from '../../nodes/sdk/secrets.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import { defineConnector } from '../sdk/define-connector.ts';
 import type { RunAction } from '../sdk/define-connector.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { secret } from '../sdk/secrets.ts';
 
 /** The services this connector calls, by their SigV4 signing names. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { awsJson } from './client.ts';
 import { listFindingsOutput } from './outputs.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the AWS actions output (ec2.ts, waf.ts, guardduty.ts), for validation of

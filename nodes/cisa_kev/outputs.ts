@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What Check CVE outputs (index.ts), for validation of `nodes.<id>.output.…` references. The entry is CISA's own record: open. */
 export const checkCveOutput = z.object({

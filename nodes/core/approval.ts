@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { evidenceText, MAX_EVIDENCE_ITEMS } from '../../engine/approval-evidence.ts';
 import type { EvidenceItem } from '../../engine/approval-evidence.ts';
 import type { Decision, NodeContext, NodeTypeSpec } from '../../engine/node-type.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 

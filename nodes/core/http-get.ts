@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 import { HTTP_CREDENTIAL_BINDING, HTTP_EXAMPLE, httpGetInput, httpOutput, runHttp } from './http.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compileExpression, evaluateExpression, type CompiledExpression } from '../../engine/expressions/expression.ts';
 import type { ExpressionLimits, ExpressionScope } from '../../engine/expressions/types.ts';
 import { NodeError } from '../../engine/errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 

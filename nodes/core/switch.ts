@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SWITCH_RESERVED_PORTS, switchPorts } from '../../engine/graph/switch-ports.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 

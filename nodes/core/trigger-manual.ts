@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 
 const input = z.strictObject({

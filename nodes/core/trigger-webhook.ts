@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compileExpression } from '../../engine/expressions/expression.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 import { secret } from '../sdk/secrets.ts';

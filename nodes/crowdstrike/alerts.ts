@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { batches, falconRequest, queryIds } from './client.ts';
 import type { FalconEnvelope } from './client.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpSettings } from '../sdk/http-client.ts';
 import { secret } from '../sdk/secrets.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the Elasticsearch actions output (search.ts builds them), for validation of

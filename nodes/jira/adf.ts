@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Atlassian Document Format (developer.atlassian.com/cloud/jira/platform/apis/document/structure):

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineConnector } from '../sdk/define-connector.ts';
 import { secret } from '../sdk/secrets.ts';
 import { addComment, createIssue, getIssue, transitionIssue } from './actions.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the Jira actions output (actions.ts), for validation of `nodes.<id>.output.…` references.

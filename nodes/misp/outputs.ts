@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the MISP actions output, for validation of `nodes.<id>.output.…` references. Attributes

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunAction } from '../sdk/define-connector.ts';
 import type { ConnectorHttp } from '../sdk/http-client.ts';
 import { unexpectedResponse } from '../sdk/http-errors.ts';

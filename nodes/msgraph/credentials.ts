@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectorContext } from '../sdk/define-connector.ts';
 import { secret } from '../sdk/secrets.ts';
 

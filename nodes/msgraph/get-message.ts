@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunAction } from '../sdk/define-connector.ts';
 import { graphRequest } from './auth.ts';
 import { credentialsOf } from './credentials.ts';

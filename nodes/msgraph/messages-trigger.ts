@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 import { polledItems, pollParams, pollTriggerNode, type PollSpec } from '../sdk/poll-trigger.ts';
 import { msgraphCredentials } from './credentials.ts';

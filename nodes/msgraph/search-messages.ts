@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import type { MsgraphCredentials } from './credentials.ts';
 import { credentialsOf } from './credentials.ts';

@@ -1,5 +1,5 @@
 import type { AxiosResponse } from 'axios';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import type { NodeErrorCode } from '../../engine/errors.ts';
 import { defineConnector } from '../sdk/define-connector.ts';

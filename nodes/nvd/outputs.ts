@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What CVE details outputs (cve.ts `summarizeCve`), for validation of `nodes.<id>.output.…` references. */
 export const cveDetailsOutput = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { secret } from '../sdk/secrets.ts';
 
 /** An Okta org and an API token (SSWS) of an admin allowed to manage users. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the Okta actions output (find-user.ts and lifecycle.ts build them), for validation of

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the PAN-OS actions output (address.ts and commit.ts build them), for validation of `nodes.<id>.output.…` references. */
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 
 /** Whose credential it is, as a bad one is reported: `${label} credential field ${field}: ${problem}`. */

@@ -1,5 +1,5 @@
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { NodeError } from '../../engine/errors.ts';
 import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { Effect, NodeContext, NodeTypeSpec } from '../../engine/node-type.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Metadata that marks a credential field as secret; it surfaces in the JSON Schema for forms. */
 const SECRET_META = { secret: true, writeOnly: true } as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What Host info outputs (index.ts `summarizeHost`, `unknownHost`), for validation of `nodes.<id>.output.…` references. */
 export const hostInfoOutput = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { checkSlackAnswer } from './errors.ts';
 import type { SlackEnvelope } from './errors.ts';

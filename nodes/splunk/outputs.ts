@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the Splunk actions output (search-job.ts and actions.ts build these objects), for

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RequestAction } from '../sdk/define-connector.ts';
 import { getAssetOutput } from './outputs.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectorContext, RunAction } from '../sdk/define-connector.ts';
 import { unexpectedResponse } from '../sdk/http-errors.ts';
 import { ADD_OBSERVABLE_EXAMPLE, CREATE_ALERT_EXAMPLE, CREATE_CASE_EXAMPLE, GET_CASE_EXAMPLE } from './examples.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the VirusTotal actions output, for validation of `nodes.<id>.output.…` references and for

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EdgeSchema, LayoutEntrySchema, NodeSchema, NoteSchema } from '../../engine/format/playbook.ts';
 import { edgeIdAllocator, layoutOf, noteData, slugify, toCanvasEdge, toPlaybookEdge, toPlaybookNote, uniqueId, withSize } from './playbook-to-canvas.ts';
 import type { CanvasEdge, CanvasNode } from './types.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeConnector } from '../../host/describe-connector.ts';
 import { defineConnector } from '../../nodes/sdk/define-connector.ts';
 import { secret } from '../../nodes/sdk/secrets.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NodeError, type NodeErrorCode } from '../../engine/errors.ts';
 import { createRegistry, type NodeContext, type NodeRegistry, type NodeTypeSpec } from '../../engine/node-type.ts';
 import type { Playbook, PlaybookEdge, PlaybookNode } from '../../engine/format/playbook.ts';

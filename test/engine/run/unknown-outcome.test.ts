@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { recoverRun } from '../../../engine/journal/recovery.ts';
 import { createRegistry, type NodeContext, type NodeTypeSpec } from '../../../engine/node-type.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLAYBOOK_FORMAT, PlaybookSchema } from '../../../engine/format/playbook.ts';
 import { ACTION_PORTS, createRegistry } from '../../../engine/node-type.ts';
 import type { Playbook, PlaybookEdge, PlaybookNode } from '../../../engine/format/playbook.ts';

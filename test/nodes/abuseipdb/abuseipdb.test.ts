@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { scenario } from '../../../lab/scenario.ts';
 import { abuseipdbLabCredentials, abuseipdbTwin, LAB_REPORTER_ID } from '../../../lab/twins/abuseipdb.ts';
 import { abuseipdbConnector } from '../../../nodes/abuseipdb/index.ts';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NodeError } from '../../../engine/errors.ts';
 import { defineConnector } from '../../../nodes/sdk/define-connector.ts';
 import { destroyAgents } from '../../../nodes/sdk/http-agents.ts';

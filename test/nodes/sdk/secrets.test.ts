@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSecretSchema, secret, secretFieldsOf, secretValues } from '../../../nodes/sdk/secrets.ts';
 
 const schema = z.object({
