@@ -1,4 +1,3 @@
-import axios from 'axios';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, CreateAxiosDefaults, RawAxiosRequestHeaders } from 'axios';
 import pkg from '../../package.json' with { type: 'json' };
 import { NodeError } from '../../engine/errors.ts';
@@ -8,6 +7,8 @@ import { credentialCovers, egressFor, hostPortOf, isIpLiteral, literalRefusal, r
 import type { CompiledEgress } from './egress.ts';
 import { environmentNamesProxy } from './env-proxy.ts';
 import { agentsFor } from './http-agents.ts';
+import { loadAxios, loadedAxios } from './axios-on-demand.ts';
+import type { Axios } from './axios-on-demand.ts';
 import type { AgentPair } from './http-agents.ts';
 import { toNodeError } from './http-errors.ts';
 import { MAX_REDIRECTS, redirectLocation, redirectedRequest, tooManyRedirects } from './redirects.ts';
@@ -128,7 +129,7 @@ export async function sendRequest<T = unknown>(
   config: AxiosRequestConfig,
 ): Promise<AxiosResponse<T>> {
   const egress = egressFor(options.egress, options.credentialHosts);
-  const instance = sharedInstance(options, egress);
+  const instance = sharedInstance(loadedAxios() ?? (await loadAxios()), options, egress);
   try {
     if (options.credentialHosts !== undefined) checkCredentialHost(options, options.credentialHosts, config.url);
     const request = requestConfig(options, config);
@@ -264,7 +265,7 @@ function isIdempotentRead(method: string | undefined): boolean {
   return m === 'get' || m === 'head' || m === 'options';
 }
 
-function sharedInstance(options: HttpClientOptions, egress: CompiledEgress): AxiosInstance {
+function sharedInstance(axios: Axios, options: HttpClientOptions, egress: CompiledEgress): AxiosInstance {
   const agents = agentsFor(options.connectorId, options.rejectUnauthorized !== false, egress);
   const cap = options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
   let byCap = shared.get(agents);

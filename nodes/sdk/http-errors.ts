@@ -1,4 +1,4 @@
-import { isAxiosError } from 'axios';
+import type { AxiosError } from 'axios';
 import { NodeError } from '../../engine/errors.ts';
 import type { NodeErrorCode } from '../../engine/errors.ts';
 import { classifyStatus, classifyTransportError, parseRetryAfter } from '../../engine/http-failures.ts';
@@ -35,6 +35,11 @@ const MAX_DETAIL_BODY = 4_096;
 /** Whether an HTTP method may be repeated without changing the outcome (RFC 9110 §9.2.2). */
 function isIdempotentMethod(method: string | undefined): boolean {
   return IDEMPOTENT_METHODS.has((method ?? 'get').toLowerCase());
+}
+
+/** axios's own test (`isAxiosError` checks this flag), without importing axios for it. */
+function isAxiosError(error: unknown): error is AxiosError {
+  return typeof error === 'object' && error !== null && (error as { isAxiosError?: unknown }).isAxiosError === true;
 }
 
 /** Maps anything a request threw onto a NodeError, so retries and error ports see one vocabulary. */
