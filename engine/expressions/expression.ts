@@ -74,12 +74,11 @@ function parseUncached(source: string, path: string): ParsedExpression {
     const { message, position } = describeJsonataError(error);
     throw new ExpressionError('EXPRESSION_SYNTAX', path, withPath(path, `${message}${atPosition(position)} of "${excerpt(source)}"`), position);
   }
-  installGuards(program);
   const ast = program.ast() as unknown as AstNode;
   refuseBacktrackingRegexes(ast, source, path);
   const references = { roots: new Set<string>(), nodes: new Set<string>(), paths: [] } satisfies References;
   collectReferences(ast, references);
-  return { source, program, plainPath: plainPathOf(ast), references };
+  return guardedOnFirstUse(source, plainPathOf(ast), references, () => program);
 }
 
 /**
@@ -87,14 +86,27 @@ function parseUncached(source: string, path: string): ParsedExpression {
  * array on the way, see walkPlainPath), which most never do.
  */
 function plainPathParsed(source: string, plainPath: readonly string[]): ParsedExpression {
+  return guardedOnFirstUse(source, plainPath, referencesOfPlainPath(plainPath), () => jsonata(source, JSONATA_OPTIONS));
+}
+
+/**
+ * The parsed expression whose program gets its guards when first evaluated: validation reads only
+ * the AST, and guarding parses a signature per bounded built-in (a tenth of a cold `validate`).
+ */
+function guardedOnFirstUse(
+  source: string,
+  plainPath: readonly string[] | undefined,
+  references: ParsedExpression['references'],
+  parse: () => jsonata.Expression,
+): ParsedExpression {
   let program: jsonata.Expression | undefined;
   return {
     source,
     plainPath,
-    references: referencesOfPlainPath(plainPath),
+    references,
     get program() {
       if (program === undefined) {
-        program = jsonata(source, JSONATA_OPTIONS);
+        program = parse();
         installGuards(program);
       }
       return program;
