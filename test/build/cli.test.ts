@@ -48,7 +48,8 @@ describe('the built CLI (dist/cli)', () => {
     for (const name of files) expect(result.stdout).toContain(`✓ playbooks/${name}`);
   });
 
-  it('loads a command only when it runs: what validate loads holds no PostgreSQL client, which a chunk of its own does', () => {
+  /** The chunks `validate` loads: main.js, the command's chunk, and what they import statically. */
+  function loadedByValidate(): { textOf: (file: string) => string; loaded: Set<string> } {
     const textOf = (file: string) => fs.readFileSync(path.join(OUT, file), 'utf8');
     const loaded = new Set<string>();
     const visit = (file: string) => {
@@ -60,8 +61,21 @@ describe('the built CLI (dist/cli)', () => {
     const validate = fs.readdirSync(OUT).find((file) => file.startsWith('validate-'));
     expect(validate).toBeDefined();
     visit(validate!);
-    const postgres = /node_modules\/(pg|pg-boss)\//;
-    expect([...loaded].filter((file) => postgres.test(textOf(file)))).toEqual([]);
-    expect(fs.readdirSync(OUT).some((file) => file.endsWith('.js') && postgres.test(textOf(file)))).toBe(true);
+    return { textOf, loaded };
+  }
+
+  it.each([
+    ['the PostgreSQL client', /node_modules\/(pg|pg-boss)\//],
+    ['the HTTP client (axios, imported on the first request)', /node_modules\/axios\//],
+  ])('loads a command only when it runs: what validate loads holds no %s, which a chunk of its own does', (_what, pattern) => {
+    const { textOf, loaded } = loadedByValidate();
+    expect([...loaded].filter((file) => pattern.test(textOf(file)))).toEqual([]);
+    expect(fs.readdirSync(OUT).some((file) => file.endsWith('.js') && pattern.test(textOf(file)))).toBe(true);
+  });
+
+  it("bundles zod's English messages only (`import * as z` lets the bundler drop the other locales)", () => {
+    const { textOf, loaded } = loadedByValidate();
+    const locales = [...loaded].flatMap((file) => [...textOf(file).matchAll(/^\/\/ node_modules\/zod\/v4\/locales\/([\w-]+)\.js$/gm)].map((m) => m[1]));
+    expect(locales).toEqual(['en']);
   });
 });
