@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE } from '../bin/built-cli.js';
 import { buildIsStale } from '../bin/launch.js';
 import { benchResult, medianPair, timeMs } from './stats.ts';
 import type { BenchResult } from './stats.ts';
@@ -27,7 +28,7 @@ function runToEnd(args: readonly string[]): Promise<void> {
 }
 
 export async function cliColdStart(): Promise<BenchResult> {
-  if (!fs.existsSync(path.join(CLI_DIR, 'main.js')) || buildIsStale(CLI_DIR, ROOT)) {
+  if (!fs.existsSync(path.join(CLI_DIR, BUNDLE)) || buildIsStale(CLI_DIR, ROOT)) {
     throw new Error('dist/cli is missing or older than its sources: run npm run build:cli first, or the figure would time tsx');
   }
   const playbooks = fs

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE, CODE_CACHE } from '../../bin/built-cli.js';
 import { buildCli, ROOT } from '../../build/cli.ts';
 
 /**
@@ -11,11 +13,12 @@ import { buildCli, ROOT } from '../../build/cli.ts';
 
 /** Two folders below the root, like dist/cli, so the bundle's source-relative paths hold. */
 const OUT = path.join(ROOT, 'dist', `.cli-test-${process.pid}`);
+const LOADER = pathToFileURL(path.join(ROOT, 'bin', 'built-cli.js')).href;
 let inputs = 0;
 
 beforeAll(async () => {
   inputs = await buildCli(OUT);
-  fs.writeFileSync(path.join(OUT, 'run.mjs'), "const { runMain } = await import('./main.js');\nawait runMain();\n");
+  fs.writeFileSync(path.join(OUT, 'run.mjs'), `const { loadBuiltCli } = await import(${JSON.stringify(LOADER)});\nawait loadBuiltCli(${JSON.stringify(OUT)}).exports.runMain();\n`);
 }, 60_000);
 
 afterAll(() => fs.rmSync(OUT, { recursive: true, force: true }));
@@ -48,34 +51,35 @@ describe('the built CLI (dist/cli)', () => {
     for (const name of files) expect(result.stdout).toContain(`✓ playbooks/${name}`);
   });
 
-  /** The chunks `validate` loads: main.js, the command's chunk, and what they import statically. */
-  function loadedByValidate(): { textOf: (file: string) => string; loaded: Set<string> } {
-    const textOf = (file: string) => fs.readFileSync(path.join(OUT, file), 'utf8');
-    const loaded = new Set<string>();
-    const visit = (file: string) => {
-      if (loaded.has(file)) return;
-      loaded.add(file);
-      for (const match of textOf(file).matchAll(/^import\s+(?:[^'"]*?from\s+)?["']\.\/([^"']+)["']/gm)) visit(match[1]!);
-    };
-    visit('main.js');
-    const validate = fs.readdirSync(OUT).find((file) => file.startsWith('validate-'));
-    expect(validate).toBeDefined();
-    visit(validate!);
-    return { textOf, loaded };
+  /** How the bundle in `dir` loads in a plain Node (the code cache's use: used, rejected or absent). */
+  function cacheUseIn(dir: string): string {
+    const script = `const { loadBuiltCli } = await import(${JSON.stringify(LOADER)}); process.stdout.write(loadBuiltCli(${JSON.stringify(dir)}).cache);`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    expect(result.stderr).toBe('');
+    return result.stdout;
   }
 
-  it.each([
-    ['the PostgreSQL client', /node_modules\/(pg|pg-boss)\//],
-    ['the HTTP client (axios, imported on the first request)', /node_modules\/axios\//],
-  ])('loads a command only when it runs: what validate loads holds no %s, which a chunk of its own does', (_what, pattern) => {
-    const { textOf, loaded } = loadedByValidate();
-    expect([...loaded].filter((file) => pattern.test(textOf(file)))).toEqual([]);
-    expect(fs.readdirSync(OUT).some((file) => file.endsWith('.js') && pattern.test(textOf(file)))).toBe(true);
+  it('hands V8 the code cache its build trained, which this Node accepts', () => {
+    expect(fs.statSync(path.join(OUT, CODE_CACHE)).size).toBeGreaterThan(100_000);
+    expect(cacheUseIn(OUT)).toBe('used');
+  });
+
+  it('ignores a code cache made for another bundle, and still runs', () => {
+    const other = fs.mkdtempSync(path.join(ROOT, 'dist', '.cli-other-'));
+    try {
+      fs.writeFileSync(path.join(other, BUNDLE), `${fs.readFileSync(path.join(OUT, BUNDLE), 'utf8')}\n// edited after the build\n`);
+      fs.copyFileSync(path.join(OUT, CODE_CACHE), path.join(other, CODE_CACHE));
+      expect(cacheUseIn(other)).toBe('absent');
+      fs.rmSync(path.join(other, CODE_CACHE));
+      expect(cacheUseIn(other)).toBe('absent');
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it("bundles zod's English messages only (`import * as z` lets the bundler drop the other locales)", () => {
-    const { textOf, loaded } = loadedByValidate();
-    const locales = [...loaded].flatMap((file) => [...textOf(file).matchAll(/^\/\/ node_modules\/zod\/v4\/locales\/([\w-]+)\.js$/gm)].map((m) => m[1]));
-    expect(locales).toEqual(['en']);
+    const bundle = fs.readFileSync(path.join(OUT, BUNDLE), 'utf8');
+    const locales = [...bundle.matchAll(/^\/\/ node_modules\/zod\/v4\/locales\/([\w-]+)\.js$/gm)].map((m) => m[1]);
+    expect(locales.filter((name) => name !== 'index')).toEqual(['en']);
   });
 });
