@@ -22,7 +22,8 @@ export function checkExpressions(context: CheckContext, triggers: readonly strin
     for (const template of context.templates[nodeIndex] ?? []) {
       const field = formatPath(template.path);
       const path = `nodes[${nodeIndex}].${field}`;
-      const label = labelOfTemplate(context.specs[nodeIndex], template.path);
+      // Read off the schema only when a message needs it: most templates have none.
+      const label = () => labelOfTemplate(context.specs[nodeIndex], template.path);
       const found = plainReferences(template.text) ?? compiledReferences(context, node, template, path);
       if (found === undefined) continue;
       template.dynamic = found.dynamic;

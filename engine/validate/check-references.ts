@@ -13,8 +13,8 @@ export interface Reference {
   field: string;
   path: string;
   target: string;
-  /** The field as the Inspector labels it (`ipAddress`, or its title), for messages. */
-  label: string;
+  /** The field as the Inspector labels it (`ipAddress`, or its title), for messages; computed only for one. */
+  label: () => string;
   /** The names each plain path reads after `nodes.<target>` (`['output', 'score']`); none for JSONata-parsed ones. */
   reads: string[][];
 }
@@ -91,7 +91,7 @@ function checkOutputPath(context: CheckContext, node: PlaybookNode, reference: R
   report(context, {
     severity: 'warning',
     code: 'EXPRESSION_UNKNOWN_FIELD',
-    message: `${nameOf(node)}: ${reference.label} reads ${read}, but ${nameOf(upstream)} (${upstream.type}) has no field ${missing.field} in its ${where}${fieldHint(missing.field, missing.known)}`,
+    message: `${nameOf(node)}: ${reference.label()} reads ${read}, but ${nameOf(upstream)} (${upstream.type}) has no field ${missing.field} in its ${where}${fieldHint(missing.field, missing.known)}`,
     nodeId: node.id,
     path: reference.path,
   });

@@ -8,7 +8,8 @@ import { fieldHint, nameOf } from './message-names.ts';
 /** A plain path a template reads from `trigger`: the names after the root. */
 export interface TriggerRead {
   nodeIndex: number;
-  label: string;
+  /** The field's label, computed only for a message. */
+  label: () => string;
   path: string;
   steps: string[];
 }
@@ -30,7 +31,7 @@ export function checkTriggerReads(context: CheckContext, triggers: readonly stri
     report(context, {
       severity: 'warning',
       code: 'EXPRESSION_UNKNOWN_TRIGGER_FIELD',
-      message: `${nameOf(node)}: ${read.label} reads trigger.${read.steps.join('.')}, but field ${missing.field}${where} is ${neither} in ${nameOf(trigger)}'s ${sources}${fieldHint(missing.field, missing.known)}`,
+      message: `${nameOf(node)}: ${read.label()} reads trigger.${read.steps.join('.')}, but field ${missing.field}${where} is ${neither} in ${nameOf(trigger)}'s ${sources}${fieldHint(missing.field, missing.known)}`,
       nodeId: node.id,
       path: read.path,
     });
