@@ -15,8 +15,10 @@
  *   `requestAnimationFrame` callbacks in between; `stopFrames` waits one more frame so the frame
  *   of the last input is counted.
  * - `whenQuiet(quietMs, timeoutMs)`: waits until the page is still again (after a drag).
- * - `grip(id)`: a point on React Flow node `id` that grabs the node, not one of its handles;
- *   `nodeAt(id)`: where the node is on screen.
+ * - `grip(id)`: a point on React Flow node `id` that grabs the node, not one of its handles; for a
+ *   node the editor does not display (a big graph zoomed out to a map, map-mode.ts, shows only the
+ *   node under the pointer), the point its layout puts inside the node, with `mapped: true`: a
+ *   pointer moved there makes the editor display it. `nodeAt(id)`: where the node is on screen.
  */
 export const CANVAS_PROBE = String.raw`
 (() => {
@@ -124,6 +126,17 @@ export const CANVAS_PROBE = String.raw`
   let loading = true;
   hold();
 
+  /** Where a node that is not displayed would be grabbed: its wrapper's translate, through the viewport's transform. */
+  function mappedGrip(node, view) {
+    const viewport = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')).transform);
+    const at = /translate\(([-\d.]+)px, ?([-\d.]+)px\)/.exec(node.style.transform);
+    if (at === null) return undefined;
+    const zoom = viewport.a;
+    const left = view.left + viewport.e + Number(at[1]) * zoom;
+    const top = view.top + viewport.f + Number(at[2]) * zoom;
+    return { x: left + 88 * zoom, y: top + 30 * zoom, left, canvasWidth: view.width, canvasHeight: view.height, mapped: true };
+  }
+
   window.__canvasBench = {
     async whenLoaded(quietMs, timeoutMs) {
       const watchNodes = (t) => {
@@ -184,6 +197,7 @@ export const CANVAS_PROBE = String.raw`
       if (node === null || pane === null) return undefined;
       const box = node.getBoundingClientRect();
       const view = pane.getBoundingClientRect();
+      if (box.width === 0) return mappedGrip(node, view);
       for (const fy of [0.25, 0.4, 0.15, 0.5, 0.6]) {
         for (const fx of [0.5, 0.35, 0.65]) {
           const x = box.left + box.width * fx;

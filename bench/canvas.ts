@@ -197,8 +197,7 @@ async function dragFigures(session: Session): Promise<[number, number]> {
  * and returns the frame times from the press to the frame after the release.
  */
 async function drag(page: Page, id: string, direction: number): Promise<{ frames: number[]; msPerMove: number }> {
-  const grip = (await page.evaluate(`window.__canvasBench.grip(${JSON.stringify(id)})`)) as Grip | undefined;
-  if (grip === undefined) throw new Error(`node ${id} offers no point to grab`);
+  const grip = await gripOf(page, id);
   const dx = direction * grip.canvasWidth * DRAG_REACH.x;
   const dy = -direction * grip.canvasHeight * DRAG_REACH.y;
   await page.mouse.move(grip.x, grip.y);
@@ -219,6 +218,23 @@ async function drag(page: Page, id: string, direction: number): Promise<{ frames
   return { frames, msPerMove: elapsed / DRAG_STEPS };
 }
 
+/**
+ * A point that grabs node `id`. On the editor's map (a big graph zoomed far out) the node is
+ * displayed once the pointer is over it, as a user's pointer would be before pressing: the pointer
+ * goes to where its layout puts it first, and the node as then displayed gives the point.
+ */
+async function gripOf(page: Page, id: string): Promise<Grip> {
+  const find = async () => (await page.evaluate(`window.__canvasBench.grip(${JSON.stringify(id)})`)) as Grip | undefined;
+  let grip = await find();
+  if (grip?.mapped === true) {
+    await page.mouse.move(grip.x, grip.y);
+    await page.waitForFunction(`window.__canvasBench.grip(${JSON.stringify(id)})?.mapped === undefined`, undefined, { timeout: TIMEOUT_MS });
+    grip = await find();
+  }
+  if (grip === undefined) throw new Error(`node ${id} offers no point to grab`);
+  return grip;
+}
+
 /** Presses the editor's Fit View (it opens a big graph at its trigger) and waits for the page to be still. */
 async function fitWholeGraph(page: Page): Promise<void> {
   await page.locator('.react-flow__controls-fitview').click();
@@ -231,6 +247,8 @@ interface Grip {
   left: number;
   canvasWidth: number;
   canvasHeight: number;
+  /** The node is not displayed: the point is where its layout puts it. */
+  mapped?: true;
 }
 
 /** Nearest-rank percentile. */

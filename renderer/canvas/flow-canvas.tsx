@@ -2,7 +2,7 @@ import { Background, ControlButton, Controls, MiniMap, Panel, ReactFlow, useReac
 import type { Connection, IsValidConnection, NodeMouseHandler, NodeTypes, OnConnect } from '@xyflow/react';
 import type { EdgeTypes } from '@xyflow/react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { CSSProperties, DragEvent, RefObject } from 'react';
+import type { CSSProperties, DragEvent, PointerEvent, RefObject } from 'react';
 import { useStore } from '../store/index.ts';
 import { isTriggerType } from '../store/catalogue-slice.ts';
 import { panelAfterPick } from '../store/panel-after-pick.ts';
@@ -20,6 +20,9 @@ import { RunEdge } from './run-edge.tsx';
 import { explainRefusedConnection } from './refused-connection.ts';
 import { FarContext, PlaybookNode } from './playbook-node.tsx';
 import { isZoomedFar, simplifiedLabelPx } from './semantic-zoom.ts';
+import { MapLayer } from './map-layer.tsx';
+import { isMapZoom, liveEdges, liveNodeIds, MAP_MIN_NODES, onMap } from './map-mode.ts';
+import { nodeAtPoint } from './map-scene.ts';
 import { SHORTCUTS, useCanvasShortcuts } from './use-canvas-shortcuts.ts';
 import { NEW_NODE_SIZE, useViewportCentre } from './use-viewport-centre.ts';
 
@@ -36,6 +39,7 @@ const canvasStyle = { '--sb-far-label': `${simplifiedLabelPx()}px` } as CSSPrope
 const VISIBLE_ONLY_THRESHOLD = 400;
 const NO_NODES: CanvasNode[] = [];
 const NO_EDGES: CanvasEdge[] = [];
+const NO_LIVE: ReadonlySet<string> = new Set();
 
 const isValidConnection: IsValidConnection<CanvasEdge> = (connection) => useStore.getState().connectionProblem(connection) === undefined;
 
@@ -107,10 +111,16 @@ export function FlowCanvas() {
   const farEdges = useMemo(() => (far ? storeEdges.map(fromOneHandle) : storeEdges), [far, storeEdges]);
   const cull = storeNodes.length > VISIBLE_ONLY_THRESHOLD;
   const actionsByType = useStore((s) => s.actionsByType);
+  const map = useFlowStore(isMapZoom) && storeNodes.length > MAP_MIN_NODES;
+  const { live, onPointerMove, onPointerLeave } = useLiveNodes(map, storeNodes);
   // Culling: nodes not measured yet go to React Flow with an estimated size and handles, or it would draw them all once.
-  const flowNodes = useMemo(() => (cull ? storeNodes.map((node) => withEstimate(node, actionsByType)) : storeNodes), [cull, storeNodes, actionsByType]);
+  const flowNodes = useMemo(() => {
+    const sized = cull ? storeNodes.map((node) => withEstimate(node, actionsByType)) : storeNodes;
+    return map ? sized.map((node) => onMap(node, live)) : sized;
+  }, [cull, map, live, storeNodes, actionsByType]);
+  const flowEdges = useMemo(() => (map ? liveEdges(farEdges, live) : farEdges), [map, live, farEdges]);
   const nodes = shown ? flowNodes : NO_NODES;
-  const edges = shown ? farEdges : NO_EDGES;
+  const edges = shown ? flowEdges : NO_EDGES;
   const theme = useStore((s) => s.theme);
   const onNodesChange = useStore((s) => s.applyNodeChanges);
   const onEdgesChange = useStore((s) => s.applyEdgeChanges);
@@ -137,7 +147,17 @@ export function FlowCanvas() {
   );
 
   return (
-    <div className="sb-canvas" ref={wrapper} style={canvasStyle} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      className="sb-canvas"
+      ref={wrapper}
+      style={canvasStyle}
+      data-testid="canvas"
+      data-map={map ? 'true' : undefined}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      onPointerMove={map ? onPointerMove : undefined}
+      onPointerLeave={map ? onPointerLeave : undefined}
+    >
       <FarContext.Provider value={far}>
         <ReactFlow<CanvasNode, CanvasEdge>
           nodes={nodes}
@@ -163,10 +183,37 @@ export function FlowCanvas() {
           aria-label="Playbook canvas"
         >
           {decorations}
+          {map ? <MapLayer live={live} /> : null}
         </ReactFlow>
       </FarContext.Provider>
     </div>
   );
+}
+
+/**
+ * On a map (map-mode.ts), the nodes React Flow displays: selected and dragged ones, and the one
+ * under the pointer (hit-tested on the layout while no button is held), so it can be clicked, dragged or connected as
+ * anywhere else. The set keeps its identity while its members do not change, so a drag frame
+ * does not rebuild every node React Flow gets.
+ */
+function useLiveNodes(map: boolean, nodes: readonly CanvasNode[]): { live: ReadonlySet<string>; onPointerMove: (event: PointerEvent) => void; onPointerLeave: () => void } {
+  const [pointed, setPointed] = useState<string | undefined>(undefined);
+  const previous = useRef<ReadonlySet<string>>(NO_LIVE);
+  const flow = useReactFlow<CanvasNode, CanvasEdge>();
+  const next = map ? liveNodeIds(nodes, pointed) : NO_LIVE;
+  if (next.size !== previous.current.size || [...next].some((id) => !previous.current.has(id))) previous.current = next;
+  const onPointerMove = useCallback(
+    (event: PointerEvent) => {
+      // While a button is held (a drag, a pan, a box selection) the pointed node stays: the dragged node lags the pointer by a move.
+      if (event.buttons !== 0) return;
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      const { nodes: current, actionsByType } = useStore.getState();
+      setPointed(nodeAtPoint(current, actionsByType, at.x, at.y));
+    },
+    [flow],
+  );
+  const onPointerLeave = useCallback(() => setPointed(undefined), []);
+  return { live: previous.current, onPointerMove, onPointerLeave };
 }
 
 /**
