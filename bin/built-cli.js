@@ -29,7 +29,9 @@ export function loadBuiltCli(dir) {
   const file = path.join(dir, BUNDLE);
   const source = fs.readFileSync(file);
   const cachedData = cacheFor(dir, source);
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // The build writes ASCII code (esbuild's `charset: 'ascii'`; only comments keep other bytes),
+  // and decoding it as Latin-1 is several times faster than as UTF-8.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.toString('latin1')}\n})`, {
     filename: file,
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,

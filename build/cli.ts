@@ -33,6 +33,8 @@ export function cliBuildOptions(outDir: string = CLI_DIR): esbuild.BuildOptions 
     format: 'cjs',
     platform: 'node',
     target: ['node20'],
+    // Strings, regexes and names escaped to ASCII: the launcher decodes the bundle as Latin-1.
+    charset: 'ascii',
     // Optional native speed-ups, and the tools `start` and `serve` load only on a development checkout.
     external: ['electron', 'bufferutil', 'utf-8-validate', 'pg-native', 'vite', 'esbuild', 'tsx'],
     banner: { js: `const ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href;` },

@@ -33,7 +33,7 @@ export const LAYERS = {
   renderer: [{ prefix: 'renderer/' }, { prefix: 'engine/' }, { prefix: 'host/protocol/' }],
   // The shell's way into the host is its entry (host/shell-entry.ts) and the two contracts.
   electron: [{ prefix: 'electron/' }, { prefix: 'host/protocol/' }, { prefix: 'host/shell-entry.ts' }],
-  bin: [{ prefix: 'bin/' }, { prefix: 'dist/cli/' }, { prefix: 'host/cli/main.ts' }],
+  bin: [{ prefix: 'bin/' }, { prefix: 'host/cli/main.ts' }],
   bench: '*',
   test: '*',
   build: '*',

@@ -77,6 +77,15 @@ describe('the built CLI (dist/cli)', () => {
     }
   });
 
+  it('writes ASCII code, which the launcher may decode as Latin-1: any other byte sits in a comment', () => {
+    const lines = fs.readFileSync(path.join(OUT, BUNDLE), 'latin1').split('\n');
+    const outsideComments = lines.filter((line) => {
+      const first = line.search(/[^\t\x20-\x7e]/);
+      return first >= 0 && !line.slice(0, first).includes('//') && !/^\s*(\*|\/\*)/.test(line);
+    });
+    expect(outsideComments).toEqual([]);
+  });
+
   it("bundles zod's English messages only (`import * as z` lets the bundler drop the other locales)", () => {
     const bundle = fs.readFileSync(path.join(OUT, BUNDLE), 'utf8');
     const locales = [...bundle.matchAll(/^\/\/ node_modules\/zod\/v4\/locales\/([\w-]+)\.js$/gm)].map((m) => m[1]);
