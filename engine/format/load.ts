@@ -30,26 +30,35 @@ export interface LoadResult {
  * last one needs the node registry). Never throws on bad input; everything wrong is a problem.
  */
 export function loadPlaybook(input: string | Uint8Array, registry?: NodeRegistry, options: LoadOptions = {}): LoadResult {
-  const parsed = parseJsonSafely(input, { ...options, trackPositions: options.trackPositions ?? true });
+  const parsed = parseJsonSafely(input, { ...options, trackPositions: false });
   if (!parsed.ok) return { problems: [parsed.problem] };
-  const positions = parsed.positions;
+  const place = placing(input, options);
 
   const migrated = migratePlaybook(parsed.value);
-  if (!migrated.ok) return { problems: migrated.problems.map((problem) => placed(problem, positions)) };
+  if (!migrated.ok) return { problems: place(migrated.problems) };
   const migratedFrom = migrated.from < PLAYBOOK_FORMAT_VERSION ? { migratedFrom: migrated.from } : {};
 
   const checked = PlaybookSchema.safeParse(migrated.value);
-  if (!checked.success) {
-    const problems = problemsFromIssues(checked.error.issues, migrated.value);
-    return { problems: problems.map((problem) => placed(problem, positions)), ...migratedFrom };
-  }
-  const problems = validatePlaybook(checked.data, registry).map((problem) => placed(problem, positions));
-  return { playbook: checked.data, problems, ...migratedFrom };
+  if (!checked.success) return { problems: place(problemsFromIssues(checked.error.issues, migrated.value)), ...migratedFrom };
+  return { playbook: checked.data, problems: place(validatePlaybook(checked.data, registry)), ...migratedFrom };
 }
 
-/** Adds the line and column of the problem's path, when the file has that path (or a prefix). */
-function placed(problem: Problem, positions: JsonPositions | undefined): Problem {
-  if (positions === undefined || problem.line !== undefined || problem.path === undefined) return problem;
+/**
+ * Adds to each problem the line and column of its path, when the file has that path (or a
+ * prefix). The positions come from a second parse, made only when there is a problem to place:
+ * recording where every value starts is most of a parse, and most files have nothing to report.
+ */
+function placing(input: string | Uint8Array, options: LoadOptions): (problems: Problem[]) => Problem[] {
+  return (problems) => {
+    if (problems.length === 0 || options.trackPositions === false) return problems;
+    const reparsed = parseJsonSafely(input, { ...options, trackPositions: true });
+    const positions = reparsed.ok ? reparsed.positions : undefined;
+    return positions === undefined ? problems : problems.map((problem) => placed(problem, positions));
+  };
+}
+
+function placed(problem: Problem, positions: JsonPositions): Problem {
+  if (problem.line !== undefined || problem.path === undefined) return problem;
   const segments = parsePath(problem.path);
   const at = segments === undefined ? undefined : positions.locate(segments);
   return at === undefined ? problem : { ...problem, line: at.line, column: at.column };
