@@ -58,7 +58,7 @@ function trainingCommand(): string[] {
 function trainCodeCache(outDir: string): void {
   const loader = pathToFileURL(path.join(ROOT, 'bin', 'built-cli.js')).href;
   const script = `const { writeCodeCache } = await import(${JSON.stringify(loader)}); await writeCodeCache(${JSON.stringify(outDir)}, ${JSON.stringify(trainingCommand())}, ${JSON.stringify(ROOT)});`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
   if (result.status !== 0) throw new Error(`training the CLI's code cache failed: ${result.stderr.trim() || `exit ${result.status}`}`);
 }
 
