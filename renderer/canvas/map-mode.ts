@@ -26,10 +26,12 @@ export function drawsMap(zoom: number, nodeCount: number): boolean {
  */
 export const isMapZoom = (state: ReactFlowState): boolean => drawsMap(state.transform[2], MAP_MIN_NODES + 1);
 
-/** The nodes that stay elements on a map: selected or being dragged ones, and the one under the pointer. */
-export function liveNodeIds(nodes: readonly CanvasNode[], pointed: string | undefined): Set<string> {
-  const live = new Set<string>();
-  if (pointed !== undefined) live.add(pointed);
+/**
+ * The nodes that stay elements on a map: selected or being dragged ones, and the `pointed` ones
+ * (the node under the pointer, or both ends of the edge under it, so React Flow draws that edge).
+ */
+export function liveNodeIds(nodes: readonly CanvasNode[], pointed: readonly string[]): Set<string> {
+  const live = new Set<string>(pointed);
   for (const node of nodes) if (node.selected === true || node.dragging === true) live.add(node.id);
   return live;
 }

@@ -153,13 +153,3 @@ function boundsOf(points: MapCurve['points']): { x: number; y: number; width: nu
 function overlaps(box: { x: number; y: number; width: number; height: number }, view: MapViewport): boolean {
   return box.x <= view.width && box.y <= view.height && box.x + box.width >= 0 && box.y + box.height >= 0;
 }
-
-/** The node whose box holds flow point (x, y): the last drawn, so the one on top; notes lie under nodes. */
-export function nodeAtPoint(nodes: readonly CanvasNode[], actionsByType: Record<string, CatalogueItem>, x: number, y: number): string | undefined {
-  for (let index = nodes.length - 1; index >= 0; index--) {
-    const node = nodes[index]!;
-    const size = mapBoxSize(node, actionsByType);
-    if (x >= node.position.x && x <= node.position.x + size.width && y >= node.position.y && y <= node.position.y + size.height) return node.id;
-  }
-  return undefined;
-}

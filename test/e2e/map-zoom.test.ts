@@ -33,16 +33,30 @@ function pointOnNode(page: Page, id: string): Promise<{ x: number; y: number; zo
   }, id);
 }
 
+/** Opens a generated NODES-node playbook and presses Fit View: the whole graph, far out. */
+async function openBigPlaybookFitted(page: Page, workspace: string): Promise<ReturnType<typeof canvasPlaybook>> {
+  const playbook = canvasPlaybook(NODES);
+  fs.writeFileSync(path.join(workspace, 'playbooks', `${playbook.id}.playbook.json`), `${JSON.stringify(playbook, null, 2)}\n`);
+  await page.goto(`${e2e.server.url}&playbook=${encodeURIComponent(playbook.id)}`);
+  await expectTitle(page, playbook.name);
+  const canvas = page.getByTestId('canvas');
+  await canvas.locator('.react-flow__controls-fitview').click();
+  await expect.poll(() => canvas.getAttribute('data-map')).toBe('true');
+  return playbook;
+}
+
+/** Points at node `id` on the map and returns its box on screen once it is displayed. */
+async function displayedBox(page: Page, id: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const point = await pointOnNode(page, id);
+  await page.mouse.move(point.x, point.y);
+  await expect.poll(() => canvasNode(page, id).isVisible()).toBe(true);
+  return (await nodeWrapper(page, id).boundingBox())!;
+}
+
 describe('a big playbook zoomed out to a map', () => {
   it('draws the graph on one canvas, and a node can still be selected (the Inspector shows it) and dragged', async () => {
     const { page, server } = e2e;
-    const playbook = canvasPlaybook(NODES);
-    fs.writeFileSync(path.join(server.workspace, 'playbooks', `${playbook.id}.playbook.json`), `${JSON.stringify(playbook, null, 2)}\n`);
-    await page.goto(`${server.url}&playbook=${encodeURIComponent(playbook.id)}`);
-    await expectTitle(page, playbook.name);
-    const canvas = page.getByTestId('canvas');
-    await canvas.locator('.react-flow__controls-fitview').click();
-    await expect.poll(() => canvas.getAttribute('data-map')).toBe('true');
+    const playbook = await openBigPlaybookFitted(page, server.workspace);
     await expect.poll(() => page.getByTestId('canvas-map').isVisible()).toBe(true);
     await expect.poll(() => displayedNodes(page)).toBe(0);
 
@@ -65,5 +79,20 @@ describe('a big playbook zoomed out to a map', () => {
     const after = await nodePosition(page, id);
     expect(after.y - before.y).toBeGreaterThan((50 * 0.8) / point.zoom);
     await expect.poll(() => inspected(page)).toBe(name);
+  });
+
+  it('displays the edge under the pointer, so it can be clicked and selected', async () => {
+    const { page, server } = e2e;
+    const playbook = await openBigPlaybookFitted(page, server.workspace);
+    const edge = playbook.edges.find((candidate) => candidate.from === dragNodeId(playbook))!;
+    const from = await displayedBox(page, edge.from);
+    const to = await displayedBox(page, edge.to);
+    // The curve's middle: halfway between the source's right side and the target's left side.
+    const middle = { x: (from.x + from.width + to.x) / 2, y: (from.y + from.height / 2 + to.y + to.height / 2) / 2 };
+    await page.mouse.move(middle.x, middle.y);
+    const drawn = page.getByTestId('canvas').locator(`.react-flow__edge[data-id="${edge.id}"]`);
+    await expect.poll(() => drawn.count()).toBe(1);
+    await page.mouse.click(middle.x, middle.y);
+    await expect.poll(() => drawn.evaluate((element) => element.classList.contains('selected'))).toBe(true);
   });
 });

@@ -32,15 +32,19 @@ describe('drawsMap', () => {
 });
 
 describe('liveNodeIds', () => {
+  it('holds both ends of a pointed edge', () => {
+    expect([...liveNodeIds(nodes, ['ip_report', 'route'])].sort()).toEqual(['ip_report', 'route']);
+  });
+
   it('holds the pointed node and every selected or dragged one', () => {
     const marked = nodes.map((candidate) =>
       candidate.id === 'route' ? { ...candidate, selected: true } : candidate.id === 'unplaced' ? { ...candidate, dragging: true } : candidate,
     );
-    expect([...liveNodeIds(marked, 'start')].sort()).toEqual(['route', 'start', 'unplaced']);
+    expect([...liveNodeIds(marked, ['start'])].sort()).toEqual(['route', 'start', 'unplaced']);
   });
 
   it('is empty when nothing is pointed, selected or dragged', () => {
-    expect(liveNodeIds(nodes, undefined).size).toBe(0);
+    expect(liveNodeIds(nodes, []).size).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { getBezierPath, Position } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
 import { boxSize } from '../../../renderer/canvas/box-size.ts';
-import { bezier, mapScene, nodeAtPoint } from '../../../renderer/canvas/map-scene.ts';
+import { bezier, mapScene } from '../../../renderer/canvas/map-scene.ts';
 import type { MapInput, MapPalette } from '../../../renderer/canvas/map-scene.ts';
 import { indexCatalogue } from '../../../renderer/store/catalogue-slice.ts';
 import { fromPlaybook } from '../../../renderer/store/playbook-to-canvas.ts';
@@ -98,18 +98,5 @@ describe('bezier', () => {
       const p = bezier(sx, sy, tx, ty);
       expect(path).toBe(`M${p[0]},${p[1]} C${p[2]},${p[3]} ${p[4]},${p[5]} ${p[6]},${p[7]}`);
     }
-  });
-});
-
-describe('nodeAtPoint', () => {
-  it('finds the node whose box holds a flow point, the one drawn last where boxes overlap', () => {
-    const size = boxSize(nodes[2]!, actionsByType);
-    expect(nodeAtPoint(nodes, actionsByType, 600 + size.width / 2, size.height / 2)).toBe('route');
-    const stacked = [...nodes, { ...nodes[0]!, id: 'on_top', position: { x: 610, y: 10 } } as CanvasNode];
-    expect(nodeAtPoint(stacked, actionsByType, 620, 20)).toBe('on_top');
-  });
-
-  it('finds nothing between nodes', () => {
-    expect(nodeAtPoint(nodes, actionsByType, 290, 10)).toBeUndefined();
   });
 });
