@@ -2,7 +2,7 @@ import { Background, ControlButton, Controls, MiniMap, Panel, ReactFlow, useReac
 import type { Connection, IsValidConnection, NodeMouseHandler, NodeTypes, OnConnect } from '@xyflow/react';
 import type { EdgeTypes } from '@xyflow/react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { CSSProperties, DragEvent, PointerEvent, RefObject } from 'react';
+import type { CSSProperties, DragEvent, RefObject } from 'react';
 import { useStore } from '../store/index.ts';
 import { isTriggerType } from '../store/catalogue-slice.ts';
 import { panelAfterPick } from '../store/panel-after-pick.ts';
@@ -21,8 +21,8 @@ import { explainRefusedConnection } from './refused-connection.ts';
 import { FarContext, PlaybookNode } from './playbook-node.tsx';
 import { isZoomedFar, simplifiedLabelPx } from './semantic-zoom.ts';
 import { MapLayer } from './map-layer.tsx';
-import { isMapZoom, liveEdges, liveNodeIds, MAP_MIN_NODES, onMap } from './map-mode.ts';
-import { edgeAtPoint, nodeAtPoint } from './map-hit.ts';
+import { isMapZoom, liveEdges, MAP_MIN_NODES, onMap } from './map-mode.ts';
+import { useLiveNodes } from './use-live-nodes.ts';
 import { SHORTCUTS, useCanvasShortcuts } from './use-canvas-shortcuts.ts';
 import { NEW_NODE_SIZE, useViewportCentre } from './use-viewport-centre.ts';
 
@@ -39,10 +39,6 @@ const canvasStyle = { '--sb-far-label': `${simplifiedLabelPx()}px` } as CSSPrope
 const VISIBLE_ONLY_THRESHOLD = 400;
 const NO_NODES: CanvasNode[] = [];
 const NO_EDGES: CanvasEdge[] = [];
-const NO_LIVE: ReadonlySet<string> = new Set();
-const NOTHING_POINTED: readonly string[] = [];
-/** How near an edge the pointer must come on a map to display it, in screen pixels. */
-const EDGE_REACH_PX = 4;
 
 const isValidConnection: IsValidConnection<CanvasEdge> = (connection) => useStore.getState().connectionProblem(connection) === undefined;
 
@@ -103,7 +99,8 @@ const decorations = (
  * The playbook canvas: React Flow fed from the graph slice. Handlers are module-level or stable
  * store actions so React Flow never sees a new callback; run status is read by each node
  * itself, so a run never touches the node array. Dragging a node does not select it (a click
- * does), so a drag never makes the inspector re-render mid-gesture.
+ * does), so a drag never makes the inspector re-render mid-gesture. A big playbook zoomed out to a
+ * map is drawn by MapLayer, React Flow displaying only its live nodes (map-mode.ts).
  */
 export function FlowCanvas() {
   const wrapper = useRef<HTMLDivElement>(null);
@@ -191,35 +188,6 @@ export function FlowCanvas() {
       </FarContext.Provider>
     </div>
   );
-}
-
-/**
- * On a map (map-mode.ts), the nodes React Flow displays: selected and dragged ones, and what is
- * under the pointer while no button is held (hit-tested on the layout, map-hit.ts): a node, or
- * both ends of an edge, so it can be clicked, dragged or connected as anywhere else. The set keeps
- * its identity while its members do not change, so a drag frame does not rebuild every node React Flow gets.
- */
-function useLiveNodes(map: boolean, nodes: readonly CanvasNode[]): { live: ReadonlySet<string>; onPointerMove: (event: PointerEvent) => void; onPointerLeave: () => void } {
-  const [pointed, setPointed] = useState<readonly string[]>(NOTHING_POINTED);
-  const previous = useRef<ReadonlySet<string>>(NO_LIVE);
-  const flow = useReactFlow<CanvasNode, CanvasEdge>();
-  const next = map ? liveNodeIds(nodes, pointed) : NO_LIVE;
-  if (next.size !== previous.current.size || [...next].some((id) => !previous.current.has(id))) previous.current = next;
-  const onPointerMove = useCallback(
-    (event: PointerEvent) => {
-      // While a button is held (a drag, a pan, a box selection) what is pointed stays: the dragged node lags the pointer by a move.
-      if (event.buttons !== 0) return;
-      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      const { nodes: current, edges, actionsByType } = useStore.getState();
-      const node = nodeAtPoint(current, actionsByType, at.x, at.y);
-      const edge = node === undefined ? edgeAtPoint(current, edges, actionsByType, at.x, at.y, EDGE_REACH_PX / flow.getZoom()) : undefined;
-      const ids = node !== undefined ? [node] : edge !== undefined ? [edge.source, edge.target] : NOTHING_POINTED;
-      setPointed((before) => (before.length === ids.length && before.every((id, index) => id === ids[index]) ? before : ids));
-    },
-    [flow],
-  );
-  const onPointerLeave = useCallback(() => setPointed(NOTHING_POINTED), []);
-  return { live: previous.current, onPointerMove, onPointerLeave };
 }
 
 /**
