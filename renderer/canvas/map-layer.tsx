@@ -33,6 +33,7 @@ function readPalette(element: Element): MapPalette {
     note: read('--sb-note'),
     edge: read('--sb-edge'),
     danger: read('--sb-danger'),
+    warning: read('--sb-warning'),
     accent: read('--sb-accent'),
     text: read('--sb-text'),
     kinds,
@@ -54,6 +55,7 @@ export function MapLayer({ live }: { live: ReadonlySet<string> }) {
   const theme = useStore((s) => s.theme);
   const actionsByType = useNodeMeta((s) => s.actionsByType);
   const nodeStatus = useNodeMeta((s) => s.nodeStatus);
+  const problemsByNode = useNodeMeta((s) => s.problemsByNode);
   const [x, y, zoom] = useFlowStore((s) => s.transform);
   const width = useFlowStore((s) => s.width);
   const height = useFlowStore((s) => s.height);
@@ -71,9 +73,9 @@ export function MapLayer({ live }: { live: ReadonlySet<string> }) {
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
     const colours = palette.current.colours;
-    const scene = mapScene({ nodes, edges, live, actionsByType, nodeStatus, edgeRun, viewport: { x, y, zoom, width, height }, palette: colours });
-    paintMap(context, scene, colours.border, zoom);
-  }, [nodes, edges, live, actionsByType, nodeStatus, edgeRun, theme, x, y, zoom, width, height]);
+    const scene = mapScene({ nodes, edges, live, actionsByType, nodeStatus, problemsByNode, edgeRun, viewport: { x, y, zoom, width, height }, palette: colours });
+    paintMap(context, scene, colours.border, colours.danger, zoom);
+  }, [nodes, edges, live, actionsByType, nodeStatus, problemsByNode, edgeRun, theme, x, y, zoom, width, height]);
 
   return <canvas ref={canvas} className="sb-map-layer" data-testid="canvas-map" aria-hidden="true" style={{ width, height }} />;
 }

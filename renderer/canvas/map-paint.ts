@@ -4,7 +4,7 @@ import type { MapBlock, MapCurve, MapScene } from './map-scene.ts';
  * Paints a map scene (map-scene.ts) on a 2D context: blocks and curves grouped by colour, so
  * thousands of them cost a few dozen fills and strokes. The scene decided everything; this only draws.
  */
-export function paintMap(context: CanvasRenderingContext2D, scene: MapScene, border: string, zoom: number): void {
+export function paintMap(context: CanvasRenderingContext2D, scene: MapScene, border: string, danger: string, zoom: number): void {
   for (const curves of groupBy(scene.curves, (curve) => `${curve.colour}|${curve.width}|${curve.alpha}|${curve.dashed}`).values()) {
     const first = curves[0]!;
     context.globalAlpha = first.alpha;
@@ -28,14 +28,27 @@ export function paintMap(context: CanvasRenderingContext2D, scene: MapScene, bor
   context.beginPath();
   for (const block of scene.blocks) context.rect(block.x, block.y, block.width, block.height);
   context.stroke();
+  context.lineWidth = Math.max(1, 4 * zoom);
+  strokeGroups(context, scene.blocks, (block) => block.problem, 0);
   context.lineWidth = Math.max(1.5, 2 * zoom);
-  for (const [colour, blocks] of groupBy(
-    scene.blocks.filter((block) => block.ring !== undefined),
-    (block) => block.ring!,
+  strokeGroups(context, scene.blocks, (block) => block.ring, 1);
+  fillGroups(
+    context,
+    scene.blocks.filter((block) => block.breakpoint),
+    () => danger,
+    (block) => [block.x, block.y, block.width, Math.max(1, 8 * zoom)],
+  );
+}
+
+/** Outlines blocks `outset` pixels outside their box, one stroke per colour; blocks without one are left alone. */
+function strokeGroups(context: CanvasRenderingContext2D, blocks: readonly MapBlock[], colour: (block: MapBlock) => string | undefined, outset: number): void {
+  for (const [stroke, group] of groupBy(
+    blocks.filter((block) => colour(block) !== undefined),
+    (block) => colour(block)!,
   )) {
-    context.strokeStyle = colour;
+    context.strokeStyle = stroke;
     context.beginPath();
-    for (const block of blocks) context.rect(block.x - 1, block.y - 1, block.width + 2, block.height + 2);
+    for (const block of group) context.rect(block.x - outset, block.y - outset, block.width + 2 * outset, block.height + 2 * outset);
     context.stroke();
   }
 }

@@ -1,4 +1,5 @@
 import type { NodeStatus } from '../../engine/run/events.ts';
+import type { Problem } from '../../engine/validate/problems.ts';
 import type { EdgeRun } from '../store/replay-edges.ts';
 import type { CanvasEdge, CanvasNode, CatalogueItem } from '../store/types.ts';
 import { boxSize } from './box-size.ts';
@@ -19,6 +20,7 @@ export interface MapPalette {
   note: string;
   edge: string;
   danger: string;
+  warning: string;
   accent: string;
   text: string;
   kinds: Partial<Record<NodeKind, string>>;
@@ -40,12 +42,17 @@ export interface MapInput {
   live: ReadonlySet<string>;
   actionsByType: Record<string, CatalogueItem>;
   nodeStatus: Readonly<Record<string, NodeStatus>>;
+  problemsByNode: Readonly<Record<string, readonly Problem[]>>;
   edgeRun: Readonly<Record<string, EdgeRun>>;
   viewport: MapViewport;
   palette: MapPalette;
 }
 
-/** A node's block in screen pixels: filled, a stripe of its kind on the left, a ring in its status's colour when it has run. */
+/**
+ * A node's block in screen pixels: filled, a stripe of its kind on the left, a ring in its status's
+ * colour when it has run, an outline in the worst problem's colour, a bar on top for a breakpoint
+ * (as the simplified node draws them).
+ */
 export interface MapBlock {
   id: string;
   x: number;
@@ -55,6 +62,8 @@ export interface MapBlock {
   fill: string;
   stripe: string;
   ring: string | undefined;
+  problem: string | undefined;
+  breakpoint: boolean;
 }
 
 /** An edge as a cubic Bézier in screen pixels. */
@@ -118,11 +127,13 @@ export function mapScene(input: MapInput): MapScene {
 
 function blockOf(node: CanvasNode, box: { x: number; y: number; width: number; height: number }, input: MapInput): MapBlock {
   const { palette } = input;
-  if (node.type === 'note') return { id: node.id, ...box, fill: palette.note, stripe: palette.note, ring: undefined };
+  if (node.type === 'note') return { id: node.id, ...box, fill: palette.note, stripe: palette.note, ring: undefined, problem: undefined, breakpoint: false };
   const kind = kindOf(input.actionsByType[node.data.node.type], node.data.node.type);
   const status = input.nodeStatus[node.id];
   const ring = status === undefined || status === 'idle' ? undefined : (palette.statuses[status] ?? palette.accent);
-  return { id: node.id, ...box, fill: palette.surface, stripe: palette.kinds[kind] ?? palette.border, ring };
+  const problems = input.problemsByNode[node.id] ?? [];
+  const problem = problems.length === 0 ? undefined : problems.some((entry) => entry.severity === 'error') ? palette.danger : palette.warning;
+  return { id: node.id, ...box, fill: palette.surface, stripe: palette.kinds[kind] ?? palette.border, ring, problem, breakpoint: node.data.node.breakpoint === true };
 }
 
 function curveOf(edge: CanvasEdge, points: MapCurve['points'], lineWidth: number, run: EdgeRun | undefined, palette: MapPalette): MapCurve {

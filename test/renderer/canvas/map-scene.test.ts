@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { boxSize } from '../../../renderer/canvas/box-size.ts';
 import { bezier, mapScene } from '../../../renderer/canvas/map-scene.ts';
 import type { MapInput, MapPalette } from '../../../renderer/canvas/map-scene.ts';
+import type { Problem } from '../../../engine/validate/problems.ts';
 import { indexCatalogue } from '../../../renderer/store/catalogue-slice.ts';
 import { fromPlaybook } from '../../../renderer/store/playbook-to-canvas.ts';
 import type { CanvasEdge, CanvasNode } from '../../../renderer/store/types.ts';
@@ -20,6 +21,7 @@ const palette: MapPalette = {
   note: 'yellow',
   edge: 'slate',
   danger: 'red',
+  warning: 'orange',
   accent: 'blue',
   text: 'black',
   kinds: { trigger: 'teal', 'threat-intel': 'crimson', core: 'navy' },
@@ -33,6 +35,7 @@ function input(overrides: Partial<MapInput> = {}): MapInput {
     live: new Set(),
     actionsByType,
     nodeStatus: {},
+    problemsByNode: {},
     edgeRun: {},
     viewport: { x: 10, y: 20, zoom: 0.1, width: 1000, height: 600 },
     palette,
@@ -45,13 +48,21 @@ describe('mapScene', () => {
     const { blocks } = mapScene(input());
     expect(blocks.map((block) => block.id)).toEqual(['start', 'ip_report', 'route', 'unplaced']);
     const size = boxSize(nodes[1]!, actionsByType);
-    expect(blocks[1]).toEqual({ id: 'ip_report', x: 10 + 300 * 0.1, y: 20, width: size.width * 0.1, height: size.height * 0.1, fill: 'white', stripe: 'crimson', ring: undefined });
+    expect(blocks[1]).toEqual({ id: 'ip_report', x: 10 + 300 * 0.1, y: 20, width: size.width * 0.1, height: size.height * 0.1, fill: 'white', stripe: 'crimson', ring: undefined, problem: undefined, breakpoint: false });
     expect(blocks[0]!.stripe).toBe('teal');
   });
 
   it('rings a node in its run status colour, and not an idle one', () => {
     const { blocks } = mapScene(input({ nodeStatus: { start: 'succeeded', ip_report: 'failed', route: 'idle' } }));
     expect(blocks.map((block) => block.ring)).toEqual(['green', 'tomato', undefined, undefined]);
+  });
+
+  it("marks problems in the worst one's colour, and breakpoints", () => {
+    const problem = (severity: 'error' | 'warning'): Problem => ({ code: 'X', severity, message: 'm' });
+    const { blocks } = mapScene(input({ problemsByNode: { start: [problem('warning')], ip_report: [problem('warning'), problem('error')] } }));
+    expect(blocks.map((block) => block.problem)).toEqual(['orange', 'red', undefined, undefined]);
+    // The sample's "unplaced" node has a breakpoint.
+    expect(blocks.map((block) => block.breakpoint)).toEqual([false, false, false, true]);
   });
 
   it('leaves live nodes to React Flow, and the edges between two of them, but draws an edge from a live node to another', () => {
