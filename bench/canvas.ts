@@ -228,8 +228,12 @@ async function gripOf(page: Page, id: string): Promise<Grip> {
   let grip = await find();
   if (grip?.mapped === true) {
     await page.mouse.move(grip.x, grip.y);
-    await page.waitForFunction(`window.__canvasBench.grip(${JSON.stringify(id)})?.mapped === undefined`, undefined, { timeout: TIMEOUT_MS });
-    grip = await find();
+    // Polled from here: the editor's CSP refuses the string evaluation waitForFunction does.
+    const deadline = performance.now() + TIMEOUT_MS;
+    while ((grip = await find())?.mapped === true) {
+      if (performance.now() > deadline) throw new Error(`node ${id} was not displayed under the pointer within ${TIMEOUT_MS} ms`);
+      await page.waitForTimeout(20);
+    }
   }
   if (grip === undefined) throw new Error(`node ${id} offers no point to grab`);
   return grip;
