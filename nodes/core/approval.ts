@@ -6,18 +6,19 @@ import type { Decision, NodeContext, NodeTypeSpec } from '../../engine/node-type
 const MAX_MINUTES = 7 * 24 * 60;
 
 const evidenceRow = z.strictObject({
-  label: z.string().trim().min(1).max(100).describe('What the value is, e.g. AbuseIPDB score.'),
-  value: z.unknown().describe('Usually a {{ }} template, e.g. {{ nodes.check_ip.output.abuseConfidenceScore }}.'),
+  label: z.string().trim().min(1).max(100).meta({ title: 'Label' }).describe('What the value is, e.g. AbuseIPDB score.'),
+  value: z.unknown().meta({ title: 'Value' }).describe('Usually a {{ }} template, e.g. {{ nodes.check_ip.output.abuseConfidenceScore }}.'),
 });
 
 const input = z.strictObject({
-  prompt: z.string().min(1).max(5_000).describe('What the approver is asked, e.g. Block {{ trigger.ip }} on the firewall?'),
-  expiresInMinutes: z.number().int().min(1).max(MAX_MINUTES).default(60).describe('After this the expired path is taken (at most 7 days).'),
-  details: z.unknown().optional().describe('Context shown beside the prompt (resolved templates).'),
+  prompt: z.string().min(1).max(5_000).meta({ title: 'Prompt' }).describe('What the approver is asked, e.g. Block {{ trigger.ip }} on the firewall?'),
+  expiresInMinutes: z.number().int().min(1).max(MAX_MINUTES).default(60).meta({ title: 'Expires after (minutes)' }).describe('After this the expired path is taken (at most 7 days).'),
+  details: z.unknown().optional().meta({ title: 'Details' }).describe('Context shown beside the prompt (resolved templates).'),
   evidence: z
     .array(evidenceRow)
     .max(MAX_EVIDENCE_ITEMS)
     .optional()
+    .meta({ title: 'Evidence' })
     .describe('Upstream values the approver sees, in the card, the CLI prompt and the journal: a label and a template each.'),
 });
 

@@ -3,7 +3,7 @@ import type { NodeTypeSpec } from '../../engine/node-type.ts';
 import { toBoolean } from './to-boolean.ts';
 
 const input = z.strictObject({
-  condition: z.unknown().describe('A boolean, usually a {{ }} template. Other values are cast like JSONata $boolean.'),
+  condition: z.unknown().meta({ title: 'Condition' }).describe('A boolean, usually a {{ }} template. Other values are cast like JSONata $boolean.'),
 });
 
 interface ConditionOutput {

@@ -4,7 +4,7 @@ import type { NodeTypeSpec } from '../../engine/node-type.ts';
 import { abortError } from '../sdk/http-errors.ts';
 
 const input = z.strictObject({
-  ms: z.number().int().min(0).max(86_400_000).describe('How long to wait, in milliseconds (at most a day).'),
+  ms: z.number().int().min(0).max(86_400_000).meta({ title: 'Wait (ms)' }).describe('How long to wait, in milliseconds (at most a day).'),
 });
 
 interface DelayOutput {

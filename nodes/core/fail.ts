@@ -3,11 +3,12 @@ import { NodeError } from '../../engine/errors.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 
 const input = z.strictObject({
-  message: z.string().min(1).max(2_000).describe('Why the run fails, e.g. No owner found for {{ trigger.host }}.'),
+  message: z.string().min(1).max(2_000).meta({ title: 'Message' }).describe('Why the run fails, e.g. No owner found for {{ trigger.host }}.'),
   code: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must be a short identifier')
     .optional()
+    .meta({ title: 'Error code' })
     .describe('Your own error code, kept in the error details.'),
 });
 

@@ -5,9 +5,10 @@ import { abortError } from '../sdk/http-errors.ts';
 import { toBoolean } from './to-boolean.ts';
 
 const input = z.strictObject({
-  items: z.array(z.unknown()).describe('The list to filter, usually a {{ }} template.'),
+  items: z.array(z.unknown()).meta({ title: 'Items' }).describe('The list to filter, usually a {{ }} template.'),
   where: z
     .union([z.string().min(1), z.boolean()])
+    .meta({ title: 'Keep when' })
     .describe('Template evaluated per item with `item` and `index`, e.g. {{ item.score > 50 }}; cast like $boolean.'),
 });
 

@@ -33,6 +33,7 @@ export const httpPollTriggerInput = z.strictObject({
   url: z
     .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
     .max(8_192)
+    .meta({ title: 'URL' })
     .describe('The endpoint polled with GET, e.g. https://api.example.com/v1/alerts.'),
   query: httpGetInput.shape.query,
   headers: httpGetInput.shape.headers,
@@ -45,18 +46,21 @@ export const httpPollTriggerInput = z.strictObject({
     .min(1)
     .max(100)
     .optional()
+    .meta({ title: 'Cursor parameter' })
     .describe('Query parameter that carries the cursor on every poll, e.g. since, after or page_token (absent: the cursor is not sent).'),
   initialCursor: z
     .string()
     .min(1)
     .max(2_000)
     .optional()
+    .meta({ title: 'First cursor' })
     .describe('Cursor sent before the first value of `cursor` is known (default: now minus the look-back, ISO-8601).'),
-  items: jsonata('params.items').default('$').describe('JSONata over the response body giving the list of items, e.g. data.alerts (default: the body itself).'),
+  items: jsonata('params.items').default('$').meta({ title: 'Items' }).describe('JSONata over the response body giving the list of items, e.g. data.alerts (default: the body itself).'),
   cursor: jsonata('params.cursor')
     .optional()
+    .meta({ title: 'Next cursor' })
     .describe('JSONata over the response body giving the next cursor, e.g. $max(data.alerts.created) or next_token; absent: the window start is sent.'),
-  dedupeField: jsonata('params.dedupeField').default('id').describe('JSONata path into each item giving the vendor’s id; an item seen before is not run again (default id).'),
+  dedupeField: jsonata('params.dedupeField').default('id').meta({ title: 'ID field' }).describe('JSONata path into each item giving the vendor’s id; an item seen before is not run again (default id).'),
 });
 
 /** The generic HTTP poll's params after defaults. */

@@ -23,13 +23,13 @@ const hostEntry = z
  */
 export const httpCredentials = z
   .object({
-    baseUrl: z.url({ protocol: /^https?$/ }).optional().describe('The API this credential is for; relative URLs resolve against it and the secret is sent to its host only.'),
-    allowedHosts: z.array(hostEntry).max(50).optional().describe('Other hosts (host or host:port) the secret may be sent to, besides baseUrl’s.'),
-    apiKey: secret(z.string().min(1)).optional(),
-    token: secret(z.string().min(1)).optional(),
-    username: z.string().min(1).optional(),
-    password: secret(z.string()).optional(),
-    rejectUnauthorized: z.boolean().optional().describe('Set false only for an internal host with a self-signed certificate.'),
+    baseUrl: z.url({ protocol: /^https?$/ }).optional().meta({ title: 'Base URL' }).describe('The API this credential is for; relative URLs resolve against it and the secret is sent to its host only.'),
+    allowedHosts: z.array(hostEntry).max(50).optional().meta({ title: 'Allowed hosts' }).describe('Other hosts (host or host:port) the secret may be sent to, besides baseUrl’s.'),
+    apiKey: secret(z.string().min(1)).optional().meta({ title: 'API key' }),
+    token: secret(z.string().min(1)).optional().meta({ title: 'Bearer token' }),
+    username: z.string().min(1).optional().meta({ title: 'Username' }),
+    password: secret(z.string()).optional().meta({ title: 'Password' }),
+    rejectUnauthorized: z.boolean().optional().meta({ title: 'Verify TLS certificate' }).describe('Set false only for an internal host with a self-signed certificate.'),
   })
   .refine((c) => c.baseUrl !== undefined || (c.allowedHosts?.length ?? 0) > 0, {
     message: 'set baseUrl (or allowedHosts): an http credential names the hosts it may be sent to',
@@ -47,29 +47,30 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 const common = {
-  url: z.string().min(1).max(8_192).describe('Absolute http(s) URL, or a path when the credential sets baseUrl.'),
-  query: z.record(z.string(), z.union([scalar, z.array(scalar)])).optional().describe('Query parameters.'),
-  headers: z.record(z.string().regex(HEADER_NAME, 'must be an HTTP header name'), z.string()).optional(),
+  url: z.string().min(1).max(8_192).meta({ title: 'URL' }).describe('Absolute http(s) URL, or a path when the credential sets baseUrl.'),
+  query: z.record(z.string(), z.union([scalar, z.array(scalar)])).optional().meta({ title: 'Query parameters' }).describe('Query parameters.'),
+  headers: z.record(z.string().regex(HEADER_NAME, 'must be an HTTP header name'), z.string()).optional().meta({ title: 'Headers' }),
   auth: z
     .enum(['none', 'apiKey', 'bearer', 'basic'])
     .default('none')
+    .meta({ title: 'Authentication' })
     .describe('Which secret of the bound http credential to send: apiKey (header or query), bearer token, or basic.'),
-  apiKeyHeader: z.string().regex(HEADER_NAME, 'must be an HTTP header name').default('X-API-Key').describe('Header that carries the API key.'),
-  apiKeyQuery: z.string().min(1).max(100).optional().describe('Send the API key as this query parameter instead of a header.'),
-  timeoutMs: z.number().int().min(1).max(600_000).optional(),
-  responseType: z.enum(['json', 'text']).default('json'),
+  apiKeyHeader: z.string().regex(HEADER_NAME, 'must be an HTTP header name').default('X-API-Key').meta({ title: 'API key header' }).describe('Header that carries the API key.'),
+  apiKeyQuery: z.string().min(1).max(100).optional().meta({ title: 'API key query parameter' }).describe('Send the API key as this query parameter instead of a header.'),
+  timeoutMs: z.number().int().min(1).max(600_000).optional().meta({ title: 'Timeout (ms)' }),
+  responseType: z.enum(['json', 'text']).default('json').meta({ title: 'Response type' }),
 };
 
 /** Params of core.http: any method, optional body. */
 export const httpInput = z.strictObject({
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']).default('GET'),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']).default('GET').meta({ title: 'Method' }),
   ...common,
-  body: z.unknown().optional().describe('Request body: an object is sent as JSON, a string as is.'),
+  body: z.unknown().optional().meta({ title: 'Body' }).describe('Request body: an object is sent as JSON, a string as is.'),
 });
 
 /** Params of core.http_get: GET or HEAD only, no body. */
 export const httpGetInput = z.strictObject({
-  method: z.enum(['GET', 'HEAD']).default('GET'),
+  method: z.enum(['GET', 'HEAD']).default('GET').meta({ title: 'Method' }),
   ...common,
 });
 

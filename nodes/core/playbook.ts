@@ -3,11 +3,12 @@ import { ACTION_PORTS } from '../../engine/node-type.ts';
 import type { NodeTypeSpec } from '../../engine/node-type.ts';
 
 const input = z.strictObject({
-  playbook: z.string().min(1).max(500).describe('Id or path of the playbook to run.'),
-  input: z.record(z.string(), z.unknown()).optional().describe('The child run\'s trigger event.'),
+  playbook: z.string().min(1).max(500).meta({ title: 'Playbook' }).describe('Id or path of the playbook to run.'),
+  input: z.record(z.string(), z.unknown()).optional().meta({ title: 'Trigger event' }).describe('The child run\'s trigger event.'),
   credentials: z
     .record(z.string(), z.string())
     .optional()
+    .meta({ title: 'Credentials' })
     .describe("Child credential slot → this playbook's slot whose credential the child uses; every other child slot uses the child's own bindings."),
 });
 

@@ -6,10 +6,11 @@ import type { NodeTypeSpec } from '../../engine/node-type.ts';
 export const REPORT_MAX_CHARS = 256 * 1024;
 
 const input = z.strictObject({
-  title: z.string().min(1).max(200).describe('The report title, e.g. Investigation of {{ trigger.dest }}.'),
+  title: z.string().min(1).max(200).meta({ title: 'Title' }).describe('The report title, e.g. Investigation of {{ trigger.dest }}.'),
   markdown: z
     .string()
     .max(REPORT_MAX_CHARS, `must be at most 256 KiB (${REPORT_MAX_CHARS} characters) once resolved`)
+    .meta({ title: 'Report (Markdown)' })
     .describe('The report in Markdown, with {{ }} templates: headings, lists, tables, links (http/https only).'),
 });
 

@@ -4,7 +4,7 @@ import type { NodeTypeSpec } from '../../engine/node-type.ts';
 
 /** `looseObject({})`, not a record: the same "any object" schema at half the validation cost per node. */
 const input = z.strictObject({
-  values: z.looseObject({}).describe('Named values (templates allowed); the output is this object, resolved.'),
+  values: z.looseObject({}).meta({ title: 'Values' }).describe('Named values (templates allowed); the output is this object, resolved.'),
 });
 
 type SetOutput = Record<string, unknown>;

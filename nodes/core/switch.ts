@@ -10,12 +10,13 @@ const caseName = z
   .refine((name) => !name.includes('{{'), 'case names are literal port names, not templates');
 
 const input = z.strictObject({
-  value: z.unknown().describe('The value to match, usually a {{ }} template.'),
+  value: z.unknown().meta({ title: 'Value' }).describe('The value to match, usually a {{ }} template.'),
   cases: z
     .array(caseName)
     .min(1)
     .max(100)
     .refine((cases) => new Set(cases).size === cases.length, 'case names must be unique')
+    .meta({ title: 'Cases' })
     .describe('Literal case names; each becomes an output port.'),
 });
 

@@ -5,6 +5,7 @@ const input = z.strictObject({
   sample: z
     .record(z.string(), z.unknown())
     .optional()
+    .meta({ title: 'Sample event' })
     .describe('Example event: used when the playbook is run by hand without one, and for completion while editing.'),
 });
 

@@ -4,10 +4,10 @@ import { cronError, timezoneError } from './cron.ts';
 
 const input = z
   .strictObject({
-    cron: z.string().max(200).optional().describe('5-field cron expression (minute hour day-of-month month day-of-week), or @hourly, @daily, @weekly, @monthly, @yearly.'),
-    intervalSeconds: z.number().int().min(1).max(31_536_000).optional().describe('Run every N seconds instead of a cron expression (counted from 1970-01-01T00:00Z, so every host agrees).'),
-    timezone: z.string().max(64).optional().describe('IANA time zone the cron expression is read in, e.g. Europe/Paris (default UTC).'),
-    misfire: z.enum(['skip', 'once']).optional().describe('After downtime: skip the missed fires (default), or run once, late, for what was missed.'),
+    cron: z.string().max(200).optional().meta({ title: 'Cron expression' }).describe('5-field cron expression (minute hour day-of-month month day-of-week), or @hourly, @daily, @weekly, @monthly, @yearly.'),
+    intervalSeconds: z.number().int().min(1).max(31_536_000).optional().meta({ title: 'Every (seconds)' }).describe('Run every N seconds instead of a cron expression (counted from 1970-01-01T00:00Z, so every host agrees).'),
+    timezone: z.string().max(64).optional().meta({ title: 'Time zone' }).describe('IANA time zone the cron expression is read in, e.g. Europe/Paris (default UTC).'),
+    misfire: z.enum(['skip', 'once']).optional().meta({ title: 'After downtime' }).describe('After downtime: skip the missed fires (default), or run once, late, for what was missed.'),
   })
   .superRefine((value, issues) => {
     if ((value.cron === undefined) === (value.intervalSeconds === undefined)) {

@@ -48,11 +48,13 @@ export const webhookInput = z
       .max(200)
       .regex(/^[A-Za-z0-9][A-Za-z0-9\-_/]*$/, 'must be a URL path segment: letters, digits, -, _ and /')
       .refine((p) => !p.includes('//') && !p.endsWith('/'), 'must not hold an empty segment or end with /')
+      .meta({ title: 'Path' })
       .describe('Path under the webhook listener (/hooks/<path>), unique in the workspace, e.g. phishing-report.'),
-    method: z.enum(['POST', 'PUT', 'GET']).default('POST'),
-    verification: webhookVerification.optional().describe('How requests are verified; default standard-webhooks (or bearer on secretHeader).'),
+    method: z.enum(['POST', 'PUT', 'GET']).default('POST').meta({ title: 'Method' }),
+    verification: webhookVerification.optional().meta({ title: 'Verification' }).describe('How requests are verified; default standard-webhooks (or bearer on secretHeader).'),
     secretHeader: headerName()
       .optional()
+      .meta({ title: 'Secret header' })
       .describe('Earlier form of bearer verification: the header whose whole value is the secret. Prefer verification.'),
     dedupeKey: z
       .string()
@@ -63,18 +65,20 @@ export const webhookInput = z
         if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
       })
       .optional()
+      .meta({ title: 'Deduplicate on' })
       .describe('JSONata over the event (trigger.body, trigger.headers, trigger.query); default: the delivery id.'),
     dedupeWindowSeconds: z
       .number()
       .int()
       .min(600, 'must be at least 600, so a replay inside the ±5 minute signature window is still caught')
       .max(30 * 24 * 3600)
-      .default(24 * 3600),
-    maxBodyBytes: z.number().int().min(1).max(1024 * 1024).default(1024 * 1024).describe('Largest body accepted (default and most: 1 MiB).'),
-    rateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(600).describe('Requests per minute this hook accepts (token bucket, bursts up to the same number).'),
+      .default(24 * 3600).meta({ title: 'Deduplicate within (seconds)' }),
+    maxBodyBytes: z.number().int().min(1).max(1024 * 1024).default(1024 * 1024).meta({ title: 'Largest body (bytes)' }).describe('Largest body accepted (default and most: 1 MiB).'),
+    rateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(600).meta({ title: 'Requests per minute' }).describe('Requests per minute this hook accepts (token bucket, bursts up to the same number).'),
     sample: z
       .record(z.string(), z.unknown())
       .optional()
+      .meta({ title: 'Sample event' })
       .describe('Example event ({ body, headers, query, … }): used when the playbook is run by hand without one, and for completion while editing.'),
   })
   .refine((p) => !(p.verification !== undefined && p.secretHeader !== undefined), {
@@ -94,7 +98,7 @@ export function effectiveVerification(params: Pick<WebhookParams, 'verification'
 
 /** The credential a webhook trigger's slot holds: the shared secret, never in params or the URL. */
 export const webhookCredentials = z.object({
-  secret: secret(z.string().min(1)).describe('The signing secret or token the sender shares (whsec_… for Standard Webhooks).'),
+  secret: secret(z.string().min(1)).meta({ title: 'Signing secret' }).describe('The signing secret or token the sender shares (whsec_… for Standard Webhooks).'),
 });
 
 /** Starts a run when a verified request arrives on /hooks/<path>; its output is the request event. */

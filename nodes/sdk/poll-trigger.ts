@@ -53,12 +53,14 @@ export function pollParams(defaultDedupeField: string) {
       .min(MIN_POLL_INTERVAL_SECONDS)
       .max(86_400)
       .default(60)
+      .meta({ title: 'Poll every (seconds)' })
       .describe(`Seconds between polls (at least ${MIN_POLL_INTERVAL_SECONDS}).`),
     lookbackSeconds: z
       .int()
       .min(0)
       .max(7 * 86_400)
       .default(600)
+      .meta({ title: 'Look-back window (seconds)' })
       .describe('Each poll reads from the last one minus this window, so items indexed late (or stamped by a clock behind ours) still arrive.'),
     dedupeField: z
       .string()
@@ -66,6 +68,7 @@ export function pollParams(defaultDedupeField: string) {
       .max(200)
       .regex(/^[A-Za-z_@][\w@.-]*$/, 'must be a field name or a dotted path, e.g. event_id')
       .default(defaultDedupeField)
+      .meta({ title: 'ID field' })
       .describe(`Field of each item that identifies it; an item seen before is not run again (default ${defaultDedupeField}).`),
   };
 }
