@@ -16,8 +16,9 @@ export const abuseipdbCredentials = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .default('https://api.abuseipdb.com/api/v2')
+    .meta({ title: 'Base URL' })
     .describe('API v2 root; change it only to reach a proxy or the lab.'),
-  apiKey: secret(z.string().min(1)).describe('APIv2 key (AbuseIPDB → Account → API), sent as the Key header.'),
+  apiKey: secret(z.string().min(1)).meta({ title: 'API key' }).describe('APIv2 key (AbuseIPDB → Account → API), sent as the Key header.'),
 });
 
 const ip = z.union([z.ipv4(), z.ipv6()]);

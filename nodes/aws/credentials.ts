@@ -19,21 +19,24 @@ export const awsCredentials = z.object({
   accessKeyId: z
     .string()
     .regex(/^[A-Z0-9]{16,128}$/, 'must be an AWS access key id (AKIA… or ASIA…)')
+    .meta({ title: 'Access key ID' })
     .describe('Access key id of an IAM user (AKIA…) or of temporary credentials (ASIA…).'),
-  secretAccessKey: secret(z.string().min(1).describe('Secret access key: signs every request (SigV4) and is never sent.')),
-  sessionToken: secret(z.string().min(1).describe('Session token of temporary (STS) credentials, sent as X-Amz-Security-Token.')).optional(),
+  secretAccessKey: secret(z.string().min(1).describe('Secret access key: signs every request (SigV4) and is never sent.')).meta({ title: 'Secret access key' }),
+  sessionToken: secret(z.string().min(1).describe('Session token of temporary (STS) credentials, sent as X-Amz-Security-Token.')).optional().meta({ title: 'Session token' }),
   region: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region code such as us-east-1')
     .default('us-east-1')
+    .meta({ title: 'Region' })
     .describe('Region of the security group, the REGIONAL WAF IP set and the GuardDuty detector (use us-east-1 for CLOUDFRONT IP sets).'),
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .optional()
+    .meta({ title: 'Base URL' })
     .describe('Endpoint override for every service at once (an internal proxy, LocalStack, the lab). Leave empty to use the regional AWS endpoints.'),
-  ec2BaseUrl: endpoint('EC2'),
-  wafBaseUrl: endpoint('WAFV2'),
-  guarddutyBaseUrl: endpoint('GuardDuty'),
+  ec2BaseUrl: endpoint('EC2').meta({ title: 'EC2 endpoint' }),
+  wafBaseUrl: endpoint('WAFV2').meta({ title: 'WAF endpoint' }),
+  guarddutyBaseUrl: endpoint('GuardDuty').meta({ title: 'GuardDuty endpoint' }),
 });
 
 /** The credential with defaults applied (region filled in). */

@@ -23,21 +23,21 @@ const protocol = z
 const port = z.coerce.number().int().min(-1).max(65535);
 
 const permission = z.object({
-  IpProtocol: protocol,
-  FromPort: port.optional().describe('Start of the port range (ICMP: the type; -1 for all).'),
-  ToPort: port.optional().describe('End of the port range (ICMP: the code; -1 for all).'),
+  IpProtocol: protocol.meta({ title: 'Protocol' }),
+  FromPort: port.optional().meta({ title: 'From port' }).describe('Start of the port range (ICMP: the type; -1 for all).'),
+  ToPort: port.optional().meta({ title: 'To port' }).describe('End of the port range (ICMP: the code; -1 for all).'),
   IpRanges: z.array(z.object({ CidrIp: z.string().min(1).describe('IPv4 CIDR, e.g. 185.220.101.45/32.') })).optional(),
   Ipv6Ranges: z.array(z.object({ CidrIpv6: z.string().min(1).describe('IPv6 CIDR.') })).optional(),
 });
 
 const revokeInput = z
   .object({
-    GroupId: groupId,
-    IpProtocol: protocol.optional().describe('Shorthand for one rule: its protocol (with FromPort, ToPort and CidrIp).'),
-    FromPort: port.optional().describe('Shorthand for one rule: start of its port range.'),
-    ToPort: port.optional().describe('Shorthand for one rule: end of its port range.'),
-    CidrIp: z.string().min(1).optional().describe('Shorthand for one rule: its IPv4 source, a CIDR or a bare address (taken as /32).'),
-    IpPermissions: z.array(permission).min(1).max(50).optional().describe('The rules to revoke, as EC2 models them; instead of the shorthand fields.'),
+    GroupId: groupId.meta({ title: 'Security group ID' }),
+    IpProtocol: protocol.optional().meta({ title: 'Protocol' }).describe('Shorthand for one rule: its protocol (with FromPort, ToPort and CidrIp).'),
+    FromPort: port.optional().meta({ title: 'From port' }).describe('Shorthand for one rule: start of its port range.'),
+    ToPort: port.optional().meta({ title: 'To port' }).describe('Shorthand for one rule: end of its port range.'),
+    CidrIp: z.string().min(1).optional().meta({ title: 'Source CIDR' }).describe('Shorthand for one rule: its IPv4 source, a CIDR or a bare address (taken as /32).'),
+    IpPermissions: z.array(permission).min(1).max(50).optional().meta({ title: 'Rules (IpPermissions)' }).describe('The rules to revoke, as EC2 models them; instead of the shorthand fields.'),
   })
   .refine((input) => input.IpPermissions !== undefined || (input.IpProtocol !== undefined && input.CidrIp !== undefined), {
     message: 'give IpPermissions, or IpProtocol and CidrIp (with FromPort and ToPort for tcp and udp)',
@@ -146,13 +146,14 @@ export const revokeSecurityGroupIngress: RunAction<typeof revokeInput> = {
 };
 
 const describeInput = z.object({
-  GroupIds: z.union([groupId, z.array(groupId).min(1).max(1000)]).optional().describe('Security group ids to describe (one or a list); all groups when empty.'),
-  GroupNames: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe('Group names (default VPC only; use a group-name filter elsewhere).'),
+  GroupIds: z.union([groupId, z.array(groupId).min(1).max(1000)]).optional().meta({ title: 'Security group IDs' }).describe('Security group ids to describe (one or a list); all groups when empty.'),
+  GroupNames: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().meta({ title: 'Group names' }).describe('Group names (default VPC only; use a group-name filter elsewhere).'),
   Filters: z
     .array(z.object({ Name: z.string().min(1).describe('Filter name, e.g. vpc-id, group-name, ip-permission.cidr.'), Values: z.array(z.string()).min(1) }))
     .optional()
+    .meta({ title: 'Filters' })
     .describe('EC2 filters, e.g. [{"Name":"ip-permission.cidr","Values":["0.0.0.0/0"]}].'),
-  limit: z.number().int().min(1).max(10_000).default(1000).describe('Most groups to return, following NextToken.'),
+  limit: z.number().int().min(1).max(10_000).default(1000).meta({ title: 'Max groups' }).describe('Most groups to return, following NextToken.'),
 });
 
 const list = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);

@@ -32,17 +32,19 @@ const condition = z
   .describe('A GuardDuty Condition, e.g. {"gte": 7} or {"eq": ["UnauthorizedAccess:EC2/TorIPCaller"]}.');
 
 const listInput = z.object({
-  detectorId: z.string().regex(/^[A-Za-z0-9]{1,300}$/, 'must be a GuardDuty detector id').describe('Detector id of the account and region, e.g. 12abc34d567e8fa901bc2d34eexample.'),
+  detectorId: z.string().regex(/^[A-Za-z0-9]{1,300}$/, 'must be a GuardDuty detector id').meta({ title: 'Detector ID' }).describe('Detector id of the account and region, e.g. 12abc34d567e8fa901bc2d34eexample.'),
   findingCriteria: z
-    .object({ criterion: z.record(z.string(), condition) })
+    .object({ criterion: z.record(z.string(), condition).meta({ title: 'Criterion' }) })
     .optional()
+    .meta({ title: 'Finding criteria' })
     .describe('GuardDuty findingCriteria: {"criterion": {"<field>": Condition}}, e.g. {"criterion": {"severity": {"gte": 4}, "service.archived": {"eq": ["false"]}}}.'),
   sortCriteria: z
-    .object({ attributeName: z.string().min(1), orderBy: z.enum(['ASC', 'DESC']).default('DESC') })
+    .object({ attributeName: z.string().min(1).meta({ title: 'Attribute name' }), orderBy: z.enum(['ASC', 'DESC']).default('DESC').meta({ title: 'Order' }) })
     .optional()
+    .meta({ title: 'Sort criteria' })
     .describe('Sort order, e.g. {"attributeName": "severity", "orderBy": "DESC"}.'),
-  maxResults: z.number().int().min(1).max(50).default(50).describe('Page size of ListFindings (1–50).'),
-  limit: z.number().int().min(1).max(1000).default(50).describe('Most findings to return, following nextToken.'),
+  maxResults: z.number().int().min(1).max(50).default(50).meta({ title: 'Page size' }).describe('Page size of ListFindings (1–50).'),
+  limit: z.number().int().min(1).max(1000).default(50).meta({ title: 'Max findings' }).describe('Most findings to return, following nextToken.'),
 });
 
 type ListInput = z.output<typeof listInput>;

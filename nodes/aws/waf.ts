@@ -25,9 +25,9 @@ interface GetIpSetResponse {
 }
 
 const ipSetRef = {
-  Name: z.string().regex(/^[\w-]{1,128}$/, 'must be 1-128 letters, digits, _ or -').describe('IP set name, e.g. switchboard-blocklist.'),
-  Scope: z.enum(['REGIONAL', 'CLOUDFRONT']).default('REGIONAL').describe('REGIONAL (ALB, API Gateway, AppSync, Cognito…) or CLOUDFRONT (region us-east-1).'),
-  Id: z.string().regex(/^[\w-]{1,36}$/, 'must be the IP set id').describe('IP set id, e.g. a1b2c3d4-5678-90ab-cdef-EXAMPLE11111.'),
+  Name: z.string().regex(/^[\w-]{1,128}$/, 'must be 1-128 letters, digits, _ or -').meta({ title: 'IP set name' }).describe('IP set name, e.g. switchboard-blocklist.'),
+  Scope: z.enum(['REGIONAL', 'CLOUDFRONT']).default('REGIONAL').meta({ title: 'Scope' }).describe('REGIONAL (ALB, API Gateway, AppSync, Cognito…) or CLOUDFRONT (region us-east-1).'),
+  Id: z.string().regex(/^[\w-]{1,36}$/, 'must be the IP set id').meta({ title: 'IP set ID' }).describe('IP set id, e.g. a1b2c3d4-5678-90ab-cdef-EXAMPLE11111.'),
 };
 
 async function wafCall<T>(ctx: ConnectorContext, operation: string, json: unknown): Promise<T> {
@@ -59,7 +59,7 @@ const EXAMPLE_IP_SET: IpSet = {
 
 const getInput = z.object({
   ...ipSetRef,
-  contains: z.string().min(1).optional().describe('An IP address or CIDR to look for: `contains` tells whether the set covers it.'),
+  contains: z.string().min(1).optional().meta({ title: 'Contains IP or CIDR' }).describe('An IP address or CIDR to look for: `contains` tells whether the set covers it.'),
 });
 
 /** Reads a WAF IP set: its addresses and the lock token an update needs (WAFV2 GetIPSet). */
@@ -86,6 +86,7 @@ const addInput = z.object({
   ...ipSetRef,
   Addresses: z
     .union([z.string().min(1), z.array(z.string().min(1)).min(1).max(1000)])
+    .meta({ title: 'Addresses' })
     .describe('Addresses to add: IPs or CIDRs (a bare IPv4 becomes /32, IPv6 /128). Those already in the set are left as they are.'),
 });
 

@@ -15,6 +15,7 @@ export const cisaKevCredentials = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .default('https://www.cisa.gov')
+    .meta({ title: 'Base URL' })
     .describe('Site that serves /sites/default/files/feeds/known_exploited_vulnerabilities.json; change it only for a mirror or the lab.'),
 });
 

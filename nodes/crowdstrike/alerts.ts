@@ -62,19 +62,21 @@ const EXAMPLE_ALERT: FalconAlert = {
 
 const hostDetectionsInput = z
   .strictObject({
-    device_id: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be a 32-hex-digit device id').optional().describe('Device id (AID) of the host.'),
+    device_id: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be a 32-hex-digit device id').optional().meta({ title: 'Device ID' }).describe('Device id (AID) of the host.'),
     hostname: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, 'must be a hostname')
       .optional()
+      .meta({ title: 'Hostname' })
       .describe('Hostname, when the device id is not known (matched on device.hostname).'),
-    filter: z.string().min(1).max(2000).optional().describe("Extra FQL joined with +, e.g. status:'new' or severity:>=70."),
+    filter: z.string().min(1).max(2000).optional().meta({ title: 'Extra filter (FQL)' }).describe("Extra FQL joined with +, e.g. status:'new' or severity:>=70."),
     sort: z
       .string()
       .regex(/^[a-z_.]+\|(asc|desc)$/, 'must look like created_timestamp|desc')
       .default('created_timestamp|desc')
+      .meta({ title: 'Sort' })
       .describe('Sort field and direction, e.g. severity|desc.'),
-    limit: z.number().int().min(1).max(10_000).default(100).describe('Most alerts to return.'),
+    limit: z.number().int().min(1).max(10_000).default(100).meta({ title: 'Max alerts' }).describe('Most alerts to return.'),
   })
   .refine((v) => v.device_id !== undefined || v.hostname !== undefined, { message: 'give device_id or hostname', path: ['device_id'] });
 

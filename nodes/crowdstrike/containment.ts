@@ -17,6 +17,7 @@ const MAX_IDS = 100;
 const containmentInput = z.strictObject({
   ids: z
     .union([z.string().min(1), z.array(z.string().min(1)).min(1).max(MAX_IDS)])
+    .meta({ title: 'Device IDs' })
     .describe('Device id (AID) or a list of up to 100, as find_hosts returns.'),
 });
 

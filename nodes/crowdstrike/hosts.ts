@@ -52,13 +52,15 @@ const findHostsInput = z.strictObject({
     .string()
     .min(1)
     .max(4000)
+    .meta({ title: 'Filter (FQL)' })
     .describe("FQL filter, e.g. hostname:'WS-ALICE-01' or local_ip:'10.20.30.41'+platform_name:'Windows'."),
   sort: z
     .string()
     .regex(/^[a-z_.]+[.|](asc|desc)$/, 'must look like hostname.asc')
     .optional()
+    .meta({ title: 'Sort' })
     .describe('Sort property and direction, e.g. hostname.asc or last_seen.desc.'),
-  limit: z.number().int().min(1).max(10_000).default(100).describe('Most device ids to return; pages of 5000 are followed.'),
+  limit: z.number().int().min(1).max(10_000).default(100).meta({ title: 'Max hosts' }).describe('Most device ids to return; pages of 5000 are followed.'),
 });
 
 /** `GET /devices/queries/devices/v1`: device ids matching an FQL filter, following offset pages. */
@@ -75,7 +77,7 @@ export const findHosts: RunAction<typeof findHostsInput> = {
   },
 };
 
-const hostDetailsInput = z.strictObject({ ids: deviceIds });
+const hostDetailsInput = z.strictObject({ ids: deviceIds.meta({ title: 'Device IDs' }) });
 
 /** The host details of the given device ids, fetched 100 ids per `GET /devices/entities/devices/v2` call. */
 export async function deviceDetails(ctx: ConnectorContext, ids: readonly string[]): Promise<FalconDevice[]> {

@@ -18,15 +18,17 @@ export const alertsTriggerInput = z.strictObject({
     .max(4_096)
     .regex(/^[^\s/\\#?"<>|]+$/, 'must be an index, alias or pattern (comma-separated, no spaces)')
     .default(SECURITY_ALERTS_INDEX)
+    .meta({ title: 'Alerts index' })
     .describe(`Alerts index of the Kibana space (default ${SECURITY_ALERTS_INDEX}; another space is .alerts-security.alerts-<space id>).`),
-  severity: z.array(z.enum(ALERT_SEVERITIES)).min(1).optional().describe('Only alerts whose kibana.alert.severity is one of these.'),
+  severity: z.array(z.enum(ALERT_SEVERITIES)).min(1).optional().meta({ title: 'Severity' }).describe('Only alerts whose kibana.alert.severity is one of these.'),
   workflowStatus: z
     .array(z.enum(['open', 'acknowledged', 'closed']))
     .min(1)
     .default(['open'])
+    .meta({ title: 'Workflow status' })
     .describe('Only alerts in these workflow states (kibana.alert.workflow_status; default open).'),
-  query: z.record(z.string(), z.unknown()).optional().describe('Extra Query DSL filter, e.g. {"term": {"host.name": "WS-0142"}}.'),
-  limit: z.int().min(1).max(10_000).default(1_000).describe('Most alerts read per poll.'),
+  query: z.record(z.string(), z.unknown()).optional().meta({ title: 'Extra filter (DSL)' }).describe('Extra Query DSL filter, e.g. {"term": {"host.name": "WS-0142"}}.'),
+  limit: z.int().min(1).max(10_000).default(1_000).meta({ title: 'Alerts per poll' }).describe('Most alerts read per poll.'),
 });
 
 /** The detection-alerts trigger's params after defaults. */

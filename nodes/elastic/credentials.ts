@@ -13,15 +13,18 @@ export const elasticCredentials = z
     baseUrl: z
       .url({ protocol: /^https?$/ })
       .default('https://localhost:9200')
+      .meta({ title: 'Base URL' })
       .describe('Elasticsearch endpoint, e.g. https://my-deployment.es.us-east-1.aws.elastic.cloud or https://es01.corp.example:9200.'),
     encodedApiKey: secret(z.string().min(1))
       .optional()
+      .meta({ title: 'Encoded API key' })
       .describe('The API key\'s "encoded" value (base64 of id:api_key), as Kibana shows it on creation.'),
-    apiKeyId: z.string().min(1).optional().describe('The API key id, when you have id and api_key instead of the encoded value.'),
-    apiKey: secret(z.string().min(1)).optional().describe('The API key secret (api_key) that goes with apiKeyId.'),
+    apiKeyId: z.string().min(1).optional().meta({ title: 'API key ID' }).describe('The API key id, when you have id and api_key instead of the encoded value.'),
+    apiKey: secret(z.string().min(1)).optional().meta({ title: 'API key' }).describe('The API key secret (api_key) that goes with apiKeyId.'),
     verifyTls: z
       .boolean()
       .default(true)
+      .meta({ title: 'Verify TLS certificate' })
       .describe('Verify the TLS certificate; turn off only for a self-managed cluster with a self-signed certificate.'),
   })
   .refine((c) => c.encodedApiKey !== undefined || (c.apiKeyId !== undefined && c.apiKey !== undefined), {

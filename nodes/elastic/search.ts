@@ -30,11 +30,13 @@ const indexName = z
   .min(1)
   .max(4_096)
   .regex(/^[^\s/\\#?"<>|]+$/, 'must be an index, alias, data stream or pattern (comma-separated, no spaces)')
+  .meta({ title: 'Index' })
   .describe('Index, alias, data stream or pattern, e.g. logs-auth, logs-*, or logs-auth,logs-proxy.');
 
 const query = z
   .record(z.string(), z.unknown())
   .optional()
+  .meta({ title: 'Query (DSL)' })
   .describe('Query DSL object, e.g. {"bool": {"filter": [{"term": {"source.ip": "185.220.101.45"}}]}}; match_all when absent.');
 
 /** Params of `search`: the search API's body fields by their Elasticsearch names, plus `limit` for paging. */
@@ -42,19 +44,21 @@ export const searchInput = z
   .strictObject({
     index: indexName,
     query,
-    size: z.int().min(1).max(10_000).default(100).describe('Hits per request (Elasticsearch `size`); pages follow up to `limit`.'),
-    from: z.int().min(0).max(9_999).default(0).describe('Offset of the first hit (`from`); later pages use search_after when sorted, from/size otherwise.'),
+    size: z.int().min(1).max(10_000).default(100).meta({ title: 'Hits per page' }).describe('Hits per request (Elasticsearch `size`); pages follow up to `limit`.'),
+    from: z.int().min(0).max(9_999).default(0).meta({ title: 'From (offset)' }).describe('Offset of the first hit (`from`); later pages use search_after when sorted, from/size otherwise.'),
     sort: z
       .union([sortClause, z.array(sortClause).min(1)])
       .optional()
+      .meta({ title: 'Sort' })
       .describe('Sort, e.g. [{"@timestamp": "desc"}]. With a sort, pages follow with search_after (deep paging); without one, with from/size (first 10,000 hits).'),
     _source: z
       .union([z.boolean(), z.string(), z.array(z.string()), z.object({ includes: z.array(z.string()).optional(), excludes: z.array(z.string()).optional() })])
       .optional()
+      .meta({ title: 'Source fields' })
       .describe('Source filtering: false, a field pattern, a list of them, or {includes, excludes}.'),
-    search_after: z.array(sortValue).min(1).optional().describe('Start after these sort values (the `next_search_after` of a previous run); needs `sort`.'),
-    track_total_hits: z.union([z.boolean(), z.int().min(0)]).optional().describe('Count hits exactly (true) or up to a number; Elasticsearch stops at 10,000 by default.'),
-    limit: z.int().min(1).max(10_000).default(100).describe('Most hits to return across pages; the output says `truncated` when more matched.'),
+    search_after: z.array(sortValue).min(1).optional().meta({ title: 'Search after' }).describe('Start after these sort values (the `next_search_after` of a previous run); needs `sort`.'),
+    track_total_hits: z.union([z.boolean(), z.int().min(0)]).optional().meta({ title: 'Track total hits' }).describe('Count hits exactly (true) or up to a number; Elasticsearch stops at 10,000 by default.'),
+    limit: z.int().min(1).max(10_000).default(100).meta({ title: 'Max hits' }).describe('Most hits to return across pages; the output says `truncated` when more matched.'),
   })
   .refine((v) => v.search_after === undefined || v.sort !== undefined, { message: 'search_after needs sort', path: ['search_after'] })
   .refine((v) => v.search_after === undefined || v.from === 0, { message: 'from must be 0 with search_after (Elasticsearch refuses both)', path: ['from'] });

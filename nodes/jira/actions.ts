@@ -11,6 +11,7 @@ const API = '/rest/api/3';
 const issueIdOrKey = z
   .string()
   .regex(/^([A-Za-z][A-Za-z0-9_]*-\d+|\d+)$/, 'must be an issue key like SEC-1 or a numeric issue id')
+  .meta({ title: 'Issue key or ID' })
   .describe('Issue key (SEC-1) or numeric issue id.');
 
 const richText = z
@@ -20,23 +21,26 @@ const richText = z
 const autolink = z
   .boolean()
   .default(true)
+  .meta({ title: 'Link URLs' })
   .describe('Turn bare http(s) URLs into links. Set false when the text quotes malicious URLs, so nobody clicks them from the ticket.');
 
 /** create_issue params: the issue fields under their Jira names. */
 export const createIssueInput = z.strictObject({
-  project: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,254}$/, 'must be a project key like SEC').describe('Project key, e.g. SEC.'),
-  issuetype: z.string().min(1).max(255).default('Task').describe('Issue type name as the project defines it: Task, Bug, Incident…'),
-  summary: z.string().trim().min(1).max(255).describe('One-line title (Jira caps it at 255 characters).'),
-  description: richText.optional(),
-  priority: z.string().min(1).max(255).optional().describe('Priority name: Highest, High, Medium, Low or Lowest (as configured).'),
+  project: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,254}$/, 'must be a project key like SEC').meta({ title: 'Project key' }).describe('Project key, e.g. SEC.'),
+  issuetype: z.string().min(1).max(255).default('Task').meta({ title: 'Issue type' }).describe('Issue type name as the project defines it: Task, Bug, Incident…'),
+  summary: z.string().trim().min(1).max(255).meta({ title: 'Summary' }).describe('One-line title (Jira caps it at 255 characters).'),
+  description: richText.optional().meta({ title: 'Description' }),
+  priority: z.string().min(1).max(255).optional().meta({ title: 'Priority' }).describe('Priority name: Highest, High, Medium, Low or Lowest (as configured).'),
   labels: z
     .array(z.string().regex(/^\S{1,255}$/, 'labels cannot contain spaces'))
     .max(100)
     .optional()
+    .meta({ title: 'Labels' })
     .describe('Labels (no spaces), e.g. ["switchboard", "phishing"].'),
   fields: z
     .record(z.string(), z.unknown())
     .optional()
+    .meta({ title: 'Other fields' })
     .describe('Further fields merged as Jira spells them: assignee {accountId}, components [{name}], customfield_10010…'),
   autolink,
 });
@@ -44,10 +48,11 @@ export const createIssueInput = z.strictObject({
 /** add_comment params. */
 export const addCommentInput = z.strictObject({
   issueIdOrKey,
-  body: richText,
+  body: richText.meta({ title: 'Comment' }),
   visibility: z
-    .strictObject({ type: z.enum(['group', 'role']), value: z.string().min(1) })
+    .strictObject({ type: z.enum(['group', 'role']).meta({ title: 'Restrict to' }), value: z.string().min(1).meta({ title: 'Role or group' }) })
     .optional()
+    .meta({ title: 'Visibility' })
     .describe('Restrict the comment to a project role or group, e.g. { type: "role", value: "Administrators" }.'),
   autolink,
 });
@@ -59,8 +64,9 @@ export const transitionIssueInput = z.strictObject({
     .string()
     .min(1)
     .max(255)
+    .meta({ title: 'Transition' })
     .describe('Transition name (case-insensitive, e.g. "In Progress", "Done") or its id; a target status name also matches.'),
-  comment: richText.optional().describe('Comment added with the transition (text converted to ADF, or a raw ADF doc).'),
+  comment: richText.optional().meta({ title: 'Comment' }).describe('Comment added with the transition (text converted to ADF, or a raw ADF doc).'),
   autolink,
 });
 
@@ -71,6 +77,7 @@ export const getIssueInput = z.strictObject({
     .array(z.string().min(1))
     .max(100)
     .optional()
+    .meta({ title: 'Fields' })
     .describe('Fields to return (Jira `fields`), e.g. ["summary", "status"]; all fields when absent.'),
 });
 

@@ -7,9 +7,10 @@ import { addComment, createIssue, getIssue, transitionIssue } from './actions.ts
 export const jiraCredentials = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/ })
+    .meta({ title: 'Base URL' })
     .describe('Your Jira site, e.g. https://your-domain.atlassian.net (no /rest path).'),
-  email: z.string().min(3).describe('Email of the Atlassian account the API token belongs to.'),
-  apiToken: secret(z.string().min(1)).describe('API token from id.atlassian.com → Security → API tokens.'),
+  email: z.string().min(3).meta({ title: 'Email' }).describe('Email of the Atlassian account the API token belongs to.'),
+  apiToken: secret(z.string().min(1)).meta({ title: 'API token' }).describe('API token from id.atlassian.com → Security → API tokens.'),
 });
 
 /**

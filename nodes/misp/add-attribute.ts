@@ -8,17 +8,19 @@ import { addAttributeOutput } from './outputs.ts';
 export const addAttributeInput = z.strictObject({
   eventId: z
     .union([z.int().positive(), z.string().regex(/^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, 'must be an event id or UUID')])
+    .meta({ title: 'Event ID' })
     .describe('The event to add to: its numeric id or UUID.'),
-  type: z.string().min(1).describe('MISP attribute type, e.g. ip-src, ip-dst, domain, url, md5, sha256, filename, email-src.'),
-  value: z.string().min(1).describe('The indicator, e.g. 185.220.101.45.'),
-  category: z.string().min(1).optional().describe("Category, e.g. Network activity or Payload delivery; MISP picks the type's default when absent."),
-  to_ids: z.boolean().optional().describe("Flag for IDS export (blocklists, detection rules); the type's default when absent."),
+  type: z.string().min(1).meta({ title: 'Type' }).describe('MISP attribute type, e.g. ip-src, ip-dst, domain, url, md5, sha256, filename, email-src.'),
+  value: z.string().min(1).meta({ title: 'Value' }).describe('The indicator, e.g. 185.220.101.45.'),
+  category: z.string().min(1).optional().meta({ title: 'Category' }).describe("Category, e.g. Network activity or Payload delivery; MISP picks the type's default when absent."),
+  to_ids: z.boolean().optional().meta({ title: 'IDS flag' }).describe("Flag for IDS export (blocklists, detection rules); the type's default when absent."),
   distribution: z
     .enum(['0', '1', '2', '3', '4', '5'])
     .optional()
+    .meta({ title: 'Distribution' })
     .describe('0 your organisation, 1 this community, 2 connected communities, 3 all, 4 a sharing group, 5 inherit the event (MISP default).'),
-  sharing_group_id: z.string().regex(/^\d+$/).optional().describe('Sharing group id, with distribution 4.'),
-  comment: z.string().optional().describe('Context for other analysts, e.g. the playbook run that saw it.'),
+  sharing_group_id: z.string().regex(/^\d+$/).optional().meta({ title: 'Sharing group ID' }).describe('Sharing group id, with distribution 4.'),
+  comment: z.string().optional().meta({ title: 'Comment' }).describe('Context for other analysts, e.g. the playbook run that saw it.'),
 });
 
 /**

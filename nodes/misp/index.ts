@@ -13,9 +13,9 @@ import { searchAttributesAction } from './search-attributes.ts';
 
 /** A MISP instance is self-hosted: its URL is required, and on-prem certificates may be self-signed. */
 export const mispCredentials = z.object({
-  baseUrl: z.url({ protocol: /^https?$/ }).describe('Your MISP instance, e.g. https://misp.corp.example.'),
-  apiKey: secret(z.string().min(1)).describe('Auth key of an API-enabled user (Administration → Auth keys), sent as the raw Authorization header.'),
-  rejectUnauthorized: z.boolean().optional().describe('Set false only for an internal MISP with a self-signed certificate.'),
+  baseUrl: z.url({ protocol: /^https?$/ }).meta({ title: 'Base URL' }).describe('Your MISP instance, e.g. https://misp.corp.example.'),
+  apiKey: secret(z.string().min(1)).meta({ title: 'Auth key' }).describe('Auth key of an API-enabled user (Administration → Auth keys), sent as the raw Authorization header.'),
+  rejectUnauthorized: z.boolean().optional().meta({ title: 'Verify TLS certificate' }).describe('Set false only for an internal MISP with a self-signed certificate.'),
 });
 
 /**

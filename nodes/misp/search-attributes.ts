@@ -10,15 +10,15 @@ export const PAGE_SIZE = 500;
 const oneOrMany = (describe: string) => z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe(describe);
 
 export const searchAttributesInput = z.strictObject({
-  value: oneOrMany('Value(s) to match, e.g. 185.220.101.45 or a hash; % is a wildcard (%paypa1%).'),
-  type: oneOrMany('MISP attribute type(s): ip-src, ip-dst, domain, hostname, url, md5, sha1, sha256, filename, email-src…'),
-  category: oneOrMany('Category (or categories): Network activity, Payload delivery, External analysis…'),
-  eventid: z.union([z.string().min(1), z.int().positive(), z.array(z.union([z.string().min(1), z.int().positive()])).min(1)]).optional().describe('Only attributes of these event id(s).'),
-  tags: z.array(z.string().min(1)).min(1).optional().describe('Only attributes carrying one of these tags, e.g. ["tlp:amber"].'),
-  to_ids: z.boolean().optional().describe('Only attributes flagged (true) or not flagged (false) for IDS export.'),
-  last: z.string().regex(/^\d+[dhm]$/, 'must look like 7d, 12h or 30m').optional().describe('Only attributes from the last period, e.g. 7d, 12h or 30m.'),
-  limit: z.int().min(1).max(10_000).default(100).describe('Most attributes to return; pages are followed until this many (or all) are read.'),
-  page: z.int().min(1).optional().describe('Fetch only this page, with `limit` as the page size (MISP\'s own paging).'),
+  value: oneOrMany('Value(s) to match, e.g. 185.220.101.45 or a hash; % is a wildcard (%paypa1%).').meta({ title: 'Value' }),
+  type: oneOrMany('MISP attribute type(s): ip-src, ip-dst, domain, hostname, url, md5, sha1, sha256, filename, email-src…').meta({ title: 'Type' }),
+  category: oneOrMany('Category (or categories): Network activity, Payload delivery, External analysis…').meta({ title: 'Category' }),
+  eventid: z.union([z.string().min(1), z.int().positive(), z.array(z.union([z.string().min(1), z.int().positive()])).min(1)]).optional().meta({ title: 'Event ID' }).describe('Only attributes of these event id(s).'),
+  tags: z.array(z.string().min(1)).min(1).optional().meta({ title: 'Tags' }).describe('Only attributes carrying one of these tags, e.g. ["tlp:amber"].'),
+  to_ids: z.boolean().optional().meta({ title: 'IDS flag' }).describe('Only attributes flagged (true) or not flagged (false) for IDS export.'),
+  last: z.string().regex(/^\d+[dhm]$/, 'must look like 7d, 12h or 30m').optional().meta({ title: 'From the last' }).describe('Only attributes from the last period, e.g. 7d, 12h or 30m.'),
+  limit: z.int().min(1).max(10_000).default(100).meta({ title: 'Max attributes' }).describe('Most attributes to return; pages are followed until this many (or all) are read.'),
+  page: z.int().min(1).optional().meta({ title: 'Page' }).describe('Fetch only this page, with `limit` as the page size (MISP\'s own paging).'),
 });
 
 type SearchInput = z.output<typeof searchAttributesInput>;

@@ -13,11 +13,11 @@ const httpUrl = () => z.url({ protocol: /^https?$/ });
 
 /** An Entra ID app registration with Mail.Read(Write) and User.Read.All application permissions. */
 export const msgraphCredentials = z.object({
-  baseUrl: httpUrl().default(GRAPH_BASE_URL).describe('Microsoft Graph endpoint with its version (national clouds differ).'),
-  loginBaseUrl: httpUrl().default(LOGIN_BASE_URL).describe('Microsoft identity platform host that issues the tokens.'),
-  tenantId: z.string().min(1).max(256).describe('Directory (tenant) ID, or a verified domain of the tenant.'),
-  clientId: z.string().min(1).max(256).describe('Application (client) ID of the app registration.'),
-  clientSecret: secret(z.string().min(1).describe('Client secret value (not the secret ID).')),
+  baseUrl: httpUrl().default(GRAPH_BASE_URL).meta({ title: 'Base URL' }).describe('Microsoft Graph endpoint with its version (national clouds differ).'),
+  loginBaseUrl: httpUrl().default(LOGIN_BASE_URL).meta({ title: 'Login URL' }).describe('Microsoft identity platform host that issues the tokens.'),
+  tenantId: z.string().min(1).max(256).meta({ title: 'Tenant ID' }).describe('Directory (tenant) ID, or a verified domain of the tenant.'),
+  clientId: z.string().min(1).max(256).meta({ title: 'Client ID' }).describe('Application (client) ID of the app registration.'),
+  clientSecret: secret(z.string().min(1).describe('Client secret value (not the secret ID).')).meta({ title: 'Client secret' }),
 });
 
 /** The credential after defaults: what the token cache and the actions read. */

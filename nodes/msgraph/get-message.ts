@@ -31,11 +31,12 @@ export function shapeMessage(
 
 /** Params of get_message: which copy, and whether to return the attachment bytes too. */
 export const getMessageInput = z.object({
-  userId: z.string().min(1).max(512).describe('Mailbox: the user id or userPrincipalName.'),
-  messageId: z.string().min(1).max(1024).describe('Graph message id (changes when the message is moved).'),
+  userId: z.string().min(1).max(512).meta({ title: 'Mailbox' }).describe('Mailbox: the user id or userPrincipalName.'),
+  messageId: z.string().min(1).max(1024).meta({ title: 'Message ID' }).describe('Graph message id (changes when the message is moved).'),
   includeContentBytes: z
     .boolean()
     .default(false)
+    .meta({ title: 'Include attachment content' })
     .describe("Also return each file attachment's base64 contentBytes (hashes are always computed)."),
 });
 

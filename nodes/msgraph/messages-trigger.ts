@@ -7,15 +7,16 @@ import { DEFAULT_MESSAGE_SELECT, searchMessages } from './search-messages.ts';
 /** Params of the new-messages trigger: polling, then the mailbox and folder it watches. */
 export const messagesTriggerInput = z.strictObject({
   ...pollParams('internetMessageId'),
-  userId: z.string().min(1).max(512).describe('Mailbox to watch: the user id or userPrincipalName, e.g. the reported-phishing mailbox phishing@corp.example.'),
+  userId: z.string().min(1).max(512).meta({ title: 'Mailbox' }).describe('Mailbox to watch: the user id or userPrincipalName, e.g. the reported-phishing mailbox phishing@corp.example.'),
   mailFolder: z
     .string()
     .min(1)
     .max(512)
     .default('inbox')
+    .meta({ title: 'Folder' })
     .describe('Folder to watch: a well-known name (inbox, junkemail, archive) or a folder id (default inbox).'),
-  from: z.email().optional().describe("Only messages from this sender (from/emailAddress/address eq '…')."),
-  limit: z.int().min(1).max(5_000).default(500).describe('Most messages read per poll.'),
+  from: z.email().optional().meta({ title: 'From' }).describe("Only messages from this sender (from/emailAddress/address eq '…')."),
+  limit: z.int().min(1).max(5_000).default(500).meta({ title: 'Messages per poll' }).describe('Most messages read per poll.'),
 });
 
 /** The new-messages trigger's params after defaults. */

@@ -7,13 +7,14 @@ import { moveMessageOutput } from './outputs.ts';
 
 /** Params of move_message: which copy, and the destination folder (Deleted Items unless told). */
 export const moveMessageInput = z.object({
-  userId: z.string().min(1).max(512).describe('Mailbox: the user id or userPrincipalName.'),
-  messageId: z.string().min(1).max(1024).describe('Graph message id of the copy to move.'),
+  userId: z.string().min(1).max(512).meta({ title: 'Mailbox' }).describe('Mailbox: the user id or userPrincipalName.'),
+  messageId: z.string().min(1).max(1024).meta({ title: 'Message ID' }).describe('Graph message id of the copy to move.'),
   destinationId: z
     .string()
     .min(1)
     .max(512)
     .default('deleteditems')
+    .meta({ title: 'Destination folder' })
     .describe('Destination folder: a well-known name (deleteditems, junkemail, archive, inbox) or a folder id.'),
 });
 

@@ -54,15 +54,17 @@ export const searchAllMailboxesInput = z
       .array(z.string().min(1).max(512))
       .max(MAX_USERS)
       .optional()
+      .meta({ title: 'Mailboxes' })
       .describe('User ids or userPrincipalNames to search; every user with a mailbox (GET /users) when empty.'),
     ...messageQueryFields,
-    limitPerMailbox: z.number().int().min(1).max(1000).default(50).describe('Stop after this many messages in each mailbox.'),
+    limitPerMailbox: z.number().int().min(1).max(1000).default(50).meta({ title: 'Max messages per mailbox' }).describe('Stop after this many messages in each mailbox.'),
     concurrency: z
       .number()
       .int()
       .min(1)
       .max(MAX_MAILBOX_CONCURRENCY)
       .default(MAX_MAILBOX_CONCURRENCY)
+      .meta({ title: 'Mailboxes at once' })
       .describe('Mailboxes searched at once (Graph allows at most 4 concurrent requests).'),
   })
   .refine((input) => !searchConflict(input), { message: SEARCH_CONFLICT_MESSAGE, path: ['$search'] });

@@ -17,26 +17,30 @@ export const messageQueryFields = {
   from: z
     .email()
     .optional()
+    .meta({ title: 'From' })
     .describe("Sender address; adds from/emailAddress/address eq '…' to $filter."),
   $filter: z
     .string()
     .min(1)
     .max(4000)
     .optional()
+    .meta({ title: 'Filter (OData)' })
     .describe('OData filter, e.g. receivedDateTime ge 2026-11-27T00:00:00Z. Cannot be combined with $search.'),
   $search: z
     .string()
     .min(1)
     .max(1000)
     .optional()
+    .meta({ title: 'Search (KQL)' })
     .describe('KQL search, e.g. paypa1-secure.com or subject:invoice (quotes are added). Returns at most 1,000 messages; cannot be combined with $filter.'),
-  $select: z.string().min(1).max(1000).default(DEFAULT_MESSAGE_SELECT).describe('Comma-separated message properties to return.'),
-  $top: z.number().int().min(1).max(MAX_TOP).optional().describe('Page size asked of Graph (1-1000); defaults to the limit, at most 100.'),
+  $select: z.string().min(1).max(1000).default(DEFAULT_MESSAGE_SELECT).meta({ title: 'Properties' }).describe('Comma-separated message properties to return.'),
+  $top: z.number().int().min(1).max(MAX_TOP).optional().meta({ title: 'Page size' }).describe('Page size asked of Graph (1-1000); defaults to the limit, at most 100.'),
   mailFolder: z
     .string()
     .min(1)
     .max(512)
     .optional()
+    .meta({ title: 'Folder' })
     .describe('Search one folder only: a well-known name (inbox, junkemail, deleteditems, archive) or a folder id. Whole mailbox when empty.'),
 };
 
@@ -103,9 +107,9 @@ export async function searchMailbox(
 /** Params of search_messages: one mailbox, the search, and how many messages to read at most. */
 export const searchMessagesInput = z
   .object({
-    userId: z.string().min(1).max(512).describe('Mailbox to search: the user id or userPrincipalName (alice@corp.example).'),
+    userId: z.string().min(1).max(512).meta({ title: 'Mailbox' }).describe('Mailbox to search: the user id or userPrincipalName (alice@corp.example).'),
     ...messageQueryFields,
-    limit: z.number().int().min(1).max(5000).default(100).describe('Stop after this many messages (pages are followed until then).'),
+    limit: z.number().int().min(1).max(5000).default(100).meta({ title: 'Max messages' }).describe('Stop after this many messages (pages are followed until then).'),
   })
   .refine((input) => !searchConflict(input), { message: SEARCH_CONFLICT_MESSAGE, path: ['$search'] });
 

@@ -38,9 +38,11 @@ export const nvdCredentials = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .default('https://services.nvd.nist.gov')
+    .meta({ title: 'Base URL' })
     .describe('NVD services host; change it only to reach a proxy, a mirror or the lab.'),
   apiKey: secret(z.string().min(1))
     .optional()
+    .meta({ title: 'API key' })
     .describe('Optional API key (nvd.nist.gov/developers/request-an-api-key), sent as the apiKey header; raises the limit to 50 requests / 30 s.'),
 });
 

@@ -14,22 +14,24 @@ export type OktaUser = Record<string, unknown> & { id?: string; status?: string;
 /** Params of find_user: exactly one way of finding (login, id, search or q) and how many to read. */
 export const findUserInput = z
   .object({
-    login: z.string().min(1).max(512).optional().describe('Exact login (usually the email); searches profile.login eq "…".'),
-    id: z.string().min(1).max(512).optional().describe('User id, login or login shortname: reads GET /api/v1/users/{id}.'),
+    login: z.string().min(1).max(512).optional().meta({ title: 'Login' }).describe('Exact login (usually the email); searches profile.login eq "…".'),
+    id: z.string().min(1).max(512).optional().meta({ title: 'User ID or login' }).describe('User id, login or login shortname: reads GET /api/v1/users/{id}.'),
     search: z
       .string()
       .min(1)
       .max(2000)
       .optional()
+      .meta({ title: 'Search expression' })
       .describe('Okta search expression, e.g. profile.department eq "Finance" and status eq "ACTIVE".'),
-    q: z.string().min(1).max(200).optional().describe('Starts-with match on first name, last name or email.'),
-    limit: z.number().int().min(1).max(10_000).default(20).describe('Stop after this many users (Link rel="next" pages are followed until then).'),
+    q: z.string().min(1).max(200).optional().meta({ title: 'Name or email starts with' }).describe('Starts-with match on first name, last name or email.'),
+    limit: z.number().int().min(1).max(10_000).default(20).meta({ title: 'Max users' }).describe('Stop after this many users (Link rel="next" pages are followed until then).'),
     pageSize: z
       .number()
       .int()
       .min(1)
       .max(MAX_PAGE)
       .optional()
+      .meta({ title: 'Page size' })
       .describe("Users per page (Okta's limit query parameter); defaults to the smaller of limit and 200."),
   })
   .refine((input) => [input.login, input.id, input.search, input.q].filter((v) => v !== undefined).length === 1, {

@@ -44,8 +44,8 @@ export const unsuspendUser: RunAction<typeof lifecycleInput> = {
 /** Params of clear_sessions, with Okta's own query flags. */
 export const clearSessionsInput = z.object({
   userId: userIdField,
-  oauthTokens: z.boolean().default(false).describe('Also revoke the OpenID Connect and OAuth refresh and access tokens issued to the user.'),
-  forgetDevices: z.boolean().optional().describe('Also forget the devices the user signed in from (Okta default: true).'),
+  oauthTokens: z.boolean().default(false).meta({ title: 'Revoke OAuth tokens' }).describe('Also revoke the OpenID Connect and OAuth refresh and access tokens issued to the user.'),
+  forgetDevices: z.boolean().optional().meta({ title: 'Forget devices' }).describe('Also forget the devices the user signed in from (Okta default: true).'),
 });
 
 /** Sign the user out everywhere: every Okta session (and optionally OAuth token) is revoked. */

@@ -38,7 +38,7 @@ function groupXpath(ctx: ConnectorContext, group: string): string {
 const blockInput = z.strictObject({
   ip: ipOrCidr.meta({ title: 'IP address or CIDR' }).describe('IPv4/IPv6 address or CIDR to block.'),
   address_group: addressGroup,
-  description: z.string().max(1023).optional().describe('Description kept on the address object, e.g. the case and reason.'),
+  description: z.string().max(1023).optional().meta({ title: 'Description' }).describe('Description kept on the address object, e.g. the case and reason.'),
 });
 
 /**

@@ -13,15 +13,16 @@ export const OBJECT_NAME = /^[0-9A-Za-z][0-9A-Za-z ._-]{0,62}$/;
 
 /** A firewall (or Panorama) and an API key from `type=keygen`. */
 export const panosCredentials = z.object({
-  baseUrl: z.url({ protocol: /^https?$/ }).describe('The firewall management address, e.g. https://fw01.corp.example (the API lives at /api/).'),
-  apiKey: secret(z.string().min(1).describe('API key (type=keygen); sent as the X-PAN-KEY header.')),
-  vsys: z.string().regex(OBJECT_NAME, 'must be a vsys name').default('vsys1').describe('Virtual system the objects live in.'),
+  baseUrl: z.url({ protocol: /^https?$/ }).meta({ title: 'Base URL' }).describe('The firewall management address, e.g. https://fw01.corp.example (the API lives at /api/).'),
+  apiKey: secret(z.string().min(1).describe('API key (type=keygen); sent as the X-PAN-KEY header.')).meta({ title: 'API key' }),
+  vsys: z.string().regex(OBJECT_NAME, 'must be a vsys name').default('vsys1').meta({ title: 'Virtual system' }).describe('Virtual system the objects live in.'),
   deviceName: z
     .string()
     .regex(OBJECT_NAME, 'must be a device name')
     .default('localhost.localdomain')
+    .meta({ title: 'Device name' })
     .describe('Device entry of the config tree; localhost.localdomain on a firewall.'),
-  rejectUnauthorized: z.boolean().optional().describe('Set false only for a firewall with a self-signed management certificate.'),
+  rejectUnauthorized: z.boolean().optional().meta({ title: 'Verify TLS certificate' }).describe('Set false only for a firewall with a self-signed management certificate.'),
 });
 
 export type PanosCredentials = z.output<typeof panosCredentials>;

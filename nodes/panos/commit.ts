@@ -20,16 +20,17 @@ export interface PanJob {
 }
 
 const commitInput = z.strictObject({
-  description: z.string().max(512).optional().describe('Commit description shown in the firewall task manager.'),
-  wait: z.boolean().default(true).describe('Poll the commit job until it finishes (status FIN).'),
+  description: z.string().max(512).optional().meta({ title: 'Description' }).describe('Commit description shown in the firewall task manager.'),
+  wait: z.boolean().default(true).meta({ title: 'Wait for the commit' }).describe('Poll the commit job until it finishes (status FIN).'),
   timeoutSeconds: z
     .number()
     .int()
     .min(5)
     .max(3600)
     .default(100)
+    .meta({ title: 'Give up after (seconds)' })
     .describe('Give up polling after this long; raise the node timeout (120 s by default) for longer commits.'),
-  pollSeconds: z.number().int().min(1).max(60).default(2).describe('Seconds between job polls.'),
+  pollSeconds: z.number().int().min(1).max(60).default(2).meta({ title: 'Poll every (seconds)' }).describe('Seconds between job polls.'),
 });
 
 /** Reads a `<job>` element of `show jobs`. */

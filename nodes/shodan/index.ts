@@ -22,8 +22,8 @@ const NO_INFORMATION = /No information available/i;
 
 /** Shodan's API key, sent as the `key` query parameter. */
 export const shodanCredentials = z.object({
-  baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.shodan.io').describe('REST API root; change it only to reach a proxy or the lab.'),
-  key: secret(z.string().min(1)).describe('API key (account.shodan.io), sent as ?key=.'),
+  baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.shodan.io').meta({ title: 'Base URL' }).describe('REST API root; change it only to reach a proxy or the lab.'),
+  key: secret(z.string().min(1)).meta({ title: 'API key' }).describe('API key (account.shodan.io), sent as ?key=.'),
 });
 
 /** Shodan's `{ error }`; a 401 without one is what shodan-python reports: "Invalid API key". */
@@ -72,12 +72,13 @@ export function summarizeHost(host: Record<string, unknown>): Record<string, unk
 }
 
 const hostInfoInput = z.strictObject({
-  ip: z.union([z.ipv4(), z.ipv6()]).describe('The IP address to look up, e.g. a scanner finding\'s asset IP.'),
-  minify: z.boolean().default(false).describe('Ports and general host information only, no banners (data[] empty).'),
-  history: z.boolean().default(false).describe('Include historical banners.'),
+  ip: z.union([z.ipv4(), z.ipv6()]).meta({ title: 'IP address' }).describe('The IP address to look up, e.g. a scanner finding\'s asset IP.'),
+  minify: z.boolean().default(false).meta({ title: 'Minify' }).describe('Ports and general host information only, no banners (data[] empty).'),
+  history: z.boolean().default(false).meta({ title: 'Include history' }).describe('Include historical banners.'),
   failIfUnknown: z
     .boolean()
     .default(false)
+    .meta({ title: 'Fail if unknown' })
     .describe('Fail with NOT_FOUND when Shodan has no record of the IP; by default the answer is found: false, exposed: false.'),
 });
 

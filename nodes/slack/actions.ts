@@ -13,21 +13,23 @@ const ts = z.string().regex(/^\d+(\.\d+)?$/, 'must be a Slack timestamp like 179
 /** post_message params, as chat.postMessage spells them; text or blocks is required. */
 export const postMessageInput = z
   .strictObject({
-    channel: z.string().min(1).max(255).describe('Channel ID (C0SOCALERT1) or name (#soc-alerts); the app must be a member.'),
-    text: z.string().max(40_000).optional().describe('Message text in mrkdwn; with blocks it is the notification fallback.'),
+    channel: z.string().min(1).max(255).meta({ title: 'Channel' }).describe('Channel ID (C0SOCALERT1) or name (#soc-alerts); the app must be a member.'),
+    text: z.string().max(40_000).optional().meta({ title: 'Text' }).describe('Message text in mrkdwn; with blocks it is the notification fallback.'),
     blocks: z
       .array(z.looseObject({ type: z.string().min(1) }))
       .max(50)
       .optional()
+      .meta({ title: 'Blocks' })
       .describe('Block Kit layout blocks, e.g. [{ "type": "section", "text": { "type": "mrkdwn", "text": "*Blocked* 185.220.101.45" } }].'),
-    thread_ts: ts.optional().describe('ts of the parent message, to reply in its thread.'),
-    reply_broadcast: z.boolean().optional().describe('With thread_ts: also show the reply in the channel.'),
+    thread_ts: ts.optional().meta({ title: 'Thread (ts)' }).describe('ts of the parent message, to reply in its thread.'),
+    reply_broadcast: z.boolean().optional().meta({ title: 'Also send to the channel' }).describe('With thread_ts: also show the reply in the channel.'),
     unfurl_links: z
       .boolean()
       .default(false)
+      .meta({ title: 'Unfurl links' })
       .describe('Let Slack fetch link previews. Off by default: a preview makes Slack visit the URL, which tips off whoever runs a malicious one.'),
-    unfurl_media: z.boolean().default(false).describe('Let Slack fetch media previews (off by default, as for links).'),
-    mrkdwn: z.boolean().optional().describe('Parse mrkdwn in text (Slack defaults to true).'),
+    unfurl_media: z.boolean().default(false).meta({ title: 'Unfurl media' }).describe('Let Slack fetch media previews (off by default, as for links).'),
+    mrkdwn: z.boolean().optional().meta({ title: 'Format with mrkdwn' }).describe('Parse mrkdwn in text (Slack defaults to true).'),
   })
   .refine((input) => (input.text !== undefined && input.text.trim() !== '') || (input.blocks !== undefined && input.blocks.length > 0), {
     message: 'text or blocks is required',
@@ -36,11 +38,11 @@ export const postMessageInput = z
 
 /** conversations_history params; `limit` counts messages across pages. */
 export const conversationsHistoryInput = z.strictObject({
-  channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a channel ID like C0SOCALERT1').describe('Channel ID, e.g. C0SOCALERT1.'),
-  limit: z.int().min(1).max(1000).default(100).describe('Most messages to return, newest first (pages of up to 200 are followed).'),
-  oldest: ts.optional().describe('Only messages after this ts.'),
-  latest: ts.optional().describe('Only messages before this ts.'),
-  inclusive: z.boolean().optional().describe('Include messages exactly at oldest or latest.'),
+  channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a channel ID like C0SOCALERT1').meta({ title: 'Channel' }).describe('Channel ID, e.g. C0SOCALERT1.'),
+  limit: z.int().min(1).max(1000).default(100).meta({ title: 'Max messages' }).describe('Most messages to return, newest first (pages of up to 200 are followed).'),
+  oldest: ts.optional().meta({ title: 'Oldest (ts)' }).describe('Only messages after this ts.'),
+  latest: ts.optional().meta({ title: 'Latest (ts)' }).describe('Only messages before this ts.'),
+  inclusive: z.boolean().optional().meta({ title: 'Inclusive' }).describe('Include messages exactly at oldest or latest.'),
 });
 
 interface PostAnswer extends SlackEnvelope {

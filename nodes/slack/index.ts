@@ -9,8 +9,9 @@ export const slackCredentials = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .default('https://slack.com/api')
+    .meta({ title: 'Base URL' })
     .describe('Web API root; change it only to reach a proxy or the lab.'),
-  token: secret(z.string().min(1)).describe('Bot token (xoxb-…) of your Slack app, with chat:write (and channels:history to read).'),
+  token: secret(z.string().min(1)).meta({ title: 'Bot token' }).describe('Bot token (xoxb-…) of your Slack app, with chat:write (and channels:history to read).'),
 });
 
 /** Slack Web API: notify a channel, and read a channel back. */

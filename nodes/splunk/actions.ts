@@ -17,18 +17,20 @@ const timeRange = {
     .string()
     .min(1)
     .default('-24h')
+    .meta({ title: 'Earliest time' })
     .describe('Start of the time range: a relative time (-24h, -7d@d) or an absolute time (2026-11-27T00:00:00Z).'),
-  latest_time: z.string().min(1).default('now').describe('End of the time range, e.g. now.'),
+  latest_time: z.string().min(1).default('now').meta({ title: 'Latest time' }).describe('End of the time range, e.g. now.'),
 };
 
 const paging = {
-  limit: z.int().min(1).max(50_000).default(100).describe('Most result rows to return; the output says `truncated` when the job had more.'),
-  count: z.int().min(1).max(50_000).default(1_000).describe('Rows per results request (Splunk `count`); pages follow with `offset` up to `limit`.'),
+  limit: z.int().min(1).max(50_000).default(100).meta({ title: 'Max results' }).describe('Most result rows to return; the output says `truncated` when the job had more.'),
+  count: z.int().min(1).max(50_000).default(1_000).meta({ title: 'Rows per page' }).describe('Rows per results request (Splunk `count`); pages follow with `offset` up to `limit`.'),
   max_wait_seconds: z
     .int()
     .min(1)
     .max(3_600)
     .default(90)
+    .meta({ title: 'Wait for the job (seconds)' })
     .describe('How long to wait for the job to finish before cancelling it (keep it under the node timeout, 120 s by default).'),
 };
 
@@ -38,6 +40,7 @@ export const runSearchInput = z.strictObject({
     .string()
     .min(1)
     .max(100_000)
+    .meta({ title: 'Search (SPL)' })
     .describe('SPL, e.g. index=auth src=185.220.101.45 | head 50. `search ` is prepended unless it starts with search or |.'),
   ...timeRange,
   ...paging,
@@ -46,12 +49,13 @@ export const runSearchInput = z.strictObject({
 /** Params of `list_notable_events`: time range, urgency and SPL filters, limits and wait. */
 export const listNotablesInput = z.strictObject({
   ...timeRange,
-  urgency: z.array(z.enum(URGENCIES)).min(1).optional().describe('Only notables with one of these urgencies.'),
+  urgency: z.array(z.enum(URGENCIES)).min(1).optional().meta({ title: 'Urgency' }).describe('Only notables with one of these urgencies.'),
   filter: z
     .string()
     .min(1)
     .max(10_000)
     .optional()
+    .meta({ title: 'Extra filter (SPL)' })
     .describe('Extra SPL filter applied with | search, e.g. status_label=New src=185.220.101.45.'),
   ...paging,
 });
@@ -65,14 +69,15 @@ const statusLabel = z.enum(Object.keys(REVIEW_STATUSES) as [keyof typeof REVIEW_
 /** Params of `update_notable`, named as POST /services/notable_update names them. */
 export const updateNotableInput = z
   .strictObject({
-    ruleUIDs: z.union([ruleUid, z.array(ruleUid).min(1).max(1_000)]).describe('event_id of the notable(s) to update (from list_notable_events).'),
+    ruleUIDs: z.union([ruleUid, z.array(ruleUid).min(1).max(1_000)]).meta({ title: 'Notable event IDs' }).describe('event_id of the notable(s) to update (from list_notable_events).'),
     status: z
       .union([z.int().min(0).max(99), statusLabel])
       .optional()
+      .meta({ title: 'Status' })
       .describe('Review status id, or a default label: unassigned (0), new (1), in progress (2), pending (3), resolved (4), closed (5).'),
-    urgency: z.enum(URGENCIES).optional().describe('New urgency.'),
-    newOwner: z.string().min(1).max(256).optional().describe('Splunk user to assign the notables to (must be a valid notable owner).'),
-    comment: z.string().max(10_000).optional().describe('Comment recorded in the notable history, e.g. what the playbook found.'),
+    urgency: z.enum(URGENCIES).optional().meta({ title: 'Urgency' }).describe('New urgency.'),
+    newOwner: z.string().min(1).max(256).optional().meta({ title: 'Owner' }).describe('Splunk user to assign the notables to (must be a valid notable owner).'),
+    comment: z.string().max(10_000).optional().meta({ title: 'Comment' }).describe('Comment recorded in the notable history, e.g. what the playbook found.'),
   })
   .refine((v) => v.status !== undefined || v.urgency !== undefined || v.newOwner !== undefined || (v.comment ?? '').trim() !== '', {
     message: 'set at least one of status, urgency, newOwner, comment',

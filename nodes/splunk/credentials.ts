@@ -11,15 +11,18 @@ export const splunkCredentials = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .default('https://localhost:8089')
+    .meta({ title: 'Base URL' })
     .describe('splunkd management URL (port 8089): https://<host>:8089, or https://<deployment>.splunkcloud.com:8089 for Splunk Cloud.'),
-  token: secret(z.string().min(1)).describe('Authentication token (Settings → Tokens), or a session key from POST /services/auth/login when authScheme is Splunk.'),
+  token: secret(z.string().min(1)).meta({ title: 'Authentication token' }).describe('Authentication token (Settings → Tokens), or a session key from POST /services/auth/login when authScheme is Splunk.'),
   authScheme: z
     .enum(['Bearer', 'Splunk'])
     .default('Bearer')
+    .meta({ title: 'Auth scheme' })
     .describe('Bearer for an authentication token (the usual choice); Splunk for a session key.'),
   verifyTls: z
     .boolean()
     .default(true)
+    .meta({ title: 'Verify TLS certificate' })
     .describe('Verify the TLS certificate; turn off only for an on-prem splunkd that still uses its self-signed certificate.'),
 });
 

@@ -8,9 +8,9 @@ import { LIST_NOTABLES_EXAMPLE } from './examples.ts';
 /** Params of the notable-events trigger: polling, then the same filters as `list_notable_events`. */
 export const notableTriggerInput = z.strictObject({
   ...pollParams('event_id'),
-  urgency: z.array(z.enum(URGENCIES)).min(1).optional().describe('Only notables with one of these urgencies.'),
-  filter: z.string().min(1).max(10_000).optional().describe('Extra SPL filter applied with | search, e.g. security_domain=access.'),
-  limit: z.int().min(1).max(10_000).default(1_000).describe('Most notables read per poll.'),
+  urgency: z.array(z.enum(URGENCIES)).min(1).optional().meta({ title: 'Urgency' }).describe('Only notables with one of these urgencies.'),
+  filter: z.string().min(1).max(10_000).optional().meta({ title: 'Extra filter (SPL)' }).describe('Extra SPL filter applied with | search, e.g. security_domain=access.'),
+  limit: z.int().min(1).max(10_000).default(1_000).meta({ title: 'Notables per poll' }).describe('Most notables read per poll.'),
 });
 
 /** The notable-events trigger's params after defaults. */

@@ -3,7 +3,7 @@ import type { RequestAction } from '../sdk/define-connector.ts';
 import { getAssetOutput } from './outputs.ts';
 
 export const getAssetInput = z.strictObject({
-  asset_uuid: z.uuid().describe('The asset UUID, e.g. asset.uuid of a finding from list_vulnerabilities.'),
+  asset_uuid: z.uuid().meta({ title: 'Asset UUID' }).describe('The asset UUID, e.g. asset.uuid of a finding from list_vulnerabilities.'),
 });
 
 /**

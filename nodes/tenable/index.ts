@@ -23,9 +23,10 @@ export const tenableCredentials = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .default('https://cloud.tenable.com')
+    .meta({ title: 'Base URL' })
     .describe('API root, e.g. https://cloud.tenable.com (or a regional/FedRAMP host); change it only for a proxy or the lab.'),
-  accessKey: secret(z.string().min(1)).describe('API access key, sent in X-ApiKeys as accessKey=…'),
-  secretKey: secret(z.string().min(1)).describe('API secret key, sent in X-ApiKeys as secretKey=…'),
+  accessKey: secret(z.string().min(1)).meta({ title: 'Access key' }).describe('API access key, sent in X-ApiKeys as accessKey=…'),
+  secretKey: secret(z.string().min(1)).meta({ title: 'Secret key' }).describe('API secret key, sent in X-ApiKeys as secretKey=…'),
 });
 
 /** Tenable's error body: `{ statusCode, error, message }` (message preferred) or a bare `{ error }`. */

@@ -22,27 +22,31 @@ export const listVulnerabilitiesInput = z.strictObject({
     .array(z.enum(SEVERITIES))
     .min(1)
     .optional()
+    .meta({ title: 'Severity' })
     .describe('Severities to export (filters.severity), e.g. ["critical", "high"]; all when empty.'),
   state: z
     .array(z.enum(STATES))
     .min(1)
     .optional()
+    .meta({ title: 'State' })
     .describe('Finding states (filters.state): OPEN, REOPENED, FIXED. Tenable exports OPEN and REOPENED when absent.'),
-  plugin_id: z.array(z.int().min(1)).min(1).optional().describe('Only these Nessus plugin ids (filters.plugin_id), e.g. [192877].'),
+  plugin_id: z.array(z.int().min(1)).min(1).optional().meta({ title: 'Plugin IDs' }).describe('Only these Nessus plugin ids (filters.plugin_id), e.g. [192877].'),
   cve: z
     .string()
     .regex(/^CVE-\d{4}-\d{4,}$/i, 'must look like CVE-2024-3400')
     .optional()
+    .meta({ title: 'CVE' })
     .describe('Keep findings whose plugin lists this CVE. Applied to the downloaded chunks: the export API filters by plugin, not CVE.'),
-  since: z.int().min(0).optional().describe('Unix seconds (filters.since): findings seen, or fixed, at or after this time.'),
-  cidr_range: z.string().optional().describe('Only assets in this CIDR range (filters.cidr_range), e.g. 198.51.100.0/24.'),
-  num_assets: z.int().min(50).max(5000).default(500).describe('Assets per export chunk (num_assets), 50–5000.'),
-  limit: z.int().min(1).max(10_000).default(1000).describe('Most findings to return; the export is cancelled once reached.'),
+  since: z.int().min(0).optional().meta({ title: 'Since (Unix seconds)' }).describe('Unix seconds (filters.since): findings seen, or fixed, at or after this time.'),
+  cidr_range: z.string().optional().meta({ title: 'CIDR range' }).describe('Only assets in this CIDR range (filters.cidr_range), e.g. 198.51.100.0/24.'),
+  num_assets: z.int().min(50).max(5000).default(500).meta({ title: 'Assets per chunk' }).describe('Assets per export chunk (num_assets), 50–5000.'),
+  limit: z.int().min(1).max(10_000).default(1000).meta({ title: 'Max findings' }).describe('Most findings to return; the export is cancelled once reached.'),
   maxPolls: z
     .int()
     .min(1)
     .max(200)
     .default(12)
+    .meta({ title: 'Status polls' })
     .describe('Status polls before giving up (waits of 2 s, 3 s … 30 s). 12 fit the default 120 s node timeout; raise both for big exports.'),
 });
 

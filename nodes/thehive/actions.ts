@@ -7,7 +7,7 @@ import { addObservableOutput, createAlertOutput, createCaseOutput, getCaseOutput
 /** Largest page asked of the Query API; TheHive's UI pages by 15 to 100. */
 export const QUERY_PAGE_SIZE = 100;
 
-const severity = z.int().min(1).max(4).default(2).describe('1 low, 2 medium, 3 high, 4 critical.');
+const severity = z.int().min(1).max(4).default(2).meta({ title: 'Severity' }).describe('1 low, 2 medium, 3 high, 4 critical.');
 const tlp = z.int().min(0).max(4).describe('Traffic Light Protocol: 0 CLEAR, 1 GREEN, 2 AMBER, 3 RED, 4 AMBER+STRICT.');
 const pap = z.int().min(0).max(3).describe('Permissible Actions Protocol: 0 CLEAR, 1 GREEN, 2 AMBER, 3 RED.');
 const tags = z.array(z.string().min(1).max(128)).max(100).describe('Tags, e.g. ["switchboard", "phishing"].');
@@ -15,6 +15,7 @@ const tags = z.array(z.string().min(1).max(128)).max(100).describe('Tags, e.g. [
 const caseId = z
   .string()
   .regex(/^(~\d+|\d+)$/, 'must be a case _id like ~123456 or a case number')
+  .meta({ title: 'Case' })
   .describe('Case `_id` (~123456) or case number.');
 
 /** One observable as TheHive's InputCreateObservable spells it; file observables need a multipart upload. */
@@ -24,56 +25,58 @@ export const observableInput = z.strictObject({
     .min(1)
     .max(64)
     .refine((t) => t !== 'file', 'file observables need an attachment upload; add the hash (dataType hash) and filename instead')
+    .meta({ title: 'Data type' })
     .describe('Observable type: ip, domain, fqdn, url, hash, filename, mail, mail-subject, hostname, user-agent, registry, other…'),
   data: z
     .union([z.string().min(1).max(4096), z.array(z.string().min(1).max(4096)).min(1).max(1000)])
+    .meta({ title: 'Value' })
     .describe('The value, or a list of values of the same type (one observable each).'),
-  message: z.string().max(1_048_576).optional().describe('Why it matters, shown with the observable.'),
-  tlp: tlp.optional(),
-  pap: pap.optional(),
-  ioc: z.boolean().optional().describe('Mark as an indicator of compromise.'),
-  sighted: z.boolean().optional().describe('Seen in this incident (not just related).'),
-  tags: tags.optional(),
-  ignoreSimilarity: z.boolean().optional().describe('Do not link this observable to other cases and alerts that share it.'),
+  message: z.string().max(1_048_576).optional().meta({ title: 'Description' }).describe('Why it matters, shown with the observable.'),
+  tlp: tlp.optional().meta({ title: 'TLP' }),
+  pap: pap.optional().meta({ title: 'PAP' }),
+  ioc: z.boolean().optional().meta({ title: 'IOC' }).describe('Mark as an indicator of compromise.'),
+  sighted: z.boolean().optional().meta({ title: 'Sighted' }).describe('Seen in this incident (not just related).'),
+  tags: tags.optional().meta({ title: 'Tags' }),
+  ignoreSimilarity: z.boolean().optional().meta({ title: 'Ignore similarity' }).describe('Do not link this observable to other cases and alerts that share it.'),
 });
 
 /** create_alert params: TheHive's InputCreateAlert fields under their own names. */
 export const createAlertInput = z.strictObject({
-  type: z.string().min(1).max(32).describe('Alert type, e.g. suspicious-login (type + source + sourceRef must be unique).'),
-  source: z.string().min(1).max(32).describe('Where it comes from, e.g. switchboard or splunk.'),
-  sourceRef: z.string().min(1).max(128).describe("The source's own id for it; TheHive refuses a second alert with the same type, source and sourceRef."),
-  title: z.string().min(1).max(512),
-  description: z.string().max(1_048_576).describe('Markdown.'),
+  type: z.string().min(1).max(32).meta({ title: 'Type' }).describe('Alert type, e.g. suspicious-login (type + source + sourceRef must be unique).'),
+  source: z.string().min(1).max(32).meta({ title: 'Source' }).describe('Where it comes from, e.g. switchboard or splunk.'),
+  sourceRef: z.string().min(1).max(128).meta({ title: 'Source reference' }).describe("The source's own id for it; TheHive refuses a second alert with the same type, source and sourceRef."),
+  title: z.string().min(1).max(512).meta({ title: 'Title' }),
+  description: z.string().max(1_048_576).meta({ title: 'Description' }).describe('Markdown.'),
   severity,
-  tlp: tlp.default(2),
-  pap: pap.default(2),
-  tags: tags.optional(),
-  externalLink: z.url().max(512).optional().describe('Link back to the source event.'),
-  date: z.int().min(0).optional().describe('When it happened (epoch ms); now when absent.'),
-  observables: z.array(observableInput).max(1000).optional().describe('Observables created with the alert.'),
+  tlp: tlp.default(2).meta({ title: 'TLP' }),
+  pap: pap.default(2).meta({ title: 'PAP' }),
+  tags: tags.optional().meta({ title: 'Tags' }),
+  externalLink: z.url().max(512).optional().meta({ title: 'External link' }).describe('Link back to the source event.'),
+  date: z.int().min(0).optional().meta({ title: 'Date (epoch ms)' }).describe('When it happened (epoch ms); now when absent.'),
+  observables: z.array(observableInput).max(1000).optional().meta({ title: 'Observables' }).describe('Observables created with the alert.'),
 });
 
 const taskInput = z.strictObject({
-  title: z.string().min(1).max(128),
+  title: z.string().min(1).max(128).meta({ title: 'Title' }),
   group: z.string().min(1).max(64).optional().describe('Task group, e.g. containment.'),
-  description: z.string().max(1_048_576).optional(),
+  description: z.string().max(1_048_576).optional().meta({ title: 'Description' }),
   mandatory: z.boolean().optional(),
-  assignee: z.string().min(1).max(128).optional().describe('Login of the analyst.'),
+  assignee: z.string().min(1).max(128).optional().meta({ title: 'Assignee' }).describe('Login of the analyst.'),
 });
 
 /** create_case params: TheHive's InputCreateCase fields under their own names. */
 export const createCaseInput = z.strictObject({
-  title: z.string().min(1).max(512),
-  description: z.string().max(1_048_576).describe('Markdown: the investigation package or summary.'),
+  title: z.string().min(1).max(512).meta({ title: 'Title' }),
+  description: z.string().max(1_048_576).meta({ title: 'Description' }).describe('Markdown: the investigation package or summary.'),
   severity,
-  tlp: tlp.default(2),
-  pap: pap.default(2),
-  tags: tags.optional(),
-  flag: z.boolean().optional().describe('Flag the case for attention.'),
-  assignee: z.string().min(1).max(128).optional().describe('Login of the analyst to assign.'),
-  summary: z.string().max(1_048_576).optional(),
-  caseTemplate: z.string().min(1).max(128).optional().describe('Name or id of a case template to start from.'),
-  tasks: z.array(taskInput).max(200).optional().describe('Tasks to create (the template tasks are used when absent).'),
+  tlp: tlp.default(2).meta({ title: 'TLP' }),
+  pap: pap.default(2).meta({ title: 'PAP' }),
+  tags: tags.optional().meta({ title: 'Tags' }),
+  flag: z.boolean().optional().meta({ title: 'Flag' }).describe('Flag the case for attention.'),
+  assignee: z.string().min(1).max(128).optional().meta({ title: 'Assignee' }).describe('Login of the analyst to assign.'),
+  summary: z.string().max(1_048_576).optional().meta({ title: 'Summary' }),
+  caseTemplate: z.string().min(1).max(128).optional().meta({ title: 'Case template' }).describe('Name or id of a case template to start from.'),
+  tasks: z.array(taskInput).max(200).optional().meta({ title: 'Tasks' }).describe('Tasks to create (the template tasks are used when absent).'),
 });
 
 /** add_observable params: the case plus one InputCreateObservable. */
@@ -82,8 +85,8 @@ export const addObservableInput = observableInput.extend({ caseId });
 /** get_case params. */
 export const getCaseInput = z.strictObject({
   caseId,
-  observables: z.boolean().default(true).describe("Also list the case's observables (Query API, paged)."),
-  limit: z.int().min(1).max(10_000).default(500).describe('Most observables to list.'),
+  observables: z.boolean().default(true).meta({ title: 'Observables' }).describe("Also list the case's observables (Query API, paged)."),
+  limit: z.int().min(1).max(10_000).default(500).meta({ title: 'Max observables' }).describe('Most observables to list.'),
 });
 
 /** POST /api/v1/alert: 201 with the alert (OutputAlert). */

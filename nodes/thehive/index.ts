@@ -7,13 +7,15 @@ import { addObservable, createAlert, createCase, getCase } from './actions.ts';
 export const thehiveCredentials = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/ })
+    .meta({ title: 'Base URL' })
     .describe('TheHive root, e.g. https://thehive.corp.example:9000 (no /api path).'),
-  apiKey: secret(z.string().min(1)).describe("API key of the TheHive user (Account settings → API key), sent as 'Authorization: Bearer'."),
+  apiKey: secret(z.string().min(1)).meta({ title: 'API key' }).describe("API key of the TheHive user (Account settings → API key), sent as 'Authorization: Bearer'."),
   organisation: z
     .string()
     .min(1)
     .max(64)
     .optional()
+    .meta({ title: 'Organisation' })
     .describe("Organisation to act in (X-Organisation header); the user's default organisation when empty."),
 });
 

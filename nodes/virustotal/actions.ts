@@ -12,26 +12,28 @@ const threshold = z
   .min(1)
   .max(100)
   .default(3)
+  .meta({ title: 'Malicious from (engines)' })
   .describe('How many engines must say malicious before `malicious` is true (single-engine false positives are common).');
 
 const failIfUnknown = z
   .boolean()
   .default(false)
+  .meta({ title: 'Fail if unknown' })
   .describe('Fail with NOT_FOUND when VirusTotal has never seen it; by default the output says `found: false`, verdict `unknown`.');
 
 export const ipReportInput = z.strictObject({
-  ip: z.union([z.ipv4(), z.ipv6()]).describe('IPv4 or IPv6 address to look up.'),
+  ip: z.union([z.ipv4(), z.ipv6()]).meta({ title: 'IP address' }).describe('IPv4 or IPv6 address to look up.'),
   threshold,
 });
 
 export const domainReportInput = z.strictObject({
-  domain: z.string().min(1).max(253).describe('Domain name, e.g. paypa1-secure.com (no scheme, no path).'),
+  domain: z.string().min(1).max(253).meta({ title: 'Domain' }).describe('Domain name, e.g. paypa1-secure.com (no scheme, no path).'),
   threshold,
   failIfUnknown,
 });
 
 export const urlReportInput = z.strictObject({
-  url: z.string().min(1).max(8_192).describe('The URL as seen, e.g. http://paypa1-secure.com/login/verify; its VirusTotal identifier is computed.'),
+  url: z.string().min(1).max(8_192).meta({ title: 'URL' }).describe('The URL as seen, e.g. http://paypa1-secure.com/login/verify; its VirusTotal identifier is computed.'),
   threshold,
   failIfUnknown,
 });
@@ -40,13 +42,14 @@ export const fileReportInput = z.strictObject({
   id: z
     .string()
     .regex(/^([0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, 'must be an MD5, SHA-1 or SHA-256 hex digest')
+    .meta({ title: 'File hash (MD5, SHA-1 or SHA-256)' })
     .describe('File hash: MD5, SHA-1 or SHA-256.'),
   threshold,
   failIfUnknown,
 });
 
 export const submitUrlInput = z.strictObject({
-  url: z.string().min(1).max(8_192).describe('URL to submit for a fresh analysis. VirusTotal visits it and shares it with its community.'),
+  url: z.string().min(1).max(8_192).meta({ title: 'URL' }).describe('URL to submit for a fresh analysis. VirusTotal visits it and shares it with its community.'),
 });
 
 const REPORT_NOTE = 'Returns the engine counts (`last_analysis_stats`), a `verdict`, `malicious` and the engines that flagged it.';

@@ -17,8 +17,9 @@ export const virustotalCredentials = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .default('https://www.virustotal.com/api/v3')
+    .meta({ title: 'Base URL' })
     .describe('API v3 root; change it only to reach a proxy or the lab.'),
-  apiKey: secret(z.string().min(1)).describe('Personal API key (VirusTotal → your profile → API key), sent as x-apikey.'),
+  apiKey: secret(z.string().min(1)).meta({ title: 'API key' }).describe('Personal API key (VirusTotal → your profile → API key), sent as x-apikey.'),
 });
 
 /**
