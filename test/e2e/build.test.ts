@@ -57,7 +57,7 @@ describe('building a playbook on the canvas', () => {
     // Configure its ip parameter in the inspector.
     await selectNode(page, report);
     const inspector = await showPanel(page, 'Inspector');
-    const ip = inspector.getByRole('combobox', { name: 'ip', exact: true });
+    const ip = inspector.getByRole('combobox', { name: 'IP address', exact: true });
     await ip.fill(LAB_IP);
     await ip.press('Enter');
     await expect.poll(() => saveState(page).textContent()).toBe('Unsaved changes');
@@ -74,7 +74,7 @@ describe('building a playbook on the canvas', () => {
     await edge(page, 'start', report).waitFor();
     await selectNode(page, report);
     const reloaded = await showPanel(page, 'Inspector');
-    await expect.poll(() => reloaded.getByRole('combobox', { name: 'ip', exact: true }).inputValue()).toBe(LAB_IP);
+    await expect.poll(() => reloaded.getByRole('combobox', { name: 'IP address', exact: true }).inputValue()).toBe(LAB_IP);
     expect(await saveState(page).textContent()).toBe('Saved');
 
     // Its VirusTotal slot is not bound, so it runs on the lab only in lab mode: turn it on, then

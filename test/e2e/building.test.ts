@@ -25,7 +25,7 @@ describe('guided while building', () => {
 
     await selectNode(page, ticket.id);
     const inspector = await showPanel(page, 'Inspector');
-    const summary = inspector.getByRole('combobox', { name: 'summary', exact: true });
+    const summary = inspector.getByRole('combobox', { name: 'Summary', exact: true });
     await summary.fill('');
     await summary.pressSequentially('Score {{');
     const list = inspector.getByRole('listbox', { name: 'Expression suggestions' });

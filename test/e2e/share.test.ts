@@ -69,7 +69,7 @@ describe('sharing playbooks', () => {
     await edge(page, 'start', report).waitFor();
     await selectNode(page, report);
     let inspector = await showPanel(page, 'Inspector');
-    const ip = inspector.getByRole('combobox', { name: 'ip', exact: true });
+    const ip = inspector.getByRole('combobox', { name: 'IP address', exact: true });
     await ip.fill('185.220.101.45');
     await ip.press('Enter');
     await page.keyboard.press('Control+s');

@@ -19,12 +19,12 @@ async function expectMisspeltFieldNamed(page: Page, upstream: { id: string; type
   await openPlaybook(page, suspiciousLogin.name);
   await selectNode(page, ticket.id);
   const inspector = await showPanel(page, 'Inspector');
-  const summary = inspector.getByRole('combobox', { name: 'summary', exact: true });
+  const summary = inspector.getByRole('combobox', { name: 'Summary', exact: true });
   await summary.fill(`Upstream says {{ nodes.${upstream.id}.output.${wrong} }}`);
   await summary.press('Enter');
   await expect.poll(() => saveState(page).textContent()).toBe('Unsaved changes');
   const misspelt =
-    `${ticket.name}: summary reads nodes.${upstream.id}.output.${wrong}, but ${upstream.name} (${upstream.type}) ` +
+    `${ticket.name}: Summary reads nodes.${upstream.id}.output.${wrong}, but ${upstream.name} (${upstream.type}) ` +
     `has no field ${wrong} in its output (did you mean ${right}?)`;
   await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(misspelt);
   // The field itself shows it too, under the box.
@@ -46,7 +46,7 @@ describe('validation while building', () => {
     // Emptied, the required field is named by the node's name and the field's label.
     await summary.fill('');
     await summary.press('Enter');
-    await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(`${ticket.name}: summary is required`);
+    await expect.poll(() => problemMessages(page), { timeout: 15_000 }).toContain(`${ticket.name}: Summary is required`);
   });
 
   it('names a misspelt VirusTotal output field too, and an emptied field by its title', async () => {
