@@ -6,7 +6,8 @@ import { describedBy, Field, numberProblem } from './form-controls.tsx';
 import { formatDateTime, parseJsonText, sentence, toJsonText } from './format.ts';
 import { LabBadge } from './lab-badge.tsx';
 import { LabControl } from './lab-control.tsx';
-import { credentialKinds, fieldsOf } from './schema-fields.ts';
+import { FieldKey } from './field-key.tsx';
+import { credentialKinds, fieldLabel, fieldsOf } from './schema-fields.ts';
 import type { CredentialKind, SchemaField } from './schema-fields.ts';
 
 type Editing = { kind: CredentialKind; credential?: CredentialView };
@@ -126,12 +127,12 @@ function initialText(field: SchemaField, credential: CredentialView | undefined)
 function valueOf(field: SchemaField, text: string): { value?: unknown; error?: string } {
   if (text === '') return {};
   if (field.kind === 'number') {
-    const problem = numberProblem(text, field.key, field.integer, field.minimum, field.maximum);
+    const problem = numberProblem(text, fieldLabel(field), field.integer, field.minimum, field.maximum);
     return problem === undefined ? { value: Number(text) } : { error: problem };
   }
   if (field.kind === 'boolean') return { value: text === 'true' };
   if (field.kind === 'json') {
-    const parsed = parseJsonText(text, `The value of ${field.key}`);
+    const parsed = parseJsonText(text, `The value of ${fieldLabel(field)}`);
     return parsed.ok ? { value: parsed.value } : { error: parsed.error };
   }
   if (field.kind === 'enum') return { value: field.options?.find((option) => String(option) === text) ?? text };
@@ -167,7 +168,7 @@ function CredentialForm({ kind, credential, onDone }: CredentialFormProps) {
       const { value, error } = valueOf(field, text);
       if (error !== undefined) found[field.key] = error;
       else if (value !== undefined) values[field.key] = value;
-      else if (field.required && !(field.secret && isSet(credential, field.key))) found[field.key] = `Enter ${field.key}: ${kind.name} needs it.`;
+      else if (field.required && !(field.secret && isSet(credential, field.key))) found[field.key] = `Enter ${fieldLabel(field)}: ${kind.name} needs it.`;
     }
     setErrors(found);
     if (Object.keys(found).length > 0) return;
@@ -269,7 +270,7 @@ function CredentialField({ id, field, text, set, error, onChange }: CredentialFi
     );
   }
   return (
-    <Field id={id} label={field.key} required={required} help={help} errors={errors}>
+    <Field id={id} label={fieldLabel(field)} required={required} help={help} errors={errors} aside={<FieldKey field={field} />}>
       {control}
     </Field>
   );

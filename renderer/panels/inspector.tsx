@@ -15,7 +15,8 @@ import { JsonField } from './json-field.tsx';
 import { NODE_NAME_MAX, PLAYBOOK_NAME_MAX } from './length-limit.ts';
 import { ProblemsList } from './problems-list.tsx';
 import { SCHEDULE_TRIGGER_TYPE, SchedulePreview } from './schedule-preview.tsx';
-import { fieldsOf, connectorName } from './schema-fields.ts';
+import { FieldKey } from './field-key.tsx';
+import { fieldLabel, fieldsOf, connectorName } from './schema-fields.ts';
 import type { SchemaField } from './schema-fields.ts';
 import { SlotBindingSelect } from './slot-binding.tsx';
 
@@ -189,7 +190,7 @@ export function ParamField({ nodeId, field, value, errors, getSuggestions, onCha
       type="button"
       className="fx"
       aria-pressed={expression}
-      aria-label={`Use an expression for ${field.title ?? field.key}`}
+      aria-label={`Use an expression for ${fieldLabel(field)}`}
       title="Use an expression ({{ … }})"
       onClick={() => {
         if (expression && isTemplate(value)) onChange(undefined);
@@ -220,7 +221,7 @@ export function ParamField({ nodeId, field, value, errors, getSuggestions, onCha
     control = (
       <NumberInput
         id={id}
-        name={field.title ?? field.key}
+        name={fieldLabel(field)}
         value={typeof value === 'number' ? value : undefined}
         onCommit={onChange}
         integer={field.integer}
@@ -263,24 +264,20 @@ export function ParamField({ nodeId, field, value, errors, getSuggestions, onCha
     );
   } else {
     control = (
-      <JsonField id={id} value={value} what={`The value of ${field.title ?? field.key}`} onCommit={onChange} describedBy={described} required={field.required} onTemplateTyped={toExpression} />
+      <JsonField id={id} value={value} what={`The value of ${fieldLabel(field)}`} onCommit={onChange} describedBy={described} required={field.required} onTemplateTyped={toExpression} />
     );
   }
 
   return (
     <Field
       id={id}
-      label={field.title ?? field.key}
+      label={fieldLabel(field)}
       required={field.required}
       help={field.description}
       errors={errors}
       aside={
         <>
-          {field.title === undefined ? null : (
-            <code className="field-key" title="The parameter's name in the playbook file, as the vendor spells it">
-              {field.key}
-            </code>
-          )}
+          <FieldKey field={field} />
           {toggle}
         </>
       }

@@ -48,6 +48,11 @@ function enumOf(schema: JsonSchema): Array<string | number | boolean> | undefine
   return undefined;
 }
 
+/** What a form calls a field: its schema title ("API key"), else its key (`apiKey`). */
+export function fieldLabel(field: SchemaField): string {
+  return field.title ?? field.key;
+}
+
 /** The kind of editor a property schema calls for. */
 export function kindOf(schema: JsonSchema): FieldKind {
   if (enumOf(schema) !== undefined) return 'enum';

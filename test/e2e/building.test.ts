@@ -116,8 +116,8 @@ describe('guided while building', () => {
     await credentials.getByRole('button', { name: 'New credential', exact: true }).click();
     const form = credentials.getByRole('form', { name: 'New Okta credential' });
     await form.getByRole('textbox', { name: 'Name', exact: true }).fill('Okta production');
-    await form.getByLabel('baseUrl', { exact: true }).fill('https://acme.okta.example');
-    await form.getByLabel('apiToken', { exact: true }).fill('not-a-real-token');
+    await form.getByLabel('Base URL', { exact: true }).fill('https://acme.okta.example');
+    await form.getByLabel('API token', { exact: true }).fill('not-a-real-token');
     await form.getByRole('button', { name: 'Save credential' }).click();
     await credentials.getByRole('list', { name: 'Stored credentials' }).getByText('Okta production', { exact: true }).waitFor();
     await selectNode(page, suspend.id);

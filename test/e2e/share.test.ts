@@ -81,13 +81,13 @@ describe('sharing playbooks', () => {
     await credentials.getByRole('button', { name: 'New credential', exact: true }).click();
     const form = credentials.getByRole('form', { name: 'New VirusTotal credential' });
     await form.getByRole('textbox', { name: 'Name', exact: true }).fill(credentialName);
-    await form.getByLabel('apiKey', { exact: true }).fill(canary);
+    await form.getByLabel('API key', { exact: true }).fill(canary);
     await form.getByRole('button', { name: 'Save credential' }).click();
     const stored = credentials.getByRole('list', { name: 'Stored credentials' });
     await stored.getByText(credentialName, { exact: true }).waitFor();
     await credentials.getByRole('button', { name: `Edit ${credentialName}`, exact: true }).click();
     const edit = credentials.getByRole('form', { name: `Edit ${credentialName}` });
-    const secret = edit.getByLabel('apiKey', { exact: true });
+    const secret = edit.getByLabel('API key', { exact: true });
     expect(await secret.inputValue()).toBe('');
     expect(await secret.getAttribute('placeholder')).toBe('•••• set');
     expect(await page.content()).not.toContain(canary);

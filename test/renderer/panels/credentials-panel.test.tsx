@@ -44,7 +44,9 @@ describe('credentials panel', () => {
     render(<CredentialsPanel />);
     await settle();
     fireEvent.click(screen.getByRole('button', { name: 'Edit VirusTotal lab' }));
-    const apiKey = screen.getByLabelText('apiKey') as HTMLInputElement;
+    // A titled field reads by its title, with its key beside it; an untitled one by its key.
+    const apiKey = screen.getByLabelText('API key') as HTMLInputElement;
+    expect(screen.getByText('apiKey', { selector: 'code' })).toBeTruthy();
     expect(apiKey.type).toBe('password');
     expect(apiKey.value).toBe('');
     expect(apiKey.placeholder).toBe('•••• set');
@@ -55,7 +57,7 @@ describe('credentials panel', () => {
     expect(saves()).toEqual([{ id: 'cred-vt', name: 'VirusTotal lab', connector: 'virustotal', values: { baseUrl: 'http://127.0.0.1:4010/api/v3' } }]);
 
     fireEvent.click(screen.getByRole('button', { name: 'Edit VirusTotal lab' }));
-    fireEvent.change(screen.getByLabelText('apiKey'), { target: { value: 'new-key' } });
+    fireEvent.change(screen.getByLabelText('API key'), { target: { value: 'new-key' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save credential' }));
     await settle();
     expect(saves()[1]).toMatchObject({ values: { apiKey: 'new-key' } });
@@ -69,10 +71,10 @@ describe('credentials panel', () => {
     const form = screen.getByRole('form', { name: 'New VirusTotal credential' });
     fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'VT prod' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Save credential' }));
-    expect(within(form).getByText('Enter apiKey: VirusTotal needs it.')).toBeTruthy();
+    expect(within(form).getByText('Enter API key: VirusTotal needs it.')).toBeTruthy();
     expect(saves()).toEqual([]);
 
-    fireEvent.change(within(form).getByLabelText('apiKey'), { target: { value: 'k' } });
+    fireEvent.change(within(form).getByLabelText('API key'), { target: { value: 'k' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Save credential' }));
     await settle();
     expect(saves()).toEqual([{ name: 'VT prod', connector: 'virustotal', values: { apiKey: 'k' } }]);

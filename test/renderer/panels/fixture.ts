@@ -58,7 +58,7 @@ export const catalogue: CatalogueEntry[] = [
       type: 'object',
       properties: {
         baseUrl: { type: 'string', format: 'uri', default: 'https://www.virustotal.com/api/v3' },
-        apiKey: { type: 'string', secret: true, writeOnly: true, description: 'Personal API key.' },
+        apiKey: { type: 'string', title: 'API key', secret: true, writeOnly: true, description: 'Personal API key.' },
       },
       required: ['apiKey'],
     },
