@@ -74,7 +74,7 @@ export function MapLayer({ live }: { live: ReadonlySet<string> }) {
     context.clearRect(0, 0, width, height);
     const colours = palette.current.colours;
     const scene = mapScene({ nodes, edges, live, actionsByType, nodeStatus, problemsByNode, edgeRun, viewport: { x, y, zoom, width, height }, palette: colours });
-    paintMap(context, scene, colours.border, colours.danger, zoom);
+    paintMap(context, scene, colours, zoom);
   }, [nodes, edges, live, actionsByType, nodeStatus, problemsByNode, edgeRun, theme, x, y, zoom, width, height]);
 
   return <canvas ref={canvas} className="sb-map-layer" data-testid="canvas-map" aria-hidden="true" style={{ width, height }} />;

@@ -4,7 +4,8 @@ import type { MapBlock, MapCurve, MapScene } from './map-scene.ts';
  * Paints a map scene (map-scene.ts) on a 2D context: blocks and curves grouped by colour, so
  * thousands of them cost a few dozen fills and strokes. The scene decided everything; this only draws.
  */
-export function paintMap(context: CanvasRenderingContext2D, scene: MapScene, border: string, danger: string, zoom: number): void {
+export function paintMap(context: CanvasRenderingContext2D, scene: MapScene, colours: { border: string; danger: string; text: string }, zoom: number): void {
+  const { border, danger } = colours;
   for (const curves of groupBy(scene.curves, (curve) => `${curve.colour}|${curve.width}|${curve.alpha}|${curve.dashed}`).values()) {
     const first = curves[0]!;
     context.globalAlpha = first.alpha;
@@ -38,6 +39,18 @@ export function paintMap(context: CanvasRenderingContext2D, scene: MapScene, bor
     () => danger,
     (block) => [block.x, block.y, block.width, Math.max(1, 8 * zoom)],
   );
+  if (scene.labelPx !== undefined) paintNames(context, scene.blocks, scene.labelPx, colours.text, zoom);
+}
+
+/** Names on one line inside their blocks (squeezed to fit, as a map label), where the simplified node puts its first line. */
+function paintNames(context: CanvasRenderingContext2D, blocks: readonly MapBlock[], px: number, colour: string, zoom: number): void {
+  context.fillStyle = colour;
+  context.font = `700 ${px}px system-ui, sans-serif`;
+  context.textBaseline = 'top';
+  const inset = 12 * zoom;
+  for (const block of blocks) {
+    if (block.name !== undefined) context.fillText(block.name, block.x + inset + Math.max(1, 4 * zoom), block.y + 10 * zoom, Math.max(1, block.width - 2 * inset));
+  }
 }
 
 /** Outlines blocks `outset` pixels outside their box, one stroke per colour; blocks without one are left alone. */

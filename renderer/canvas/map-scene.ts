@@ -6,6 +6,7 @@ import { boxSize } from './box-size.ts';
 import type { BoxSize } from './box-size.ts';
 import { kindOf } from './categories.ts';
 import type { NodeKind } from './categories.ts';
+import { simplifiedLabelPx } from './semantic-zoom.ts';
 
 /**
  * What the map layer draws (map-mode.ts): every node as a block in its kind's colour with its run
@@ -64,6 +65,8 @@ export interface MapBlock {
   ring: string | undefined;
   problem: string | undefined;
   breakpoint: boolean;
+  /** The node's name (none for a note). */
+  name: string | undefined;
 }
 
 /** An edge as a cubic Bézier in screen pixels. */
@@ -79,7 +82,12 @@ export interface MapCurve {
 export interface MapScene {
   blocks: MapBlock[];
   curves: MapCurve[];
+  /** Screen size of the names, as the simplified node sets them; undefined when too small to draw. */
+  labelPx: number | undefined;
 }
+
+/** Names smaller than this on screen are not drawn: they would read as noise, and cost a text run each. */
+export const MAP_LABEL_MIN_PX = 6;
 
 /** The thinnest line drawn, in screen pixels, so edges stay visible however far out. */
 const MIN_LINE_PX = 0.75;
@@ -122,18 +130,19 @@ export function mapScene(input: MapInput): MapScene {
     if (!overlaps(boundsOf(points), viewport)) continue;
     curves.push(curveOf(edge, points, lineWidth, input.edgeRun[edge.id], palette));
   }
-  return { blocks, curves };
+  const labelPx = simplifiedLabelPx() * zoom;
+  return { blocks, curves, labelPx: labelPx >= MAP_LABEL_MIN_PX ? labelPx : undefined };
 }
 
 function blockOf(node: CanvasNode, box: { x: number; y: number; width: number; height: number }, input: MapInput): MapBlock {
   const { palette } = input;
-  if (node.type === 'note') return { id: node.id, ...box, fill: palette.note, stripe: palette.note, ring: undefined, problem: undefined, breakpoint: false };
+  if (node.type === 'note') return { id: node.id, ...box, fill: palette.note, stripe: palette.note, ring: undefined, problem: undefined, breakpoint: false, name: undefined };
   const kind = kindOf(input.actionsByType[node.data.node.type], node.data.node.type);
   const status = input.nodeStatus[node.id];
   const ring = status === undefined || status === 'idle' ? undefined : (palette.statuses[status] ?? palette.accent);
   const problems = input.problemsByNode[node.id] ?? [];
   const problem = problems.length === 0 ? undefined : problems.some((entry) => entry.severity === 'error') ? palette.danger : palette.warning;
-  return { id: node.id, ...box, fill: palette.surface, stripe: palette.kinds[kind] ?? palette.border, ring, problem, breakpoint: node.data.node.breakpoint === true };
+  return { id: node.id, ...box, fill: palette.surface, stripe: palette.kinds[kind] ?? palette.border, ring, problem, breakpoint: node.data.node.breakpoint === true, name: node.data.node.name };
 }
 
 function curveOf(edge: CanvasEdge, points: MapCurve['points'], lineWidth: number, run: EdgeRun | undefined, palette: MapPalette): MapCurve {

@@ -2,6 +2,7 @@ import { getBezierPath, Position } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
 import { boxSize } from '../../../renderer/canvas/box-size.ts';
 import { bezier, mapScene } from '../../../renderer/canvas/map-scene.ts';
+import { simplifiedLabelPx } from '../../../renderer/canvas/semantic-zoom.ts';
 import type { MapInput, MapPalette } from '../../../renderer/canvas/map-scene.ts';
 import type { Problem } from '../../../engine/validate/problems.ts';
 import { indexCatalogue } from '../../../renderer/store/catalogue-slice.ts';
@@ -48,7 +49,7 @@ describe('mapScene', () => {
     const { blocks } = mapScene(input());
     expect(blocks.map((block) => block.id)).toEqual(['start', 'ip_report', 'route', 'unplaced']);
     const size = boxSize(nodes[1]!, actionsByType);
-    expect(blocks[1]).toEqual({ id: 'ip_report', x: 10 + 300 * 0.1, y: 20, width: size.width * 0.1, height: size.height * 0.1, fill: 'white', stripe: 'crimson', ring: undefined, problem: undefined, breakpoint: false });
+    expect(blocks[1]).toEqual({ id: 'ip_report', x: 10 + 300 * 0.1, y: 20, width: size.width * 0.1, height: size.height * 0.1, fill: 'white', stripe: 'crimson', ring: undefined, problem: undefined, breakpoint: false, name: 'IP report' });
     expect(blocks[0]!.stripe).toBe('teal');
   });
 
@@ -92,6 +93,11 @@ describe('mapScene', () => {
     const { curves } = mapScene(input({ edges: withError }));
     expect(curves.find((curve) => curve.id === 'e3')).toMatchObject({ colour: 'red', dashed: true });
     expect(curves.find((curve) => curve.id === 'e1')).toMatchObject({ colour: 'blue' });
+  });
+
+  it('sizes the names as the simplified node does, and leaves them out where they would be under 6 px', () => {
+    expect(mapScene(input({ viewport: { x: 0, y: 0, zoom: 0.3, width: 1000, height: 600 } })).labelPx).toBeCloseTo(simplifiedLabelPx() * 0.3);
+    expect(mapScene(input({ viewport: { x: 0, y: 0, zoom: 0.1, width: 1000, height: 600 } })).labelPx).toBeUndefined();
   });
 
   it('keeps a far edge visible: lines are at least 0.75 px wide', () => {
