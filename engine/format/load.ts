@@ -3,6 +3,7 @@ import { PLAYBOOK_FORMAT_VERSION, PlaybookSchema } from './playbook.ts';
 import { parseJsonSafely } from './safe-json.ts';
 import { describeIssue, valueAt } from '../validate/issue-message.ts';
 import { didYouMean, formatPath, parsePath } from '../validate/problems.ts';
+import { ONE_SHOT_PARSE } from '../validate/check-params.ts';
 import { validatePlaybook } from '../validate/validate-playbook.ts';
 import type * as z from 'zod';
 import type { Playbook } from './playbook.ts';
@@ -38,7 +39,7 @@ export function loadPlaybook(input: string | Uint8Array, registry?: NodeRegistry
   if (!migrated.ok) return { problems: place(migrated.problems) };
   const migratedFrom = migrated.from < PLAYBOOK_FORMAT_VERSION ? { migratedFrom: migrated.from } : {};
 
-  const checked = PlaybookSchema.safeParse(migrated.value);
+  const checked = PlaybookSchema.safeParse(migrated.value, ONE_SHOT_PARSE);
   if (!checked.success) return { problems: place(problemsFromIssues(checked.error.issues, migrated.value)), ...migratedFrom };
   return { playbook: checked.data, problems: place(validatePlaybook(checked.data, registry)), ...migratedFrom };
 }
