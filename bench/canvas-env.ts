@@ -110,7 +110,8 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'Content-Type': contentTypeOf(file), 'Cache-Control': 'no-cache' });
+    // Cross-origin isolated like the editor (host/server/static-files.ts), so both pages' clocks tick alike.
+    res.writeHead(200, { 'Content-Type': contentTypeOf(file), 'Cache-Control': 'no-cache', 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
     fs.createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve, reject) => {

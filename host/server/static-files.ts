@@ -5,12 +5,18 @@ import path from 'node:path';
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-/** Headers every response carries. */
+/**
+ * Headers every response carries. The opener and embedder policies together make the page
+ * cross-origin isolated: no other origin's window or resource shares its process (Spectre-style
+ * reads), and, as a side effect, its clock ticks at 5 µs instead of 100 µs, so frame times are
+ * measured to the vsync rather than rounded past it.
+ */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
   'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 

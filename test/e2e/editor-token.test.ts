@@ -22,6 +22,8 @@ describe('the editor token', () => {
     expect(page.url()).not.toContain(server.token);
     expect(await page.evaluate(() => document.cookie)).toBe('');
     expect(await context.cookies()).toEqual([]);
+    // Cross-origin isolated (COOP and COEP): no other origin's window or resource shares its process.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 
     const other = await startTestServer((_request, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

@@ -85,6 +85,8 @@ describe('the token, Host and Origin guard', () => {
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    // Cross-origin isolated: no other origin shares the page's process.
+    expect(page.headers).toMatchObject({ 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin' });
     const asset = await httpGet(server().port, '/assets/index-abcdef12.js');
     expect(asset).toMatchObject({ status: 200, body: 'console.log("switchboard");' });
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
