@@ -3,7 +3,7 @@ import type { Playbook } from '../../engine/format/playbook.ts';
 import type { CatalogueAction, CatalogueEntry } from '../../host/protocol/catalogue.ts';
 import { createCatalogueSlice, indexCatalogue } from '../../renderer/store/catalogue-slice.ts';
 import { createGraphSlice } from '../../renderer/store/graph-slice.ts';
-import type { AppState } from '../../renderer/store/types.ts';
+import type { AppState, CanvasNode } from '../../renderer/store/types.ts';
 
 function action(type: string, title: string, extra: Partial<CatalogueAction> = {}): CatalogueAction {
   return {
@@ -113,4 +113,11 @@ export function createTestStore() {
         notify: () => undefined,
       }) as unknown as AppState,
   );
+}
+
+/** The canvas node `id` of `nodes`, or a failure naming it (a test's typo, not an undefined). */
+export function nodeById(nodes: readonly CanvasNode[], id: string): CanvasNode {
+  const found = nodes.find((candidate) => candidate.id === id);
+  if (found === undefined) throw new Error(`the sample playbook has no node ${id}`);
+  return found;
 }

@@ -4,16 +4,12 @@ import { estimatedHandles, withEstimate } from '../../../renderer/canvas/estimat
 import { indexCatalogue, portsOf } from '../../../renderer/store/catalogue-slice.ts';
 import { fromPlaybook } from '../../../renderer/store/playbook-to-canvas.ts';
 import type { CanvasNode } from '../../../renderer/store/types.ts';
-import { catalogue, samplePlaybook } from '../catalogue-fixture.ts';
+import { catalogue, nodeById, samplePlaybook } from '../catalogue-fixture.ts';
 
 const actionsByType = indexCatalogue(catalogue);
 const { nodes } = fromPlaybook(samplePlaybook());
 
-function node(id: string): CanvasNode {
-  const found = nodes.find((candidate) => candidate.id === id);
-  if (found === undefined) throw new Error(`the sample playbook has no node ${id}`);
-  return found;
-}
+const node = (id: string): CanvasNode => nodeById(nodes, id);
 
 describe('estimatedHandles', () => {
   it('puts the input on the left, centred, and one output per port, in order, in rows up from the bottom', () => {

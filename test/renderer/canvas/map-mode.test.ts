@@ -4,15 +4,11 @@ import { drawsMap, isMapZoom, liveEdges, liveNodeIds, MAP_BELOW_ZOOM, MAP_MIN_NO
 import { LABELLED_MIN_ZOOM } from '../../../renderer/canvas/semantic-zoom.ts';
 import { fromPlaybook } from '../../../renderer/store/playbook-to-canvas.ts';
 import type { CanvasNode } from '../../../renderer/store/types.ts';
-import { samplePlaybook } from '../catalogue-fixture.ts';
+import { nodeById, samplePlaybook } from '../catalogue-fixture.ts';
 
 const { nodes, edges } = fromPlaybook(samplePlaybook());
 
-function node(id: string): CanvasNode {
-  const found = nodes.find((candidate) => candidate.id === id);
-  if (found === undefined) throw new Error(`the sample playbook has no node ${id}`);
-  return found;
-}
+const node = (id: string): CanvasNode => nodeById(nodes, id);
 
 describe('drawsMap', () => {
   it('draws a big graph as a map below the zoom where simplified names stop reading', () => {
