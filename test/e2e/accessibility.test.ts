@@ -56,6 +56,13 @@ describe.each(THEMES)('axe-core finds nothing serious (%s theme)', (theme) => {
     await openPlaybook(page, investigation.name);
     await useTheme(page, theme);
     expect(await seriousViolations(page)).toEqual([]);
+    // Edges are announced by the names of their ends, not React Flow's "Edge from <id> to <id>".
+    const first = investigation.edges[0]!;
+    const nameOf = (id: string) => investigation.nodes.find((node) => node.id === id)?.name;
+    const label = `${nameOf(first.from)} to ${nameOf(first.to)}${first.port === 'out' ? '' : `, port ${first.port}`}`;
+    await page.locator(`.react-flow__edge[data-id="${first.id}"]`).waitFor({ state: 'attached' });
+    expect(await page.locator(`.react-flow__edge[data-id="${first.id}"]`).getAttribute('aria-label')).toBe(label);
+    expect(await page.locator('.react-flow__edge[aria-label^="Edge from"]').count()).toBe(0);
   });
 
   it('in the run panel after a lab run', async () => {

@@ -88,8 +88,9 @@ export async function nodePosition(page: Page, id: string): Promise<{ x: number;
   return { x: Number(match[1]), y: Number(match[2]) };
 }
 
+/** The edge from node `from` to node `to`, by their ids (its accessible name holds their names). */
 export function edge(page: Page, from: string, to: string): Locator {
-  return page.getByTestId('canvas').getByRole('group', { name: `Edge from ${from} to ${to}`, exact: true });
+  return page.getByTestId('canvas').locator(`.react-flow__edge[data-source="${from}"][data-target="${to}"]`);
 }
 
 /** Every playbook node on the canvas with its `data-status`. */
