@@ -199,24 +199,43 @@ async function startBenchHost(): Promise<BenchHost> {
   };
 }
 
-/** Follows a host's frames: for each event id, when its run's first node started and when the run finished (epoch ms). */
+/**
+ * Follows a host's frames: for each event id, when its run's first node started and when the run
+ * finished (epoch ms). Times are kept by run id until the inbox frame naming the run's event
+ * arrives: under load a short run can finish before that frame, and a time dropped then left
+ * the figure waiting for a run that had long finished (NaN).
+ */
 function watchRuns(host: Host): { firstNode: Map<string, number>; finished: Map<string, number>; stop(): void } {
   const eventOfRun = new Map<string, string>();
+  const byRun = { firstNode: new Map<string, number>(), finished: new Map<string, number>() };
   const firstNode = new Map<string, number>();
   const finished = new Map<string, number>();
+  const record = (times: Map<string, number>, key: string, at: number) => {
+    if (!times.has(key)) times.set(key, at);
+  };
   const stop = host.subscribe((frame: EventFrame) => {
     const at = preciseNow();
     if (frame.event === 'inbox.event') {
       const event = frame.payload as InboxEvent;
-      if (event.runId !== undefined) eventOfRun.set(event.runId, event.id);
+      if (event.runId === undefined || eventOfRun.has(event.runId)) return;
+      eventOfRun.set(event.runId, event.id);
+      const started = byRun.firstNode.get(event.runId);
+      if (started !== undefined) record(firstNode, event.id, started);
+      const ended = byRun.finished.get(event.runId);
+      if (ended !== undefined) finished.set(event.id, ended);
       return;
     }
     if (frame.event !== 'run.event') return;
     const event = frame.payload as RunEvent;
     const eventId = eventOfRun.get(event.runId);
-    if (eventId === undefined) return;
-    if ((event.type === 'node.started' || event.type === 'node.succeeded') && !firstNode.has(eventId)) firstNode.set(eventId, at);
-    if (event.type === 'run.finished') finished.set(eventId, at);
+    if (event.type === 'node.started' || event.type === 'node.succeeded') {
+      if (eventId === undefined) record(byRun.firstNode, event.runId, at);
+      else record(firstNode, eventId, at);
+    }
+    if (event.type === 'run.finished') {
+      if (eventId === undefined) byRun.finished.set(event.runId, at);
+      else finished.set(eventId, at);
+    }
   });
   return { firstNode, finished, stop };
 }
