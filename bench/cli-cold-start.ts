@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BUNDLE } from '../bin/built-cli.js';
 import { buildIsStale } from '../bin/launch.js';
-import { buildCli } from '../build/cli.ts';
+import { buildCli, CLI_DIR, ROOT, shippedPlaybookPaths } from '../build/cli.ts';
 import { benchResult, medianPair, timeMs } from './stats.ts';
 import type { BenchResult } from './stats.ts';
 
@@ -14,9 +13,7 @@ import type { BenchResult } from './stats.ts';
  * way in alternation: the ratio is what our CLI adds to Node's own start. Target ≤ 300 ms.
  */
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'switchboard.js');
-const CLI_DIR = path.join(ROOT, 'dist', 'cli');
 
 function runToEnd(args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -34,12 +31,8 @@ export async function cliColdStart(): Promise<BenchResult> {
     process.stderr.write('cli-cold-start: dist/cli is missing or older than its sources; building it\n');
     await buildCli(CLI_DIR);
   }
-  const playbooks = fs
-    .readdirSync(path.join(ROOT, 'playbooks'))
-    .filter((name) => name.endsWith('.playbook.json'))
-    .map((name) => path.join('playbooks', name));
   const [ours, node] = await medianPair(
-    () => timeMs(() => runToEnd([BIN, 'validate', ...playbooks])),
+    () => timeMs(() => runToEnd([BIN, 'validate', ...shippedPlaybookPaths()])),
     () => timeMs(() => runToEnd(['-e', '0'])),
     { warmup: 2, runs: 10 },
   );

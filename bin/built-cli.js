@@ -23,7 +23,7 @@ const DIGEST_BYTES = 32;
  * the bundle and the functions a `validate` runs: about a quarter of a cold start, which Node 22's
  * `module.enableCompileCache` would save and Node 20 cannot.
  * @param {string} dir the bundle's folder
- * @returns {{ exports: Record<string, unknown>, script: vm.Script, cache: CacheUse }}
+ * @returns {{ exports: Record<string, unknown>, script: vm.Script, cache: CacheUse, source: Buffer }}
  */
 export function loadBuiltCli(dir) {
   const file = path.join(dir, BUNDLE);
@@ -39,7 +39,7 @@ export function loadBuiltCli(dir) {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dir);
   const cache = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'used';
-  return { exports: module.exports, script, cache };
+  return { exports: module.exports, script, cache, source };
 }
 
 /**
@@ -52,14 +52,21 @@ export function loadBuiltCli(dir) {
  * @returns {Promise<number>}
  */
 export async function writeCodeCache(dir, argv, cwd) {
-  const { exports, script } = loadBuiltCli(dir);
-  const sink = { write: () => true };
-  const io = { stdout: sink, stderr: sink, stdin: process.stdin, isTTY: false, cwd, env: process.env, signal: new AbortController().signal };
+  const { exports, script, source } = loadBuiltCli(dir);
   const main = /** @type {(argv: readonly string[], io: unknown) => Promise<number>} */ (exports.main);
-  const code = await main(argv, io);
-  const source = fs.readFileSync(path.join(dir, BUNDLE));
+  const code = await main(argv, silentIo(cwd));
   fs.writeFileSync(path.join(dir, CODE_CACHE), Buffer.concat([digest(source), script.createCachedData()]));
   return code;
+}
+
+/**
+ * What a command run in-process for its side effects gets as its io: output goes nowhere, and
+ * there is no stdin (no command run this way reads it).
+ * @param {string} cwd where the command runs
+ */
+export function silentIo(cwd) {
+  const sink = { write: () => true };
+  return { stdout: sink, stderr: sink, stdin: undefined, isTTY: false, cwd, env: process.env, signal: new AbortController().signal };
 }
 
 /** The cache's V8 data when it was made for this very bundle (V8 itself checks only the length). */

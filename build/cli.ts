@@ -45,10 +45,17 @@ export function cliBuildOptions(outDir: string = CLI_DIR): esbuild.BuildOptions 
   };
 }
 
+/** The shipped playbooks, as paths from the root: what the code cache is trained on and `cli-cold-start` times. */
+export function shippedPlaybookPaths(): string[] {
+  return fs
+    .readdirSync(path.join(ROOT, 'playbooks'))
+    .filter((name) => name.endsWith('.playbook.json'))
+    .map((name) => `playbooks/${name}`);
+}
+
 /** What the code cache is trained on: the pre-commit hook's and CI's command. */
 function trainingCommand(): string[] {
-  const playbooks = fs.readdirSync(path.join(ROOT, 'playbooks')).filter((name) => name.endsWith('.playbook.json'));
-  return ['validate', ...playbooks.map((name) => path.join('playbooks', name))];
+  return ['validate', ...shippedPlaybookPaths()];
 }
 
 /**

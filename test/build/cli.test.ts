@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE, CODE_CACHE } from '../../bin/built-cli.js';
-import { buildCli, ROOT } from '../../build/cli.ts';
+import { buildCli, ROOT, shippedPlaybookPaths } from '../../build/cli.ts';
 
 /**
  * The built CLI as `bin/switchboard.js` runs it: plain JavaScript from dist/, no tsx loaded,
@@ -22,14 +22,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => fs.rmSync(OUT, { recursive: true, force: true }));
-
-/** The shipped playbooks, as paths from the root. */
-function shippedPlaybooks(): string[] {
-  return fs
-    .readdirSync(path.join(ROOT, 'playbooks'))
-    .filter((name) => name.endsWith('.playbook.json'))
-    .map((name) => `playbooks/${name}`);
-}
 
 /** Runs the built entry in plain Node (no --import tsx) with these arguments. */
 function runBuilt(args: string[]) {
@@ -52,10 +44,10 @@ describe('the built CLI (dist/cli)', () => {
   });
 
   it('validates the shipped playbooks, with no TypeScript loader in the process', () => {
-    const result = runBuilt(['validate', ...shippedPlaybooks()]);
+    const result = runBuilt(['validate', ...shippedPlaybookPaths()]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    for (const file of shippedPlaybooks()) expect(result.stdout).toContain(`✓ ${file}`);
+    for (const file of shippedPlaybookPaths()) expect(result.stdout).toContain(`✓ ${file}`);
   });
 
   /** How the bundle in `dir` loads in a plain Node (the code cache's use: used, rejected or absent). */
@@ -86,9 +78,8 @@ describe('the built CLI (dist/cli)', () => {
 
   it('validates without loading axios (its HTTP adapter is the only thing here that loads node:http2)', () => {
     const http2Loaded = "process.moduleLoadList.includes('NativeModule http2')";
-    const validate = `const { loadBuiltCli } = await import(${JSON.stringify(LOADER)}); const sink = { write: () => true };
-      const io = { stdout: sink, stderr: sink, stdin: undefined, isTTY: false, cwd: ${JSON.stringify(ROOT)}, env: process.env, signal: new AbortController().signal };
-      const code = await loadBuiltCli(${JSON.stringify(OUT)}).exports.main(${JSON.stringify(['validate', ...shippedPlaybooks()])}, io);
+    const validate = `const { loadBuiltCli, silentIo } = await import(${JSON.stringify(LOADER)});
+      const code = await loadBuiltCli(${JSON.stringify(OUT)}).exports.main(${JSON.stringify(['validate', ...shippedPlaybookPaths()])}, silentIo(${JSON.stringify(ROOT)}));
       process.stdout.write(JSON.stringify({ code, http2: ${http2Loaded} }));`;
     const run = (script: string) => spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
     const validated = run(validate);
