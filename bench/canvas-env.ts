@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { contentTypeOf, resolveStaticPath } from '../host/server/static-files.ts';
+import { contentTypeOf, CROSS_ORIGIN_ISOLATION, resolveStaticPath } from '../host/server/static-files.ts';
 import { CHROMIUM_ARGS, ServeNotStarted, spawnServe, stopChild } from '../test/support/serve-child.ts';
 
 /**
@@ -110,8 +110,8 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       res.writeHead(404).end('not found');
       return;
     }
-    // Cross-origin isolated like the editor (host/server/static-files.ts), so both pages' clocks tick alike.
-    res.writeHead(200, { 'Content-Type': contentTypeOf(file), 'Cache-Control': 'no-cache', 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
+    // Cross-origin isolated like the editor, so both pages' clocks tick alike.
+    res.writeHead(200, { 'Content-Type': contentTypeOf(file), 'Cache-Control': 'no-cache', ...CROSS_ORIGIN_ISOLATION });
     fs.createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve, reject) => {

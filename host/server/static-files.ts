@@ -6,17 +6,22 @@ export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
- * Headers every response carries. The opener and embedder policies together make the page
- * cross-origin isolated: no other origin's window or resource shares its process (Spectre-style
- * reads), and, as a side effect, its clock ticks at 5 µs instead of 100 µs, so frame times are
- * measured to the vsync rather than rounded past it.
+ * The opener and embedder policies that together make a page cross-origin isolated: no other
+ * origin's window or resource shares its process (Spectre-style reads), and, as a side effect, its
+ * clock ticks at 5 µs instead of 100 µs, so frame times are measured to the vsync rather than
+ * rounded past it.
  */
+export const CROSS_ORIGIN_ISOLATION: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** Headers every response carries. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
+  ...CROSS_ORIGIN_ISOLATION,
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
